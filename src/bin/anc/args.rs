@@ -1,0 +1,167 @@
+//! The command line's shape (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Adversarial neural cryptography: Alice, Bob and Eve, trained with burn. A teaching toy,
+/// not real encryption.
+#[derive(Parser, Debug)]
+#[command(name = "anc", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train Alice, Bob and Eve; write a model file (and optionally a CSV of losses).
+    Train(TrainArgs),
+    /// Evaluate a model on fresh random messages (Bob % and Eve % correct, bits wrong).
+    Eval(EvalArgs),
+    /// Freeze Alice and Bob and train an Eve against them: the cipher's real strength.
+    Audit(AuditArgs),
+    /// Write a model's weights as documented JSON.
+    ExportJson(ExportArgs),
+    /// Measure training speed (iterations per second).
+    Bench(BenchArgs),
+}
+
+/// Where the networks run.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// burn's CPU backend (flex).
+    Cpu,
+    /// burn's wgpu backend (needs the `wgpu` cargo feature and a GPU adapter).
+    Wgpu,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Optimizer {
+    Rmsprop,
+    Adam,
+}
+
+/// A preset and the fields that override it.
+#[derive(Args, Debug, Clone)]
+pub struct ConfigArgs {
+    /// Starting point: seed16 (the write-up), poc8 (8-bit text model), paper16 (Adam, batch 4096).
+    #[arg(long, default_value = "seed16")]
+    pub preset: String,
+    /// Seed of the weights and of every random message and key.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Bits in a message, key and ciphertext (even).
+    #[arg(long)]
+    pub bits: Option<usize>,
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    #[arg(long)]
+    pub iterations_per_epoch: Option<usize>,
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    #[arg(long, value_enum)]
+    pub optimizer: Option<Optimizer>,
+    /// Learning rate of Alice and Bob.
+    #[arg(long)]
+    pub ab_lr: Option<f64>,
+    /// Learning rate of Eve.
+    #[arg(long)]
+    pub eve_lr: Option<f64>,
+    /// Alice+Bob steps per iteration.
+    #[arg(long)]
+    pub ab_steps: Option<usize>,
+    /// Eve steps per iteration.
+    #[arg(long)]
+    pub eve_steps: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Model file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// CSV file of the losses (iteration, ab, bob, eve).
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// After training, audit with a fresh Eve for this many steps and record the figure in the model.
+    #[arg(long, default_value_t = 0)]
+    pub audit_steps: usize,
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: Backend,
+    /// Print one JSON line instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    #[arg(long)]
+    pub model: PathBuf,
+    #[arg(long, default_value_t = 10_000)]
+    pub samples: usize,
+    /// Seed of the evaluation messages.
+    #[arg(long, default_value_t = 12_345)]
+    pub seed: u64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Eve steps.
+    #[arg(long, default_value_t = 5000)]
+    pub steps: usize,
+    /// Keep training the model's own Eve instead of a fresh one.
+    #[arg(long)]
+    pub continue_eve: bool,
+    #[arg(long, default_value_t = 512)]
+    pub batch_size: usize,
+    #[arg(long, value_enum, default_value = "rmsprop")]
+    pub optimizer: Optimizer,
+    #[arg(long, default_value_t = 0.001)]
+    pub lr: f64,
+    /// Seed of the fresh Eve and of the audit's messages.
+    #[arg(long, default_value_t = 2)]
+    pub seed: u64,
+    /// CSV file of Eve's loss per step.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Write the fresh-Eve figure into the model file's header.
+    #[arg(long)]
+    pub record: bool,
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: Backend,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub model: PathBuf,
+    /// JSON file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Timed iterations.
+    #[arg(long, default_value_t = 300)]
+    pub iterations: usize,
+    /// Untimed iterations first.
+    #[arg(long, default_value_t = 30)]
+    pub warmup: usize,
+    /// Backends to measure (default: cpu, and wgpu where built in and an adapter exists).
+    #[arg(long, value_enum)]
+    pub backend: Vec<Backend>,
+    #[arg(long)]
+    pub json: bool,
+}

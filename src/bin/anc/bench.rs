@@ -1,0 +1,65 @@
+//! `anc bench`: training iterations per second of a preset on each available backend.
+
+use std::time::Instant;
+
+use anc::Trainer;
+use anyhow::Result;
+use serde_json::json;
+
+use crate::args::{Backend, BenchArgs};
+use crate::commands::{build_config, device};
+
+/// Iterations per second of `iterations` timed iterations after `warmup` untimed ones.
+/// The losses are read back once per timed run, as the page and `anc train` do per slice.
+fn measure(args: &BenchArgs, backend: Backend) -> Result<f64> {
+    let mut config = build_config(&args.config)?;
+    config.epochs = 1;
+    config.iterations_per_epoch = args.warmup + args.iterations;
+    let device = device(backend)?;
+    let mut trainer = Trainer::new(config, &device)?;
+    let _ = trainer.run(args.warmup).read();
+    let start = Instant::now();
+    let mut done = 0;
+    while done < args.iterations {
+        let n = (args.iterations - done).min(32);
+        let losses = trainer.run(n).read();
+        done += losses.len();
+    }
+    Ok(args.iterations as f64 / start.elapsed().as_secs_f64())
+}
+
+pub fn run(args: BenchArgs) -> Result<()> {
+    let config = build_config(&args.config)?;
+    let explicit = !args.backend.is_empty();
+    let backends = if explicit { args.backend.clone() } else { vec![Backend::Cpu, Backend::Wgpu] };
+    let mut results = serde_json::Map::new();
+    for backend in backends {
+        let key = match backend {
+            Backend::Cpu => "iterations_per_s",
+            Backend::Wgpu => "wgpu_iterations_per_s",
+        };
+        match measure(&args, backend) {
+            Ok(rate) => {
+                results.insert(key.into(), json!(rate));
+            }
+            Err(e) if !explicit && backend == Backend::Wgpu => {
+                results.insert("wgpu_skipped".into(), json!(e.to_string()));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if args.json {
+        let mut line = json!({
+            "preset": config.preset.name(), "batch_size": config.batch_size,
+            "iterations": args.iterations, "warmup": args.warmup,
+        });
+        line.as_object_mut().expect("an object").extend(results);
+        println!("{line}");
+    } else {
+        println!("{} batch {}: {} timed iterations after {} warm-up", config.preset, config.batch_size, args.iterations, args.warmup);
+        for (k, v) in results {
+            println!("  {k}: {v}");
+        }
+    }
+    Ok(())
+}

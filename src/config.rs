@@ -1,0 +1,254 @@
+//! Hyper-parameters: the presets of the spec (`seed16`, `poc8`, `paper16`) as burn
+//! `#[derive(Config)]` structs, and the checks that refuse values the networks cannot take.
+
+use burn::config::Config;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{CipherConfig, OutputActivation};
+
+/// The named starting points a user picks from; every field can still be changed after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// The Keras write-up's 16-bit setup (spec §1–§3): RMSprop, batch 512, 20 epochs.
+    Seed16,
+    /// The write-up's 8-bit proof of concept (spec §5): extra dense layer, tanh ciphertext.
+    Poc8,
+    /// The paper's optimiser on the 16-bit nets: Adam lr 0.0008, batch 4096.
+    Paper16,
+}
+
+impl Preset {
+    /// Every preset, in the order a menu shows them.
+    pub const ALL: [Preset; 3] = [Preset::Seed16, Preset::Poc8, Preset::Paper16];
+
+    /// The lowercase name used on the command line, in files and in the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Seed16 => "seed16",
+            Preset::Poc8 => "poc8",
+            Preset::Paper16 => "paper16",
+        }
+    }
+
+    /// Looks a preset up by its name.
+    pub fn from_name(name: &str) -> Result<Self, ConfigError> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name() == name)
+            .ok_or_else(|| ConfigError::UnknownPreset(name.to_string()))
+    }
+
+    /// The full training configuration of this preset.
+    pub fn config(self) -> TrainingConfig {
+        let seed16 = TrainingConfig::new(CipherConfig::new());
+        match self {
+            Preset::Seed16 => seed16,
+            Preset::Poc8 => TrainingConfig {
+                preset: Preset::Poc8,
+                cipher: CipherConfig::new()
+                    .with_bits(8)
+                    .with_extra_dense(true)
+                    .with_ciphertext(OutputActivation::Tanh),
+                ..seed16
+            },
+            Preset::Paper16 => TrainingConfig {
+                preset: Preset::Paper16,
+                optimizer: OptimizerKind::Adam,
+                ab_learning_rate: 0.0008,
+                eve_learning_rate: 0.0008,
+                batch_size: 4096,
+                iterations_per_epoch: 16,
+                epochs: 160,
+                ..seed16
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Preset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which optimiser moves the networks (the same kind for Alice+Bob and for Eve).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    /// RMSprop with Keras's constants: rho 0.9, epsilon 1e-7, no momentum.
+    RmsProp,
+    /// Adam with TensorFlow's constants: beta1 0.9, beta2 0.999, epsilon 1e-8.
+    Adam,
+}
+
+impl OptimizerKind {
+    /// The lowercase name used on the command line and in the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::RmsProp => "rmsprop",
+            OptimizerKind::Adam => "adam",
+        }
+    }
+
+    /// Looks an optimiser up by its name.
+    pub fn from_name(name: &str) -> Result<Self, ConfigError> {
+        match name {
+            "rmsprop" => Ok(OptimizerKind::RmsProp),
+            "adam" => Ok(OptimizerKind::Adam),
+            other => Err(ConfigError::UnknownOptimizer(other.to_string())),
+        }
+    }
+}
+
+/// Everything that defines one training run. `TrainingConfig::new(CipherConfig::new())`
+/// is the `seed16` preset; see [`Preset::config`] for the others.
+#[derive(Config, Debug, PartialEq)]
+pub struct TrainingConfig {
+    /// The preset these values started from (kept so files and links can name it).
+    #[config(default = "Preset::Seed16")]
+    pub preset: Preset,
+    /// The shapes of Alice, Bob and Eve.
+    pub cipher: CipherConfig,
+    /// Optimiser for both sides.
+    #[config(default = "OptimizerKind::RmsProp")]
+    pub optimizer: OptimizerKind,
+    /// Learning rate of Alice and Bob's optimiser.
+    #[config(default = 0.001)]
+    pub ab_learning_rate: f64,
+    /// Learning rate of Eve's optimiser.
+    #[config(default = 0.001)]
+    pub eve_learning_rate: f64,
+    /// Messages (and keys) in one minibatch.
+    #[config(default = 512)]
+    pub batch_size: usize,
+    /// Iterations in one epoch (the write-up: 2^16 / 512 = 128).
+    #[config(default = 128)]
+    pub iterations_per_epoch: usize,
+    /// Epochs to train.
+    #[config(default = 20)]
+    pub epochs: usize,
+    /// Alice+Bob steps in one iteration.
+    #[config(default = 1)]
+    pub ab_steps: usize,
+    /// Eve steps in one iteration (after the Alice+Bob steps).
+    #[config(default = 2)]
+    pub eve_steps: usize,
+    /// Seed of the weights and of every random message and key.
+    #[config(default = 1)]
+    pub seed: u64,
+}
+
+/// Allowed ranges, shared by the checks and by the page's input hints.
+pub mod limits {
+    use std::ops::RangeInclusive;
+    /// Message, key and ciphertext bits: even (the nets halve a 2N-long signal).
+    pub const BITS: RangeInclusive<usize> = 4..=64;
+    /// Minibatch size.
+    pub const BATCH_SIZE: RangeInclusive<usize> = 1..=16_384;
+    /// Iterations per epoch.
+    pub const ITERATIONS_PER_EPOCH: RangeInclusive<usize> = 1..=100_000;
+    /// Epochs.
+    pub const EPOCHS: RangeInclusive<usize> = 1..=10_000;
+    /// Alice+Bob steps per iteration.
+    pub const AB_STEPS: RangeInclusive<usize> = 1..=16;
+    /// Eve steps per iteration (0 trains with no adversary).
+    pub const EVE_STEPS: RangeInclusive<usize> = 0..=16;
+    /// Learning rates (exclusive of 0).
+    pub const LEARNING_RATE_MAX: f64 = 1.0;
+}
+
+/// Why a configuration (or a name in one) was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// A field is outside what the networks or the trainer can take.
+    #[error("{field} = {value} is not allowed: {allowed}")]
+    OutOfRange {
+        /// The field's name, as in the config and on the command line.
+        field: &'static str,
+        /// The refused value, as text.
+        value: String,
+        /// The allowed range, in words.
+        allowed: String,
+    },
+    /// A preset name that does not exist.
+    #[error("unknown preset '{0}': expected one of seed16, poc8, paper16")]
+    UnknownPreset(String),
+    /// An optimiser name that does not exist.
+    #[error("unknown optimizer '{0}': expected rmsprop or adam")]
+    UnknownOptimizer(String),
+}
+
+fn check_range(
+    field: &'static str,
+    value: usize,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<(), ConfigError> {
+    if range.contains(&value) {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field,
+            value: value.to_string(),
+            allowed: format!("an integer from {} to {}", range.start(), range.end()),
+        })
+    }
+}
+
+fn check_learning_rate(field: &'static str, value: f64) -> Result<(), ConfigError> {
+    if value.is_finite() && value > 0.0 && value <= limits::LEARNING_RATE_MAX {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field,
+            value: value.to_string(),
+            allowed: format!(
+                "a number above 0 and at most {}",
+                limits::LEARNING_RATE_MAX
+            ),
+        })
+    }
+}
+
+impl TrainingConfig {
+    /// Checks every field; the error names the first bad field and its allowed range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.cipher.validate()?;
+        check_range("batch_size", self.batch_size, limits::BATCH_SIZE)?;
+        check_range(
+            "iterations_per_epoch",
+            self.iterations_per_epoch,
+            limits::ITERATIONS_PER_EPOCH,
+        )?;
+        check_range("epochs", self.epochs, limits::EPOCHS)?;
+        check_range("ab_steps", self.ab_steps, limits::AB_STEPS)?;
+        check_range("eve_steps", self.eve_steps, limits::EVE_STEPS)?;
+        check_learning_rate("ab_learning_rate", self.ab_learning_rate)?;
+        check_learning_rate("eve_learning_rate", self.eve_learning_rate)?;
+        Ok(())
+    }
+
+    /// Iterations of the whole schedule.
+    pub fn total_iterations(&self) -> usize {
+        self.epochs * self.iterations_per_epoch
+    }
+}
+
+impl CipherConfig {
+    /// Checks the network shape: an even number of bits in [`limits::BITS`].
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bits = self.bits;
+        if !limits::BITS.contains(&bits) || bits % 2 != 0 {
+            return Err(ConfigError::OutOfRange {
+                field: "bits",
+                value: bits.to_string(),
+                allowed: format!(
+                    "an even integer from {} to {} (the networks halve a 2 x bits signal)",
+                    limits::BITS.start(),
+                    limits::BITS.end()
+                ),
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,170 @@
+//! How the networks' arithmetic is carried out on a given device, kept in one place.
+//!
+//! - **Convolutions as matrix products.** The kernel-4 "same" convolution on one channel is
+//!   a banded `[2N, 4N]` matrix built from its 8 weights by one product with a constant 0/1
+//!   selection tensor; the padding simply drops out. The other convolutions are reshapes
+//!   plus tiny products (see [`crate::model::Network::forward`]). Fewer, larger ops: faster
+//!   on CPU and fewer kernel launches on a GPU.
+//! - **Vectorised tanh and sigmoid on CPU devices.** burn's CPU backend computes `tanh`,
+//!   `exp` and `sigmoid` one scalar libm call at a time. No crate offers a vectorised f32
+//!   tanh that plugs into burn's autodiff, so this module writes one: a rational
+//!   approximation (the [13/6] form Eigen uses, max error ~3e-7) in a plain loop the
+//!   compiler vectorises. It is reattached to the graph as `x·g + c` with constants
+//!   `g = f'(x)` and `c = y − x·g`, which gives forward value `y` and burn's own backward.
+//!   It reads tensor data synchronously, so it is only used on host (CPU) devices; on a GPU
+//!   burn's own kernels run.
+
+use burn::prelude::*;
+use burn::tensor::TensorData;
+
+/// Which implementation of tanh/sigmoid runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activations {
+    /// burn's own `tanh` / `sigmoid` (any device).
+    Burn,
+    /// The vectorised host loop (CPU devices only).
+    Host,
+}
+
+/// Per-device helpers for [`crate::model::Network::forward`].
+#[derive(Clone, Debug)]
+pub struct Kernels {
+    activations: Activations,
+    /// `[8, 2N · 4N]` 0/1 selection turning conv1's weights into its banded matrix.
+    conv1_selection: Option<Tensor<2>>,
+    bits: usize,
+}
+
+impl Kernels {
+    /// The fastest kernels for `bits`-bit networks on `device`.
+    pub fn for_device(bits: usize, device: &Device) -> Self {
+        let activations = if is_host_device(device) { Activations::Host } else { Activations::Burn };
+        Self::with_activations(bits, device, activations)
+    }
+
+    /// Kernels with a chosen activation implementation (tests compare the two).
+    pub fn with_activations(bits: usize, device: &Device, activations: Activations) -> Self {
+        Self { activations, conv1_selection: Some(conv1_selection(bits, device)), bits }
+    }
+
+    /// burn's own activations and no convolution matrices: the reference path.
+    pub fn reference() -> Self {
+        Self { activations: Activations::Burn, conv1_selection: None, bits: 0 }
+    }
+
+    /// Which activation implementation runs.
+    pub fn activations(&self) -> Activations {
+        self.activations
+    }
+
+    /// conv1's weights `[2, 1, 4]` as the banded matrix `[2N, 4N]` of the "same"
+    /// convolution (1 left, 2 right of padding), columns ordered (position, tap, channel).
+    pub fn conv1_matrix(&self, weight: &Tensor<3>) -> Tensor<2> {
+        let selection = self.conv1_selection.as_ref().expect("reference kernels have no conv matrices");
+        let n = self.bits;
+        weight.clone().reshape([1, 8]).matmul(selection.clone()).reshape([2 * n, 4 * n])
+    }
+
+    /// tanh, by the chosen implementation.
+    pub fn tanh<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        match self.activations {
+            Activations::Burn => x.tanh(),
+            Activations::Host => host_activation(x, Curve::Tanh),
+        }
+    }
+
+    /// The logistic sigmoid, by the chosen implementation.
+    pub fn sigmoid<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        match self.activations {
+            Activations::Burn => burn::tensor::activation::sigmoid(x),
+            Activations::Host => host_activation(x, Curve::Sigmoid),
+        }
+    }
+}
+
+/// Whether tensors on `device` live in host memory (burn's CPU backend), where reading
+/// them synchronously is cheap. Every other device keeps burn's own kernels.
+fn is_host_device(device: &Device) -> bool {
+    // Device equality ignores the autodiff decoration.
+    *device == Device::flex()
+}
+
+/// The 0/1 tensor `S` with `reshape(w, [1, 8]) · S = M`, `M[t_in, col]` = conv1's weight
+/// for input position `t_in` and output column `col = s·4 + k·2 + c`, where the output
+/// position is `t = 2s + k`, the channel `c`, and `t_in = t + j − 1` for tap `j`.
+fn conv1_selection(bits: usize, device: &Device) -> Tensor<2> {
+    let (rows, cols) = (2 * bits, 4 * bits);
+    let mut s = vec![0f32; 8 * rows * cols];
+    for col in 0..cols {
+        let (pos, k, c) = (col / 4, (col / 2) % 2, col % 2);
+        let t = 2 * pos + k;
+        for j in 0..4 {
+            // "same" padding: 1 zero before, 2 after; out-of-range taps read zeros.
+            let Some(t_in) = (t + j).checked_sub(1).filter(|&t_in| t_in < rows) else { continue };
+            s[(c * 4 + j) * rows * cols + t_in * cols + col] = 1.0;
+        }
+    }
+    Tensor::from_data(TensorData::new(s, [8, rows * cols]), device)
+}
+
+#[derive(Clone, Copy)]
+enum Curve {
+    Tanh,
+    Sigmoid,
+}
+
+/// Applies tanh or sigmoid on the host, keeping burn's gradient (see the module docs).
+fn host_activation<const D: usize>(x: Tensor<D>, curve: Curve) -> Tensor<D> {
+    let device = x.device();
+    let shape = x.shape();
+    let values = x.to_data().try_into_vec::<f32>().expect("f32 activations");
+    let mut y = values.clone();
+    match curve {
+        Curve::Tanh => tanh_in_place(&mut y),
+        Curve::Sigmoid => sigmoid_in_place(&mut y),
+    }
+    if !x.is_tracked() {
+        return Tensor::from_data(TensorData::new(y, shape), &device);
+    }
+    // Slope g = f'(x) and offset c = y - x·g: x·g + c has value y and derivative g.
+    let mut slope = y.clone();
+    match curve {
+        Curve::Tanh => slope.iter_mut().for_each(|v| *v = 1.0 - *v * *v),
+        Curve::Sigmoid => slope.iter_mut().for_each(|v| *v *= 1.0 - *v),
+    }
+    let offset: Vec<f32> = y.iter().zip(&values).zip(&slope).map(|((y, x), g)| y - x * g).collect();
+    let slope = Tensor::from_data(TensorData::new(slope, shape.clone()), &device);
+    let offset = Tensor::from_data(TensorData::new(offset, shape), &device);
+    x * slope + offset
+}
+
+/// tanh by Eigen's [13/6] rational approximation, clamped where f32 tanh is ±1.
+/// A plain loop with no branches, so the compiler vectorises it.
+pub fn tanh_in_place(values: &mut [f32]) {
+    const CLAMP: f32 = 7.905_311;
+    const A1: f32 = 4.893_524_6e-3;
+    const A3: f32 = 6.372_619_3e-4;
+    const A5: f32 = 1.485_722_4e-5;
+    const A7: f32 = 5.122_297e-8;
+    const A9: f32 = -8.604_672e-11;
+    const A11: f32 = 2.000_188e-13;
+    const A13: f32 = -2.760_768_5e-16;
+    const B0: f32 = 4.893_525_2e-3;
+    const B2: f32 = 2.268_434_6e-3;
+    const B4: f32 = 1.185_347_1e-4;
+    const B6: f32 = 1.198_258_4e-6;
+    for v in values.iter_mut() {
+        let x = v.clamp(-CLAMP, CLAMP);
+        let x2 = x * x;
+        let p = ((((((A13 * x2 + A11) * x2 + A9) * x2 + A7) * x2 + A5) * x2 + A3) * x2 + A1) * x;
+        let q = ((B6 * x2 + B4) * x2 + B2) * x2 + B0;
+        *v = p / q;
+    }
+}
+
+/// The logistic sigmoid as `0.5 + 0.5·tanh(x / 2)`.
+pub fn sigmoid_in_place(values: &mut [f32]) {
+    values.iter_mut().for_each(|v| *v *= 0.5);
+    tanh_in_place(values);
+    values.iter_mut().for_each(|v| *v = 0.5 + 0.5 * *v);
+}

@@ -1,0 +1,22 @@
+//! Adversarial neural cryptography (Abadi & Andersen, 2016): Alice learns to encrypt, Bob
+//! to decrypt with a shared key, Eve to eavesdrop without it.
+//!
+//! The learning core takes a burn [`Device`](burn::prelude::Device) and names no concrete
+//! backend, so the same code trains natively and in a browser.
+
+pub mod audit;
+pub mod config;
+pub mod data;
+pub mod evaluation;
+pub mod kernels;
+pub mod metrics;
+pub mod model;
+pub mod model_file;
+pub mod training;
+
+pub use audit::{Audit, AuditConfig, EveStart};
+pub use config::{ConfigError, OptimizerKind, Preset, TrainingConfig};
+pub use evaluation::{Evaluation, Score, evaluate};
+pub use metrics::{AuditLoss, IterationLosses, Pending};
+pub use model::{CipherConfig, Ciphers, Network};
+pub use training::Trainer;

@@ -1,0 +1,111 @@
+//! The fast paths (matrix-product convolutions, host tanh/sigmoid) compute the same
+//! function and the same gradients as burn's own `Conv1d`, `tanh` and `sigmoid`.
+
+use anc::kernels::{Activations, Kernels};
+use anc::model::{CipherConfig, Network, OutputActivation, Role};
+use burn::prelude::*;
+use burn::tensor::TensorData;
+use rand::{Rng, SeedableRng, rngs::SmallRng};
+
+fn device() -> Device {
+    Device::flex().autodiff()
+}
+
+fn random_input(rows: usize, cols: usize, seed: u64, device: &Device) -> Tensor<2> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let v: Vec<f32> = (0..rows * cols).map(|_| rng.random_range(-1.0..1.0)).collect();
+    Tensor::from_data(TensorData::new(v, [rows, cols]), device)
+}
+
+fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data().try_into_vec::<f32>().unwrap()
+}
+
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+/// Every parameter's gradient of `sum(output · probe)` for one network, flattened.
+fn param_grads(net: &Network, output: Tensor<2>, probe: Tensor<2>) -> Vec<Vec<f32>> {
+    let grads = (output * probe).sum().backward();
+    let mut all = Vec::new();
+    for layer in net.dense.iter().chain(net.head.iter()) {
+        all.push(values(layer.weight.val().grad(&grads).unwrap()));
+        all.push(values(layer.bias.as_ref().unwrap().val().grad(&grads).unwrap()));
+    }
+    for conv in [&net.conv1, &net.conv2, &net.conv3, &net.conv4] {
+        all.push(values(conv.weight.val().grad(&grads).unwrap()));
+        all.push(values(conv.bias.as_ref().unwrap().val().grad(&grads).unwrap()));
+    }
+    all
+}
+
+fn check_network(config: CipherConfig, role: Role, activations: Activations) {
+    let device = device();
+    let n = config.bits;
+    let mut rng = SmallRng::seed_from_u64(3);
+    let mut net = config.init_network(role, &mut rng, &device);
+    // Non-zero biases, so the bias paths are exercised too.
+    for conv in [&mut net.conv1, &mut net.conv2, &mut net.conv3, &mut net.conv4] {
+        let len = conv.bias.as_ref().unwrap().val().dims()[0];
+        let b = random_input(1, len, 9, &device).reshape([len]);
+        conv.bias = Some(burn::module::Param::from_tensor(b));
+    }
+    let inputs = if role == Role::Eve { n } else { 2 * n };
+    let x = random_input(64, inputs, 5, &device);
+    let probe = random_input(64, n, 7, &device);
+    let kernels = Kernels::with_activations(n, &device, activations);
+
+    let fast = net.forward(x.clone(), &kernels);
+    let reference = net.forward_reference(x);
+    assert_eq!(fast.dims(), [64, n]);
+    let out_diff = max_diff(&values(fast.clone()), &values(reference.clone()));
+    assert!(out_diff < 2e-6, "{role:?} outputs differ by {out_diff}");
+
+    let fast_grads = param_grads(&net, fast, probe.clone());
+    let ref_grads = param_grads(&net, reference, probe);
+    for (i, (f, r)) in fast_grads.iter().zip(&ref_grads).enumerate() {
+        let scale = r.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+        let d = max_diff(f, r);
+        assert!(d <= 5e-5 * scale, "{role:?} gradient {i} differs by {d} (scale {scale})");
+    }
+}
+
+#[test]
+fn matmul_convolutions_match_burn_conv1d_outputs_and_gradients() {
+    for role in [Role::Alice, Role::Bob, Role::Eve] {
+        check_network(CipherConfig::new(), role, Activations::Burn);
+    }
+}
+
+#[test]
+fn host_activations_match_burn_outputs_and_gradients() {
+    for role in [Role::Alice, Role::Bob, Role::Eve] {
+        check_network(CipherConfig::new(), role, Activations::Host);
+    }
+    let poc = CipherConfig::new().with_bits(8).with_extra_dense(true).with_ciphertext(OutputActivation::Tanh);
+    for role in [Role::Alice, Role::Bob, Role::Eve] {
+        check_network(poc.clone(), role, Activations::Host);
+    }
+}
+
+#[test]
+fn host_tanh_and_sigmoid_are_accurate_everywhere() {
+    let xs: Vec<f32> = (-4000..=4000).map(|i| i as f32 / 200.0).collect();
+    let mut t = xs.clone();
+    anc::kernels::tanh_in_place(&mut t);
+    let mut s = xs.clone();
+    anc::kernels::sigmoid_in_place(&mut s);
+    for ((x, t), s) in xs.iter().zip(&t).zip(&s) {
+        let x = *x as f64;
+        assert!((*t as f64 - x.tanh()).abs() < 1e-6, "tanh({x})");
+        assert!((*s as f64 - 1.0 / (1.0 + (-x).exp())).abs() < 1e-6, "sigmoid({x})");
+    }
+}
+
+#[test]
+fn the_fast_path_is_chosen_on_the_cpu_backend() {
+    assert_eq!(Kernels::for_device(16, &Device::flex()).activations(), Activations::Host);
+    assert_eq!(Kernels::for_device(16, &device()).activations(), Activations::Host);
+}
