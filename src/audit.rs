@@ -140,7 +140,7 @@ impl Audit {
         let bits = self.frozen_alice.bits();
         let mut rows = Vec::with_capacity(todo);
         for _ in 0..todo {
-            let batch = self.source.batches(1, self.config.batch_size, bits, &self.device).remove(0);
+            let batch = self.source.batch(self.config.batch_size, bits, &self.device);
             let eve = self.ciphers.eve.clone();
             let (eve, loss) = eve_step(
                 &self.frozen_alice,

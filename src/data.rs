@@ -40,15 +40,47 @@ impl BitSource {
         out
     }
 
-    /// `count` (message, key) batches of `[batch, bits]`, uploaded as one tensor.
-    pub fn batches(&mut self, count: usize, batch: usize, bits: usize, device: &Device) -> Vec<MessageBatch> {
+    /// `count` (message, key) batches of `[batch, bits]`, uploaded as one tensor: all the
+    /// messages first, then all the keys, so consecutive batches join without a copy.
+    pub fn draw(&mut self, count: usize, batch: usize, bits: usize, device: &Device) -> Batches {
         let rows = 2 * count * batch;
         let all = Tensor::<2>::from_data(TensorData::new(self.bits(rows, bits), [rows, bits]), device);
-        (0..count)
-            .map(|i| MessageBatch {
-                messages: all.clone().narrow(0, 2 * i * batch, batch),
-                keys: all.clone().narrow(0, (2 * i + 1) * batch, batch),
-            })
-            .collect()
+        Batches { all, count, batch }
+    }
+
+    /// One (message, key) batch of `[batch, bits]`.
+    pub fn batch(&mut self, batch: usize, bits: usize, device: &Device) -> MessageBatch {
+        self.draw(1, batch, bits, device).all_joined()
+    }
+}
+
+/// Batches drawn together (see [`BitSource::draw`]).
+#[derive(Clone, Debug)]
+pub struct Batches {
+    /// `[2 · count · batch, N]`: messages of every batch, then keys of every batch.
+    all: Tensor<2>,
+    count: usize,
+    batch: usize,
+}
+
+impl Batches {
+    /// Batches `first .. first + len` joined row-wise: `[len · batch, N]` each.
+    pub fn joined(&self, first: usize, len: usize) -> MessageBatch {
+        assert!(first + len <= self.count, "batch range out of bounds");
+        let (rows, start) = (len * self.batch, first * self.batch);
+        MessageBatch {
+            messages: self.all.clone().narrow(0, start, rows),
+            keys: self.all.clone().narrow(0, self.count * self.batch + start, rows),
+        }
+    }
+
+    /// Batch `i`.
+    pub fn get(&self, i: usize) -> MessageBatch {
+        self.joined(i, 1)
+    }
+
+    /// Every batch joined.
+    pub fn all_joined(&self) -> MessageBatch {
+        self.joined(0, self.count)
     }
 }

@@ -101,7 +101,7 @@ pub fn evaluate(ciphers: &Ciphers, samples: usize, seed: u64, device: &Device) -
     let ciphers = ciphers.valid();
     let bits = ciphers.alice.bits();
     let kernels = Kernels::for_device(bits, &device);
-    let batch = BitSource::new(seed).batches(1, samples, bits, &device).remove(0);
+    let batch = BitSource::new(seed).batch(samples, bits, &device);
     let ciphertext = encrypt(&ciphers.alice, &batch, &kernels);
     let bob = decrypt(&ciphers.bob, ciphertext.clone(), batch.keys.clone(), &kernels);
     let eve = ciphers.eve.forward(ciphertext, &kernels);

@@ -61,7 +61,19 @@ pub fn eve_step(
     kernels: &Kernels,
 ) -> (Network, Tensor<1>) {
     let ciphertext = encrypt(alice, batch, kernels);
-    let loss = bits_wrong_loss(batch.messages.clone(), eve.forward(ciphertext, kernels));
+    eve_step_on(ciphertext, eve, optim, learning_rate, &batch.messages, kernels)
+}
+
+/// One Eve step on ciphertexts already made by a frozen Alice.
+pub fn eve_step_on(
+    ciphertext: Tensor<2>,
+    eve: Network,
+    optim: &mut ModuleOptimizer,
+    learning_rate: f64,
+    messages: &Tensor<2>,
+    kernels: &Kernels,
+) -> (Network, Tensor<1>) {
+    let loss = bits_wrong_loss(messages.clone(), eve.forward(ciphertext, kernels));
     let grads = GradientsParams::from_grads(loss.backward(), &eve);
     (optim.step(learning_rate, eve, grads), loss.detach())
 }
@@ -147,21 +159,33 @@ impl Trainer {
     fn iterate(&mut self) -> Tensor<2> {
         let c = self.config.clone();
         let (bits, steps) = (c.cipher.bits, c.ab_steps + c.eve_steps);
-        let batches = self.source.batches(steps, c.batch_size, bits, &self.device);
-        let (ab_batches, eve_batches) = batches.split_at(c.ab_steps);
+        let batches = self.source.draw(steps, c.batch_size, bits, &self.device);
         let mut last = None;
-        for batch in ab_batches {
-            last = Some(self.ab_step(batch));
+        for i in 0..c.ab_steps {
+            last = Some(self.ab_step(&batches.get(i)));
         }
         let (ab, bob) = last.expect("at least one Alice+Bob step");
-        let mut eve_losses = Vec::with_capacity(eve_batches.len());
-        for batch in eve_batches {
+        // Alice is frozen for all of this iteration's Eve steps: encrypt their batches in
+        // one pass (fewer, larger ops), then step Eve on each slice in turn.
+        let mut eve_losses = Vec::with_capacity(c.eve_steps);
+        if c.eve_steps > 0 {
             let alice = self.ciphers.alice.valid();
-            let eve = self.ciphers.eve.clone();
-            let (eve, loss) =
-                eve_step(&alice, eve, &mut self.eve_optim, c.eve_learning_rate, batch, &self.kernels);
-            self.ciphers.eve = eve;
-            eve_losses.push(loss);
+            let joined = batches.joined(c.ab_steps, c.eve_steps);
+            let ciphertexts = encrypt(&alice, &joined, &self.kernels);
+            for i in 0..c.eve_steps {
+                let rows = |t: &Tensor<2>| t.clone().narrow(0, i * c.batch_size, c.batch_size);
+                let eve = self.ciphers.eve.clone();
+                let (eve, loss) = eve_step_on(
+                    rows(&ciphertexts),
+                    eve,
+                    &mut self.eve_optim,
+                    c.eve_learning_rate,
+                    &rows(&joined.messages),
+                    &self.kernels,
+                );
+                self.ciphers.eve = eve;
+                eve_losses.push(loss);
+            }
         }
         let eve = if eve_losses.is_empty() {
             Tensor::from_floats([f32::NAN], &self.device)
