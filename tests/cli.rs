@@ -1,0 +1,87 @@
+//! The `anc` command line end to end: train -> eval -> audit -> export, bench, and
+//! one-line errors with a non-zero exit.
+
+use std::process::{Command, Output};
+
+fn anc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_anc")).args(args).output().expect("anc runs")
+}
+
+fn json_line(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(text.trim().lines().count(), 1, "one line: {text}");
+    serde_json::from_str(text.trim()).unwrap()
+}
+
+fn one_line_error(out: &Output) -> String {
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn train_eval_audit_export_round_trip() {
+    let dir = tempdir();
+    let model = dir.join("m.bin");
+    let csv = dir.join("losses.csv");
+    let m = model.to_str().unwrap();
+    let train = json_line(&anc(&[
+        "train", "--preset", "poc8", "--seed", "7", "--epochs", "1", "--iterations-per-epoch", "40",
+        "--batch-size", "128", "--out", m, "--csv", csv.to_str().unwrap(), "--audit-steps", "20", "--json",
+    ]));
+    assert_eq!(train["iterations"], 40);
+    assert!(train["fresh_eve_bit_errors"].as_f64().unwrap() > 0.0);
+    let lines = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(lines.lines().count(), 41);
+    assert!(lines.starts_with("iteration,ab_loss,bob_loss,eve_loss"));
+
+    let eval = json_line(&anc(&["eval", "--model", m, "--json"]));
+    for key in ["bob_correct_pct", "eve_correct_pct", "bob_bit_errors", "eve_bit_errors"] {
+        assert!(eval[key].is_number(), "{key} in {eval}");
+    }
+    assert!((0.0..=100.0).contains(&eval["bob_correct_pct"].as_f64().unwrap()));
+
+    let audit = json_line(&anc(&["audit", "--model", m, "--steps", "30", "--json"]));
+    assert!(audit["fresh_eve_bit_errors"].as_f64().unwrap() >= 0.0);
+    assert!(audit["fresh_eve_correct_pct"].is_number());
+    let kept = json_line(&anc(&["audit", "--model", m, "--steps", "10", "--continue-eve", "--json"]));
+    assert!(kept["continued_eve_bit_errors"].is_number());
+
+    let weights = dir.join("w.json");
+    let out = anc(&["export-json", "--model", m, "--out", weights.to_str().unwrap()]);
+    assert!(out.status.success());
+    let export: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&weights).unwrap()).unwrap();
+    assert_eq!(export["format"], "anc-weights/1");
+    assert_eq!(export["header"]["config"]["preset"], "poc8");
+}
+
+#[test]
+fn bench_prints_iterations_per_second() {
+    let out = json_line(&anc(&["bench", "--preset", "poc8", "--iterations", "5", "--warmup", "1", "--backend", "cpu", "--json"]));
+    assert!(out["iterations_per_s"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn bad_input_gets_one_line_and_a_failure_code() {
+    let dir = tempdir();
+    let out = dir.join("x.bin");
+    let o = out.to_str().unwrap();
+    assert!(one_line_error(&anc(&["train", "--preset", "nope", "--out", o])).contains("unknown preset 'nope'"));
+    assert!(one_line_error(&anc(&["train", "--batch-size", "0", "--out", o])).contains("batch_size = 0"));
+    assert!(one_line_error(&anc(&["train", "--bits", "15", "--out", o])).contains("bits = 15"));
+    assert!(one_line_error(&anc(&["train", "--ab-lr", "NaN", "--out", o])).contains("ab_learning_rate"));
+    assert!(one_line_error(&anc(&["train", "--epochs", "many", "--out", o])).contains("--epochs"));
+    assert!(one_line_error(&anc(&["frobnicate"])).contains("frobnicate"));
+    assert!(one_line_error(&anc(&["eval", "--model", "/no/such/file"])).contains("cannot read /no/such/file"));
+    std::fs::write(&out, b"not a model").unwrap();
+    assert!(one_line_error(&anc(&["eval", "--model", o])).contains("not an ANC model file"));
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("anc-cli-{}-{:?}", std::process::id(), std::thread::current().id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -1,0 +1,143 @@
+//! Losses, the step-wise trainer, who moves on whose step, reproducibility, and a short
+//! run that must measurably learn.
+
+use anc::data::BitSource;
+use anc::kernels::Kernels;
+use anc::model::Network;
+use anc::training::{ab_loss, bits_wrong_loss, eve_step, optimizer};
+use anc::{Audit, AuditConfig, EveStart, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate};
+use burn::prelude::*;
+use burn::tensor::TensorData;
+
+fn device() -> Device {
+    Device::flex().autodiff()
+}
+
+fn weights(net: &Network) -> Vec<f32> {
+    let mut all = Vec::new();
+    for layer in net.dense.iter().chain(net.head.iter()) {
+        all.extend(layer.weight.val().into_data().try_into_vec::<f32>().unwrap());
+    }
+    for conv in [&net.conv1, &net.conv2, &net.conv3, &net.conv4] {
+        all.extend(conv.weight.val().into_data().try_into_vec::<f32>().unwrap());
+        all.extend(conv.bias.as_ref().unwrap().val().into_data().try_into_vec::<f32>().unwrap());
+    }
+    all
+}
+
+fn tiny(preset: Preset) -> TrainingConfig {
+    preset.config().with_batch_size(64).with_iterations_per_epoch(5).with_epochs(1)
+}
+
+#[test]
+fn losses_follow_the_spec() {
+    let d = Device::flex();
+    let m = Tensor::<2>::from_data(TensorData::new(vec![1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0], [2, 4]), &d);
+    let g = Tensor::<2>::from_data(TensorData::new(vec![0.5, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.25], [2, 4]), &d);
+    // Row 1: 0.5 + 0 + 1 + 0 = 1.5; row 2: 1 + 1 + 0 + 0.25 = 2.25; mean 1.875.
+    let loss: f32 = bits_wrong_loss(m, g).into_scalar();
+    assert!((loss - 1.875).abs() < 1e-6);
+    let bob = Tensor::<1>::from_floats([0.5], &d);
+    // N = 16: 0.5 + (8 − 6)² / 64.
+    let ab: f32 = ab_loss(bob.clone(), Tensor::from_floats([6.0], &d), 16).into_scalar();
+    assert!((ab - (0.5 + 4.0 / 64.0)).abs() < 1e-6);
+    // An always-wrong Eve (16 bits wrong) costs Alice as much as a perfect one.
+    let wrong: f32 = ab_loss(bob.clone(), Tensor::from_floats([16.0], &d), 16).into_scalar();
+    let right: f32 = ab_loss(bob, Tensor::from_floats([0.0], &d), 16).into_scalar();
+    assert_eq!(wrong, right);
+}
+
+#[test]
+fn run_reports_one_row_per_iteration_and_stops_at_the_schedule_end() {
+    let mut trainer = Trainer::new(tiny(Preset::Seed16), &device()).unwrap();
+    let first = trainer.run(3).read();
+    assert_eq!(first.iter().map(|l| l.iteration).collect::<Vec<_>>(), vec![1, 2, 3]);
+    for l in &first {
+        assert!(l.bob > 4.0 && l.bob < 12.0, "an untrained Bob guesses: {l:?}");
+        assert!(l.ab >= l.bob && l.eve.is_finite());
+    }
+    let rest = trainer.run(10).read();
+    assert_eq!(rest.len(), 2, "only 5 iterations in the schedule");
+    assert!(trainer.is_done());
+    assert!(trainer.run(1).read().is_empty());
+}
+
+#[test]
+fn same_seed_same_losses_other_seed_other_losses() {
+    let run = |seed| Trainer::new(tiny(Preset::Poc8).with_seed(seed), &device()).unwrap().run(5).read();
+    assert_eq!(run(3), run(3));
+    assert_ne!(run(3), run(4));
+}
+
+#[test]
+fn alice_and_bob_step_leaves_eve_alone() {
+    let config = tiny(Preset::Seed16).with_eve_steps(0);
+    let mut trainer = Trainer::new(config, &device()).unwrap();
+    let (a0, b0, e0) = {
+        let c = trainer.ciphers();
+        (weights(&c.alice), weights(&c.bob), weights(&c.eve))
+    };
+    let _ = trainer.run(2).read();
+    let c = trainer.ciphers();
+    assert_ne!(weights(&c.alice), a0, "Alice moves on her step");
+    assert_ne!(weights(&c.bob), b0, "Bob moves on his step");
+    assert_eq!(weights(&c.eve), e0, "Eve stays put on theirs");
+}
+
+#[test]
+fn eve_step_leaves_alice_and_bob_alone() {
+    let device = device();
+    let config = Preset::Seed16.config();
+    let ciphers = config.cipher.init(1, &device);
+    let (a0, e0) = (weights(&ciphers.alice), weights(&ciphers.eve));
+    let kernels = Kernels::for_device(16, &device);
+    let batch = BitSource::new(1).batch(64, 16, &device);
+    let mut optim = optimizer(OptimizerKind::RmsProp);
+    let alice = ciphers.alice.valid();
+    let (eve, loss) = eve_step(&alice, ciphers.eve.clone(), &mut optim, 0.001, &batch, &kernels);
+    assert!(loss.into_scalar::<f32>() > 0.0);
+    assert_ne!(weights(&eve), e0, "Eve moves on her step");
+    assert_eq!(weights(&ciphers.alice), a0, "Alice stays put");
+    assert_eq!(weights(&alice), a0);
+}
+
+#[test]
+fn a_short_poc8_run_measurably_learns() {
+    // 8 bits, 400 iterations: Bob goes from guessing (4 bits wrong) to about half of that.
+    let config = Preset::Poc8.config().with_batch_size(256).with_iterations_per_epoch(400).with_epochs(1);
+    let device = device();
+    let mut trainer = Trainer::new(config, &device).unwrap();
+    let before = evaluate(trainer.ciphers(), 2000, 9, &device).read();
+    while !trainer.is_done() {
+        let _ = trainer.run(50).read();
+    }
+    let after = evaluate(trainer.ciphers(), 2000, 9, &device).read();
+    assert!(before.bob.bit_errors > 3.0, "untrained Bob: {}", before.bob.bit_errors);
+    assert!(after.bob.bit_errors < 2.6, "trained Bob: {} bits wrong", after.bob.bit_errors);
+    assert!(after.bob.correct_pct > before.bob.correct_pct + 3.0, "{before:?} -> {after:?}");
+}
+
+#[test]
+fn audits_train_an_eve_against_a_frozen_cipher() {
+    let device = device();
+    let config = Preset::Poc8.config();
+    let ciphers = config.cipher.init(1, &device);
+    let (a0, b0, e0) = (weights(&ciphers.alice), weights(&ciphers.bob), weights(&ciphers.eve));
+
+    let fresh = Audit::new(&ciphers, &config.cipher, AuditConfig::new().with_steps(1), &device).unwrap();
+    assert_ne!(weights(&fresh.ciphers().eve), e0, "a fresh Eve has new weights");
+    let kept = AuditConfig::new().with_start(EveStart::Continue).with_steps(30).with_batch_size(128);
+    let mut audit = Audit::new(&ciphers, &config.cipher, kept, &device).unwrap();
+    assert_eq!(weights(&audit.ciphers().eve), e0, "continuing starts from the model's Eve");
+    let losses = audit.run(100).read();
+    assert_eq!(losses.len(), 30);
+    assert_eq!(losses.last().unwrap().step, 30);
+    assert!(audit.is_done());
+    assert_ne!(weights(&audit.ciphers().eve), e0, "Eve trains");
+    assert_eq!(weights(&audit.ciphers().alice), a0, "Alice is frozen");
+    assert_eq!(weights(&audit.ciphers().bob), b0, "Bob is frozen");
+    assert_eq!(weights(&ciphers.eve), e0, "the audited model is untouched");
+    let e = audit.evaluate().read();
+    assert_eq!(e.samples, 10_000);
+    assert_eq!(e.eve.bit_error_rates.len(), 8);
+}
