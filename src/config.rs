@@ -238,7 +238,7 @@ impl CipherConfig {
     /// Checks the network shape: an even number of bits in [`limits::BITS`].
     pub fn validate(&self) -> Result<(), ConfigError> {
         let bits = self.bits;
-        if !limits::BITS.contains(&bits) || bits % 2 != 0 {
+        if !limits::BITS.contains(&bits) || !bits.is_multiple_of(2) {
             return Err(ConfigError::OutOfRange {
                 field: "bits",
                 value: bits.to_string(),
