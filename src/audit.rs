@@ -8,7 +8,7 @@ use burn::prelude::*;
 use rand::{SeedableRng, rngs::SmallRng};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ConfigError, OptimizerKind, limits};
+use crate::config::{ConfigError, OptimizerKind, check_learning_rate, check_range, limits};
 use crate::data::BitSource;
 use crate::evaluation::{EVALUATION_SAMPLES, PendingEvaluation, evaluate};
 use crate::kernels::Kernels;
@@ -52,29 +52,9 @@ pub struct AuditConfig {
 impl AuditConfig {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let check = |field, value: usize, max: usize| {
-            if (1..=max).contains(&value) {
-                Ok(())
-            } else {
-                Err(ConfigError::OutOfRange {
-                    field,
-                    value: value.to_string(),
-                    allowed: format!("an integer from 1 to {max}"),
-                })
-            }
-        };
-        check("steps", self.steps, 1_000_000)?;
-        check("batch_size", self.batch_size, *limits::BATCH_SIZE.end())?;
-        if !(self.learning_rate.is_finite()
-            && self.learning_rate > 0.0
-            && self.learning_rate <= limits::LEARNING_RATE_MAX)
-        {
-            return Err(ConfigError::OutOfRange {
-                field: "learning_rate",
-                value: self.learning_rate.to_string(),
-                allowed: format!("a number above 0 and at most {}", limits::LEARNING_RATE_MAX),
-            });
-        }
+        check_range("steps", self.steps, 1..=1_000_000)?;
+        check_range("batch_size", self.batch_size, limits::BATCH_SIZE)?;
+        check_learning_rate("learning_rate", self.learning_rate)?;
         Ok(())
     }
 }

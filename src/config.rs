@@ -179,7 +179,8 @@ pub enum ConfigError {
     UnknownOptimizer(String),
 }
 
-fn check_range(
+/// Refuses `value` outside `range`, naming `field`.
+pub(crate) fn check_range(
     field: &'static str,
     value: usize,
     range: std::ops::RangeInclusive<usize>,
@@ -195,7 +196,8 @@ fn check_range(
     }
 }
 
-fn check_learning_rate(field: &'static str, value: f64) -> Result<(), ConfigError> {
+/// Refuses a learning rate that is not a number in (0, max], naming `field`.
+pub(crate) fn check_learning_rate(field: &'static str, value: f64) -> Result<(), ConfigError> {
     if value.is_finite() && value > 0.0 && value <= limits::LEARNING_RATE_MAX {
         Ok(())
     } else {

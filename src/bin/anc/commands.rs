@@ -75,6 +75,14 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// A CSV writer with its header row written, if a path was given.
+fn csv_writer(path: Option<&Path>, header: &[&str]) -> Result<Option<csv::Writer<fs::File>>> {
+    let Some(path) = path else { return Ok(None) };
+    let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+    w.write_record(header)?;
+    Ok(Some(w))
+}
+
 fn progress(total: usize, json: bool) -> ProgressBar {
     let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(total as u64) };
     bar.set_style(
@@ -90,14 +98,7 @@ fn train(args: TrainArgs) -> Result<()> {
     let total = config.total_iterations();
     let mut trainer = Trainer::new(config.clone(), &device)?;
     let bar = progress(total, args.json);
-    let mut csv = match &args.csv {
-        Some(path) => {
-            let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
-            w.write_record(["iteration", "ab_loss", "bob_loss", "eve_loss"])?;
-            Some(w)
-        }
-        None => None,
-    };
+    let mut csv = csv_writer(args.csv.as_deref(), &["iteration", "ab_loss", "bob_loss", "eve_loss"])?;
     let started = std::time::Instant::now();
     let mut last = None;
     while !trainer.is_done() {
@@ -229,14 +230,7 @@ fn audit(args: AuditArgs) -> Result<()> {
         .with_optimizer(args.optimizer.into())
         .with_learning_rate(args.lr)
         .with_seed(args.seed);
-    let mut csv = match &args.csv {
-        Some(path) => {
-            let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
-            w.write_record(["step", "eve_loss"])?;
-            Some(w)
-        }
-        None => None,
-    };
+    let mut csv = csv_writer(args.csv.as_deref(), &["step", "eve_loss"])?;
     let (e, last_loss) = run_audit(&model.ciphers, &model.header.config, audit_config, &device, args.json, csv.as_mut())?;
     if let Some(mut w) = csv {
         w.flush()?;
