@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{ConfigError, OptimizerKind, check_learning_rate, check_range, limits};
 use crate::data::BitSource;
-use crate::evaluation::{EVALUATION_SAMPLES, PendingEvaluation, evaluate};
+use crate::evaluation::{EVALUATION_SAMPLES, PendingEvaluation, evaluate, held_out_seed};
 use crate::kernels::Kernels;
 use crate::metrics::{AuditLoss, Pending};
 use crate::model::{CipherConfig, Ciphers, Network, Role};
@@ -140,7 +140,7 @@ impl Audit {
     /// Scores the frozen Bob and the audited Eve on fresh messages (seeded apart from
     /// training and audit data).
     pub fn evaluate(&self) -> PendingEvaluation {
-        evaluate(&self.ciphers, EVALUATION_SAMPLES, self.config.seed ^ 0xe7a1, &self.device)
+        evaluate(&self.ciphers, EVALUATION_SAMPLES, held_out_seed(self.config.seed), &self.device)
     }
 
     /// The frozen Alice and Bob with the audited Eve.

@@ -11,6 +11,12 @@ use crate::training::{decrypt, encrypt};
 /// Messages in the write-up's evaluation.
 pub const EVALUATION_SAMPLES: usize = 10_000;
 
+/// The seed of the held-out evaluation messages of a model trained (or audited) with
+/// `seed`: derived from it, but a stream apart from the training and audit data.
+pub fn held_out_seed(seed: u64) -> u64 {
+    seed ^ 0xe7a1
+}
+
 /// How well one reader recovers the messages.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Score {

@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::Path;
 
+use anc::evaluation::{EVALUATION_SAMPLES, held_out_seed};
 use anc::model_file::{self, ModelHeader, SavedModel};
 use anc::{Audit, AuditConfig, EveStart, Evaluation, OptimizerKind, Preset, Trainer, TrainingConfig};
 use anyhow::{Context, Result, bail};
@@ -120,7 +121,7 @@ fn train(args: TrainArgs) -> Result<()> {
     }
     let seconds = started.elapsed().as_secs_f64();
     let ciphers = trainer.into_ciphers();
-    let evaluation = anc::evaluate(&ciphers, anc::evaluation::EVALUATION_SAMPLES, config.seed ^ 0xe7a1, &device).read();
+    let evaluation = anc::evaluate(&ciphers, EVALUATION_SAMPLES, held_out_seed(config.seed), &device).read();
     let mut header = ModelHeader {
         config: config.clone(),
         iterations_trained: total,
