@@ -79,6 +79,18 @@ impl Batches {
         self.joined(i, 1)
     }
 
+    /// Rows `start .. start + len` of every batch, as batches of `len` rows (how replicas
+    /// training side by side share one draw; see [`crate::replicas`]).
+    pub fn rows(self, start: usize, len: usize) -> Batches {
+        if start == 0 && len == self.batch {
+            return self;
+        }
+        let bits = self.all.dims()[1];
+        let blocks = 2 * self.count;
+        let all = self.all.reshape([blocks, self.batch, bits]).narrow(1, start, len).reshape([blocks * len, bits]);
+        Batches { all, count: self.count, batch: len }
+    }
+
     /// Every batch joined.
     pub fn all_joined(&self) -> MessageBatch {
         self.joined(0, self.count)

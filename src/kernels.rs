@@ -84,7 +84,7 @@ impl Kernels {
 
 /// Whether tensors on `device` live in host memory (burn's CPU backend), where reading
 /// them synchronously is cheap. Every other device keeps burn's own kernels.
-fn is_host_device(device: &Device) -> bool {
+pub(crate) fn is_host_device(device: &Device) -> bool {
     // Device equality ignores the autodiff decoration.
     *device == Device::flex()
 }

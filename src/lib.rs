@@ -12,6 +12,7 @@ pub mod kernels;
 pub mod metrics;
 pub mod model;
 pub mod model_file;
+pub mod replicas;
 pub mod training;
 
 pub use audit::{Audit, AuditConfig, EveStart};

@@ -11,6 +11,7 @@ use crate::data::{BitSource, MessageBatch};
 use crate::kernels::Kernels;
 use crate::metrics::{IterationLosses, Pending};
 use crate::model::{Ciphers, Network};
+use crate::replicas::{Link, all_reduce, default_replicas, replicate, sum_values};
 
 /// `mean over batch of sum over bits |P − guess|`: bits wrong per message. `[batch, N]` -> `[1]`.
 pub fn bits_wrong_loss(messages: Tensor<2>, guesses: Tensor<2>) -> Tensor<1> {
@@ -78,15 +79,32 @@ pub fn eve_step_on(
     (optim.step(learning_rate, eve, grads), loss.detach())
 }
 
+/// One copy of the three networks with their optimisers and data stream (see
+/// [`crate::replicas`]: on a multi-core CPU two of them share each batch).
+struct Replica {
+    ciphers: Ciphers,
+    ab_optim: ModuleOptimizer,
+    eve_optim: ModuleOptimizer,
+    source: BitSource,
+}
+
+/// What every replica's iteration reads.
+struct Shared<'a> {
+    config: &'a TrainingConfig,
+    kernels: &'a Kernels,
+    device: &'a Device,
+    /// This replica's rows of each batch: `start .. start + rows`.
+    start: usize,
+    rows: usize,
+}
+
 /// Trains Alice, Bob and Eve by the schedule of a [`TrainingConfig`].
 pub struct Trainer {
     config: TrainingConfig,
     device: Device,
     kernels: Kernels,
-    source: BitSource,
-    ciphers: Ciphers,
-    ab_optim: ModuleOptimizer,
-    eve_optim: ModuleOptimizer,
+    /// Replica 0 (the one reported) and, on a multi-core CPU, its helper.
+    replicas: Vec<Replica>,
     iteration: usize,
 }
 
@@ -101,24 +119,45 @@ impl Trainer {
 
     /// Resumes training from existing networks (for instance a loaded model).
     pub fn from_parts(config: TrainingConfig, ciphers: Ciphers, device: &Device) -> Self {
+        let replicas = default_replicas(device, config.batch_size);
+        Self::with_replicas(config, ciphers, device, replicas)
+    }
+
+    /// Like [`Trainer::from_parts`] with an explicit number of replicas: 1 trains on one
+    /// thread; 2 splits each batch over two threads (native builds only). Results are
+    /// reproducible for a given seed, backend and replica count.
+    ///
+    /// # Panics
+    /// If `replicas` is not 1 or 2, or is 2 with a batch smaller than 2.
+    pub fn with_replicas(config: TrainingConfig, ciphers: Ciphers, device: &Device, replicas: usize) -> Self {
+        assert!(matches!(replicas, 1 | 2), "1 or 2 replicas");
+        assert!(config.batch_size >= replicas, "at least one row of each batch per replica");
         let kernels = Kernels::for_device(config.cipher.bits, device);
-        // The data stream is seeded apart from the weights (which use `seed` itself).
-        let source = BitSource::new(config.seed ^ 0x5eed_da7a);
-        Self {
-            ab_optim: optimizer(config.optimizer),
-            eve_optim: optimizer(config.optimizer),
-            config,
-            device: device.clone(),
-            kernels,
-            source,
-            ciphers,
-            iteration: 0,
-        }
+        // The data streams are seeded apart from the weights (which use `seed` itself).
+        let replicas = (0..replicas)
+            .map(|r| Replica {
+                ciphers: if r == 0 { ciphers.clone() } else { replicate(&ciphers) },
+                ab_optim: optimizer(config.optimizer),
+                eve_optim: optimizer(config.optimizer),
+                source: BitSource::new(config.seed ^ 0x5eed_da7a),
+            })
+            .collect();
+        Self { config, device: device.clone(), kernels, replicas, iteration: 0 }
     }
 
     /// The configuration being trained.
     pub fn config(&self) -> &TrainingConfig {
         &self.config
+    }
+
+    /// How many replicas share each batch (threads used).
+    pub fn replicas(&self) -> usize {
+        self.replicas.len()
+    }
+
+    /// Replica `index`'s networks (they equal replica 0's bit for bit: for checks).
+    pub fn replica_ciphers(&self, index: usize) -> &Ciphers {
+        &self.replicas[index].ciphers
     }
 
     /// Iterations done so far.
@@ -133,7 +172,7 @@ impl Trainer {
 
     /// The networks as they are now.
     pub fn ciphers(&self) -> &Ciphers {
-        &self.ciphers
+        &self.replicas[0].ciphers
     }
 
     /// The kernels the networks run with on this device.
@@ -142,8 +181,8 @@ impl Trainer {
     }
 
     /// Gives the networks up (to save them or to audit them).
-    pub fn into_ciphers(self) -> Ciphers {
-        self.ciphers
+    pub fn into_ciphers(mut self) -> Ciphers {
+        self.replicas.swap_remove(0).ciphers
     }
 
     /// Runs up to `iterations` iterations (fewer if the schedule ends first).
@@ -151,18 +190,45 @@ impl Trainer {
         let first = self.iteration + 1;
         let left = self.config.total_iterations().saturating_sub(self.iteration);
         let todo = iterations.min(left);
-        let rows = (0..todo).map(|_| self.iterate()).collect();
+        let batch = self.config.batch_size;
+        let count = self.replicas.len();
+        let bounds = |r: usize| (r * batch / count, (r + 1) * batch / count);
+        let (main, helpers) = self.replicas.split_first_mut().expect("replica 0");
+        let shared = |r| {
+            let (start, end) = bounds(r);
+            Shared { config: &self.config, kernels: &self.kernels, device: &self.device, start, rows: end - start }
+        };
+        let rows = match helpers {
+            [] => (0..todo).map(|_| main.iterate(&shared(0), &Link::solo())).collect(),
+            [helper] => std::thread::scope(|scope| {
+                let (link, helper_link) = Link::pair();
+                let helper_shared = shared(1);
+                scope.spawn(move || {
+                    for _ in 0..todo {
+                        helper.iterate(&helper_shared, &helper_link);
+                    }
+                });
+                let main_shared = shared(0);
+                (0..todo).map(|_| main.iterate(&main_shared, &link)).collect()
+            }),
+            _ => unreachable!("at most two replicas"),
+        };
+        self.iteration += todo;
         Pending::new(first, rows)
     }
+}
 
-    /// One iteration: `ab_steps` Alice+Bob steps, then `eve_steps` Eve steps. `[1, 3]`.
-    fn iterate(&mut self) -> Tensor<2> {
-        let c = self.config.clone();
+impl Replica {
+    /// One iteration on this replica's rows: `ab_steps` Alice+Bob steps, then `eve_steps`
+    /// Eve steps. Returns the whole batch's losses `[1, 3]` (the same on every replica).
+    fn iterate(&mut self, at: &Shared, link: &Link) -> Tensor<2> {
+        let c = at.config;
         let (bits, steps) = (c.cipher.bits, c.ab_steps + c.eve_steps);
-        let batches = self.source.draw(steps, c.batch_size, bits, &self.device);
+        // Every replica draws the same whole batches and keeps its own rows.
+        let batches = self.source.draw(steps, c.batch_size, bits, at.device).rows(at.start, at.rows);
         let mut last = None;
         for i in 0..c.ab_steps {
-            last = Some(self.ab_step(&batches.get(i)));
+            last = Some(self.ab_step(at, &batches.get(i), link));
         }
         let (ab, bob) = last.expect("at least one Alice+Bob step");
         // Alice is frozen for all of this iteration's Eve steps: encrypt their batches in
@@ -171,50 +237,64 @@ impl Trainer {
         if c.eve_steps > 0 {
             let alice = self.ciphers.alice.valid();
             let joined = batches.joined(c.ab_steps, c.eve_steps);
-            let ciphertexts = encrypt(&alice, &joined, &self.kernels);
+            let ciphertexts = encrypt(&alice, &joined, at.kernels);
             for i in 0..c.eve_steps {
-                let rows = |t: &Tensor<2>| t.clone().narrow(0, i * c.batch_size, c.batch_size);
+                let rows = |t: &Tensor<2>| t.clone().narrow(0, i * at.rows, at.rows);
                 let eve = self.ciphers.eve.clone();
-                let (eve, loss) = eve_step_on(
-                    rows(&ciphertexts),
-                    eve,
-                    &mut self.eve_optim,
-                    c.eve_learning_rate,
-                    &rows(&joined.messages),
-                    &self.kernels,
-                );
-                self.ciphers.eve = eve;
-                eve_losses.push(loss);
+                let guess = eve.forward(rows(&ciphertexts), at.kernels);
+                let loss = bits_wrong_share(rows(&joined.messages), guess, c.batch_size);
+                let grads = GradientsParams::from_grads(loss.backward(), &eve);
+                // The replicas' loss shares travel with their gradients.
+                let (mut grads, shares) = all_reduce(link, &[&eve], vec![grads], loss.detach());
+                let grads = grads.pop().expect("Eve's gradients");
+                self.ciphers.eve = self.eve_optim.step(c.eve_learning_rate, eve, grads);
+                eve_losses.extend(shares);
             }
         }
         let eve = if eve_losses.is_empty() {
-            Tensor::from_floats([f32::NAN], &self.device)
+            Tensor::from_floats([f32::NAN], at.device)
         } else {
-            let count = eve_losses.len() as f32;
-            Tensor::cat(eve_losses, 0).sum().div_scalar(count)
+            Tensor::cat(eve_losses, 0).sum().div_scalar(c.eve_steps as f32)
         };
-        self.iteration += 1;
         Tensor::cat(vec![ab, bob, eve], 0).unsqueeze() // [1, 3]
     }
 
-    /// One Alice+Bob step against a frozen Eve. Returns (L_AB, L_B), detached.
-    fn ab_step(&mut self, batch: &MessageBatch) -> (Tensor<1>, Tensor<1>) {
-        let bits = self.config.cipher.bits;
+    /// One Alice+Bob step against a frozen Eve. Returns the whole batch's (L_AB, L_B),
+    /// detached.
+    ///
+    /// Each replica holds only its share of `L_E`, but `L_AB` is not linear in it. Its
+    /// gradient is `∇L_B + c·∇L_E` with `c = −2(N/2 − L_E)/(N/2)²`, so each replica backs
+    /// up `L_B,r + (N/2 − (L_E,r + L_E,other))² / (N/2)²` with the other's share held
+    /// constant: the replicas' gradients then add up to exactly the whole batch's.
+    fn ab_step(&mut self, at: &Shared, batch: &MessageBatch, link: &Link) -> (Tensor<1>, Tensor<1>) {
+        let (bits, batch_size) = (at.config.cipher.bits, at.config.batch_size);
         let Ciphers { alice, bob, eve } = &self.ciphers;
         let eve = eve.valid();
-        let ciphertext = encrypt(alice, batch, &self.kernels);
-        let bob_guess = decrypt(bob, ciphertext.clone(), batch.keys.clone(), &self.kernels);
-        let bob_loss = bits_wrong_loss(batch.messages.clone(), bob_guess);
-        let eve_loss = bits_wrong_loss(batch.messages.clone(), eve.forward(ciphertext, &self.kernels));
-        let loss = ab_loss(bob_loss.clone(), eve_loss, bits);
+        let ciphertext = encrypt(alice, batch, at.kernels);
+        let bob_guess = decrypt(bob, ciphertext.clone(), batch.keys.clone(), at.kernels);
+        let bob_share = bits_wrong_share(batch.messages.clone(), bob_guess, batch_size);
+        let eve_guess = eve.forward(ciphertext, at.kernels);
+        let eve_share = bits_wrong_share(batch.messages.clone(), eve_guess, batch_size);
+        let shares = Tensor::cat(vec![bob_share.clone().detach(), eve_share.clone().detach()], 0);
+        let totals = sum_values(link, shares.clone()); // [L_B, L_E] of the whole batch
+        let others_eve = (totals.clone() - shares).narrow(0, 1, 1);
+        let loss = ab_loss(bob_share, eve_share + others_eve, bits);
         let mut grads = loss.backward();
-        let alice_grads = GradientsParams::from_module(&mut grads, alice);
-        let bob_grads = GradientsParams::from_module(&mut grads, bob);
-        let lr = self.config.ab_learning_rate;
+        let own = vec![GradientsParams::from_module(&mut grads, alice), GradientsParams::from_module(&mut grads, bob)];
+        let (mut sums, _) = all_reduce(link, &[alice, bob], own, ());
+        let (bob_grads, alice_grads) = (sums.pop().expect("Bob's"), sums.pop().expect("Alice's"));
+        let lr = at.config.ab_learning_rate;
         let alice = self.ab_optim.step(lr, self.ciphers.alice.clone(), alice_grads);
         let bob = self.ab_optim.step(lr, self.ciphers.bob.clone(), bob_grads);
         self.ciphers.alice = alice;
         self.ciphers.bob = bob;
-        (loss.detach(), bob_loss.detach())
+        let bob_total = totals.clone().narrow(0, 0, 1);
+        (ab_loss(bob_total.clone(), totals.narrow(0, 1, 1), bits), bob_total)
     }
+}
+
+/// This replica's share of [`bits_wrong_loss`] over a whole batch of `batch_size` rows:
+/// `sum |P − guess| / batch_size` over its own rows. `[rows, N]` -> `[1]`.
+fn bits_wrong_share(messages: Tensor<2>, guesses: Tensor<2>, batch_size: usize) -> Tensor<1> {
+    (messages - guesses).abs().sum().div_scalar(batch_size as f32)
 }

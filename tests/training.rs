@@ -141,3 +141,36 @@ fn audits_train_an_eve_against_a_frozen_cipher() {
     assert_eq!(e.samples, 10_000);
     assert_eq!(e.eve.bit_error_rates.len(), 8);
 }
+
+fn all_weights(ciphers: &anc::Ciphers) -> Vec<f32> {
+    [&ciphers.alice, &ciphers.bob, &ciphers.eve].into_iter().flat_map(weights).collect()
+}
+
+#[test]
+fn two_replicas_train_like_one_and_stay_identical() {
+    let config = tiny(Preset::Seed16).with_eve_steps(2);
+    let device = device();
+    let train = |replicas| {
+        let ciphers = config.cipher.init(config.seed, &device);
+        let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
+        let losses = trainer.run(5).read();
+        (losses, trainer)
+    };
+    let (one, solo) = train(1);
+    let (two, pair) = train(2);
+    assert_eq!(pair.replicas(), 2);
+    // Same data, same whole-batch gradients: only float rounding differs.
+    for (a, b) in one.iter().zip(&two) {
+        for (x, y) in [(a.ab, b.ab), (a.bob, b.bob), (a.eve, b.eve)] {
+            assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
+        }
+    }
+    let (w1, w2) = (all_weights(solo.ciphers()), all_weights(pair.ciphers()));
+    let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(worst < 1e-4, "weights drifted apart by {worst}");
+    // The moved weights are not the initial ones (a no-op would pass the checks above).
+    let initial = all_weights(&config.cipher.init(config.seed, &device));
+    assert!(initial.iter().zip(&w2).any(|(a, b)| (a - b).abs() > 1e-4));
+    // Both replicas took the same summed steps: bit-identical weights.
+    assert_eq!(all_weights(pair.replica_ciphers(0)), all_weights(pair.replica_ciphers(1)));
+}

@@ -91,6 +91,9 @@ pub struct TrainArgs {
     pub audit_steps: usize,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: Backend,
+    /// Threads sharing each batch (1 or 2; default: 2 on a CPU with 2+ cores).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub threads: Option<u8>,
     /// Print one JSON line instead of text.
     #[arg(long)]
     pub json: bool,
@@ -162,6 +165,9 @@ pub struct BenchArgs {
     /// Backends to measure (default: cpu, and wgpu where built in and an adapter exists).
     #[arg(long, value_enum)]
     pub backend: Vec<Backend>,
+    /// Threads sharing each batch (1 or 2; default: 2 on a CPU with 2+ cores).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub threads: Option<u8>,
     #[arg(long)]
     pub json: bool,
 }

@@ -2,21 +2,20 @@
 
 use std::time::Instant;
 
-use anc::Trainer;
 use anyhow::Result;
 use serde_json::json;
 
 use crate::args::{Backend, BenchArgs};
-use crate::commands::{build_config, device};
+use crate::commands::{build_config, device, trainer};
 
 /// Iterations per second of `iterations` timed iterations after `warmup` untimed ones.
 /// The losses are read back once per timed run, as the page and `anc train` do per slice.
-fn measure(args: &BenchArgs, backend: Backend) -> Result<f64> {
+fn measure(args: &BenchArgs, backend: Backend, threads: Option<u8>) -> Result<f64> {
     let mut config = build_config(&args.config)?;
     config.epochs = 1;
     config.iterations_per_epoch = args.warmup + args.iterations;
     let device = device(backend)?;
-    let mut trainer = Trainer::new(config, &device)?;
+    let mut trainer = trainer(config, &device, threads)?;
     let _ = trainer.run(args.warmup).read();
     let start = Instant::now();
     let mut done = 0;
@@ -38,9 +37,13 @@ pub fn run(args: BenchArgs) -> Result<()> {
             Backend::Cpu => "iterations_per_s",
             Backend::Wgpu => "wgpu_iterations_per_s",
         };
-        match measure(&args, backend) {
+        match measure(&args, backend, args.threads) {
             Ok(rate) => {
                 results.insert(key.into(), json!(rate));
+                // On the CPU, also the one-thread figure, to show what the second core adds.
+                if backend == Backend::Cpu && args.threads.is_none() {
+                    results.insert("single_thread_iterations_per_s".into(), json!(measure(&args, backend, Some(1))?));
+                }
             }
             Err(e) if !explicit && backend == Backend::Wgpu => {
                 results.insert("wgpu_skipped".into(), json!(e.to_string()));

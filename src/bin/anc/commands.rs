@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anc::evaluation::{EVALUATION_SAMPLES, held_out_seed};
 use anc::model_file::{self, ModelHeader, SavedModel};
+use anc::replicas::default_replicas;
 use anc::{Audit, AuditConfig, EveStart, Evaluation, OptimizerKind, Preset, Trainer, TrainingConfig};
 use anyhow::{Context, Result, bail};
 use burn::prelude::Device;
@@ -54,6 +55,14 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
 }
 
 /// An autodiff device of the requested backend.
+/// A trainer for `config` on `device` with `threads` replicas (or the default for the device).
+pub fn trainer(config: TrainingConfig, device: &Device, threads: Option<u8>) -> Result<Trainer> {
+    config.validate()?;
+    let ciphers = config.cipher.init(config.seed, device);
+    let replicas = threads.map_or_else(|| default_replicas(device, config.batch_size), usize::from);
+    Ok(Trainer::with_replicas(config, ciphers, device, replicas))
+}
+
 pub fn device(backend: Backend) -> Result<Device> {
     match backend {
         Backend::Cpu => Ok(Device::flex().autodiff()),
@@ -97,7 +106,7 @@ fn train(args: TrainArgs) -> Result<()> {
     let config = build_config(&args.config)?;
     let device = device(args.backend)?;
     let total = config.total_iterations();
-    let mut trainer = Trainer::new(config.clone(), &device)?;
+    let mut trainer = trainer(config.clone(), &device, args.threads)?;
     let bar = progress(total, args.json);
     let mut csv = csv_writer(args.csv.as_deref(), &["iteration", "ab_loss", "bob_loss", "eve_loss"])?;
     let started = std::time::Instant::now();
@@ -120,6 +129,7 @@ fn train(args: TrainArgs) -> Result<()> {
         w.flush()?;
     }
     let seconds = started.elapsed().as_secs_f64();
+    let threads = trainer.replicas();
     let ciphers = trainer.into_ciphers();
     let evaluation = anc::evaluate(&ciphers, EVALUATION_SAMPLES, held_out_seed(config.seed), &device).read();
     let mut header = ModelHeader {
@@ -142,7 +152,7 @@ fn train(args: TrainArgs) -> Result<()> {
     if args.json {
         let mut line = json!({
             "preset": config.preset.name(), "seed": config.seed, "iterations": total,
-            "seconds": seconds, "iterations_per_s": total as f64 / seconds,
+            "seconds": seconds, "iterations_per_s": total as f64 / seconds, "threads": threads,
             "final_losses": last, "evaluation": evaluation_json(&evaluation), "model": args.out,
         });
         if let Some(a) = &audit {
@@ -151,7 +161,7 @@ fn train(args: TrainArgs) -> Result<()> {
         }
         println!("{line}");
     } else {
-        println!("trained {} ({} iterations) in {seconds:.1} s, {:.1} it/s", config.preset, total, total as f64 / seconds);
+        println!("trained {} ({} iterations, {threads} thread(s)) in {seconds:.1} s, {:.1} it/s", config.preset, total, total as f64 / seconds);
         print_evaluation(&evaluation);
         if let Some(a) = &audit {
             println!("fresh Eve after {} audit steps: {:.2} bits wrong, {:.2} % of messages right", args.audit_steps, a.eve.bit_errors, a.eve.correct_pct);
