@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# Sets up what is missing and builds the `anc` command line (the README's first command).
-# Every step checks what is already there first, so a second run takes seconds.
+# The README's first command: sets up what is missing (tools are installed only once),
+# builds the `anc` command line and the page, and serves the page on 127.0.0.1.
+# PORT=9000 bash scripts/setup.sh serves on another port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v cargo >/dev/null; then
-    echo "cargo is missing: install Rust with rustup first (https://rustup.rs)" >&2
-    exit 1
-fi
 cargo build --release --locked
+bash scripts/build-page.sh
+PORT=${PORT:-8080}
 echo
-echo "Built target/release/anc. Try:"
-echo "  target/release/anc train --preset seed16 --out seed16.bin --csv losses.csv"
-echo "  target/release/anc audit --model seed16.bin --steps 5000"
+echo "The command line: target/release/anc --help"
+echo "The page:         http://127.0.0.1:$PORT/   (Ctrl+C stops the server)"
+exec node tests/e2e/server.js dist "$PORT"

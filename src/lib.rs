@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod config;
+pub mod form;
 pub mod data;
 pub mod evaluation;
 pub mod kernels;
@@ -13,7 +14,10 @@ pub mod metrics;
 pub mod model;
 pub mod model_file;
 pub mod replicas;
+pub mod report;
 pub mod training;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use audit::{Audit, AuditConfig, EveStart};
 pub use config::{ConfigError, OptimizerKind, Preset, TrainingConfig};

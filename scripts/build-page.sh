@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the page into dist/ with trunk, offline, with the pinned local tools, and prints
+# the sizes of what a browser downloads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/tools.sh "$@"
+TRUNK_SKIP_VERSION_CHECK=true trunk build --release --offline
+wasm=$(ls dist/*.wasm)
+echo "page built: $wasm $(stat -c %s "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzipped"

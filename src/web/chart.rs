@@ -1,0 +1,121 @@
+//! Loss charts drawn with plotters on a `<canvas>`: one function that rebuilds the whole
+//! chart from the data, sized from the canvas's CSS box times `devicePixelRatio` (crisp on
+//! high-DPI screens).
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+/// One curve.
+pub struct Series {
+    pub name: &'static str,
+    pub color: RGBColor,
+    /// (step, loss) points in step order.
+    pub points: Vec<(f64, f64)>,
+}
+
+pub const AB_COLOR: RGBColor = RGBColor(37, 99, 235);
+pub const BOB_COLOR: RGBColor = RGBColor(22, 163, 74);
+pub const EVE_COLOR: RGBColor = RGBColor(220, 38, 38);
+const CHANCE_COLOR: RGBColor = RGBColor(100, 116, 139);
+
+/// What surrounds the curves.
+pub struct Axes {
+    pub x_title: &'static str,
+    /// The last step the run will reach (the x axis spans the whole run).
+    pub x_end: f64,
+    /// Bits per message: the y axis spans 0..N and chance is N/2.
+    pub bits: usize,
+}
+
+/// At most this many points a curve (longer runs are thinned, keeping the ends).
+const MAX_POINTS: usize = 1500;
+
+fn thin(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    if points.len() <= MAX_POINTS {
+        return points.to_vec();
+    }
+    let stride = points.len().div_ceil(MAX_POINTS);
+    let mut out: Vec<_> = points.iter().step_by(stride).copied().collect();
+    if let Some(last) = points.last() {
+        out.push(*last);
+    }
+    out
+}
+
+/// Sizes the canvas's pixel buffer to its CSS box times the device pixel ratio; returns
+/// that ratio.
+fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let (css_w, css_h) = (canvas.client_width().max(320) as f64, canvas.client_height().max(200) as f64);
+    let (w, h) = ((css_w * ratio).round() as u32, (css_h * ratio).round() as u32);
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    ratio
+}
+
+/// Draws `series` on `canvas`, with a dashed line at chance (N/2 bits), axis titles and a
+/// legend.
+pub fn draw(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Result<(), String> {
+    let ratio = fit_to_screen(canvas);
+    let px = |v: f64| (v * ratio).round() as u32;
+    let font = |size: f64| ("sans-serif", size * ratio).into_font();
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context on the canvas")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let y_end = axes.bits as f64;
+    let x_end = axes.x_end.max(1.0);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(12.0))
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(px(52.0))
+        .build_cartesian_2d(0.0..x_end, 0.0..y_end)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc(axes.x_title)
+        .y_desc("bits wrong per message")
+        .axis_desc_style(font(13.0))
+        .label_style(font(12.0))
+        .light_line_style(RGBColor(241, 245, 249))
+        .x_labels(8)
+        .y_labels(9)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    // Chance: a guesser gets half the bits wrong.
+    let chance = y_end / 2.0;
+    let dash = (x_end / 60.0).max(f64::MIN_POSITIVE);
+    let dashes = (0..60).step_by(2).map(|i| {
+        let a = i as f64 * dash;
+        PathElement::new(vec![(a, chance), ((a + dash).min(x_end), chance)], CHANCE_COLOR.stroke_width(px(1.5)))
+    });
+    chart.draw_series(dashes).map_err(|e| e.to_string())?;
+    let label = Text::new(
+        format!("chance ({} bits)", axes.bits / 2),
+        (x_end, chance),
+        font(12.0).color(&CHANCE_COLOR).pos(Pos::new(HPos::Right, VPos::Bottom)),
+    );
+    chart.draw_series(std::iter::once(label)).map_err(|e| e.to_string())?;
+    for s in series {
+        let color = s.color;
+        chart
+            .draw_series(LineSeries::new(thin(&s.points), color.stroke_width(px(2.0))))
+            .map_err(|e| e.to_string())?
+            .label(s.name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+    }
+    if !series.is_empty() {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(203, 213, 225))
+            .label_font(font(13.0))
+            .draw()
+            .map_err(|e| e.to_string())?;
+    }
+    root.present().map_err(|e| e.to_string())
+}

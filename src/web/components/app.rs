@@ -1,0 +1,62 @@
+//! The whole page: what it is, the training lab, the results and the security audit.
+
+use leptos::prelude::*;
+
+use crate::web::backend::BackendChoice;
+use crate::web::components::{
+    audit_panel::AuditPanel, backend_badge::BackendBadge, controls::Controls, explainer::Explainer,
+    loss_chart::LossChart, progress_bar::ProgressBar, results::Results,
+};
+use crate::web::lab::Lab;
+use crate::web::session;
+
+/// The backend asked for in the address (`?backend=cpu`, `webgpu` or `auto`).
+fn backend_from_address() -> BackendChoice {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+    params.and_then(|p| p.get("backend")).and_then(|k| BackendChoice::from_key(&k)).unwrap_or_default()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let lab = Lab::new(backend_from_address(), session::saved_losses());
+    provide_context(lab);
+    view! {
+        <header class="masthead">
+            <h1>"Alice, Bob and Eve: neural networks that invent a cipher"</h1>
+            <p class="toy" data-testid="toy-warning">
+                <strong>"A teaching toy, not encryption. "</strong>
+                "The cipher these networks learn is not secure: never use it to protect anything."
+            </p>
+        </header>
+        <main>
+            <Explainer/>
+            <section class="lab" aria-labelledby="lab-title">
+                <h2 id="lab-title">"Train them"</h2>
+                <BackendBadge/>
+                <Controls/>
+                <ProgressBar/>
+                <LossChart/>
+                <Results/>
+            </section>
+            <section class="audit" aria-labelledby="audit-title">
+                <h2 id="audit-title">"How strong is the cipher? Attack it"</h2>
+                <p>
+                    "Freeze Alice and Bob, then let an eavesdropper train against the frozen cipher. "
+                    "A " <em>"fresh"</em> " Eve starts from new random weights: what she reaches is the cipher's real strength. "
+                    "Continuing the Eve that trained alongside shows whether she was merely kept busy."
+                </p>
+                <div class="audits">
+                    <AuditPanel audit=lab.audits[0]/>
+                    <AuditPanel audit=lab.audits[1]/>
+                </div>
+            </section>
+        </main>
+        <footer>
+            <p>
+                "After Abadi & Andersen, “Learning to Protect Communications with Adversarial Neural Cryptography” (2016), "
+                "and a Keras write-up of it. Everything runs in this page; nothing is sent anywhere."
+            </p>
+        </footer>
+    }
+}

@@ -1,0 +1,113 @@
+//! One security audit (write-up Figure 3): Eve trains against the frozen Alice, with her
+//! own live chart, progress and final result.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use crate::audit::EveStart;
+use crate::report::{Throughput, audit_csv, clock};
+use crate::web::chart::{self, Axes, EVE_COLOR, Series};
+use crate::web::download;
+use crate::web::lab::{AuditState, Lab, Status};
+use crate::web::session;
+
+#[component]
+pub fn AuditPanel(
+    /// Which audit this panel runs.
+    audit: AuditState,
+) -> impl IntoView {
+    let lab = Lab::get();
+    let canvas = NodeRef::<Canvas>::new();
+    let key = match audit.start {
+        EveStart::Fresh => "fresh",
+        EveStart::Continue => "continue",
+    };
+    Effect::new(move |_| {
+        audit.redraw.track();
+        let Some(canvas) = canvas.get() else { return };
+        let points = audit.history.with_untracked(|h| h.iter().map(|l| (l.step as f64, l.eve as f64)).collect());
+        let series = [Series { name: "Eve", color: EVE_COLOR, points }];
+        let total = audit.progress.get_untracked().total;
+        let bits = lab.trained.get_untracked().map_or(16, |c| c.cipher.bits);
+        let _ = chart::draw(&canvas, &series, &Axes { x_title: "audit step", x_end: total as f64, bits });
+    });
+    let steps_valid = move || audit.steps.with(|s| s.trim().parse::<usize>().is_ok_and(|n| (1..=1_000_000).contains(&n)));
+    let can_start = move || lab.trained.with(|t| t.is_some()) && steps_valid() && !audit.status.get().is_active();
+    let summary = move || {
+        let p = audit.progress.get();
+        let speed = Throughput::new(p.done, p.total, p.seconds);
+        let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
+        match audit.status.get() {
+            Status::Idle if lab.trained.with(|t| t.is_none()) => "Train Alice and Bob first.".to_string(),
+            Status::Idle => "Ready.".to_string(),
+            Status::Failed(why) => format!("Stopped: {why}"),
+            Status::Evaluating => "Evaluating on 10,000 messages…".to_string(),
+            _ => format!("step {}/{} · {:.0} steps/s · {eta} left", p.done, p.total, speed.per_second),
+        }
+    };
+    let result = move || {
+        audit.result.get().map(|r| {
+            let headline = audit.start == EveStart::Fresh;
+            view! {
+                <p class="audit-result" class:headline=headline data-testid=format!("audit-result-{key}")>
+                    {if headline { "Cipher strength: " } else { "This Eve now: " }}
+                    <strong>{format!("{:.2} bits wrong", r.eve.bit_errors)}</strong>
+                    {format!(" of {} ({:.2} % of messages read exactly; guessing gets {} wrong)",
+                        lab.trained.get().map_or(16, |c| c.cipher.bits), r.eve.correct_pct,
+                        lab.trained.get().map_or(8, |c| c.cipher.bits / 2))}
+                </p>
+            }
+        })
+    };
+    view! {
+        <article class="audit-panel" data-testid=format!("audit-{key}")>
+            <h3>{session::audit_title(audit.start)}</h3>
+            <div class="audit-controls">
+                <label>
+                    "Steps "
+                    <input
+                        type="text"
+                        inputmode="numeric"
+                        data-testid=format!("audit-steps-{key}")
+                        prop:value=move || audit.steps.get()
+                        aria-invalid=move || if steps_valid() { "false" } else { "true" }
+                        on:input=move |ev| audit.steps.set(event_target_value(&ev))
+                    />
+                </label>
+                <button
+                    type="button"
+                    data-testid=format!("audit-start-{key}")
+                    prop:disabled=move || !can_start()
+                    on:click=move |_| session::start_audit(lab, audit)
+                >
+                    "Run"
+                </button>
+                <button
+                    type="button"
+                    data-testid=format!("audit-pause-{key}")
+                    prop:disabled=move || !matches!(audit.status.get(), Status::Running | Status::Paused)
+                    on:click=move |_| session::toggle_audit(audit)
+                >
+                    {move || if audit.status.get() == Status::Paused { "Resume" } else { "Pause" }}
+                </button>
+                <button
+                    type="button"
+                    prop:disabled=move || audit.history.with(|h| h.is_empty())
+                    on:click=move |_| {
+                        let csv = audit.history.with_untracked(|h| audit_csv(h));
+                        let _ = download::save_text(&format!("anc-audit-{key}.csv"), "text/csv", &csv);
+                    }
+                >
+                    "Save CSV"
+                </button>
+            </div>
+            <Show when=move || !steps_valid()>
+                <p class="error">"Steps: a whole number from 1 to 1,000,000."</p>
+            </Show>
+            <progress max=move || audit.progress.get().total.max(1) value=move || audit.progress.get().done></progress>
+            <p data-testid=format!("audit-status-{key}") role="status">{summary}</p>
+            <canvas node_ref=canvas class="audit-chart" data-testid=format!("audit-chart-{key}") role="img" aria-label="Eve's loss during the audit"></canvas>
+            {result}
+        </article>
+    }
+}

@@ -1,0 +1,48 @@
+//! The badge saying which backend trains (and why), with a switch to force one.
+
+use leptos::prelude::*;
+
+use crate::web::backend::{BackendChoice, BackendKind};
+use crate::web::lab::Lab;
+
+#[component]
+pub fn BackendBadge() -> impl IntoView {
+    let lab = Lab::get();
+    let text = move || match lab.backend.get() {
+        Some(info) => format!("{} — {}", info.kind.label(), info.reason),
+        None => match lab.choice.get() {
+            BackendChoice::Cpu => "CPU — chosen".to_string(),
+            _ => "WebGPU if this browser offers it, else CPU (decided when training starts)".to_string(),
+        },
+    };
+    let kind_class = move || match lab.backend.get().map(|b| b.kind) {
+        Some(BackendKind::WebGpu) => "badge webgpu",
+        Some(BackendKind::Cpu) => "badge cpu",
+        None => "badge",
+    };
+    view! {
+        <div class="backend">
+            <span class=kind_class data-testid="backend-badge" role="status">{text}</span>
+            <label>
+                "Backend "
+                <select
+                    data-testid="backend-choice"
+                    prop:disabled=move || lab.status.get().is_active()
+                    on:change=move |ev| {
+                        if let Some(choice) = BackendChoice::from_key(&event_target_value(&ev)) {
+                            lab.choice.set(choice);
+                            lab.backend.set(None);
+                        }
+                    }
+                >
+                    {BackendChoice::ALL
+                        .into_iter()
+                        .map(|c| view! {
+                            <option value=c.key() selected=move || lab.choice.get() == c>{c.label()}</option>
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+        </div>
+    }
+}

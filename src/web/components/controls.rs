@@ -1,0 +1,117 @@
+//! The training form: preset, the fields users tune, and Start / Pause / Resume / Reset.
+
+use leptos::prelude::*;
+
+use crate::config::Preset;
+use crate::form::{Field, Form, optimizer_name};
+use crate::config::OptimizerKind;
+use crate::web::components::form_field::FormField;
+use crate::web::lab::{Lab, Status};
+use crate::web::session;
+
+#[component]
+pub fn Controls() -> impl IntoView {
+    let lab = Lab::get();
+    let errors = Memo::new(move |_| lab.form.with(|f| f.config().err().unwrap_or_default()));
+    let error_of = move |field: Field| Signal::derive(move || errors.with(|e| e.get(&field).cloned()));
+    let active = move || lab.status.get().is_active();
+    let can_start = move || errors.with(|e| e.is_empty()) && !active();
+    let fields = Field::ALL
+        .into_iter()
+        .filter(|f| *f != Field::Optimizer)
+        .map(|field| view! { <FormField field=field error=error_of(field)/> })
+        .collect_view();
+    let optimizer = move || lab.form.with(|f| f.texts.get(&Field::Optimizer).cloned().unwrap_or_default());
+    view! {
+        <form
+            class="controls"
+            aria-label="Training settings"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                if can_start() {
+                    session::start(lab);
+                }
+            }
+        >
+            <div class="field">
+                <label for="preset">"Preset"</label>
+                <select
+                    id="preset"
+                    data-testid="preset"
+                    prop:disabled=active
+                    on:change=move |ev| {
+                        if let Ok(preset) = Preset::from_name(&event_target_value(&ev)) {
+                            lab.form.set(Form::new(preset));
+                            lab.bits.set(preset.config().cipher.bits);
+                        }
+                    }
+                >
+                    {Preset::ALL
+                        .into_iter()
+                        .map(|p| view! {
+                            <option value=p.name() selected=move || lab.form.with(|f| f.preset == p)>{preset_label(p)}</option>
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="field-optimizer">"Optimiser"</label>
+                <select
+                    id="field-optimizer"
+                    data-testid="input-optimizer"
+                    prop:disabled=active
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        lab.form.update(|f| {
+                            f.texts.insert(Field::Optimizer, value);
+                        });
+                    }
+                >
+                    {[OptimizerKind::RmsProp, OptimizerKind::Adam]
+                        .into_iter()
+                        .map(|k| {
+                            let name = optimizer_name(k);
+                            view! { <option value=name selected=move || optimizer() == name>{optimizer_label(k)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            {fields}
+            <div class="buttons">
+                <button type="submit" data-testid="start" prop:disabled=move || !can_start()>"Start"</button>
+                <button
+                    type="button"
+                    data-testid="pause"
+                    prop:disabled=move || lab.status.get() != Status::Running
+                    on:click=move |_| session::pause(lab)
+                >
+                    "Pause"
+                </button>
+                <button
+                    type="button"
+                    data-testid="resume"
+                    prop:disabled=move || lab.status.get() != Status::Paused
+                    on:click=move |_| session::resume(lab)
+                >
+                    "Resume"
+                </button>
+                <button type="button" data-testid="reset" on:click=move |_| session::reset(lab)>"Reset"</button>
+            </div>
+        </form>
+    }
+}
+
+fn preset_label(preset: Preset) -> &'static str {
+    match preset {
+        Preset::Seed16 => "seed16 — the write-up's 16-bit setup (default)",
+        Preset::Poc8 => "poc8 — 8 bits, the text-encryption networks",
+        Preset::Paper16 => "paper16 — the paper's Adam, batch 4096",
+    }
+}
+
+fn optimizer_label(kind: OptimizerKind) -> &'static str {
+    match kind {
+        OptimizerKind::RmsProp => "RMSprop",
+        OptimizerKind::Adam => "Adam",
+    }
+}

@@ -1,0 +1,77 @@
+//! The live loss chart of training, with PNG and CSV downloads.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use crate::report::losses_csv;
+use crate::web::chart::{self, AB_COLOR, Axes, BOB_COLOR, EVE_COLOR, Series};
+use crate::web::download;
+use crate::web::lab::Lab;
+
+#[component]
+pub fn LossChart() -> impl IntoView {
+    let lab = Lab::get();
+    let canvas = NodeRef::<Canvas>::new();
+    let error = RwSignal::new(None::<String>);
+    // Redraw only when the training loop says so (a few times a second at most).
+    Effect::new(move |_| {
+        lab.redraw.track();
+        let Some(canvas) = canvas.get() else { return };
+        let series = lab.history.with_untracked(|h| {
+            let curve = |name, color, pick: fn(&crate::metrics::IterationLosses) -> f32| Series {
+                name,
+                color,
+                points: h.iter().map(|l| (l.iteration as f64, pick(l) as f64)).filter(|p| p.1.is_finite()).collect(),
+            };
+            vec![
+                curve("Alice+Bob", AB_COLOR, |l| l.ab),
+                curve("Bob", BOB_COLOR, |l| l.bob),
+                curve("Eve", EVE_COLOR, |l| l.eve),
+            ]
+        });
+        let total = lab.progress.get_untracked().total;
+        let seen = lab.history.with_untracked(|h| h.last().map_or(0, |l| l.iteration));
+        let axes = Axes { x_title: "iteration", x_end: total.max(seen) as f64, bits: lab.bits.get_untracked() };
+        error.set(chart::draw(&canvas, &series, &axes).err());
+    });
+    let empty = move || lab.history.with(|h| h.is_empty());
+    view! {
+        <figure class="chart">
+            <canvas
+                node_ref=canvas
+                data-testid="loss-chart"
+                role="img"
+                aria-label="Loss curves of Alice+Bob, Bob and Eve against training iterations"
+            ></canvas>
+            <figcaption>
+                "Bits wrong per 16-bit message (lower is better for Bob; Eve should end near the dashed chance line)."
+                {move || error.get().map(|e| view! { <span class="error">" Chart error: " {e}</span> })}
+            </figcaption>
+            <div class="buttons">
+                <button
+                    type="button"
+                    data-testid="save-png"
+                    prop:disabled=empty
+                    on:click=move |_| {
+                        if let Some(c) = canvas.get_untracked() {
+                            error.set(download::save_png(&c, "anc-losses.png").err());
+                        }
+                    }
+                >
+                    "Save chart (PNG)"
+                </button>
+                <button
+                    type="button"
+                    data-testid="save-csv"
+                    prop:disabled=empty
+                    on:click=move |_| {
+                        let csv = lab.history.with_untracked(|h| losses_csv(h));
+                        error.set(download::save_text("anc-losses.csv", "text/csv", &csv).err());
+                    }
+                >
+                    "Save losses (CSV)"
+                </button>
+            </div>
+        </figure>
+    }
+}

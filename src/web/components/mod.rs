@@ -1,0 +1,11 @@
+//! The page's components, one per file.
+
+pub mod app;
+pub mod audit_panel;
+pub mod backend_badge;
+pub mod controls;
+pub mod explainer;
+pub mod form_field;
+pub mod loss_chart;
+pub mod progress_bar;
+pub mod results;

@@ -1,0 +1,56 @@
+//! Where training stands: a progress bar with epoch and iteration, speed and time left.
+
+use leptos::prelude::*;
+
+use crate::report::{Throughput, clock};
+use crate::web::lab::{Lab, Status};
+
+#[component]
+pub fn ProgressBar() -> impl IntoView {
+    let lab = Lab::get();
+    let per_epoch = move || lab.form.with(|f| f.config().map(|c| c.iterations_per_epoch).unwrap_or(1)).max(1);
+    let summary = move || {
+        let p = lab.progress.get();
+        if p.total == 0 {
+            return String::new();
+        }
+        let epochs = p.total.div_ceil(per_epoch());
+        let epoch = (p.done / per_epoch() + 1).min(epochs);
+        let speed = Throughput::new(p.done, p.total, p.seconds);
+        let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
+        format!(
+            "epoch {epoch}/{epochs} · iteration {}/{} · {:.1} it/s · {eta} left",
+            p.done, p.total, speed.per_second
+        )
+    };
+    let status = move || match lab.status.get() {
+        Status::Idle if lab.restored.get() => "Losses of the last run in this tab, restored.".to_string(),
+        Status::Idle => "Ready. Press Start (or Enter in a field).".to_string(),
+        Status::Starting => "Opening the device…".to_string(),
+        Status::Running => "Training…".to_string(),
+        Status::Paused => "Paused.".to_string(),
+        Status::Evaluating => "Evaluating on 10,000 fresh messages…".to_string(),
+        Status::Done => "Done.".to_string(),
+        Status::Failed(why) => format!("Stopped: {why}. The losses so far are kept; try the CPU backend."),
+    };
+    view! {
+        <div class="progress">
+            <progress
+                data-testid="progress"
+                max=move || lab.progress.get().total.max(1)
+                value=move || lab.progress.get().done
+                aria-label="Training progress"
+            ></progress>
+            <p data-testid="progress-text">{summary}</p>
+            <p
+                class="status"
+                class:failed=move || matches!(lab.status.get(), Status::Failed(_))
+                data-testid="status"
+                role="status"
+            >
+                {status}
+            </p>
+            <p data-testid="iteration" class="sr-only">{move || lab.progress.get().done}</p>
+        </div>
+    }
+}

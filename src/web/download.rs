@@ -1,0 +1,39 @@
+//! Saving what the page made as files: text (CSV) through a Blob URL, a canvas as PNG.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, Url};
+
+fn click_link(href: &str, file_name: &str) -> Result<(), String> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let link: HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "cannot make a link")?
+        .dyn_into()
+        .map_err(|_| "not a link")?;
+    link.set_href(href);
+    link.set_download(file_name);
+    link.click();
+    Ok(())
+}
+
+/// Offers `text` as a download named `file_name`.
+pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&text.into());
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make the file")?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a file URL")?;
+    let result = click_link(&url, file_name);
+    // The browser reads the blob after the click returns: free it a little later.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
+    result
+}
+
+/// Offers the canvas's picture as a PNG download.
+pub fn save_png(canvas: &HtmlCanvasElement, file_name: &str) -> Result<(), String> {
+    let url = canvas.to_data_url_with_type("image/png").map_err(|_| "cannot read the chart")?;
+    click_link(&url, file_name)
+}

@@ -1,0 +1,159 @@
+//! The page's shared state: signals the components read and write, and the non-`Send`
+//! learning objects (device, trainer, audits) kept in local storage. Put in context once
+//! by the app; every component takes it with [`Lab::get`].
+
+use burn::prelude::*;
+use leptos::prelude::*;
+
+use crate::audit::{Audit, EveStart};
+use crate::config::TrainingConfig;
+use crate::evaluation::Evaluation;
+use crate::form::Form;
+use crate::metrics::{AuditLoss, IterationLosses};
+use crate::model::Ciphers;
+use crate::training::Trainer;
+use crate::web::backend::{BackendChoice, BackendInfo};
+
+/// Where a training run stands.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Status {
+    #[default]
+    Idle,
+    /// Opening the device (WebGPU set-up is asynchronous).
+    Starting,
+    Running,
+    Paused,
+    /// Training is over; the 10,000-message evaluation runs.
+    Evaluating,
+    Done,
+    /// Stopped by an error; the losses so far are kept.
+    Failed(String),
+}
+
+impl Status {
+    /// Whether a run holds the device (so settings and the backend cannot change).
+    pub fn is_active(&self) -> bool {
+        matches!(self, Status::Starting | Status::Running | Status::Paused | Status::Evaluating)
+    }
+}
+
+/// Progress of a run of steps.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    /// Seconds spent stepping (pauses excluded).
+    pub seconds: f64,
+}
+
+/// The learning objects, which are not `Send` and so live outside signals.
+#[derive(Default)]
+pub struct Engine {
+    /// The device of the current run and its backend.
+    pub device: Option<Device>,
+    /// burn's WebGPU runtime opens once per page: its outcome is kept here.
+    pub webgpu: Option<Result<Device, String>>,
+    pub stage: Stage,
+    pub audits: [Option<Audit>; 2],
+}
+
+/// What the engine holds (one per page, so variant sizes do not matter).
+#[derive(Default)]
+#[allow(clippy::large_enum_variant)]
+pub enum Stage {
+    #[default]
+    Empty,
+    Training(Trainer),
+    Trained { config: TrainingConfig, ciphers: Ciphers },
+}
+
+/// One security audit's state (fresh Eve or continued Eve).
+#[derive(Clone, Copy)]
+pub struct AuditState {
+    pub start: EveStart,
+    pub status: RwSignal<Status>,
+    pub steps: RwSignal<String>,
+    pub history: RwSignal<Vec<AuditLoss>>,
+    pub progress: RwSignal<Progress>,
+    pub result: RwSignal<Option<Evaluation>>,
+    /// Bumped when the chart should be drawn again (a few times a second at most).
+    pub redraw: RwSignal<u64>,
+    /// Bumped to abandon the running audit loop.
+    pub generation: RwSignal<u64>,
+}
+
+impl AuditState {
+    fn new(start: EveStart) -> Self {
+        Self {
+            start,
+            status: RwSignal::new(Status::Idle),
+            steps: RwSignal::new("5000".into()),
+            history: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(Progress::default()),
+            result: RwSignal::new(None),
+            redraw: RwSignal::new(0),
+            generation: RwSignal::new(0),
+        }
+    }
+
+    /// Index of this audit in [`Engine::audits`].
+    pub fn slot(&self) -> usize {
+        match self.start {
+            EveStart::Fresh => 0,
+            EveStart::Continue => 1,
+        }
+    }
+}
+
+/// Everything the components share. `Copy`: signals and a handle to the engine.
+#[derive(Clone, Copy)]
+pub struct Lab {
+    pub choice: RwSignal<BackendChoice>,
+    /// The backend of the current (or last) run, for the badge.
+    pub backend: RwSignal<Option<BackendInfo>>,
+    pub form: RwSignal<Form>,
+    pub status: RwSignal<Status>,
+    pub history: RwSignal<Vec<IterationLosses>>,
+    /// Whether `history` was restored from an earlier page load.
+    pub restored: RwSignal<bool>,
+    pub progress: RwSignal<Progress>,
+    /// Bits of the networks being trained (for the chart's chance line).
+    pub bits: RwSignal<usize>,
+    pub redraw: RwSignal<u64>,
+    pub generation: RwSignal<u64>,
+    pub evaluation: RwSignal<Option<Evaluation>>,
+    /// The configuration of the trained networks the audits use.
+    pub trained: RwSignal<Option<TrainingConfig>>,
+    pub audits: [AuditState; 2],
+    pub engine: StoredValue<Engine, LocalStorage>,
+}
+
+impl Lab {
+    pub fn new(choice: BackendChoice, history: Vec<IterationLosses>) -> Self {
+        let form = Form::new(crate::config::Preset::Seed16);
+        Self {
+            choice: RwSignal::new(choice),
+            backend: RwSignal::new(None),
+            bits: RwSignal::new(form.preset.config().cipher.bits),
+            form: RwSignal::new(form),
+            status: RwSignal::new(Status::Idle),
+            restored: RwSignal::new(!history.is_empty()),
+            history: RwSignal::new(history),
+            progress: RwSignal::new(Progress::default()),
+            redraw: RwSignal::new(0),
+            generation: RwSignal::new(0),
+            evaluation: RwSignal::new(None),
+            trained: RwSignal::new(None),
+            audits: [AuditState::new(EveStart::Fresh), AuditState::new(EveStart::Continue)],
+            engine: StoredValue::new_local(Engine::default()),
+        }
+    }
+
+    /// The lab put in context by the app.
+    ///
+    /// # Panics
+    /// Outside the app's component tree (a programming error, not a user's).
+    pub fn get() -> Self {
+        use_context::<Lab>().expect("components are used inside <App/>, which provides the Lab")
+    }
+}

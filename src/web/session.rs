@@ -1,0 +1,335 @@
+//! Drives the core from the page: a run is a loop of slices — train a few iterations, await
+//! their losses asynchronously, update the signals, yield to the browser — so the page keeps
+//! drawing. A slice is sized to take about [`SLICE_MS`] of the page's own thread.
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::audit::{Audit, AuditConfig, EveStart};
+use crate::evaluation::{EVALUATION_SAMPLES, evaluate, held_out_seed};
+use crate::report;
+use crate::training::Trainer;
+use crate::web::backend::{self, BackendChoice, BackendKind};
+use crate::web::lab::{AuditState, Lab, Progress, Stage, Status};
+
+/// Target time of one slice of steps on the page's thread.
+const SLICE_MS: f64 = 35.0;
+/// The most slices between two chart redraws: redraw at most every this many ms.
+const REDRAW_MS: f64 = 250.0;
+/// Where the losses of the current run are kept in the tab (restored after a crash).
+pub const SAVED_LOSSES_KEY: &str = "anc.losses.csv";
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_default()
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// The losses saved in this tab by an earlier load of the page.
+pub fn saved_losses() -> Vec<crate::metrics::IterationLosses> {
+    let text = session_storage().and_then(|s| s.get_item(SAVED_LOSSES_KEY).ok().flatten());
+    text.map(|t| report::parse_losses_csv(&t)).unwrap_or_default()
+}
+
+fn save_losses(lab: Lab) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(SAVED_LOSSES_KEY, &lab.history.with_untracked(|h| report::losses_csv(h)));
+    }
+}
+
+/// The next slice size: scaled so that a slice takes about [`SLICE_MS`].
+fn next_slice(slice: usize, elapsed_ms: f64) -> usize {
+    let scaled = slice as f64 * SLICE_MS / elapsed_ms.max(1.0);
+    (scaled.round() as usize).clamp(1, (slice * 2).max(1)).min(512)
+}
+
+/// Waits while `status` is paused; returns whether the loop should go on.
+async fn wait_while_paused(status: RwSignal<Status>, generation: RwSignal<u64>, mine: u64) -> bool {
+    loop {
+        if generation.get_untracked() != mine {
+            return false;
+        }
+        match status.get_untracked() {
+            Status::Running => return true,
+            Status::Paused => TimeoutFuture::new(50).await,
+            _ => return false,
+        }
+    }
+}
+
+/// Opens the device the user chose (WebGPU once per page) and records it on the badge.
+async fn open_device(lab: Lab) -> burn::prelude::Device {
+    let choice = lab.choice.get_untracked();
+    if choice != BackendChoice::Cpu {
+        let known = lab.engine.with_value(|e| e.webgpu.clone());
+        let webgpu = match known {
+            Some(outcome) => outcome,
+            None => {
+                let outcome = backend::open_webgpu().await;
+                lab.engine.update_value(|e| e.webgpu = Some(outcome.clone()));
+                outcome
+            }
+        };
+        match webgpu {
+            Ok(device) => {
+                let reason = if choice == BackendChoice::Auto { "this browser has WebGPU" } else { "chosen" };
+                lab.backend.set(Some(backend::BackendInfo { kind: BackendKind::WebGpu, reason: reason.into() }));
+                return device;
+            }
+            Err(why) => {
+                let (device, info) = backend::cpu(why);
+                lab.backend.set(Some(info));
+                return device;
+            }
+        }
+    }
+    let (device, info) = backend::cpu("chosen");
+    lab.backend.set(Some(info));
+    device
+}
+
+/// Starts a new run with the form's configuration (does nothing if the form is invalid).
+pub fn start(lab: Lab) {
+    let Ok(config) = lab.form.with_untracked(|f| f.config()) else { return };
+    let mine = lab.generation.get_untracked() + 1;
+    lab.generation.set(mine);
+    lab.status.set(Status::Starting);
+    lab.history.set(Vec::new());
+    lab.restored.set(false);
+    lab.evaluation.set(None);
+    lab.bits.set(config.cipher.bits);
+    lab.progress.set(Progress { done: 0, total: config.total_iterations(), seconds: 0.0 });
+    lab.redraw.update(|n| *n += 1);
+    for audit in lab.audits {
+        reset_audit(lab, audit);
+    }
+    lab.trained.set(None);
+    spawn_local(async move {
+        let device = open_device(lab).await;
+        let trainer = match Trainer::new(config.clone(), &device) {
+            Ok(t) => t,
+            Err(e) => return lab.status.set(Status::Failed(e.to_string())),
+        };
+        lab.engine.update_value(|e| {
+            e.device = Some(device.clone());
+            e.stage = Stage::Training(trainer);
+        });
+        if lab.generation.get_untracked() != mine {
+            return;
+        }
+        lab.status.set(Status::Running);
+        train(lab, mine).await;
+    });
+}
+
+pub fn pause(lab: Lab) {
+    if lab.status.get_untracked() == Status::Running {
+        lab.status.set(Status::Paused);
+    }
+}
+
+pub fn resume(lab: Lab) {
+    if lab.status.get_untracked() == Status::Paused {
+        lab.status.set(Status::Running);
+    }
+}
+
+/// Stops any run and forgets it (the chart empties).
+pub fn reset(lab: Lab) {
+    lab.generation.update(|g| *g += 1);
+    lab.status.set(Status::Idle);
+    lab.history.set(Vec::new());
+    lab.restored.set(false);
+    lab.evaluation.set(None);
+    lab.trained.set(None);
+    lab.progress.set(Progress::default());
+    lab.redraw.update(|n| *n += 1);
+    for audit in lab.audits {
+        reset_audit(lab, audit);
+    }
+    lab.engine.update_value(|e| e.stage = Stage::Empty);
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(SAVED_LOSSES_KEY);
+    }
+}
+
+/// The training loop of run `mine`.
+async fn train(lab: Lab, mine: u64) {
+    let mut slice = 1;
+    let mut last_draw = now_ms();
+    loop {
+        if !wait_while_paused(lab.status, lab.generation, mine).await {
+            return;
+        }
+        let started = now_ms();
+        let pending = lab.engine.try_update_value(|e| match &mut e.stage {
+            Stage::Training(trainer) if !trainer.is_done() => Some(trainer.run(slice)),
+            _ => None,
+        });
+        let Some(Some(pending)) = pending else { break };
+        let rows = match pending.read_async().await {
+            Ok(rows) => rows,
+            Err(e) => return fail(lab, mine, format!("the device failed while training: {e}")),
+        };
+        if lab.generation.get_untracked() != mine {
+            return;
+        }
+        let elapsed = now_ms() - started;
+        slice = next_slice(slice, elapsed);
+        let done = rows.last().map_or(0, |r| r.iteration);
+        lab.history.update(|h| h.extend(rows));
+        lab.progress.update(|p| {
+            p.done = done;
+            p.seconds += elapsed / 1000.0;
+        });
+        if now_ms() - last_draw >= REDRAW_MS {
+            last_draw = now_ms();
+            lab.redraw.update(|n| *n += 1);
+            save_losses(lab);
+        }
+        TimeoutFuture::new(0).await;
+    }
+    lab.redraw.update(|n| *n += 1);
+    save_losses(lab);
+    finish(lab, mine).await;
+}
+
+fn fail(lab: Lab, mine: u64, message: String) {
+    if lab.generation.get_untracked() == mine {
+        save_losses(lab);
+        lab.redraw.update(|n| *n += 1);
+        lab.status.set(Status::Failed(message));
+    }
+}
+
+/// Evaluates the trained networks on 10,000 messages and keeps them for the audits.
+async fn finish(lab: Lab, mine: u64) {
+    lab.status.set(Status::Evaluating);
+    TimeoutFuture::new(0).await; // let the page show it
+    let taken = lab.engine.try_update_value(|e| {
+        let stage = std::mem::take(&mut e.stage);
+        let Stage::Training(trainer) = stage else {
+            e.stage = stage;
+            return None;
+        };
+        let config = trainer.config().clone();
+        let ciphers = trainer.into_ciphers();
+        let device = e.device.clone()?;
+        let pending = evaluate(&ciphers, EVALUATION_SAMPLES, held_out_seed(config.seed), &device);
+        e.stage = Stage::Trained { config: config.clone(), ciphers };
+        Some((config, pending))
+    });
+    let Some(Some((config, pending))) = taken else { return };
+    match pending.read_async().await {
+        Ok(evaluation) if lab.generation.get_untracked() == mine => {
+            lab.evaluation.set(Some(evaluation));
+            lab.trained.set(Some(config));
+            lab.status.set(Status::Done);
+        }
+        Ok(_) => {}
+        Err(e) => fail(lab, mine, format!("the device failed while evaluating: {e}")),
+    }
+}
+
+fn reset_audit(lab: Lab, audit: AuditState) {
+    audit.generation.update(|g| *g += 1);
+    audit.status.set(Status::Idle);
+    audit.history.set(Vec::new());
+    audit.result.set(None);
+    audit.progress.set(Progress::default());
+    audit.redraw.update(|n| *n += 1);
+    lab.engine.update_value(|e| e.audits[audit.slot()] = None);
+}
+
+/// Starts (or restarts) an audit of the trained networks.
+pub fn start_audit(lab: Lab, audit: AuditState) {
+    let Ok(steps) = audit.steps.get_untracked().trim().parse::<usize>() else { return };
+    reset_audit(lab, audit);
+    let mine = audit.generation.get_untracked();
+    let config = AuditConfig::new().with_start(audit.start).with_steps(steps);
+    let made = lab.engine.try_update_value(|e| {
+        let Stage::Trained { config: trained, ciphers } = &e.stage else {
+            return Err("train a model first".to_string());
+        };
+        let device = e.device.clone().ok_or("no device")?;
+        let made = Audit::new(ciphers, &trained.cipher, config, &device).map_err(|e| e.to_string())?;
+        e.audits[audit.slot()] = Some(made);
+        Ok(())
+    });
+    if let Some(Err(e)) = made {
+        return audit.status.set(Status::Failed(e));
+    }
+    audit.progress.set(Progress { done: 0, total: steps, seconds: 0.0 });
+    audit.status.set(Status::Running);
+    spawn_local(run_audit(lab, audit, mine));
+}
+
+async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
+    let slot = audit.slot();
+    let mut slice = 1;
+    let mut last_draw = now_ms();
+    loop {
+        if !wait_while_paused(audit.status, audit.generation, mine).await {
+            return;
+        }
+        let started = now_ms();
+        let pending = lab.engine.try_update_value(|e| match &mut e.audits[slot] {
+            Some(a) if !a.is_done() => Some(a.run(slice)),
+            _ => None,
+        });
+        let Some(Some(pending)) = pending else { break };
+        let rows = match pending.read_async().await {
+            Ok(rows) => rows,
+            Err(e) => return audit.status.set(Status::Failed(format!("the device failed: {e}"))),
+        };
+        if audit.generation.get_untracked() != mine {
+            return;
+        }
+        let elapsed = now_ms() - started;
+        slice = next_slice(slice, elapsed);
+        let done = rows.last().map_or(0, |r| r.step);
+        audit.history.update(|h| h.extend(rows));
+        audit.progress.update(|p| {
+            p.done = done;
+            p.seconds += elapsed / 1000.0;
+        });
+        if now_ms() - last_draw >= REDRAW_MS {
+            last_draw = now_ms();
+            audit.redraw.update(|n| *n += 1);
+        }
+        TimeoutFuture::new(0).await;
+    }
+    audit.redraw.update(|n| *n += 1);
+    audit.status.set(Status::Evaluating);
+    TimeoutFuture::new(0).await;
+    let pending = lab.engine.try_update_value(|e| e.audits[slot].as_ref().map(|a| a.evaluate()));
+    let Some(Some(pending)) = pending else { return };
+    match pending.read_async().await {
+        Ok(result) if audit.generation.get_untracked() == mine => {
+            audit.result.set(Some(result));
+            audit.status.set(Status::Done);
+        }
+        Ok(_) => {}
+        Err(e) => audit.status.set(Status::Failed(format!("the device failed: {e}"))),
+    }
+}
+
+/// Pauses or resumes an audit.
+pub fn toggle_audit(audit: AuditState) {
+    match audit.status.get_untracked() {
+        Status::Running => audit.status.set(Status::Paused),
+        Status::Paused => audit.status.set(Status::Running),
+        _ => {}
+    }
+}
+
+/// Whether a fresh or continued audit is what `start` names (for labels).
+pub fn audit_title(start: EveStart) -> &'static str {
+    match start {
+        EveStart::Fresh => "Train a fresh Eve against the frozen cipher",
+        EveStart::Continue => "Keep training this Eve",
+    }
+}

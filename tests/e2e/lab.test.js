@@ -1,0 +1,124 @@
+// End-to-end tests of the page in headless Debian Chromium: on the CPU fallback (no
+// WebGPU adapter) and, where this browser gives one, on WebGPU. Needs `dist/` built
+// (scripts/test.sh builds it). Screenshots go to target/e2e/.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { serve } = require('./server');
+const { launch, LabPage } = require('./lab_page');
+
+const DIST = path.join(__dirname, '..', '..', 'dist');
+let server;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'build the page first (trunk build)');
+  server = await serve(DIST);
+});
+after(async () => server && server.close());
+
+/** A short poc8 run the tests can wait for. */
+async function shortRun(lab, { epochs = 1, iterations = 30, batch = 128 } = {}) {
+  await lab.choosePreset('poc8');
+  await lab.setField('epochs', epochs);
+  await lab.setField('iterations_per_epoch', iterations);
+  await lab.setField('batch_size', batch);
+}
+
+test('the dist JS glue has no command_export wrappers (constructors run once)', () => {
+  const glue = fs.readdirSync(DIST).filter((f) => f.endsWith('.js'));
+  assert.ok(glue.length > 0, 'no JS glue in dist/');
+  for (const f of glue) {
+    const text = fs.readFileSync(path.join(DIST, f), 'utf8');
+    assert.ok(!text.includes('command_export'), `${f} wraps exports in __wasm_call_ctors`);
+  }
+});
+
+test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audits', { timeout: 600_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const lab = await LabPage.open(browser.context, server.url);
+    console.log(`controls drawn ${lab.loadMs} ms after navigation`);
+    assert.match(await lab.by('toy-warning').textContent(), /not encryption/i);
+
+    // Invalid input: Start disabled, the core's message beside the field; fixed: enabled.
+    await lab.setField('batch_size', '0');
+    assert.equal(await lab.startDisabled(), true);
+    assert.match(await lab.errorOf('batch_size'), /batch_size = 0 is not allowed/);
+    await lab.setField('batch_size', 'many');
+    assert.match(await lab.errorOf('batch_size'), /whole number/);
+    await lab.setField('ab_learning_rate', '-1');
+    assert.equal(await lab.startDisabled(), true);
+    await lab.screenshot('invalid-input');
+    await lab.setField('ab_learning_rate', '0.001');
+    await lab.setField('batch_size', '512');
+    assert.equal(await lab.startDisabled(), false);
+    assert.equal(await lab.errorOf('batch_size'), '');
+
+    // Pause really pauses; Resume continues.
+    await shortRun(lab, { epochs: 4, iterations: 100, batch: 256 });
+    await lab.start();
+    await lab.page.waitForFunction(() => Number(document.querySelector('[data-testid=iteration]').textContent) >= 5);
+    assert.match(await lab.badge(), /^CPU/);
+    await lab.pause();
+    await lab.page.waitForTimeout(300);
+    const paused = await lab.iteration();
+    await lab.page.waitForTimeout(1000);
+    assert.equal(await lab.iteration(), paused, 'iterations went on while paused');
+    assert.match(await lab.status(), /Paused/);
+    await lab.screenshot('paused');
+    await lab.resume();
+    await lab.page.waitForFunction((n) => Number(document.querySelector('[data-testid=iteration]').textContent) > n, paused);
+    await lab.by('reset').click();
+    assert.equal(await lab.iteration(), 0);
+
+    // A short poc8 run trains to the end; the chart is drawn; results appear.
+    await shortRun(lab, { epochs: 2, iterations: 60, batch: 256 });
+    await lab.start();
+    await lab.waitForDone(300_000);
+    assert.equal(await lab.iteration(), 120);
+    assert.ok(await lab.inkedPixels() > 2000, 'the loss chart looks blank');
+    await lab.by('results').waitFor();
+    const bob = Number((await lab.by('bob-correct').textContent()).replace('%', ''));
+    assert.ok(bob >= 0 && bob <= 100);
+    assert.match(await lab.by('progress-text').textContent(), /iteration 120\/120/);
+    await lab.screenshot('trained-cpu');
+
+    // The fresh-Eve audit runs to its result.
+    await lab.by('audit-steps-fresh').fill('60');
+    await lab.by('audit-start-fresh').click();
+    await lab.page.getByTestId('audit-result-fresh').waitFor({ timeout: 120_000 });
+    assert.match(await lab.by('audit-result-fresh').textContent(), /Cipher strength: \d+\.\d\d bits wrong/);
+    assert.ok(await lab.inkedPixels('audit-chart-fresh') > 300, 'the audit chart looks blank');
+    await lab.screenshot('audited-cpu');
+
+    assert.deepEqual(lab.problems, [], 'console errors or foreign requests');
+    assert.ok(server.requests.some((u) => u.endsWith('.wasm')));
+  } finally {
+    await browser.close();
+  }
+});
+
+test('WebGPU (where this browser gives an adapter): trains a few iterations', { timeout: 600_000 }, async (t) => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const lab = await LabPage.open(browser.context, server.url);
+    const hasAdapter = await lab.page.evaluate(async () => !!(navigator.gpu && await navigator.gpu.requestAdapter()));
+    if (!hasAdapter) {
+      t.skip('no WebGPU adapter in this browser');
+      return;
+    }
+    await shortRun(lab, { epochs: 1, iterations: 4, batch: 64 });
+    await lab.start();
+    await lab.waitForDone(400_000);
+    assert.match(await lab.badge(), /^WebGPU/);
+    assert.equal(await lab.iteration(), 4);
+    await lab.by('results').waitFor();
+    assert.ok(await lab.inkedPixels() > 500, 'the loss chart looks blank');
+    await lab.screenshot('trained-webgpu');
+    assert.deepEqual(lab.problems, [], 'console errors, WebGPU validation warnings or foreign requests');
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,97 @@
+// Page object for the anc page: launches Debian's Chromium through playwright-core and
+// wraps what the tests do (by data-testid), so tests read as user steps.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const BASE_FLAGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
+const SHOTS = path.join(__dirname, '..', '..', 'target', 'e2e');
+
+/** Opens Chromium with (`webgpu: true`) or without WebGPU. */
+async function launch({ webgpu }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anc-e2e-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1200, height: 900 },
+    deviceScaleFactor: 2,
+    args: webgpu ? [...BASE_FLAGS, '--enable-unsafe-webgpu'] : BASE_FLAGS,
+  });
+  return { context, close: async () => { await context.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+class LabPage {
+  constructor(page) {
+    this.page = page;
+    this.problems = [];
+    page.on('console', (msg) => {
+      const text = msg.text();
+      const bad = msg.type() === 'error' || (msg.type() === 'warning' && /webgpu|wgpu|validation/i.test(text));
+      if (bad) this.problems.push(`${msg.type()}: ${text}`);
+    });
+    page.on('pageerror', (err) => this.problems.push(`pageerror: ${err.message}`));
+    page.on('request', (req) => {
+      const url = new URL(req.url());
+      if (url.hostname !== '127.0.0.1' && url.protocol !== 'data:' && url.protocol !== 'blob:') {
+        this.problems.push(`request to another host: ${req.url()}`);
+      }
+    });
+  }
+
+  static async open(context, url) {
+    const lab = new LabPage(await context.newPage());
+    const started = Date.now();
+    await lab.page.goto(url);
+    await lab.page.getByTestId('start').waitFor();
+    lab.loadMs = Date.now() - started;
+    return lab;
+  }
+
+  by(id) { return this.page.getByTestId(id); }
+  async setField(key, value) { await this.by(`input-${key}`).fill(String(value)); }
+  async choosePreset(name) { await this.by('preset').selectOption(name); }
+  async startDisabled() { return this.by('start').isDisabled(); }
+  async errorOf(key) { return (await this.by(`error-${key}`).textContent()).trim(); }
+  async start() { await this.by('start').click(); }
+  async pause() { await this.by('pause').click(); }
+  async resume() { await this.by('resume').click(); }
+  async iteration() { return Number(await this.by('iteration').textContent()); }
+  async status() { return (await this.by('status').textContent()).trim(); }
+  async badge() { return (await this.by('backend-badge').textContent()).trim(); }
+
+  /** Waits until the run reaches `Done.` (or fails loudly with the page's status). */
+  async waitForDone(timeout) {
+    await this.page.waitForFunction(() => {
+      const s = document.querySelector('[data-testid=status]')?.textContent || '';
+      return s.startsWith('Done') || s.startsWith('Stopped');
+    }, null, { timeout, polling: 250 });
+    const status = await this.status();
+    if (!status.startsWith('Done')) throw new Error(`run did not finish: ${status}`);
+  }
+
+  /** Counts pixels of the chart canvas that are clearly coloured (not white/grey). */
+  async inkedPixels(testId = 'loss-chart') {
+    return this.page.evaluate((id) => {
+      const c = document.querySelector(`[data-testid=${id}]`);
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+        if (Math.max(r, g, b) - Math.min(r, g, b) > 80) n++;
+      }
+      return n;
+    }, testId);
+  }
+
+  async screenshot(name) {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const file = path.join(SHOTS, `${name}.png`);
+    await this.page.screenshot({ path: file, fullPage: true });
+    return file;
+  }
+}
+
+module.exports = { launch, LabPage };

@@ -1,0 +1,84 @@
+//! The page's form checks and report helpers, natively: what the page shows next to a
+//! field, the CSV it saves (and reads back after a crash), speed and time left.
+
+use anc::form::{Field, Form};
+use anc::metrics::IterationLosses;
+use anc::report::{Throughput, clock, losses_csv, parse_losses_csv};
+use anc::{OptimizerKind, Preset};
+
+#[test]
+fn a_fresh_form_is_its_preset() {
+    for preset in Preset::ALL {
+        assert_eq!(Form::new(preset).config().unwrap(), preset.config());
+    }
+}
+
+#[test]
+fn edited_fields_reach_the_config() {
+    let mut form = Form::new(Preset::Seed16);
+    for (field, text) in [
+        (Field::Epochs, "3"),
+        (Field::IterationsPerEpoch, " 40 "),
+        (Field::BatchSize, "256"),
+        (Field::Optimizer, "adam"),
+        (Field::AbLearningRate, "0.002"),
+        (Field::EveLearningRate, "1e-4"),
+        (Field::EveSteps, "0"),
+        (Field::Seed, "99"),
+    ] {
+        form.texts.insert(field, text.into());
+    }
+    let config = form.config().unwrap();
+    assert_eq!((config.epochs, config.iterations_per_epoch, config.batch_size), (3, 40, 256));
+    assert_eq!(config.optimizer, OptimizerKind::Adam);
+    assert_eq!((config.ab_learning_rate, config.eve_learning_rate), (0.002, 1e-4));
+    assert_eq!((config.eve_steps, config.seed), (0, 99));
+}
+
+#[test]
+fn bad_fields_get_their_own_message() {
+    let error = |field: Field, text: &str| {
+        let mut form = Form::new(Preset::Poc8);
+        form.texts.insert(field, text.into());
+        let errors = form.config().expect_err(text);
+        assert_eq!(errors.keys().copied().collect::<Vec<_>>(), vec![field], "{errors:?}");
+        errors[&field].clone()
+    };
+    assert!(error(Field::BatchSize, "0").contains("batch_size = 0 is not allowed"));
+    assert!(error(Field::BatchSize, "lots").contains("whole number"));
+    assert!(error(Field::Epochs, "-2").contains("whole number"));
+    assert!(error(Field::Epochs, "0").contains("epochs = 0"));
+    assert!(error(Field::AbLearningRate, "NaN").contains("ab_learning_rate"));
+    assert!(error(Field::EveLearningRate, "-0.1").contains("eve_learning_rate"));
+    assert!(error(Field::EveLearningRate, "fast").contains("number such as"));
+    assert!(error(Field::EveSteps, "99").contains("eve_steps"));
+    assert!(error(Field::Optimizer, "sgd").contains("unknown optimizer"));
+    assert!(error(Field::Seed, "-1").contains("whole number"));
+    // Two bad fields: both are reported.
+    let mut form = Form::new(Preset::Seed16);
+    form.texts.insert(Field::Epochs, "x".into());
+    form.texts.insert(Field::Seed, "y".into());
+    assert_eq!(form.config().unwrap_err().len(), 2);
+}
+
+#[test]
+fn the_losses_csv_reads_back() {
+    let history: Vec<_> = (1..=5)
+        .map(|i| IterationLosses { iteration: i, ab: 8.5 / i as f32, bob: 8.0 / i as f32, eve: 7.0 + 0.1 * i as f32 })
+        .collect();
+    let csv = losses_csv(&history);
+    assert!(csv.starts_with("iteration,ab_loss,bob_loss,eve_loss\n1,8.5,8,7.1\n"));
+    assert_eq!(parse_losses_csv(&csv), history);
+    assert_eq!(parse_losses_csv("iteration,ab\n1,2\nnot,a,row\n"), vec![]);
+}
+
+#[test]
+fn speed_and_time_left() {
+    assert_eq!(Throughput::new(0, 100, 0.0).eta_seconds, None);
+    let t = Throughput::new(50, 200, 2.0);
+    assert_eq!(t.per_second, 25.0);
+    assert_eq!(t.eta_seconds, Some(6.0));
+    assert_eq!(clock(6.0), "0:06");
+    assert_eq!(clock(125.4), "2:05");
+    assert_eq!(clock(3725.0), "1:02:05");
+}
