@@ -58,12 +58,22 @@ impl BackendKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct BackendInfo {
     pub kind: BackendKind,
+    /// A few words for the badge.
     pub reason: String,
+    /// The full error, if WebGPU failed (shown on hover and in the note below the badge).
+    pub detail: Option<String>,
 }
 
 /// The CPU device (with autodiff) and its badge.
-pub fn cpu(reason: impl Into<String>) -> (Device, BackendInfo) {
-    (Device::flex().autodiff(), BackendInfo { kind: BackendKind::Cpu, reason: reason.into() })
+pub fn cpu(reason: impl Into<String>, detail: Option<String>) -> (Device, BackendInfo) {
+    (Device::flex().autodiff(), BackendInfo { kind: BackendKind::Cpu, reason: reason.into(), detail })
+}
+
+/// Why WebGPU cannot train here: a few words, and burn's error when there is one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoWebGpu {
+    pub reason: &'static str,
+    pub detail: Option<String>,
 }
 
 /// Whether the browser exposes `navigator.gpu` at all.
@@ -74,12 +84,12 @@ fn browser_has_webgpu() -> bool {
 
 /// Opens burn's WebGPU device (once per page: burn's runtime cannot be initialised twice,
 /// so the caller keeps the result). `Err` says why WebGPU is not available.
-pub async fn open_webgpu() -> Result<Device, String> {
+pub async fn open_webgpu() -> Result<Device, NoWebGpu> {
     if !browser_has_webgpu() {
-        return Err("this browser has no WebGPU".into());
+        return Err(NoWebGpu { reason: "this browser has no WebGPU", detail: None });
     }
     match Device::wgpu_options().graphics_api(WgpuBackend::WebGpu).init_async().await {
         Ok(device) => Ok(device.autodiff()),
-        Err(e) => Err(format!("WebGPU is present but gave no usable device ({e})")),
+        Err(e) => Err(NoWebGpu { reason: "this browser offers no usable WebGPU adapter", detail: Some(e.to_string()) }),
     }
 }

@@ -82,6 +82,7 @@ pub fn draw(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Resul
         .label_style(font(12.0))
         .light_line_style(RGBColor(241, 245, 249))
         .x_labels(8)
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(9)
         .draw()
         .map_err(|e| e.to_string())?;

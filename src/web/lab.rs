@@ -52,7 +52,7 @@ pub struct Engine {
     /// The device of the current run and its backend.
     pub device: Option<Device>,
     /// burn's WebGPU runtime opens once per page: its outcome is kept here.
-    pub webgpu: Option<Result<Device, String>>,
+    pub webgpu: Option<Result<Device, crate::web::backend::NoWebGpu>>,
     pub stage: Stage,
     pub audits: [Option<Audit>; 2],
 }
@@ -129,12 +129,13 @@ pub struct Lab {
 }
 
 impl Lab {
-    pub fn new(choice: BackendChoice, history: Vec<IterationLosses>) -> Self {
+    /// A lab with the backend `choice` and the losses (and their bits) of an earlier run.
+    pub fn new(choice: BackendChoice, (history, bits): (Vec<IterationLosses>, Option<usize>)) -> Self {
         let form = Form::new(crate::config::Preset::Seed16);
         Self {
             choice: RwSignal::new(choice),
             backend: RwSignal::new(None),
-            bits: RwSignal::new(form.preset.config().cipher.bits),
+            bits: RwSignal::new(bits.unwrap_or(form.preset.config().cipher.bits)),
             form: RwSignal::new(form),
             status: RwSignal::new(Status::Idle),
             restored: RwSignal::new(!history.is_empty()),

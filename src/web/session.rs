@@ -28,15 +28,21 @@ fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
-/// The losses saved in this tab by an earlier load of the page.
-pub fn saved_losses() -> Vec<crate::metrics::IterationLosses> {
-    let text = session_storage().and_then(|s| s.get_item(SAVED_LOSSES_KEY).ok().flatten());
-    text.map(|t| report::parse_losses_csv(&t)).unwrap_or_default()
+/// Bits per message of the saved losses (for the chart's scale).
+const SAVED_BITS_KEY: &str = "anc.losses.bits";
+
+/// The losses saved in this tab by an earlier load of the page, and their message bits.
+pub fn saved_losses() -> (Vec<crate::metrics::IterationLosses>, Option<usize>) {
+    let storage = session_storage();
+    let get = |key| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
+    let history = get(SAVED_LOSSES_KEY).map(|t| report::parse_losses_csv(&t)).unwrap_or_default();
+    (history, get(SAVED_BITS_KEY).and_then(|b| b.parse().ok()))
 }
 
 fn save_losses(lab: Lab) {
     if let Some(storage) = session_storage() {
         let _ = storage.set_item(SAVED_LOSSES_KEY, &lab.history.with_untracked(|h| report::losses_csv(h)));
+        let _ = storage.set_item(SAVED_BITS_KEY, &lab.bits.get_untracked().to_string());
     }
 }
 
@@ -76,17 +82,17 @@ async fn open_device(lab: Lab) -> burn::prelude::Device {
         match webgpu {
             Ok(device) => {
                 let reason = if choice == BackendChoice::Auto { "this browser has WebGPU" } else { "chosen" };
-                lab.backend.set(Some(backend::BackendInfo { kind: BackendKind::WebGpu, reason: reason.into() }));
+                lab.backend.set(Some(backend::BackendInfo { kind: BackendKind::WebGpu, reason: reason.into(), detail: None }));
                 return device;
             }
             Err(why) => {
-                let (device, info) = backend::cpu(why);
+                let (device, info) = backend::cpu(why.reason, why.detail);
                 lab.backend.set(Some(info));
                 return device;
             }
         }
     }
-    let (device, info) = backend::cpu("chosen");
+    let (device, info) = backend::cpu("chosen", None);
     lab.backend.set(Some(info));
     device
 }
@@ -153,6 +159,7 @@ pub fn reset(lab: Lab) {
     lab.engine.update_value(|e| e.stage = Stage::Empty);
     if let Some(storage) = session_storage() {
         let _ = storage.remove_item(SAVED_LOSSES_KEY);
+        let _ = storage.remove_item(SAVED_BITS_KEY);
     }
 }
 

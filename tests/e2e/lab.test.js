@@ -73,9 +73,21 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     await lab.by('reset').click();
     assert.equal(await lab.iteration(), 0);
 
-    // A short poc8 run trains to the end; the chart is drawn; results appear.
+    // A short poc8 run trains to the end; the chart is drawn; results appear. While it
+    // trains, the page stays responsive: no long task (> 50 ms) near 100 ms.
     await shortRun(lab, { epochs: 2, iterations: 60, batch: 256 });
+    await lab.page.evaluate(() => {
+      window.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
     await lab.start();
+    await lab.page.waitForFunction(() => Number(document.querySelector('[data-testid=iteration]').textContent) >= 100);
+    const longTasks = await lab.page.evaluate(() => window.longTasks.slice());
+    const longest = Math.max(0, ...longTasks);
+    console.log(`while training: ${longTasks.length} long tasks, longest ${longest.toFixed(0)} ms`);
+    assert.ok(longest < 120, `a ${longest} ms task blocked the page while training`);
     await lab.waitForDone(300_000);
     assert.equal(await lab.iteration(), 120);
     assert.ok(await lab.inkedPixels() > 2000, 'the loss chart looks blank');
@@ -84,6 +96,16 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     assert.ok(bob >= 0 && bob <= 100);
     assert.match(await lab.by('progress-text').textContent(), /iteration 120\/120/);
     await lab.screenshot('trained-cpu');
+
+    // The losses download as CSV, one row per iteration.
+    const [download] = await Promise.all([lab.page.waitForEvent('download'), lab.by('save-csv').click()]);
+    const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'iteration,ab_loss,bob_loss,eve_loss');
+    assert.equal(csv.length, 121);
+    assert.match(csv[120], /^120,[\d.]+,[\d.]+,[\d.]+$/);
+    const [png] = await Promise.all([lab.page.waitForEvent('download'), lab.by('save-png').click()]);
+    assert.equal(png.suggestedFilename(), 'anc-losses.png');
+    assert.deepEqual([...fs.readFileSync(await png.path()).subarray(1, 4)], [0x50, 0x4e, 0x47]);
 
     // The fresh-Eve audit runs to its result.
     await lab.by('audit-steps-fresh').fill('60');
@@ -95,6 +117,13 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
 
     assert.deepEqual(lab.problems, [], 'console errors or foreign requests');
     assert.ok(server.requests.some((u) => u.endsWith('.wasm')));
+
+    // Nothing lost: a reload shows the last run's losses again.
+    await lab.page.reload();
+    await lab.by('start').waitFor();
+    assert.match(await lab.status(), /restored/);
+    await lab.page.waitForTimeout(300);
+    assert.ok(await lab.inkedPixels() > 2000, 'the restored chart looks blank');
   } finally {
     await browser.close();
   }

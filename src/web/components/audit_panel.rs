@@ -24,11 +24,12 @@ pub fn AuditPanel(
     };
     Effect::new(move |_| {
         audit.redraw.track();
+        lab.trained.track();
         let Some(canvas) = canvas.get() else { return };
         let points = audit.history.with_untracked(|h| h.iter().map(|l| (l.step as f64, l.eve as f64)).collect());
         let series = [Series { name: "Eve", color: EVE_COLOR, points }];
         let total = audit.progress.get_untracked().total;
-        let bits = lab.trained.get_untracked().map_or(16, |c| c.cipher.bits);
+        let bits = lab.trained.with_untracked(|t| t.as_ref().map_or(lab.bits.get_untracked(), |c| c.cipher.bits));
         let _ = chart::draw(&canvas, &series, &Axes { x_title: "audit step", x_end: total as f64, bits });
     });
     let steps_valid = move || audit.steps.with(|s| s.trim().parse::<usize>().is_ok_and(|n| (1..=1_000_000).contains(&n)));

@@ -20,9 +20,10 @@ pub fn BackendBadge() -> impl IntoView {
         Some(BackendKind::Cpu) => "badge cpu",
         None => "badge",
     };
+    let detail = move || lab.backend.get().and_then(|b| b.detail);
     view! {
         <div class="backend">
-            <span class=kind_class data-testid="backend-badge" role="status">{text}</span>
+            <span class=kind_class data-testid="backend-badge" role="status" title=detail>{text}</span>
             <label>
                 "Backend "
                 <select
@@ -43,6 +44,12 @@ pub fn BackendBadge() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            {move || detail().map(|d| view! {
+                <details class="backend-detail">
+                    <summary>"Why not WebGPU?"</summary>
+                    <code>{d}</code>
+                </details>
+            })}
         </div>
     }
 }

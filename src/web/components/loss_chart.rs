@@ -44,7 +44,10 @@ pub fn LossChart() -> impl IntoView {
                 aria-label="Loss curves of Alice+Bob, Bob and Eve against training iterations"
             ></canvas>
             <figcaption>
-                "Bits wrong per 16-bit message (lower is better for Bob; Eve should end near the dashed chance line)."
+                {move || format!(
+                    "Bits wrong per {}-bit message (lower is better for Bob; Eve should end near the dashed chance line).",
+                    lab.bits.get()
+                )}
                 {move || error.get().map(|e| view! { <span class="error">" Chart error: " {e}</span> })}
             </figcaption>
             <div class="buttons">

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::report::{Throughput, clock};
+use crate::web::backend::{BackendChoice, BackendKind};
 use crate::web::lab::{Lab, Status};
 
 #[component]
@@ -31,7 +32,7 @@ pub fn ProgressBar() -> impl IntoView {
         Status::Paused => "Paused.".to_string(),
         Status::Evaluating => "Evaluating on 10,000 fresh messages…".to_string(),
         Status::Done => "Done.".to_string(),
-        Status::Failed(why) => format!("Stopped: {why}. The losses so far are kept; try the CPU backend."),
+        Status::Failed(why) => format!("Stopped: {why}. The losses so far are kept (save them below)."),
     };
     view! {
         <div class="progress">
@@ -50,6 +51,21 @@ pub fn ProgressBar() -> impl IntoView {
             >
                 {status}
             </p>
+            <Show when=move || {
+                matches!(lab.status.get(), Status::Failed(_)) && lab.backend.get().is_some_and(|b| b.kind == BackendKind::WebGpu)
+            }>
+                <button
+                    type="button"
+                    data-testid="use-cpu"
+                    on:click=move |_| {
+                        lab.choice.set(BackendChoice::Cpu);
+                        lab.backend.set(None);
+                        lab.status.set(Status::Idle);
+                    }
+                >
+                    "Use the CPU backend instead"
+                </button>
+            </Show>
             <p data-testid="iteration" class="sr-only">{move || lab.progress.get().done}</p>
         </div>
     }
