@@ -5,11 +5,13 @@
 //! backend, so the same code trains natively and in a browser.
 
 pub mod audit;
+pub mod codec;
 pub mod config;
 pub mod form;
 pub mod data;
 pub mod evaluation;
 pub mod kernels;
+pub mod messages;
 pub mod metrics;
 pub mod model;
 pub mod model_file;

@@ -9,6 +9,8 @@ pub mod download;
 pub mod lab;
 pub mod panic_banner;
 pub mod session;
+pub mod text_lab;
+pub mod yield_now;
 
 /// Mounts the app on the page's body.
 pub fn start() {

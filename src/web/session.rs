@@ -12,6 +12,7 @@ use crate::report;
 use crate::training::Trainer;
 use crate::web::backend::{self, BackendChoice, BackendKind};
 use crate::web::lab::{AuditState, Lab, Progress, Stage, Status};
+use crate::web::yield_now::yield_now;
 
 /// Target time of one slice of steps on the page's thread.
 const SLICE_MS: f64 = 35.0;
@@ -197,7 +198,7 @@ async fn train(lab: Lab, mine: u64) {
             lab.redraw.update(|n| *n += 1);
             save_losses(lab);
         }
-        TimeoutFuture::new(0).await;
+        yield_now().await;
     }
     lab.redraw.update(|n| *n += 1);
     save_losses(lab);
@@ -307,7 +308,7 @@ async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
             last_draw = now_ms();
             audit.redraw.update(|n| *n += 1);
         }
-        TimeoutFuture::new(0).await;
+        yield_now().await;
     }
     audit.redraw.update(|n| *n += 1);
     audit.status.set(Status::Evaluating);

@@ -58,7 +58,7 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
 
     // Pause really pauses; Resume continues.
     await shortRun(lab, { epochs: 4, iterations: 100, batch: 256 });
-    await lab.start();
+    await lab.by('input-seed').press('Enter'); // the keyboard starts it too
     await lab.page.waitForFunction(() => Number(document.querySelector('[data-testid=iteration]').textContent) >= 5);
     assert.match(await lab.badge(), /^CPU/);
     await lab.pause();
@@ -113,6 +113,11 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     await lab.page.getByTestId('audit-result-fresh').waitFor({ timeout: 120_000 });
     assert.match(await lab.by('audit-result-fresh').textContent(), /Cipher strength: \d+\.\d\d bits wrong/);
     assert.ok(await lab.inkedPixels('audit-chart-fresh') > 300, 'the audit chart looks blank');
+    // So does the continued-Eve audit.
+    await lab.by('audit-steps-continue').fill('40');
+    await lab.by('audit-start-continue').click();
+    await lab.page.getByTestId('audit-result-continue').waitFor({ timeout: 120_000 });
+    assert.match(await lab.by('audit-result-continue').textContent(), /This Eve now: \d+\.\d\d bits wrong/);
     await lab.screenshot('audited-cpu');
 
     assert.deepEqual(lab.problems, [], 'console errors or foreign requests');

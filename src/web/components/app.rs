@@ -7,7 +7,9 @@ use crate::web::components::{
     audit_panel::AuditPanel, backend_badge::BackendBadge, controls::Controls, explainer::Explainer,
     loss_chart::LossChart, progress_bar::ProgressBar, results::Results,
 };
+use crate::web::components::{messages_panel::MessagesPanel, use_trained::UseTrained};
 use crate::web::lab::Lab;
+use crate::web::text_lab::TextLab;
 use crate::web::session;
 
 /// The backend asked for in the address (`?backend=cpu`, `webgpu` or `auto`).
@@ -21,6 +23,9 @@ fn backend_from_address() -> BackendChoice {
 pub fn App() -> impl IntoView {
     let lab = Lab::new(backend_from_address(), session::saved_losses());
     provide_context(lab);
+    let text = TextLab::new();
+    provide_context(text);
+    text.load_shipped();
     view! {
         <header class="masthead">
             <h1>"Alice, Bob and Eve: neural networks that invent a cipher"</h1>
@@ -38,7 +43,9 @@ pub fn App() -> impl IntoView {
                 <ProgressBar/>
                 <LossChart/>
                 <Results/>
+                <UseTrained/>
             </section>
+            <MessagesPanel/>
             <section class="audit" aria-labelledby="audit-title">
                 <h2 id="audit-title">"How strong is the cipher? Attack it"</h2>
                 <p>

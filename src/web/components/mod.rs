@@ -7,5 +7,7 @@ pub mod controls;
 pub mod explainer;
 pub mod form_field;
 pub mod loss_chart;
+pub mod messages_panel;
 pub mod progress_bar;
 pub mod results;
+pub mod use_trained;

@@ -1,0 +1,221 @@
+//! Encrypt, decrypt and attack text with a learned cipher (spec §5): which model the form
+//! uses, the key, the message, the ciphertext, Bob's reading and Eve's.
+
+use burn::prelude::*;
+use leptos::prelude::*;
+
+use crate::codec::{Ciphertext, Key, char_of, encode_text};
+use crate::messages::{Agreement, decrypt, eavesdrop, encrypt};
+use crate::web::text_lab::{ModelSlot, TextLab, crypto_bits, new_key};
+
+/// Bob's or Eve's reading: each character and whether it was right.
+#[derive(Clone, Debug, PartialEq)]
+struct Reading {
+    chars: Vec<(char, bool)>,
+    agreement: Option<Agreement>,
+}
+
+#[component]
+pub fn MessagesPanel() -> impl IntoView {
+    let text = TextLab::get();
+    let error = RwSignal::new(None::<String>);
+    let bob = RwSignal::new(None::<Reading>);
+    let eve = RwSignal::new(None::<Reading>);
+    // The codes last encrypted here, to mark Bob's and Eve's characters.
+    let sent = RwSignal::new(None::<Vec<u8>>);
+    let key_error = move || {
+        let info = text.info()?;
+        Key::parse(&text.key_text.get(), info.bits).err().map(|e| e.to_string())
+    };
+    let key_forms = move || {
+        let info = text.info()?;
+        Key::parse(&text.key_text.get(), info.bits).ok().map(|k| format!("bits {} · hex {}", k.to_bit_string(), k.to_hex()))
+    };
+    let text_error = move || text.plaintext.with(|t| encode_text(t).err().map(|e| e.to_string()));
+    let fresh_key = move || {
+        if let Some(info) = text.info() {
+            text.key_text.set(new_key(info.bits).to_hex());
+        }
+    };
+    // A model's key length differs: draw a key whenever the chosen model changes.
+    Effect::new(move |_| {
+        text.slot.track();
+        if text.info().is_some() {
+            fresh_key();
+        }
+    });
+    let read = move |as_bob: bool| -> Result<Reading, String> {
+        let info = text.info().ok_or("the model is still loading")?;
+        let c = Ciphertext::from_text(&text.ciphertext.get_untracked(), &info.preset, info.bits).map_err(|e| e.to_string())?;
+        let key = Key::parse(&text.key_text.get_untracked(), info.bits).map_err(|e| e.to_string())?;
+        let device = Device::flex();
+        let guesses = text
+            .with_model(|m| {
+                if as_bob { decrypt(&m.ciphers, &c.values, &key, &device).read() } else { eavesdrop(&m.ciphers, &c.values, &device).read() }
+            })
+            .ok_or("the model is still loading")?;
+        let codes = info.packing().unpack(&guesses, c.chars);
+        let truth = sent.get_untracked().filter(|s| s.len() == codes.len());
+        let chars = codes
+            .iter()
+            .enumerate()
+            .map(|(i, &code)| (char_of(code), truth.as_ref().is_none_or(|t| t[i] == code)))
+            .collect();
+        Ok(Reading { chars, agreement: truth.map(|t| Agreement::of(&t, &codes)) })
+    };
+    let on_encrypt = move |_| {
+        error.set(None);
+        let Some(info) = text.info() else { return };
+        let result = (|| -> Result<String, String> {
+            let codes = encode_text(&text.plaintext.get_untracked()).map_err(|e| e.to_string())?;
+            let key = Key::parse(&text.key_text.get_untracked(), info.bits).map_err(|e| e.to_string())?;
+            let pack = info.packing();
+            let mut random = crypto_bits(pack.blocks(codes.len()) * info.bits).into_iter();
+            let blocks = pack.pack(&codes, || random.next().unwrap_or(false));
+            let values = text
+                .with_model(|m| encrypt(&m.ciphers, &blocks, &key, &Device::flex()).read())
+                .ok_or("the model is still loading")?;
+            sent.set(Some(codes.clone()));
+            Ok(Ciphertext { preset: info.preset.clone(), chars: codes.len(), values }.to_text())
+        })();
+        match result {
+            Ok(c) => {
+                text.ciphertext.set(c);
+                bob.set(None);
+                eve.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    let on_decrypt = move |_| match read(true) {
+        Ok(r) => {
+            error.set(None);
+            bob.set(Some(r));
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    let on_attack = move |_| match read(false) {
+        Ok(r) => {
+            error.set(None);
+            eve.set(Some(r));
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    let model_line = move || match text.infos[ModelSlot::ALL.iter().position(|s| *s == text.slot.get()).unwrap_or(0)].get() {
+        None => "Loading the model…".to_string(),
+        Some(Err(e)) => e,
+        Some(Ok(info)) => format!(
+            "Using {} ({} bits), {}: Bob reads {} of messages; a fresh Eve gets {} bits wrong.",
+            info.preset,
+            info.bits,
+            text.slot.get().source(),
+            info.bob_correct_pct.map_or("an unknown share".into(), |p| format!("{p:.2} %")),
+            info.fresh_eve_bit_errors.map_or("an unknown number of".into(), |b| format!("{b:.2}")),
+        ),
+    };
+    let packing_note = move || {
+        text.info().map(|i| {
+            let p = i.packing();
+            format!(
+                "Each {}-bit block holds {} character code(s) of 5 bits and {} fresh random bit(s), so the same text encrypts differently each time.",
+                i.bits,
+                p.chars_per_block(),
+                p.random_bits()
+            )
+        })
+    };
+    let show = |reading: RwSignal<Option<Reading>>, who: &'static str| {
+        move || {
+            reading.get().map(|r| {
+                let summary = r.agreement.map(|a| {
+                    format!(
+                        " — {:.0} % of characters and {:.0} % of bits right",
+                        100.0 * a.chars_right as f64 / a.chars.max(1) as f64,
+                        100.0 * a.bits_right as f64 / a.bits.max(1) as f64
+                    )
+                });
+                view! {
+                    <p class="reading" data-testid=format!("{}-reading", who.to_lowercase())>
+                        <span class="who">{who} ": "</span>
+                        <span class="chars" data-testid=format!("{}-text", who.to_lowercase())>
+                            {r.chars.into_iter().map(|(c, ok)| view! { <span class:wrong=!ok>{c.to_string()}</span> }).collect_view()}
+                        </span>
+                        {summary}
+                    </p>
+                }
+            })
+        }
+    };
+    view! {
+        <section class="messages" aria-labelledby="messages-title">
+            <h2 id="messages-title">"Encrypt, decrypt, attack"</h2>
+            <p class="toy">"A teaching toy: this cipher is not secure. Do not use it for anything real."</p>
+            <div class="field">
+                <label for="model-choice">"Model"</label>
+                <select
+                    id="model-choice"
+                    data-testid="model-choice"
+                    on:change=move |ev| {
+                        let key = event_target_value(&ev);
+                        if let Some(slot) = ModelSlot::ALL.into_iter().find(|s| s.key() == key) {
+                            text.slot.set(slot);
+                        }
+                    }
+                >
+                    {ModelSlot::ALL
+                        .into_iter()
+                        .map(|s| view! {
+                            <option value=s.key() selected=move || text.slot.get() == s
+                                disabled=move || text.infos[s as usize].with(|i| !matches!(i, Some(Ok(_))))>
+                                {match s {
+                                    ModelSlot::ShippedPoc8 => "poc8 (shipped)",
+                                    ModelSlot::ShippedSeed16 => "seed16 (shipped)",
+                                    ModelSlot::Trained => "your trained model",
+                                }}
+                            </option>
+                        })
+                        .collect_view()}
+                </select>
+                <p data-testid="model-info" role="status">{model_line}</p>
+                <p class="note">{packing_note}</p>
+            </div>
+            <div class="field">
+                <label for="key">"Key (bits or hex)"</label>
+                <div class="row">
+                    <input id="key" data-testid="key" type="text" autocomplete="off" spellcheck="false"
+                        prop:value=move || text.key_text.get()
+                        on:input=move |ev| text.key_text.set(event_target_value(&ev))/>
+                    <button type="button" data-testid="new-key" on:click=move |_| fresh_key()>"New key"</button>
+                </div>
+                <span class="note" data-testid="key-forms">{key_forms}</span>
+                <span class="error" data-testid="key-error">{key_error}</span>
+            </div>
+            <div class="field">
+                <label for="plaintext">"Message (a–z, space and . , ! ? :)"</label>
+                <textarea id="plaintext" data-testid="plaintext" rows="2"
+                    prop:value=move || text.plaintext.get()
+                    on:input=move |ev| text.plaintext.set(event_target_value(&ev).to_lowercase())></textarea>
+                <span class="error" data-testid="plaintext-error">{text_error}</span>
+            </div>
+            <div class="buttons">
+                <button type="button" data-testid="encrypt" on:click=on_encrypt
+                    prop:disabled=move || text_error().is_some() || key_error().is_some() || text.info().is_none()>
+                    "Alice encrypts"
+                </button>
+            </div>
+            <div class="field">
+                <label for="ciphertext">"Ciphertext (paste one to decrypt it)"</label>
+                <textarea id="ciphertext" data-testid="ciphertext" rows="4" spellcheck="false"
+                    prop:value=move || text.ciphertext.get()
+                    on:input=move |ev| text.ciphertext.set(event_target_value(&ev))></textarea>
+            </div>
+            <div class="buttons">
+                <button type="button" data-testid="decrypt" on:click=on_decrypt>"Bob decrypts (with the key)"</button>
+                <button type="button" data-testid="attack" on:click=on_attack>"Eve attacks (no key)"</button>
+            </div>
+            <p class="error" data-testid="messages-error" role="alert">{move || error.get()}</p>
+            {show(bob, "Bob")}
+            {show(eve, "Eve")}
+        </section>
+    }
+}

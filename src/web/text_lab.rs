@@ -1,0 +1,164 @@
+//! The message form's state: the models it can use (the two shipped with the site, and one
+//! trained in this page), the key, and what Alice, Bob and Eve made of the text. The text
+//! networks are tiny, so they always run on the CPU device, synchronously.
+
+use burn::prelude::*;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::codec::{Key, Packing};
+use crate::model_file::{self, SavedModel};
+
+/// Where a model came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelSlot {
+    ShippedPoc8,
+    ShippedSeed16,
+    Trained,
+}
+
+impl ModelSlot {
+    pub const ALL: [ModelSlot; 3] = [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::Trained];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ModelSlot::ShippedPoc8 => "poc8",
+            ModelSlot::ShippedSeed16 => "seed16",
+            ModelSlot::Trained => "trained",
+        }
+    }
+
+    pub fn source(self) -> &'static str {
+        match self {
+            ModelSlot::ShippedPoc8 | ModelSlot::ShippedSeed16 => "shipped with the site (trained by `anc train`)",
+            ModelSlot::Trained => "trained in this page",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What the page says about a model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelInfo {
+    pub preset: String,
+    pub bits: usize,
+    pub bob_correct_pct: Option<f64>,
+    pub fresh_eve_bit_errors: Option<f64>,
+}
+
+impl ModelInfo {
+    fn of(model: &SavedModel) -> Self {
+        let h = &model.header;
+        Self {
+            preset: h.config.preset.name().to_string(),
+            bits: h.config.cipher.bits,
+            bob_correct_pct: h.bob_correct_pct,
+            fresh_eve_bit_errors: h.fresh_eve_bit_errors,
+        }
+    }
+
+    pub fn packing(&self) -> Packing {
+        Packing { bits: self.bits }
+    }
+}
+
+/// The message form's shared state.
+#[derive(Clone, Copy)]
+pub struct TextLab {
+    pub slot: RwSignal<ModelSlot>,
+    /// Per slot: the model's description, or why it is not there.
+    pub infos: [RwSignal<Option<Result<ModelInfo, String>>>; 3],
+    pub models: StoredValue<[Option<SavedModel>; 3], LocalStorage>,
+    pub key_text: RwSignal<String>,
+    pub plaintext: RwSignal<String>,
+    pub ciphertext: RwSignal<String>,
+}
+
+impl TextLab {
+    pub fn new() -> Self {
+        Self {
+            slot: RwSignal::new(ModelSlot::ShippedPoc8),
+            infos: [RwSignal::new(None), RwSignal::new(None), RwSignal::new(None)],
+            models: StoredValue::new_local([None, None, None]),
+            key_text: RwSignal::new(String::new()),
+            plaintext: RwSignal::new("hello, bob! eve cannot read this.".into()),
+            ciphertext: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The lab put in context by the app.
+    ///
+    /// # Panics
+    /// Outside the app's component tree.
+    pub fn get() -> Self {
+        use_context::<TextLab>().expect("components are used inside <App/>, which provides the TextLab")
+    }
+
+    /// The chosen model's description, if it is loaded.
+    pub fn info(&self) -> Option<ModelInfo> {
+        self.infos[self.slot.get().index()].get().and_then(Result::ok)
+    }
+
+    /// Runs `f` on the chosen model.
+    pub fn with_model<T>(&self, f: impl FnOnce(&SavedModel) -> T) -> Option<T> {
+        let slot = self.slot.get_untracked().index();
+        self.models.with_value(|m| m[slot].as_ref().map(f))
+    }
+
+    /// Keeps `model` in `slot` (on the CPU device) and describes it.
+    pub fn put(&self, slot: ModelSlot, model: SavedModel) {
+        self.infos[slot.index()].set(Some(Ok(ModelInfo::of(&model))));
+        self.models.update_value(|m| m[slot.index()] = Some(model));
+    }
+
+    /// Loads the two shipped models from the site's own `models/` folder.
+    pub fn load_shipped(self) {
+        for (slot, file) in [(ModelSlot::ShippedPoc8, "models/poc8.bin"), (ModelSlot::ShippedSeed16, "models/seed16.bin")] {
+            leptos::task::spawn_local(async move {
+                match fetch_bytes(file).await.and_then(|b| model_file::load(&b, &Device::flex()).map_err(|e| e.to_string())) {
+                    Ok(model) => self.put(slot, model),
+                    Err(e) => self.infos[slot.index()].set(Some(Err(format!("could not load {file}: {e}")))),
+                }
+            });
+        }
+    }
+}
+
+impl Default for TextLab {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The bytes of one of the site's own files.
+async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    // The `Response` is used through its JS properties: naming web-sys's `Response` type
+    // would need one more web-sys feature for three calls.
+    let get = |target: &wasm_bindgen::JsValue, name: &str| js_sys::Reflect::get(target, &name.into()).map_err(|_| format!("no {name}"));
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(path)).await.map_err(|_| "the request failed".to_string())?;
+    if get(&response, "ok")?.as_bool() != Some(true) {
+        return Err(format!("HTTP {}", get(&response, "status")?.as_f64().unwrap_or_default()));
+    }
+    let read: js_sys::Function = get(&response, "arrayBuffer")?.dyn_into().map_err(|_| "no arrayBuffer")?;
+    let promise: js_sys::Promise = read.call0(&response).map_err(|_| "no body")?.dyn_into().map_err(|_| "no body")?;
+    let buffer = JsFuture::from(promise).await.map_err(|_| "the body could not be read".to_string())?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// `count` random bits from the browser's crypto RNG.
+pub fn crypto_bits(count: usize) -> Vec<bool> {
+    let mut bytes = vec![0u8; count.div_ceil(8)];
+    getrandom03::fill(&mut bytes).expect("the browser's crypto.getRandomValues");
+    (0..count).map(|i| bytes[i / 8] >> (i % 8) & 1 == 1).collect()
+}
+
+/// A new random key of `bits` bits.
+pub fn new_key(bits: usize) -> Key {
+    let mut random = crypto_bits(bits).into_iter();
+    Key::random(bits, || random.next().unwrap_or(false))
+}

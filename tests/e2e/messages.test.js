@@ -1,0 +1,82 @@
+// The message form in the browser, with the models shipped in dist/models/: works on
+// first load, encrypts differently each time, Bob reads it back, a wrong key gives
+// garbage, bad input gets its message, Eve's reading is scored, seed16 works too.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { serve } = require('./server');
+const { launch, LabPage } = require('./lab_page');
+
+let server;
+before(async () => { server = await serve(path.join(__dirname, '..', '..', 'dist')); });
+after(async () => server && server.close());
+
+/** Share of Bob's (or Eve's) characters marked wrong. */
+async function wrongShare(lab, who) {
+  return lab.page.evaluate((w) => {
+    const spans = [...document.querySelectorAll(`[data-testid=${w}-text] span`)];
+    return spans.filter((s) => s.classList.contains('wrong')).length / Math.max(1, spans.length);
+  }, who);
+}
+
+test('messages: encrypt, decrypt, attack and bad input with the shipped models', { timeout: 300_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const lab = await LabPage.open(browser.context, server.url);
+    await lab.page.waitForFunction(() => /Using poc8/.test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.match(await lab.by('model-info').textContent(), /Bob reads \d+\.\d\d %/);
+    assert.match(await lab.by('key').inputValue(), /^[0-9a-f]{2}$/);
+    const message = 'meet me at the library at noon.';
+    await lab.by('plaintext').fill(message);
+    await lab.by('encrypt').click();
+    const first = await lab.by('ciphertext').inputValue();
+    assert.match(first, /^poc8\/31\/[a-z .,!?:]+$/);
+    await lab.by('encrypt').click();
+    const second = await lab.by('ciphertext').inputValue();
+    assert.notEqual(second, first, 'encrypting twice gave the same ciphertext');
+
+    await lab.by('decrypt').click();
+    assert.equal((await lab.by('bob-text').textContent()).length, message.length);
+    assert.ok(await wrongShare(lab, 'bob') <= 0.1, `Bob misread: ${await lab.by('bob-text').textContent()}`);
+    await lab.by('attack').click();
+    assert.match(await lab.by('eve-reading').textContent(), /% of characters and \d+ % of bits right/);
+    await lab.screenshot('messages-poc8');
+
+    // The wrong key gives garbage.
+    const key = await lab.by('key').inputValue();
+    await lab.by('key').fill(((parseInt(key, 16) ^ 0xff) & 0xff).toString(16).padStart(2, '0'));
+    await lab.by('decrypt').click();
+    assert.ok(await wrongShare(lab, 'bob') > 0.5, 'a wrong key still decrypted');
+    await lab.by('key').fill(key);
+
+    // Bad input: each gets its message; the form keeps its state.
+    await lab.by('plaintext').fill('price: 12#');
+    assert.match(await lab.by('plaintext-error').textContent(), /outside the alphabet.*'1' at 8/);
+    assert.equal(await lab.by('encrypt').isDisabled(), true);
+    await lab.by('key').fill('zz');
+    assert.match(await lab.by('key-error').textContent(), /8 bits.*2 hex digits/);
+    await lab.by('key').fill(key);
+    await lab.by('ciphertext').fill(second.slice(0, -3));
+    await lab.by('decrypt').click();
+    assert.match(await lab.by('messages-error').textContent(), /symbols/);
+    assert.equal(await lab.by('ciphertext').inputValue(), second.slice(0, -3));
+    await lab.by('ciphertext').fill(second.replace('poc8/', 'seed16/'));
+    await lab.by('decrypt').click();
+    assert.match(await lab.by('messages-error').textContent(), /seed16 model/);
+
+    // The seed16 model: a 16-bit key, three characters a block.
+    await lab.by('model-choice').selectOption('seed16');
+    await lab.page.waitForFunction(() => /Using seed16/.test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.match(await lab.by('key').inputValue(), /^[0-9a-f]{4}$/);
+    await lab.by('plaintext').fill(message);
+    await lab.by('encrypt').click();
+    assert.match(await lab.by('ciphertext').inputValue(), /^seed16\/31\//);
+    await lab.by('decrypt').click();
+    assert.ok(await wrongShare(lab, 'bob') <= 0.15, `Bob misread: ${await lab.by('bob-text').textContent()}`);
+    await lab.screenshot('messages-seed16');
+    assert.deepEqual(lab.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
