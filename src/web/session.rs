@@ -180,7 +180,7 @@ async fn train(lab: Lab, mine: u64) {
         let Some(Some(pending)) = pending else { break };
         let rows = match pending.read_async().await {
             Ok(rows) => rows,
-            Err(e) => return fail(lab, mine, format!("the device failed while training: {e}")),
+            Err(e) => return fail(lab, mine, format!("the device failed while training ({})", innermost_cause(&e))),
         };
         if lab.generation.get_untracked() != mine {
             return;
@@ -205,8 +205,20 @@ async fn train(lab: Lab, mine: u64) {
     finish(lab, mine).await;
 }
 
+/// burn's device errors nest ("… Caused by: … Backtrace: …"): keep the innermost cause.
+fn innermost_cause(error: &str) -> String {
+    let before_backtrace = error.split("Backtrace:").next().unwrap_or(error);
+    let cause = before_backtrace.rsplit("Caused by:").map(str::trim).find(|c| !c.is_empty());
+    cause.unwrap_or(error).to_string()
+}
+
 fn fail(lab: Lab, mine: u64, message: String) {
     if lab.generation.get_untracked() == mine {
+        // A failed WebGPU device is not offered again in this page: Automatic now means CPU.
+        if lab.backend.get_untracked().is_some_and(|b| b.kind == BackendKind::WebGpu) {
+            let lost = backend::NoWebGpu { reason: "WebGPU failed earlier in this page", detail: Some(message.clone()) };
+            lab.engine.update_value(|e| e.webgpu = Some(Err(lost)));
+        }
         save_losses(lab);
         lab.redraw.update(|n| *n += 1);
         lab.status.set(Status::Failed(message));
@@ -238,7 +250,7 @@ async fn finish(lab: Lab, mine: u64) {
             lab.status.set(Status::Done);
         }
         Ok(_) => {}
-        Err(e) => fail(lab, mine, format!("the device failed while evaluating: {e}")),
+        Err(e) => fail(lab, mine, format!("the device failed while evaluating ({})", innermost_cause(&e))),
     }
 }
 

@@ -134,8 +134,18 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
   }
 });
 
-test('WebGPU (where this browser gives an adapter): trains a few iterations', { timeout: 600_000 }, async (t) => {
+test('WebGPU (where this browser gives an adapter): trains; a lost device stops cleanly and the CPU takes over', { timeout: 600_000 }, async (t) => {
   const browser = await launch({ webgpu: true });
+  // Keep a handle on the page's GPUDevice so the test can lose it mid-run.
+  await browser.context.addInitScript(() => {
+    if (!globalThis.GPUAdapter) return;
+    const requestDevice = GPUAdapter.prototype.requestDevice;
+    GPUAdapter.prototype.requestDevice = async function (...args) {
+      const device = await requestDevice.apply(this, args);
+      window.gpuDeviceForTests = device;
+      return device;
+    };
+  });
   try {
     const lab = await LabPage.open(browser.context, server.url);
     const hasAdapter = await lab.page.evaluate(async () => !!(navigator.gpu && await navigator.gpu.requestAdapter()));
@@ -152,6 +162,25 @@ test('WebGPU (where this browser gives an adapter): trains a few iterations', { 
     assert.ok(await lab.inkedPixels() > 500, 'the loss chart looks blank');
     await lab.screenshot('trained-webgpu');
     assert.deepEqual(lab.problems, [], 'console errors, WebGPU validation warnings or foreign requests');
+
+    // The device is lost mid-run: the run stops with a message, keeps its losses, and
+    // offers the CPU backend, which then trains.
+    await shortRun(lab, { epochs: 1, iterations: 40, batch: 64 });
+    await lab.start();
+    await lab.page.waitForFunction(() => Number(document.querySelector('[data-testid=iteration]').textContent) >= 2, null, { timeout: 300_000 });
+    await lab.page.evaluate(() => window.gpuDeviceForTests.destroy());
+    await lab.page.waitForFunction(() => /^Stopped/.test(document.querySelector('[data-testid=status]').textContent), null, { timeout: 120_000 });
+    assert.match(await lab.status(), /device failed while training \(.+\)\. The losses so far are kept/);
+    const kept = await lab.iteration();
+    assert.ok(kept >= 2);
+    await lab.screenshot('webgpu-lost');
+    await lab.by('use-cpu').click();
+    assert.match(await lab.status(), /restored/);
+    await shortRun(lab, { epochs: 1, iterations: 20, batch: 64 });
+    await lab.start();
+    await lab.waitForDone(120_000);
+    assert.match(await lab.badge(), /^CPU/);
+    assert.equal(await lab.iteration(), 20);
   } finally {
     await browser.close();
   }

@@ -39,6 +39,12 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     await lab.by('decrypt').click();
     assert.equal((await lab.by('bob-text').textContent()).length, message.length);
     assert.ok(await wrongShare(lab, 'bob') <= 0.1, `Bob misread: ${await lab.by('bob-text').textContent()}`);
+    // The compact form decrypts the same.
+    const bobText = await lab.by('bob-text').textContent();
+    await lab.by('ciphertext').fill(await lab.by('compact').inputValue());
+    await lab.by('decrypt').click();
+    assert.equal(await lab.by('bob-text').textContent(), bobText);
+    await lab.by('ciphertext').fill(second);
     await lab.by('attack').click();
     assert.match(await lab.by('eve-reading').textContent(), /% of characters and \d+ % of bits right/);
     await lab.screenshot('messages-poc8');

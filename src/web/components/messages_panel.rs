@@ -23,6 +23,7 @@ pub fn MessagesPanel() -> impl IntoView {
     let eve = RwSignal::new(None::<Reading>);
     // The codes last encrypted here, to mark Bob's and Eve's characters.
     let sent = RwSignal::new(None::<Vec<u8>>);
+    let compact = RwSignal::new(String::new());
     let key_error = move || {
         let info = text.info()?;
         Key::parse(&text.key_text.get(), info.bits).err().map(|e| e.to_string())
@@ -46,7 +47,11 @@ pub fn MessagesPanel() -> impl IntoView {
     });
     let read = move |as_bob: bool| -> Result<Reading, String> {
         let info = text.info().ok_or("the model is still loading")?;
-        let c = Ciphertext::from_text(&text.ciphertext.get_untracked(), &info.preset, info.bits).map_err(|e| e.to_string())?;
+        // The spec's symbol text, or else the compact form of links.
+        let pasted = text.ciphertext.get_untracked();
+        let c = Ciphertext::from_text(&pasted, &info.preset, info.bits)
+            .or_else(|e| Ciphertext::from_compact(&pasted, &info.preset, info.bits).map_err(|_| e))
+            .map_err(|e| e.to_string())?;
         let key = Key::parse(&text.key_text.get_untracked(), info.bits).map_err(|e| e.to_string())?;
         let device = Device::flex();
         let guesses = text
@@ -66,7 +71,7 @@ pub fn MessagesPanel() -> impl IntoView {
     let on_encrypt = move |_| {
         error.set(None);
         let Some(info) = text.info() else { return };
-        let result = (|| -> Result<String, String> {
+        let result = (|| -> Result<Ciphertext, String> {
             let codes = encode_text(&text.plaintext.get_untracked()).map_err(|e| e.to_string())?;
             let key = Key::parse(&text.key_text.get_untracked(), info.bits).map_err(|e| e.to_string())?;
             let pack = info.packing();
@@ -76,11 +81,12 @@ pub fn MessagesPanel() -> impl IntoView {
                 .with_model(|m| encrypt(&m.ciphers, &blocks, &key, &Device::flex()).read())
                 .ok_or("the model is still loading")?;
             sent.set(Some(codes.clone()));
-            Ok(Ciphertext { preset: info.preset.clone(), chars: codes.len(), values }.to_text())
+            Ok(Ciphertext { preset: info.preset.clone(), chars: codes.len(), values })
         })();
         match result {
             Ok(c) => {
-                text.ciphertext.set(c);
+                text.ciphertext.set(c.to_text());
+                compact.set(c.to_compact());
                 bob.set(None);
                 eve.set(None);
             }
@@ -209,6 +215,12 @@ pub fn MessagesPanel() -> impl IntoView {
                     prop:value=move || text.ciphertext.get()
                     on:input=move |ev| text.ciphertext.set(event_target_value(&ev))></textarea>
             </div>
+            <Show when=move || compact.with(|c| !c.is_empty())>
+                <div class="field">
+                    <label for="compact">"The same ciphertext, compact (base64url of the floats; also accepted above)"</label>
+                    <input id="compact" data-testid="compact" type="text" readonly prop:value=move || compact.get()/>
+                </div>
+            </Show>
             <div class="buttons">
                 <button type="button" data-testid="decrypt" on:click=on_decrypt>"Bob decrypts (with the key)"</button>
                 <button type="button" data-testid="attack" on:click=on_attack>"Eve attacks (no key)"</button>

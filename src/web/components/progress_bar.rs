@@ -61,6 +61,7 @@ pub fn ProgressBar() -> impl IntoView {
                         lab.choice.set(BackendChoice::Cpu);
                         lab.backend.set(None);
                         lab.status.set(Status::Idle);
+                        lab.restored.set(true); // the failed run's losses stay on the chart
                     }
                 >
                     "Use the CPU backend instead"
