@@ -67,7 +67,8 @@ pub fn draw(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Resul
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let y_end = axes.bits as f64;
-    let x_end = axes.x_end.max(1.0);
+    // At least 10 steps wide, so an empty chart still has sensible whole-number ticks.
+    let x_end = axes.x_end.max(10.0);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(12.0))
         .x_label_area_size(px(44.0))

@@ -28,7 +28,11 @@ pub fn AuditPanel(
         let Some(canvas) = canvas.get() else { return };
         let points = audit.history.with_untracked(|h| h.iter().map(|l| (l.step as f64, l.eve as f64)).collect());
         let series = [Series { name: "Eve", color: EVE_COLOR, points }];
-        let total = audit.progress.get_untracked().total;
+        let planned = audit.steps.with_untracked(|s| s.trim().parse::<usize>().unwrap_or(0));
+        let total = match audit.progress.get_untracked().total {
+            0 => planned,
+            total => total,
+        };
         let bits = lab.trained.with_untracked(|t| t.as_ref().map_or(lab.bits.get_untracked(), |c| c.cipher.bits));
         let _ = chart::draw(&canvas, &series, &Axes { x_title: "audit step", x_end: total as f64, bits });
     });

@@ -29,7 +29,12 @@ pub fn LossChart() -> impl IntoView {
                 curve("Eve", EVE_COLOR, |l| l.eve),
             ]
         });
-        let total = lab.progress.get_untracked().total;
+        // Before a run, span the run the form describes.
+        let planned = lab.form.with(|f| f.config().map_or(0, |c| c.total_iterations()));
+        let total = match lab.progress.get_untracked().total {
+            0 => planned,
+            total => total,
+        };
         let seen = lab.history.with_untracked(|h| h.last().map_or(0, |l| l.iteration));
         let axes = Axes { x_title: "iteration", x_end: total.max(seen) as f64, bits: lab.bits.get_untracked() };
         error.set(chart::draw(&canvas, &series, &axes).err());
