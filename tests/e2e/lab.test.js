@@ -26,6 +26,20 @@ async function shortRun(lab, { epochs = 1, iterations = 30, batch = 128 } = {}) 
   await lab.setField('batch_size', batch);
 }
 
+test('the static server serves dist/ given a relative path, as scripts/setup.sh does', async () => {
+  const local = await serve(path.relative(process.cwd(), DIST) || '.');
+  try {
+    const page = await fetch(local.url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>Alice, Bob and Eve/);
+    const model = await fetch(`${local.url}models/poc8.bin`);
+    assert.equal(model.status, 200);
+    assert.equal((await fetch(`${local.url}nothing-here`)).status, 404);
+  } finally {
+    await local.close();
+  }
+});
+
 test('the dist JS glue has no command_export wrappers (constructors run once)', () => {
   const glue = fs.readdirSync(DIST).filter((f) => f.endsWith('.js'));
   assert.ok(glue.length > 0, 'no JS glue in dist/');

@@ -17,8 +17,9 @@ function serve(root, port = 0) {
   const server = http.createServer((req, res) => {
     requests.push(req.url);
     const url = new URL(req.url, 'http://127.0.0.1');
-    let file = path.join(root, decodeURIComponent(url.pathname));
-    if (!file.startsWith(path.resolve(root))) { res.writeHead(403).end(); return; }
+    const base = path.resolve(root);
+    let file = path.join(base, decodeURIComponent(url.pathname));
+    if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
     if (file.endsWith('/')) file = path.join(file, 'index.html');
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
