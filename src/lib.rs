@@ -5,10 +5,12 @@
 //! backend, so the same code trains natively and in a browser.
 
 pub mod audit;
+pub mod brute_force;
 pub mod codec;
 pub mod config;
 pub mod form;
 pub mod data;
+pub mod english;
 pub mod evaluation;
 pub mod kernels;
 pub mod messages;

@@ -47,6 +47,14 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     await lab.by('ciphertext').fill(second);
     await lab.by('attack').click();
     assert.match(await lab.by('eve-reading').textContent(), /% of characters and \d+ % of bits right/);
+    // Brute force finds the key of a poc8 message.
+    await lab.by('ciphertext').fill(second);
+    await lab.by('brute-force').click();
+    await lab.page.waitForFunction(() => /ranks #/.test(document.querySelector('[data-testid=true-key-rank]').textContent), null, { timeout: 60_000 });
+    assert.match(await lab.by('brute-force-progress').textContent(), /^256 of 256 keys tried · \d+ keys\/s/);
+    const rank = Number(/#(\d+)/.exec(await lab.by('true-key-rank').textContent())[1]);
+    assert.ok(rank <= 3, `the true key ranked ${rank}`);
+    assert.match(await lab.by('candidates').textContent(), new RegExp(await lab.by('key').inputValue()));
     await lab.screenshot('messages-poc8');
 
     // The wrong key gives garbage.

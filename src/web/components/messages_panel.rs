@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::codec::{Ciphertext, Key, char_of, encode_text};
 use crate::messages::{Agreement, decrypt, eavesdrop, encrypt};
+use crate::web::components::key_search_panel::KeySearchPanel;
 use crate::web::text_lab::{ModelSlot, TextLab, crypto_bits, new_key};
 
 /// Bob's or Eve's reading: each character and whether it was right.
@@ -228,6 +229,7 @@ pub fn MessagesPanel() -> impl IntoView {
             <p class="error" data-testid="messages-error" role="alert">{move || error.get()}</p>
             {show(bob, "Bob")}
             {show(eve, "Eve")}
+            <KeySearchPanel/>
         </section>
     }
 }

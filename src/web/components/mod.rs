@@ -6,6 +6,7 @@ pub mod backend_badge;
 pub mod controls;
 pub mod explainer;
 pub mod form_field;
+pub mod key_search_panel;
 pub mod loss_chart;
 pub mod messages_panel;
 pub mod progress_bar;
