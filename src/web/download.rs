@@ -32,6 +32,22 @@ pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> 
     result
 }
 
+/// Offers `bytes` as a download named `file_name`.
+pub fn save_bytes(file_name: &str, bytes: &[u8]) -> Result<(), String> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| "cannot make the file")?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a file URL")?;
+    let result = click_link(&url, file_name);
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
+    result
+}
+
 /// Offers the canvas's picture as a PNG download.
 pub fn save_png(canvas: &HtmlCanvasElement, file_name: &str) -> Result<(), String> {
     let url = canvas.to_data_url_with_type("image/png").map_err(|_| "cannot read the chart")?;

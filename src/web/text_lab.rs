@@ -7,6 +7,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
 use crate::codec::{Key, Packing};
 use crate::model_file::{self, SavedModel};
 
@@ -29,11 +32,8 @@ impl ModelSlot {
         }
     }
 
-    pub fn source(self) -> &'static str {
-        match self {
-            ModelSlot::ShippedPoc8 | ModelSlot::ShippedSeed16 => "shipped with the site (trained by `anc train`)",
-            ModelSlot::Trained => "trained in this page",
-        }
+    fn shipped_source(self) -> &'static str {
+        "shipped with the site (trained by `anc train`)"
     }
 
     fn index(self) -> usize {
@@ -73,6 +73,10 @@ pub struct TextLab {
     /// Per slot: the model's description, or why it is not there.
     pub infos: [RwSignal<Option<Result<ModelInfo, String>>>; 3],
     pub models: StoredValue<[Option<SavedModel>; 3], LocalStorage>,
+    /// Where the model in the `Trained` slot came from (trained here, a file, kept).
+    pub own_source: RwSignal<String>,
+    /// Why the last model file was refused (the current model is kept).
+    pub file_error: RwSignal<Option<String>>,
     pub key_text: RwSignal<String>,
     pub plaintext: RwSignal<String>,
     pub ciphertext: RwSignal<String>,
@@ -84,6 +88,8 @@ impl TextLab {
             slot: RwSignal::new(ModelSlot::ShippedPoc8),
             infos: [RwSignal::new(None), RwSignal::new(None), RwSignal::new(None)],
             models: StoredValue::new_local([None, None, None]),
+            own_source: RwSignal::new(String::new()),
+            file_error: RwSignal::new(None),
             key_text: RwSignal::new(String::new()),
             plaintext: RwSignal::new("hello, bob! eve cannot read this.".into()),
             ciphertext: RwSignal::new(String::new()),
@@ -96,6 +102,53 @@ impl TextLab {
     /// Outside the app's component tree.
     pub fn get() -> Self {
         use_context::<TextLab>().expect("components are used inside <App/>, which provides the TextLab")
+    }
+
+    /// Where the model in `slot` came from.
+    pub fn source(&self, slot: ModelSlot) -> String {
+        match slot {
+            ModelSlot::Trained => self.own_source.get(),
+            shipped => shipped.shipped_source().to_string(),
+        }
+    }
+
+    /// Makes `model` the form's own model (from `source`), keeps it in the browser for the
+    /// next visit, and selects it.
+    pub fn adopt(&self, model: SavedModel, source: &str) {
+        if let Some(storage) = local_storage() {
+            let bytes = model_file::save(&model.header, &model.ciphers);
+            let _ = storage.set_item(KEPT_MODEL_KEY, &URL_SAFE_NO_PAD.encode(bytes));
+        }
+        self.own_source.set(source.to_string());
+        self.put(ModelSlot::Trained, model);
+        self.slot.set(ModelSlot::Trained);
+    }
+
+    /// The chosen model as a model file.
+    pub fn model_file(&self) -> Option<Vec<u8>> {
+        self.with_model(|m| model_file::save(&m.header, &m.ciphers))
+    }
+
+    /// Reads a model file the user picked; refuses a bad one with a message, keeping the
+    /// current model.
+    pub fn load_file(&self, name: &str, bytes: &[u8]) {
+        match model_file::load(bytes, &Device::flex()) {
+            Ok(model) => {
+                self.file_error.set(None);
+                self.adopt(model, &format!("loaded from the file {name}"));
+            }
+            Err(e) => self.file_error.set(Some(format!("{name} was not loaded: {e}. The form keeps its model."))),
+        }
+    }
+
+    /// Restores the model kept by an earlier visit, if any.
+    fn restore_kept(&self) {
+        let kept = local_storage().and_then(|s| s.get_item(KEPT_MODEL_KEY).ok().flatten());
+        let Some(bytes) = kept.and_then(|k| URL_SAFE_NO_PAD.decode(k).ok()) else { return };
+        if let Ok(model) = model_file::load(&bytes, &Device::flex()) {
+            self.own_source.set("kept in this browser from an earlier visit".into());
+            self.put(ModelSlot::Trained, model);
+        }
     }
 
     /// The chosen model's description, if it is loaded.
@@ -115,8 +168,10 @@ impl TextLab {
         self.models.update_value(|m| m[slot.index()] = Some(model));
     }
 
-    /// Loads the two shipped models from the site's own `models/` folder.
+    /// Loads the two shipped models from the site's own `models/` folder, and the model
+    /// kept from an earlier visit.
     pub fn load_shipped(self) {
+        self.restore_kept();
         for (slot, file) in [(ModelSlot::ShippedPoc8, "models/poc8.bin"), (ModelSlot::ShippedSeed16, "models/seed16.bin")] {
             leptos::task::spawn_local(async move {
                 match fetch_bytes(file).await.and_then(|b| model_file::load(&b, &Device::flex()).map_err(|e| e.to_string())) {
@@ -132,6 +187,22 @@ impl Default for TextLab {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Where the form's own model is kept between visits (base64url of the model file).
+const KEPT_MODEL_KEY: &str = "anc.model";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The bytes of a `File` the user picked (through its JS `arrayBuffer()`).
+pub async fn file_bytes(file: &wasm_bindgen::JsValue) -> Result<Vec<u8>, String> {
+    let read: js_sys::Function =
+        js_sys::Reflect::get(file, &"arrayBuffer".into()).ok().and_then(|f| f.dyn_into().ok()).ok_or("not a file")?;
+    let promise: js_sys::Promise = read.call0(file).ok().and_then(|p| p.dyn_into().ok()).ok_or("not a file")?;
+    let buffer = JsFuture::from(promise).await.map_err(|_| "the file could not be read".to_string())?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// The bytes of one of the site's own files.

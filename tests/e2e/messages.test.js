@@ -4,6 +4,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
 const { serve } = require('./server');
 const { launch, LabPage } = require('./lab_page');
@@ -89,6 +90,27 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     await lab.by('decrypt').click();
     assert.ok(await wrongShare(lab, 'bob') <= 0.15, `Bob misread: ${await lab.by('bob-text').textContent()}`);
     await lab.screenshot('messages-seed16');
+
+    // Keep: the model downloads as a file; a bad file is refused and the form keeps its
+    // model; the downloaded file loads back and is kept across a reload.
+    await lab.by('model-choice').selectOption('poc8');
+    const [download] = await Promise.all([lab.page.waitForEvent('download'), lab.by('download-model').click()]);
+    assert.equal(download.suggestedFilename(), 'anc-poc8.bin');
+    const modelBytes = fs.readFileSync(await download.path());
+    await lab.by('upload-model').setInputFiles({ name: 'broken.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all') });
+    await lab.page.waitForFunction(() => /broken\.bin was not loaded/.test(document.querySelector('[data-testid=model-file-error]').textContent));
+    assert.match(await lab.by('model-info').textContent(), /Using poc8 .*shipped/);
+    await lab.by('upload-model').setInputFiles({ name: 'mine.bin', mimeType: 'application/octet-stream', buffer: modelBytes });
+    await lab.page.waitForFunction(() => /loaded from the file mine\.bin/.test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.equal(await lab.by('model-file-error').textContent(), '');
+    await lab.page.reload();
+    await lab.by('start').waitFor();
+    await lab.by('model-choice').selectOption('trained');
+    await lab.page.waitForFunction(() => /kept in this browser/.test(document.querySelector('[data-testid=model-info]').textContent));
+    await lab.by('plaintext').fill(message);
+    await lab.by('encrypt').click();
+    await lab.by('decrypt').click();
+    assert.ok(await wrongShare(lab, 'bob') <= 0.1, 'the kept model does not decrypt');
     assert.deepEqual(lab.problems, []);
   } finally {
     await browser.close();

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use crate::codec::{Ciphertext, Key, char_of, encode_text};
 use crate::messages::{Agreement, decrypt, eavesdrop, encrypt};
 use crate::web::components::key_search_panel::KeySearchPanel;
-use crate::web::text_lab::{ModelSlot, TextLab, crypto_bits, new_key};
+use crate::web::download;
+use crate::web::text_lab::{ModelSlot, TextLab, crypto_bits, file_bytes, new_key};
 
 /// Bob's or Eve's reading: each character and whether it was right.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,7 +116,7 @@ pub fn MessagesPanel() -> impl IntoView {
             "Using {} ({} bits), {}: Bob reads {} of messages; a fresh Eve gets {} bits wrong.",
             info.preset,
             info.bits,
-            text.slot.get().source(),
+            text.source(text.slot.get()),
             info.bob_correct_pct.map_or("an unknown share".into(), |p| format!("{p:.2} %")),
             info.fresh_eve_bit_errors.map_or("an unknown number of".into(), |b| format!("{b:.2}")),
         ),
@@ -177,13 +178,43 @@ pub fn MessagesPanel() -> impl IntoView {
                                 {match s {
                                     ModelSlot::ShippedPoc8 => "poc8 (shipped)",
                                     ModelSlot::ShippedSeed16 => "seed16 (shipped)",
-                                    ModelSlot::Trained => "your trained model",
+                                    ModelSlot::Trained => "your model (trained here or loaded)",
                                 }}
                             </option>
                         })
                         .collect_view()}
                 </select>
                 <p data-testid="model-info" role="status">{model_line}</p>
+                <div class="buttons">
+                    <button type="button" data-testid="download-model" prop:disabled=move || text.info().is_none()
+                        on:click=move |_| {
+                            let name = text.info().map_or("model".into(), |i| i.preset);
+                            if let Some(bytes) = text.model_file() {
+                                let result = download::save_bytes(&format!("anc-{name}.bin"), &bytes);
+                                text.file_error.set(result.err());
+                            }
+                        }>
+                        "Download this model"
+                    </button>
+                    <label class="file-button">
+                        "Load a model file… "
+                        <input type="file" accept=".bin,application/octet-stream" data-testid="upload-model"
+                            on:change=move |ev| {
+                                let target = ev.target().map(wasm_bindgen::JsValue::from).unwrap_or_default();
+                                let files = js_sys::Reflect::get(&target, &"files".into()).unwrap_or_default();
+                                let Ok(file) = js_sys::Reflect::get_u32(&files, 0) else { return };
+                                if file.is_undefined() { return; }
+                                let name = js_sys::Reflect::get(&file, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+                                leptos::task::spawn_local(async move {
+                                    match file_bytes(&file).await {
+                                        Ok(bytes) => text.load_file(&name, &bytes),
+                                        Err(e) => text.file_error.set(Some(e)),
+                                    }
+                                });
+                            }/>
+                    </label>
+                </div>
+                <p class="error" data-testid="model-file-error" role="alert">{move || text.file_error.get()}</p>
                 <p class="note">{packing_note}</p>
             </div>
             <div class="field">

@@ -31,8 +31,7 @@ pub fn UseTrained() -> impl IntoView {
             _ => None,
         });
         if let Some(model) = model {
-            text.put(ModelSlot::Trained, model);
-            text.slot.set(ModelSlot::Trained);
+            text.adopt(model, "trained in this page");
         }
     };
     view! {
