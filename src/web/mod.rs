@@ -9,6 +9,7 @@ pub mod download;
 pub mod lab;
 pub mod panic_banner;
 pub mod session;
+pub mod share;
 pub mod text_lab;
 pub mod yield_now;
 

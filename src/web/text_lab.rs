@@ -78,6 +78,8 @@ pub struct TextLab {
     /// Why the last model file was refused (the current model is kept).
     pub file_error: RwSignal<Option<String>>,
     pub key_text: RwSignal<String>,
+    /// A key from a share link, used instead of a fresh one once the model has loaded.
+    pub shared_key: RwSignal<Option<String>>,
     pub plaintext: RwSignal<String>,
     pub ciphertext: RwSignal<String>,
 }
@@ -91,6 +93,7 @@ impl TextLab {
             own_source: RwSignal::new(String::new()),
             file_error: RwSignal::new(None),
             key_text: RwSignal::new(String::new()),
+            shared_key: RwSignal::new(None),
             plaintext: RwSignal::new("hello, bob! eve cannot read this.".into()),
             ciphertext: RwSignal::new(String::new()),
         }

@@ -111,7 +111,32 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     await lab.by('encrypt').click();
     await lab.by('decrypt').click();
     assert.ok(await wrongShare(lab, 'bob') <= 0.1, 'the kept model does not decrypt');
+
+    // Share: a link carries the settings and the ciphertext; the key only when ticked.
+    await lab.by('model-choice').selectOption('poc8');
+    await lab.page.waitForFunction(() => /Using poc8/.test(document.querySelector('[data-testid=model-info]').textContent));
+    await lab.setField('epochs', 7);
+    await lab.by('encrypt').click();
+    const sharedCiphertext = await lab.by('ciphertext').inputValue();
+    const sharedKey = await lab.by('key').inputValue();
+    await lab.by('make-share-link').click();
+    assert.doesNotMatch(await lab.by('share-link').inputValue(), /[#&]key=/);
+    await lab.by('share-key').check();
+    await lab.by('make-share-link').click();
+    const link = await lab.by('share-link').inputValue();
+    assert.match(link, /#preset=seed16&epochs=7&.*model=poc8&ciphertext=poc8%2F\d+%2F.*&key=/);
+    const friend = await LabPage.open(browser.context, link);
+    await friend.page.waitForFunction(() => /Using poc8/.test(document.querySelector('[data-testid=model-info]').textContent));
+    await friend.page.waitForFunction((k) => document.querySelector('[data-testid=key]').value === k, sharedKey);
+    assert.equal(await friend.by('ciphertext').inputValue(), sharedCiphertext);
+    assert.equal(await friend.by('input-epochs').inputValue(), '7');
+    await friend.by('decrypt').click();
+    const read = await friend.by('bob-text').textContent();
+    const same = [...message].filter((c, i) => read[i] === c).length;
+    assert.ok(same >= message.length * 0.9, `the friend read “${read}”`);
+    await friend.screenshot('shared-link');
     assert.deepEqual(lab.problems, []);
+    assert.deepEqual(friend.problems, []);
   } finally {
     await browser.close();
   }

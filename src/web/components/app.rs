@@ -26,6 +26,7 @@ pub fn App() -> impl IntoView {
     let text = TextLab::new();
     provide_context(text);
     text.load_shipped();
+    crate::web::share::apply_fragment(lab, text);
     view! {
         <header class="masthead">
             <h1>"Alice, Bob and Eve: neural networks that invent a cipher"</h1>

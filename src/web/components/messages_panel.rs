@@ -8,6 +8,7 @@ use crate::codec::{Ciphertext, Key, char_of, encode_text};
 use crate::messages::{Agreement, decrypt, eavesdrop, encrypt};
 use crate::web::components::key_search_panel::KeySearchPanel;
 use crate::web::download;
+use crate::web::lab::Lab;
 use crate::web::text_lab::{ModelSlot, TextLab, crypto_bits, file_bytes, new_key};
 
 /// Bob's or Eve's reading: each character and whether it was right.
@@ -20,6 +21,7 @@ struct Reading {
 #[component]
 pub fn MessagesPanel() -> impl IntoView {
     let text = TextLab::get();
+    let lab = Lab::get();
     let error = RwSignal::new(None::<String>);
     let bob = RwSignal::new(None::<Reading>);
     let eve = RwSignal::new(None::<Reading>);
@@ -40,11 +42,21 @@ pub fn MessagesPanel() -> impl IntoView {
             text.key_text.set(new_key(info.bits).to_hex());
         }
     };
+    let share_key = RwSignal::new(false);
+    let share_ciphertext = RwSignal::new(true);
+    let share_link = RwSignal::new(String::new());
     // A model's key length differs: draw a key whenever the chosen model changes.
     Effect::new(move |_| {
         text.slot.track();
         if text.info().is_some() {
-            fresh_key();
+            // A key that came with a share link is used once, in place of a fresh one.
+            match text.shared_key.get_untracked() {
+                Some(key) => {
+                    text.key_text.set(key);
+                    text.shared_key.set(None);
+                }
+                None => fresh_key(),
+            }
         }
     });
     let read = move |as_bob: bool| -> Result<Reading, String> {
@@ -258,6 +270,22 @@ pub fn MessagesPanel() -> impl IntoView {
                 <button type="button" data-testid="attack" on:click=on_attack>"Eve attacks (no key)"</button>
             </div>
             <p class="error" data-testid="messages-error" role="alert">{move || error.get()}</p>
+            <div class="share">
+                <label><input type="checkbox" data-testid="share-ciphertext" prop:checked=move || share_ciphertext.get()
+                    on:change=move |ev| share_ciphertext.set(event_target_checked(&ev))/>" include the ciphertext"</label>
+                <label><input type="checkbox" data-testid="share-key" prop:checked=move || share_key.get()
+                    on:change=move |ev| share_key.set(event_target_checked(&ev))/>
+                    " include the key — anyone with the link can then read the message"</label>
+                <button type="button" data-testid="make-share-link" on:click=move |_| {
+                    let extras = crate::web::share::Extras { ciphertext: share_ciphertext.get_untracked(), key: share_key.get_untracked() };
+                    share_link.set(crate::web::share::link(lab, text, extras));
+                }>"Make a share link"</button>
+                <Show when=move || !share_link.get().is_empty()>
+                    <input type="text" readonly data-testid="share-link" aria-label="Share link" prop:value=move || share_link.get()/>
+                    <p class="note">"The settings travel in the part after #, which browsers never send to a server. "
+                        "Your classmate needs the same model: shipped models work; a model trained here must be downloaded and sent too."</p>
+                </Show>
+            </div>
             {show(bob, "Bob")}
             {show(eve, "Eve")}
             <KeySearchPanel/>

@@ -1,0 +1,68 @@
+//! Share links: the training settings, the message form's model and — if the user asks —
+//! a ciphertext and the key, in the URL fragment (never sent to a server). Opening such a
+//! link restores them.
+
+use leptos::prelude::*;
+
+use crate::config::Preset;
+use crate::form::{Field, Form};
+use crate::web::lab::Lab;
+use crate::web::text_lab::{ModelSlot, TextLab};
+
+/// What to put in a link besides the settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Extras {
+    pub ciphertext: bool,
+    pub key: bool,
+}
+
+/// The page's address with a fragment holding the settings (and the extras asked for).
+pub fn link(lab: Lab, text: TextLab, extras: Extras) -> String {
+    let params = web_sys::UrlSearchParams::new().expect("URLSearchParams");
+    let form = lab.form.get_untracked();
+    params.append("preset", form.preset.name());
+    for field in Field::ALL {
+        if let Some(value) = form.texts.get(&field) {
+            params.append(field.key(), value);
+        }
+    }
+    let slot = text.slot.get_untracked();
+    if slot != ModelSlot::Trained {
+        params.append("model", slot.key());
+    }
+    if extras.ciphertext && !text.ciphertext.get_untracked().is_empty() {
+        params.append("ciphertext", text.ciphertext.get_untracked().trim());
+    }
+    if extras.key {
+        params.append("key", text.key_text.get_untracked().trim());
+    }
+    let location = web_sys::window().map(|w| w.location());
+    let base = location.and_then(|l| Some(format!("{}{}{}", l.origin().ok()?, l.pathname().ok()?, l.search().ok()?)));
+    format!("{}#{}", base.unwrap_or_default(), String::from(params.to_string()))
+}
+
+/// Applies the fragment of the page's address, if it holds shared settings.
+pub fn apply_fragment(lab: Lab, text: TextLab) {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let Some(fragment) = hash.strip_prefix('#').filter(|f| !f.is_empty()) else { return };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(fragment) else { return };
+    if let Some(preset) = params.get("preset").and_then(|p| Preset::from_name(&p).ok()) {
+        let mut form = Form::new(preset);
+        for field in Field::ALL {
+            if let Some(value) = params.get(field.key()) {
+                form.texts.insert(field, value);
+            }
+        }
+        lab.bits.set(preset.config().cipher.bits);
+        lab.form.set(form);
+    }
+    if let Some(slot) = params.get("model").and_then(|m| ModelSlot::ALL.into_iter().find(|s| s.key() == m)) {
+        text.slot.set(slot);
+    }
+    if let Some(c) = params.get("ciphertext") {
+        text.ciphertext.set(c);
+    }
+    if let Some(key) = params.get("key") {
+        text.shared_key.set(Some(key));
+    }
+}
