@@ -157,17 +157,7 @@ impl Ciphertext {
 
     /// Reads [`Ciphertext::to_text`]'s form for a model of `preset` with `bits` bits.
     pub fn from_text(text: &str, preset: &str, bits: usize) -> Result<Self, CodecError> {
-        let text = text.trim();
-        let mut parts = text.splitn(3, '/');
-        let (Some(found), Some(count), Some(symbols)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(CodecError::BadHeader("no `/` separators found".into()));
-        };
-        let chars: usize = count
-            .parse()
-            .ok()
-            .filter(|&n| n > 0)
-            .ok_or_else(|| CodecError::BadHeader(format!("`{count}` is not a character count")))?;
-        check_preset(found, preset)?;
+        let (found, chars, symbols) = split_header(text, preset)?;
         let floats = Packing { bits }.blocks(chars) * bits;
         let expected = (floats * 32).div_ceil(CODE_BITS);
         let found_len = symbols.chars().count();
@@ -196,16 +186,7 @@ impl Ciphertext {
 
     /// Reads [`Ciphertext::to_compact`]'s form.
     pub fn from_compact(text: &str, preset: &str, bits: usize) -> Result<Self, CodecError> {
-        let mut parts = text.trim().splitn(3, '/');
-        let (Some(found), Some(count), Some(data)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(CodecError::BadHeader("no `/` separators found".into()));
-        };
-        let chars: usize = count
-            .parse()
-            .ok()
-            .filter(|&n| n > 0)
-            .ok_or_else(|| CodecError::BadHeader(format!("`{count}` is not a character count")))?;
-        check_preset(found, preset)?;
+        let (found, chars, data) = split_header(text, preset)?;
         let bytes = URL_SAFE_NO_PAD.decode(data).map_err(|e| CodecError::BadBase64(e.to_string()))?;
         let floats = Packing { bits }.blocks(chars) * bits;
         if bytes.len() != floats * 4 {
@@ -215,12 +196,33 @@ impl Ciphertext {
         Self::checked(found, chars, values.collect())
     }
 
+    /// Reads either written form: the symbol text, or else the compact form (the symbol
+    /// text's error is the one reported when neither reads).
+    pub fn parse(text: &str, preset: &str, bits: usize) -> Result<Self, CodecError> {
+        Self::from_text(text, preset, bits).or_else(|e| Self::from_compact(text, preset, bits).map_err(|_| e))
+    }
+
     fn checked(preset: &str, chars: usize, values: Vec<f32>) -> Result<Self, CodecError> {
         if let Some(i) = values.iter().position(|v| !v.is_finite()) {
             return Err(CodecError::NotFinite(i + 1));
         }
         Ok(Self { preset: preset.to_string(), chars, values })
     }
+}
+
+/// Splits `preset/chars/body` (either written form), checking the preset and the count.
+fn split_header<'a>(text: &'a str, preset: &str) -> Result<(&'a str, usize, &'a str), CodecError> {
+    let mut parts = text.trim().splitn(3, '/');
+    let (Some(found), Some(count), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(CodecError::BadHeader("no `/` separators found".into()));
+    };
+    let chars: usize = count
+        .parse()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| CodecError::BadHeader(format!("`{count}` is not a character count")))?;
+    check_preset(found, preset)?;
+    Ok((found, chars, body))
 }
 
 fn check_preset(found: &str, expected: &str) -> Result<(), CodecError> {

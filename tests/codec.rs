@@ -144,3 +144,12 @@ proptest! {
         let _ = Ciphertext::from_compact(&format!("poc8/3/{raw}"), "poc8", 8);
     }
 }
+
+#[test]
+fn either_written_form_parses() {
+    let c = ciphertext(vec![0.25; 8], 1);
+    assert_eq!(Ciphertext::parse(&c.to_text(), "poc8", 8).unwrap(), c);
+    assert_eq!(Ciphertext::parse(&c.to_compact(), "poc8", 8).unwrap(), c);
+    // Neither: the symbol text's reason is reported.
+    assert!(matches!(Ciphertext::parse("poc8/1/abc", "poc8", 8), Err(CodecError::WrongLength { .. })));
+}

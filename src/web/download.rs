@@ -16,13 +16,9 @@ fn click_link(href: &str, file_name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Offers `text` as a download named `file_name`.
-pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&text.into());
-    let options = BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make the file")?;
-    let url = Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a file URL")?;
+/// Offers `blob` as a download named `file_name`.
+fn save_blob(blob: &Blob, file_name: &str) -> Result<(), String> {
+    let url = Url::create_object_url_with_blob(blob).map_err(|_| "cannot make a file URL")?;
     let result = click_link(&url, file_name);
     // The browser reads the blob after the click returns: free it a little later.
     gloo_timers::callback::Timeout::new(10_000, move || {
@@ -32,20 +28,25 @@ pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> 
     result
 }
 
+fn blob_options(mime: &str) -> BlobPropertyBag {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    options
+}
+
+/// Offers `text` as a download named `file_name`.
+pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&text.into());
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &blob_options(mime)).map_err(|_| "cannot make the file")?;
+    save_blob(&blob, file_name)
+}
+
 /// Offers `bytes` as a download named `file_name`.
 pub fn save_bytes(file_name: &str, bytes: &[u8]) -> Result<(), String> {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let options = BlobPropertyBag::new();
-    options.set_type("application/octet-stream");
-    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| "cannot make the file")?;
-    let url = Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a file URL")?;
-    let result = click_link(&url, file_name);
-    gloo_timers::callback::Timeout::new(10_000, move || {
-        let _ = Url::revoke_object_url(&url);
-    })
-    .forget();
-    result
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &blob_options("application/octet-stream"))
+        .map_err(|_| "cannot make the file")?;
+    save_blob(&blob, file_name)
 }
 
 /// Offers the canvas's picture as a PNG download.

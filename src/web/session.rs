@@ -21,7 +21,8 @@ const REDRAW_MS: f64 = 250.0;
 /// Where the losses of the current run are kept in the tab (restored after a crash).
 pub const SAVED_LOSSES_KEY: &str = "anc.losses.csv";
 
-fn now_ms() -> f64 {
+/// Milliseconds on the page's clock (`performance.now()`).
+pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_default()
 }
 

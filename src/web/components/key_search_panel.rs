@@ -9,14 +9,11 @@ use crate::brute_force::{Candidate, KeySearch, MAX_KEY_BITS};
 use crate::codec::{Ciphertext, Key};
 use crate::english;
 use crate::web::text_lab::TextLab;
+use crate::web::session::now_ms;
 use crate::web::yield_now::yield_now;
 
 /// Target time of one slice of keys on the page's thread.
 const SLICE_MS: f64 = 35.0;
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_default()
-}
 
 #[derive(Clone, Debug, PartialEq, Default)]
 struct SearchView {
@@ -36,10 +33,7 @@ pub fn KeySearchPanel() -> impl IntoView {
     let generation = StoredValue::new(0u64);
     let start = move |_| {
         let Some(info) = text.info() else { return };
-        let pasted = text.ciphertext.get_untracked();
-        let parsed = Ciphertext::from_text(&pasted, &info.preset, info.bits)
-            .or_else(|e| Ciphertext::from_compact(&pasted, &info.preset, info.bits).map_err(|_| e));
-        let ciphertext = match parsed {
+        let ciphertext = match Ciphertext::parse(&text.ciphertext.get_untracked(), &info.preset, info.bits) {
             Ok(c) => c,
             Err(e) => return view_state.set(SearchView { error: Some(format!("encrypt or paste a ciphertext first: {e}")), ..Default::default() }),
         };

@@ -61,11 +61,7 @@ pub fn MessagesPanel() -> impl IntoView {
     });
     let read = move |as_bob: bool| -> Result<Reading, String> {
         let info = text.info().ok_or("the model is still loading")?;
-        // The spec's symbol text, or else the compact form of links.
-        let pasted = text.ciphertext.get_untracked();
-        let c = Ciphertext::from_text(&pasted, &info.preset, info.bits)
-            .or_else(|e| Ciphertext::from_compact(&pasted, &info.preset, info.bits).map_err(|_| e))
-            .map_err(|e| e.to_string())?;
+        let c = Ciphertext::parse(&text.ciphertext.get_untracked(), &info.preset, info.bits).map_err(|e| e.to_string())?;
         let key = Key::parse(&text.key_text.get_untracked(), info.bits).map_err(|e| e.to_string())?;
         let device = Device::flex();
         let guesses = text
