@@ -137,6 +137,16 @@ pub struct TrainingConfig {
     /// Seed of the weights and of every random message and key.
     #[config(default = 1)]
     pub seed: u64,
+    /// Every this many iterations Eve is replaced by a fresh one (new weights, new
+    /// optimiser state), so Alice cannot settle against one attacker's blind spots.
+    /// `None`: never (the write-up). Optional fields keep older model files readable.
+    pub eve_reset_every: Option<usize>,
+    /// The learning rates fall along a half cosine from their set value to this fraction
+    /// of it at the last iteration. `None`: constant (the write-up).
+    pub final_lr_fraction: Option<f64>,
+    /// Weight of the Eve term in Alice+Bob's loss:
+    /// `L_B + w·(N/2 − L_E)²/(N/2)²`. `None`: 1 (the write-up).
+    pub eve_weight: Option<f64>,
 }
 
 /// Allowed ranges, shared by the checks and by the page's input hints.
@@ -154,6 +164,10 @@ pub mod limits {
     pub const AB_STEPS: RangeInclusive<usize> = 1..=16;
     /// Eve steps per iteration (0 trains with no adversary).
     pub const EVE_STEPS: RangeInclusive<usize> = 0..=16;
+    /// Iterations between two fresh Eves.
+    pub const EVE_RESET_EVERY: RangeInclusive<usize> = 1..=1_000_000;
+    /// Largest weight of the Eve term in Alice+Bob's loss.
+    pub const EVE_WEIGHT_MAX: f64 = 100.0;
     /// Learning rates (exclusive of 0).
     pub const LEARNING_RATE_MAX: f64 = 1.0;
 }
@@ -196,6 +210,19 @@ pub(crate) fn check_range(
     }
 }
 
+/// Refuses a number that is not in (0, max], naming `field`.
+pub(crate) fn check_fraction(field: &'static str, value: f64, max: f64) -> Result<(), ConfigError> {
+    if value.is_finite() && value > 0.0 && value <= max {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field,
+            value: value.to_string(),
+            allowed: format!("a number above 0 and at most {max}"),
+        })
+    }
+}
+
 /// Refuses a learning rate that is not a number in (0, max], naming `field`.
 pub(crate) fn check_learning_rate(field: &'static str, value: f64) -> Result<(), ConfigError> {
     if value.is_finite() && value > 0.0 && value <= limits::LEARNING_RATE_MAX {
@@ -227,12 +254,40 @@ impl TrainingConfig {
         check_range("eve_steps", self.eve_steps, limits::EVE_STEPS)?;
         check_learning_rate("ab_learning_rate", self.ab_learning_rate)?;
         check_learning_rate("eve_learning_rate", self.eve_learning_rate)?;
+        if let Some(every) = self.eve_reset_every {
+            check_range("eve_reset_every", every, limits::EVE_RESET_EVERY)?;
+        }
+        if let Some(f) = self.final_lr_fraction {
+            check_fraction("final_lr_fraction", f, 1.0)?;
+        }
+        if let Some(w) = self.eve_weight {
+            check_fraction("eve_weight", w, limits::EVE_WEIGHT_MAX)?;
+        }
         Ok(())
     }
 
     /// Iterations of the whole schedule.
     pub fn total_iterations(&self) -> usize {
         self.epochs * self.iterations_per_epoch
+    }
+
+    /// What the learning rates are multiplied by at 0-based `iteration`: 1 at the start,
+    /// falling along a half cosine to `final_lr_fraction` at the last iteration.
+    pub fn learning_rate_factor(&self, iteration: usize) -> f64 {
+        let Some(last) = self.final_lr_fraction else { return 1.0 };
+        let total = self.total_iterations().max(2) - 1;
+        let progress = iteration.min(total) as f64 / total as f64;
+        last + (1.0 - last) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos())
+    }
+
+    /// Whether Eve is replaced by a fresh one before 0-based `iteration`.
+    pub fn resets_eve_before(&self, iteration: usize) -> bool {
+        matches!(self.eve_reset_every, Some(every) if iteration > 0 && iteration.is_multiple_of(every))
+    }
+
+    /// Weight of the Eve term in Alice+Bob's loss.
+    pub fn eve_weight(&self) -> f64 {
+        self.eve_weight.unwrap_or(1.0)
     }
 }
 

@@ -19,6 +19,7 @@ pub mod model;
 pub mod model_file;
 pub mod replicas;
 pub mod report;
+pub mod sweep;
 pub mod training;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

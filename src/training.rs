@@ -5,12 +5,13 @@
 
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig};
 use burn::prelude::*;
+use rand::{SeedableRng, rngs::SmallRng};
 
 use crate::config::{ConfigError, OptimizerKind, TrainingConfig};
 use crate::data::{BitSource, MessageBatch};
 use crate::kernels::Kernels;
 use crate::metrics::{IterationLosses, Pending};
-use crate::model::{Ciphers, Network};
+use crate::model::{Ciphers, Network, Role};
 use crate::replicas::{Link, all_reduce, default_replicas, replicate, sum_values};
 
 /// `mean over batch of sum over bits |P − guess|`: bits wrong per message. `[batch, N]` -> `[1]`.
@@ -20,9 +21,14 @@ pub fn bits_wrong_loss(messages: Tensor<2>, guesses: Tensor<2>) -> Tensor<1> {
 
 /// Alice+Bob's loss `L_B + (N/2 − L_E)² / (N/2)²`.
 pub fn ab_loss(bob_loss: Tensor<1>, eve_loss: Tensor<1>, bits: usize) -> Tensor<1> {
+    weighted_ab_loss(bob_loss, eve_loss, bits, 1.0)
+}
+
+/// Alice+Bob's loss with the Eve term weighted: `L_B + w·(N/2 − L_E)² / (N/2)²`.
+pub fn weighted_ab_loss(bob_loss: Tensor<1>, eve_loss: Tensor<1>, bits: usize, weight: f64) -> Tensor<1> {
     let half = bits as f32 / 2.0;
     let gap = eve_loss.neg().add_scalar(half);
-    bob_loss + gap.powi_scalar(2).div_scalar(half * half)
+    bob_loss + gap.powi_scalar(2).mul_scalar(weight as f32 / (half * half))
 }
 
 /// Builds the optimiser of the configured kind with Keras/TensorFlow constants.
@@ -193,23 +199,24 @@ impl Trainer {
         let batch = self.config.batch_size;
         let count = self.replicas.len();
         let bounds = |r: usize| (r * batch / count, (r + 1) * batch / count);
+        let start = self.iteration;
         let (main, helpers) = self.replicas.split_first_mut().expect("replica 0");
         let shared = |r| {
             let (start, end) = bounds(r);
             Shared { config: &self.config, kernels: &self.kernels, device: &self.device, start, rows: end - start }
         };
         let rows = match helpers {
-            [] => (0..todo).map(|_| main.iterate(&shared(0), &Link::solo())).collect(),
+            [] => (start..start + todo).map(|i| main.iterate(&shared(0), &Link::solo(), i)).collect(),
             [helper] => std::thread::scope(|scope| {
                 let (link, helper_link) = Link::pair();
                 let helper_shared = shared(1);
                 scope.spawn(move || {
-                    for _ in 0..todo {
-                        helper.iterate(&helper_shared, &helper_link);
+                    for i in start..start + todo {
+                        helper.iterate(&helper_shared, &helper_link, i);
                     }
                 });
                 let main_shared = shared(0);
-                (0..todo).map(|_| main.iterate(&main_shared, &link)).collect()
+                (start..start + todo).map(|i| main.iterate(&main_shared, &link, i)).collect()
             }),
             _ => unreachable!("at most two replicas"),
         };
@@ -219,16 +226,24 @@ impl Trainer {
 }
 
 impl Replica {
-    /// One iteration on this replica's rows: `ab_steps` Alice+Bob steps, then `eve_steps`
-    /// Eve steps. Returns the whole batch's losses `[1, 3]` (the same on every replica).
-    fn iterate(&mut self, at: &Shared, link: &Link) -> Tensor<2> {
+    /// Iteration `iteration` (0-based) on this replica's rows: `ab_steps` Alice+Bob steps,
+    /// then `eve_steps` Eve steps. Returns the whole batch's losses `[1, 3]` (the same on
+    /// every replica).
+    fn iterate(&mut self, at: &Shared, link: &Link, iteration: usize) -> Tensor<2> {
         let c = at.config;
+        if c.resets_eve_before(iteration) {
+            // Every replica draws the same fresh Eve from the seed and the iteration.
+            let seed = c.seed ^ (iteration as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            self.ciphers.eve = c.cipher.init_network(Role::Eve, &mut SmallRng::seed_from_u64(seed), at.device);
+            self.eve_optim = optimizer(c.optimizer);
+        }
+        let factor = c.learning_rate_factor(iteration);
         let (bits, steps) = (c.cipher.bits, c.ab_steps + c.eve_steps);
         // Every replica draws the same whole batches and keeps its own rows.
         let batches = self.source.draw(steps, c.batch_size, bits, at.device).rows(at.start, at.rows);
         let mut last = None;
         for i in 0..c.ab_steps {
-            last = Some(self.ab_step(at, &batches.get(i), link));
+            last = Some(self.ab_step(at, &batches.get(i), link, c.ab_learning_rate * factor));
         }
         let (ab, bob) = last.expect("at least one Alice+Bob step");
         // Alice is frozen for all of this iteration's Eve steps: encrypt their batches in
@@ -247,7 +262,7 @@ impl Replica {
                 // The replicas' loss shares travel with their gradients.
                 let (mut grads, shares) = all_reduce(link, &[&eve], vec![grads], loss.detach());
                 let grads = grads.pop().expect("Eve's gradients");
-                self.ciphers.eve = self.eve_optim.step(c.eve_learning_rate, eve, grads);
+                self.ciphers.eve = self.eve_optim.step(c.eve_learning_rate * factor, eve, grads);
                 eve_losses.extend(shares);
             }
         }
@@ -266,8 +281,8 @@ impl Replica {
     /// gradient is `∇L_B + c·∇L_E` with `c = −2(N/2 − L_E)/(N/2)²`, so each replica backs
     /// up `L_B,r + (N/2 − (L_E,r + L_E,other))² / (N/2)²` with the other's share held
     /// constant: the replicas' gradients then add up to exactly the whole batch's.
-    fn ab_step(&mut self, at: &Shared, batch: &MessageBatch, link: &Link) -> (Tensor<1>, Tensor<1>) {
-        let (bits, batch_size) = (at.config.cipher.bits, at.config.batch_size);
+    fn ab_step(&mut self, at: &Shared, batch: &MessageBatch, link: &Link, lr: f64) -> (Tensor<1>, Tensor<1>) {
+        let (bits, batch_size, weight) = (at.config.cipher.bits, at.config.batch_size, at.config.eve_weight());
         let Ciphers { alice, bob, eve } = &self.ciphers;
         let eve = eve.valid();
         let ciphertext = encrypt(alice, batch, at.kernels);
@@ -278,18 +293,17 @@ impl Replica {
         let shares = Tensor::cat(vec![bob_share.clone().detach(), eve_share.clone().detach()], 0);
         let totals = sum_values(link, shares.clone()); // [L_B, L_E] of the whole batch
         let others_eve = (totals.clone() - shares).narrow(0, 1, 1);
-        let loss = ab_loss(bob_share, eve_share + others_eve, bits);
+        let loss = weighted_ab_loss(bob_share, eve_share + others_eve, bits, weight);
         let mut grads = loss.backward();
         let own = vec![GradientsParams::from_module(&mut grads, alice), GradientsParams::from_module(&mut grads, bob)];
         let (mut sums, _) = all_reduce(link, &[alice, bob], own, ());
         let (bob_grads, alice_grads) = (sums.pop().expect("Bob's"), sums.pop().expect("Alice's"));
-        let lr = at.config.ab_learning_rate;
         let alice = self.ab_optim.step(lr, self.ciphers.alice.clone(), alice_grads);
         let bob = self.ab_optim.step(lr, self.ciphers.bob.clone(), bob_grads);
         self.ciphers.alice = alice;
         self.ciphers.bob = bob;
         let bob_total = totals.clone().narrow(0, 0, 1);
-        (ab_loss(bob_total.clone(), totals.narrow(0, 1, 1), bits), bob_total)
+        (weighted_ab_loss(bob_total.clone(), totals.narrow(0, 1, 1), bits, weight), bob_total)
     }
 }
 

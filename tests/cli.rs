@@ -85,3 +85,36 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn sweep_trains_and_audits_each_seed_and_summarises() {
+    let dir = tempdir();
+    let models = dir.join("models");
+    let out = json_line(&anc(&[
+        "sweep", "--preset", "poc8", "--seed", "5", "--seeds", "2", "--epochs", "1", "--iterations-per-epoch", "20",
+        "--batch-size", "64", "--audit-steps", "15", "--bob-bar", "0", "--eve-bar", "0",
+        "--models", models.to_str().unwrap(), "--json",
+    ]));
+    let results = out["results"].as_array().unwrap();
+    assert_eq!(results.iter().map(|r| r["seed"].as_u64().unwrap()).collect::<Vec<_>>(), vec![5, 6]);
+    for r in results {
+        assert!(["rmsprop", "adam"].contains(&r["best_attacker"].as_str().unwrap()));
+        assert!((0.0..=8.0).contains(&r["fresh_eve_bit_errors"].as_f64().unwrap()));
+    }
+    assert_eq!(out["summary"]["seeds"], 2);
+    assert_eq!(out["summary"]["meeting_bar"], 2, "every cipher passes a zero bar");
+    assert_eq!(out["audit_steps"], 15);
+    for seed in [5, 6] {
+        let m = models.join(format!("poc8-seed{seed}.bin"));
+        let eval = json_line(&anc(&["eval", "--model", m.to_str().unwrap(), "--json"]));
+        assert!(eval["bob_correct_pct"].is_number());
+    }
+    // The text form: a Markdown table row per seed and the summary line.
+    let text = anc(&["sweep", "--preset", "poc8", "--seeds", "1", "--epochs", "1", "--iterations-per-epoch", "5", "--audit-steps", "5"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("| seed | Bob % correct"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("| 1 |")), "{text}");
+    assert!(text.contains("0/1 seeds reach Bob >= 99.9 % and fresh Eve >= 7 bits wrong"), "{text}");
+    one_line_error(&anc(&["sweep", "--seeds", "0"]));
+    one_line_error(&anc(&["sweep", "--audit-steps", "0"]));
+}

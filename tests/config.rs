@@ -66,6 +66,11 @@ fn impossible_values_are_refused_with_field_and_range() {
         (base.clone().with_ab_learning_rate(-0.1), "ab_learning_rate"),
         (base.clone().with_eve_learning_rate(0.0), "eve_learning_rate"),
         (base.clone().with_eve_learning_rate(f64::INFINITY), "eve_learning_rate"),
+        (base.clone().with_eve_reset_every(Some(0)), "eve_reset_every"),
+        (base.clone().with_final_lr_fraction(Some(0.0)), "final_lr_fraction"),
+        (base.clone().with_final_lr_fraction(Some(1.5)), "final_lr_fraction"),
+        (base.clone().with_eve_weight(Some(f64::NAN)), "eve_weight"),
+        (base.clone().with_eve_weight(Some(-1.0)), "eve_weight"),
     ];
     for (config, field) in cases {
         let (got, allowed) = refused(config);
@@ -89,4 +94,35 @@ fn audit_settings_are_checked() {
     assert!(AuditConfig::new().with_steps(0).validate().is_err());
     assert!(AuditConfig::new().with_batch_size(0).validate().is_err());
     assert!(AuditConfig::new().with_learning_rate(f64::NAN).validate().is_err());
+}
+
+#[test]
+fn learning_rates_fall_along_a_half_cosine_to_the_final_fraction() {
+    let base = Preset::Seed16.config().with_epochs(1).with_iterations_per_epoch(101);
+    assert_eq!(base.learning_rate_factor(50), 1.0, "constant unless asked");
+    let decayed = base.with_final_lr_fraction(Some(0.1));
+    assert_eq!(decayed.learning_rate_factor(0), 1.0);
+    assert!((decayed.learning_rate_factor(50) - 0.55).abs() < 1e-12, "half way: the mean of 1 and 0.1");
+    assert!((decayed.learning_rate_factor(100) - 0.1).abs() < 1e-12);
+    let factors: Vec<f64> = (0..=100).map(|i| decayed.learning_rate_factor(i)).collect();
+    assert!(factors.windows(2).all(|w| w[1] < w[0]), "strictly falling");
+}
+
+#[test]
+fn eve_resets_come_every_so_many_iterations_but_never_first() {
+    let config = Preset::Seed16.config();
+    assert!((0..1000).all(|i| !config.resets_eve_before(i)), "never unless asked");
+    let config = config.with_eve_reset_every(Some(3));
+    let resets: Vec<usize> = (0..10).filter(|&i| config.resets_eve_before(i)).collect();
+    assert_eq!(resets, vec![3, 6, 9]);
+}
+
+#[test]
+fn configs_saved_before_the_optional_fields_still_load() {
+    let mut json: serde_json::Value = serde_json::to_value(Preset::Seed16.config()).unwrap();
+    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight"] {
+        json.as_object_mut().unwrap().remove(field).expect(field);
+    }
+    let config: TrainingConfig = serde_json::from_value(json).unwrap();
+    assert_eq!(config, Preset::Seed16.config());
 }

@@ -4,7 +4,7 @@
 use anc::data::BitSource;
 use anc::kernels::Kernels;
 use anc::model::Network;
-use anc::training::{ab_loss, bits_wrong_loss, eve_step, optimizer};
+use anc::training::{ab_loss, bits_wrong_loss, eve_step, optimizer, weighted_ab_loss};
 use anc::{Audit, AuditConfig, EveStart, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate};
 use burn::prelude::*;
 use burn::tensor::TensorData;
@@ -45,6 +45,33 @@ fn losses_follow_the_spec() {
     let wrong: f32 = ab_loss(bob.clone(), Tensor::from_floats([16.0], &d), 16).into_scalar();
     let right: f32 = ab_loss(bob, Tensor::from_floats([0.0], &d), 16).into_scalar();
     assert_eq!(wrong, right);
+    // A weight scales only the Eve term.
+    let bob = Tensor::<1>::from_floats([0.5], &d);
+    let heavy: f32 = weighted_ab_loss(bob, Tensor::from_floats([6.0], &d), 16, 4.0).into_scalar();
+    assert!((heavy - (0.5 + 4.0 * 4.0 / 64.0)).abs() < 1e-6);
+}
+
+#[test]
+fn a_reset_replaces_eve_with_a_fresh_one_and_the_weight_enters_the_reported_loss() {
+    // No Eve steps, so only a reset can change her weights.
+    let config = tiny(Preset::Seed16).with_eve_steps(0);
+    let eve_after = |config: TrainingConfig| {
+        let mut trainer = Trainer::new(config, &device()).unwrap();
+        let e0 = weights(&trainer.ciphers().eve);
+        let _ = trainer.run(3).read();
+        (e0, weights(&trainer.ciphers().eve))
+    };
+    let (e0, kept) = eve_after(config.clone());
+    assert_eq!(kept, e0);
+    let (e0, reset) = eve_after(config.clone().with_eve_reset_every(Some(2)));
+    assert_ne!(reset, e0, "a fresh Eve before iteration 2");
+    assert_eq!(eve_after(config.clone().with_eve_reset_every(Some(2))).1, reset, "drawn from the seed");
+
+    let losses = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read()[0];
+    let (plain, heavy) = (losses(config.clone()), losses(config.with_eve_weight(Some(3.0))));
+    assert_eq!(plain.bob, heavy.bob, "the first step's Bob loss comes before any update");
+    let term = |l: anc::IterationLosses| l.ab - l.bob;
+    assert!((term(heavy) - 3.0 * term(plain)).abs() < 1e-4, "{plain:?} {heavy:?}");
 }
 
 #[test]

@@ -25,6 +25,8 @@ pub enum Command {
     ExportJson(ExportArgs),
     /// Measure training speed (iterations per second).
     Bench(BenchArgs),
+    /// Train a preset over many seeds, audit each with fresh Eves, print a table and a summary.
+    Sweep(SweepArgs),
 }
 
 /// Where the networks run.
@@ -36,7 +38,7 @@ pub enum Backend {
     Wgpu,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug)]
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Optimizer {
     Rmsprop,
     Adam,
@@ -74,6 +76,15 @@ pub struct ConfigArgs {
     /// Eve steps per iteration.
     #[arg(long)]
     pub eve_steps: Option<usize>,
+    /// Replace Eve by a fresh one every this many iterations.
+    #[arg(long)]
+    pub eve_reset_every: Option<usize>,
+    /// Learning rates fall along a half cosine to this fraction of their value.
+    #[arg(long)]
+    pub final_lr_fraction: Option<f64>,
+    /// Weight of the Eve term in Alice+Bob's loss (1 in the write-up).
+    #[arg(long)]
+    pub eve_weight: Option<f64>,
 }
 
 #[derive(Args, Debug)]
@@ -150,6 +161,39 @@ pub struct ExportArgs {
     /// JSON file to write.
     #[arg(long)]
     pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// How many seeds to train, counting up from the preset's seed (or --seed).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub seeds: u64,
+    /// Steps of each fresh-Eve audit.
+    #[arg(long, default_value_t = 20_000)]
+    pub audit_steps: usize,
+    /// Messages per audit step.
+    #[arg(long, default_value_t = 512)]
+    pub audit_batch_size: usize,
+    /// Attackers' optimisers (each trains a fresh Eve; the best one counts).
+    #[arg(long, value_enum, value_delimiter = ',', default_values = ["rmsprop", "adam"])]
+    pub attackers: Vec<Optimizer>,
+    /// Least Bob % correct a cipher must reach to count in the summary.
+    #[arg(long, default_value_t = 99.9)]
+    pub bob_bar: f64,
+    /// Least fresh-Eve bits wrong a cipher must reach to count in the summary.
+    #[arg(long, default_value_t = 7.0)]
+    pub eve_bar: f64,
+    /// Folder to keep each seed's model in (`<preset>-seed<S>.bin`, audit figure recorded).
+    #[arg(long)]
+    pub models: Option<PathBuf>,
+    /// Threads sharing each training batch (1 or 2; default: 2 on a CPU with 2+ cores).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub threads: Option<u8>,
+    /// Print one JSON line instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

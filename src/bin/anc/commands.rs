@@ -6,7 +6,7 @@ use std::path::Path;
 use anc::evaluation::{EVALUATION_SAMPLES, held_out_seed};
 use anc::model_file::{self, ModelHeader, SavedModel};
 use anc::replicas::default_replicas;
-use anc::{Audit, AuditConfig, EveStart, Evaluation, OptimizerKind, Preset, Trainer, TrainingConfig};
+use anc::{Audit, AuditConfig, EveStart, Evaluation, IterationLosses, OptimizerKind, Preset, Trainer, TrainingConfig};
 use anyhow::{Context, Result, bail};
 use burn::prelude::Device;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Audit(args) => audit(args),
         Command::ExportJson(args) => export_json(args),
         Command::Bench(args) => crate::bench::run(args),
+        Command::Sweep(args) => crate::sweep::run(args),
     }
 }
 
@@ -39,7 +40,7 @@ impl From<Optimizer> for OptimizerKind {
 /// The preset with the given overrides, checked.
 pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     let mut config = Preset::from_name(&args.preset)?.config();
-    let ConfigArgs { seed, bits, epochs, iterations_per_epoch, batch_size, optimizer, ab_lr, eve_lr, ab_steps, eve_steps, .. } = args.clone();
+    let ConfigArgs { seed, bits, epochs, iterations_per_epoch, batch_size, optimizer, ab_lr, eve_lr, ab_steps, eve_steps, eve_reset_every, final_lr_fraction, eve_weight, .. } = args.clone();
     if let Some(v) = seed { config.seed = v }
     if let Some(v) = bits { config.cipher.bits = v }
     if let Some(v) = epochs { config.epochs = v }
@@ -50,6 +51,9 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     if let Some(v) = eve_lr { config.eve_learning_rate = v }
     if let Some(v) = ab_steps { config.ab_steps = v }
     if let Some(v) = eve_steps { config.eve_steps = v }
+    config.eve_reset_every = eve_reset_every.or(config.eve_reset_every);
+    config.final_lr_fraction = final_lr_fraction.or(config.final_lr_fraction);
+    config.eve_weight = eve_weight.or(config.eve_weight);
     config.validate()?;
     Ok(config)
 }
@@ -76,12 +80,12 @@ pub fn device(backend: Backend) -> Result<Device> {
     }
 }
 
-fn read_model(path: &Path) -> Result<SavedModel> {
+pub fn read_model(path: &Path) -> Result<SavedModel> {
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     model_file::load(&bytes, &Device::flex().autodiff()).with_context(|| format!("{}", path.display()))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -93,7 +97,7 @@ fn csv_writer(path: Option<&Path>, header: &[&str]) -> Result<Option<csv::Writer
     Ok(Some(w))
 }
 
-fn progress(total: usize, json: bool) -> ProgressBar {
+pub fn progress(total: usize, json: bool) -> ProgressBar {
     let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(total as u64) };
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} it  {per_sec}  ETA {eta}  {msg}")
@@ -110,21 +114,14 @@ fn train(args: TrainArgs) -> Result<()> {
     let bar = progress(total, args.json);
     let mut csv = csv_writer(args.csv.as_deref(), &["iteration", "ab_loss", "bob_loss", "eve_loss"])?;
     let started = std::time::Instant::now();
-    let mut last = None;
-    while !trainer.is_done() {
-        let losses = trainer.run(SLICE).read();
+    let last = train_to_end(&mut trainer, &bar, |losses| {
         if let Some(w) = csv.as_mut() {
-            for l in &losses {
+            for l in losses {
                 w.write_record(&[l.iteration.to_string(), l.ab.to_string(), l.bob.to_string(), l.eve.to_string()])?;
             }
         }
-        if let Some(l) = losses.last() {
-            bar.set_message(format!("A+B {:.3}  Bob {:.3}  Eve {:.3}", l.ab, l.bob, l.eve));
-            last = Some(*l);
-        }
-        bar.set_position(trainer.iteration() as u64);
-    }
-    bar.finish_and_clear();
+        Ok(())
+    })?;
     if let Some(mut w) = csv {
         w.flush()?;
     }
@@ -171,6 +168,27 @@ fn train(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
+/// Trains to the end of the schedule, reading the losses back every [`SLICE`] iterations
+/// and handing them to `each`; shows progress on `bar`. Returns the last losses.
+pub fn train_to_end(
+    trainer: &mut Trainer,
+    bar: &ProgressBar,
+    mut each: impl FnMut(&[IterationLosses]) -> Result<()>,
+) -> Result<Option<IterationLosses>> {
+    let mut last = None;
+    while !trainer.is_done() {
+        let losses = trainer.run(SLICE).read();
+        each(&losses)?;
+        if let Some(l) = losses.last() {
+            bar.set_message(format!("A+B {:.3}  Bob {:.3}  Eve {:.3}", l.ab, l.bob, l.eve));
+            last = Some(*l);
+        }
+        bar.set_position(trainer.iteration() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(last)
+}
+
 fn evaluation_json(e: &Evaluation) -> serde_json::Value {
     json!({
         "samples": e.samples,
@@ -201,7 +219,7 @@ fn eval(args: EvalArgs) -> Result<()> {
 }
 
 /// Runs an audit to the end with a progress bar; returns its evaluation and Eve's losses.
-fn run_audit(
+pub fn run_audit(
     ciphers: &anc::Ciphers,
     config: &TrainingConfig,
     audit_config: AuditConfig,

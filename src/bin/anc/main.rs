@@ -3,6 +3,7 @@
 mod args;
 mod bench;
 mod commands;
+mod sweep;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,121 @@
+//! `anc sweep`: one preset trained over many seeds; each cipher audited by a fresh Eve per
+//! attacker optimiser (run side by side, one thread each), the best attacker counting.
+
+use std::time::Instant;
+
+use anc::evaluation::{EVALUATION_SAMPLES, held_out_seed};
+use anc::model_file::{self, ModelHeader};
+use anc::replicas::replicate;
+use anc::sweep::{Bar, SeedResult, Summary, TABLE_HEADER, table_row};
+use anc::{AuditConfig, Ciphers, Evaluation, OptimizerKind, TrainingConfig};
+use anyhow::{Result, bail};
+use burn::prelude::Device;
+use serde_json::json;
+
+use crate::args::{Backend, SweepArgs};
+use crate::commands::{build_config, device, progress, run_audit, train_to_end, trainer, write};
+
+pub fn run(args: SweepArgs) -> Result<()> {
+    let base = build_config(&args.config)?;
+    AuditConfig::new().with_steps(args.audit_steps).with_batch_size(args.audit_batch_size).validate()?;
+    if args.attackers.is_empty() {
+        bail!("--attackers needs at least one of rmsprop, adam");
+    }
+    let bar = Bar { bob_correct_pct: args.bob_bar, fresh_eve_bit_errors: args.eve_bar };
+    if let Some(dir) = &args.models {
+        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    }
+    let device = device(Backend::Cpu)?;
+    if !args.json {
+        println!(
+            "{}: {} seeds from {}, {} iterations each; fresh Eves ({}) trained {} steps of {} messages",
+            base.preset,
+            args.seeds,
+            base.seed,
+            base.total_iterations(),
+            args.attackers.iter().map(|a| OptimizerKind::from(*a).name()).collect::<Vec<_>>().join(", "),
+            args.audit_steps,
+            args.audit_batch_size,
+        );
+        println!("{TABLE_HEADER}");
+    }
+    let mut results = Vec::new();
+    for seed in base.seed..base.seed + args.seeds {
+        let config = TrainingConfig { seed, ..base.clone() };
+        let result = one_seed(&args, config, &device)?;
+        if !args.json {
+            println!("{}", table_row(&result));
+        }
+        results.push(result);
+    }
+    let summary = Summary::of(&results, bar);
+    if args.json {
+        println!("{}", json!({ "preset": base.preset.name(), "audit_steps": args.audit_steps, "results": results, "summary": summary }));
+    } else {
+        println!("{summary}");
+    }
+    Ok(())
+}
+
+/// Trains one seed, evaluates it, audits it with every attacker; keeps the model if asked.
+fn one_seed(args: &SweepArgs, config: TrainingConfig, device: &Device) -> Result<SeedResult> {
+    let started = Instant::now();
+    let mut trainer = trainer(config.clone(), device, args.threads)?;
+    train_to_end(&mut trainer, &progress(config.total_iterations(), args.json), |_| Ok(()))?;
+    let train_seconds = started.elapsed().as_secs_f64();
+    let ciphers = trainer.into_ciphers();
+    let trained = anc::evaluate(&ciphers, EVALUATION_SAMPLES, held_out_seed(config.seed), device).read();
+
+    let started = Instant::now();
+    let audits = std::thread::scope(|scope| {
+        let handles: Vec<_> = args
+            .attackers
+            .iter()
+            .map(|&attacker| {
+                let (ciphers, config, device) = (replicate(&ciphers), config.clone(), device.clone());
+                let audit = AuditConfig::new()
+                    .with_steps(args.audit_steps)
+                    .with_batch_size(args.audit_batch_size)
+                    .with_optimizer(attacker.into())
+                    .with_seed(config.seed ^ 0xa0d1);
+                scope.spawn(move || run_audit(&ciphers, &config, audit, &device, true, None).map(|(e, _)| (attacker, e)))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("an audit thread")).collect::<Result<Vec<_>>>()
+    })?;
+    let audit_seconds = started.elapsed().as_secs_f64();
+    let (attacker, best) = audits
+        .into_iter()
+        .min_by(|a, b| a.1.eve.bit_errors.total_cmp(&b.1.eve.bit_errors))
+        .expect("at least one attacker");
+    if let Some(dir) = &args.models {
+        keep_model(dir, &config, &ciphers, &trained, &best, args.audit_steps)?;
+    }
+    Ok(SeedResult {
+        seed: config.seed,
+        bob_correct_pct: trained.bob.correct_pct,
+        trained_eve_bit_errors: trained.eve.bit_errors,
+        fresh_eve_bit_errors: best.eve.bit_errors,
+        best_attacker: attacker.into(),
+        train_seconds,
+        audit_seconds,
+    })
+}
+
+fn keep_model(
+    dir: &std::path::Path,
+    config: &TrainingConfig,
+    ciphers: &Ciphers,
+    trained: &Evaluation,
+    audit: &Evaluation,
+    audit_steps: usize,
+) -> Result<()> {
+    let header = ModelHeader {
+        config: config.clone(),
+        iterations_trained: config.total_iterations(),
+        bob_correct_pct: Some(trained.bob.correct_pct),
+        fresh_eve_bit_errors: Some(audit.eve.bit_errors),
+        audit_steps: Some(audit_steps),
+    };
+    write(&dir.join(format!("{}-seed{}.bin", config.preset, config.seed)), &model_file::save(&header, ciphers))
+}
