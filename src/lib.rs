@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod brute_force;
+pub mod cipher_views;
 pub mod codec;
 pub mod config;
 pub mod form;
@@ -21,6 +22,7 @@ pub mod replicas;
 pub mod report;
 pub mod sweep;
 pub mod training;
+pub mod transfer;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

@@ -42,6 +42,9 @@ pub struct ModelHeader {
     /// The steps of that audit.
     #[serde(default)]
     pub audit_steps: Option<usize>,
+    /// That fresh Eve's error rate per bit position (0..1), if recorded.
+    #[serde(default)]
+    pub fresh_eve_bit_error_rates: Option<Vec<f64>>,
 }
 
 /// A model: header plus networks.

@@ -243,7 +243,8 @@ impl Replica {
         let batches = self.source.draw(steps, c.batch_size, bits, at.device).rows(at.start, at.rows);
         let mut last = None;
         for i in 0..c.ab_steps {
-            last = Some(self.ab_step(at, &batches.get(i), link, c.ab_learning_rate * factor));
+            let alice_moves = !c.only_bob_moves_at(iteration);
+            last = Some(self.ab_step(at, &batches.get(i), link, c.ab_learning_rate * factor, alice_moves));
         }
         let (ab, bob) = last.expect("at least one Alice+Bob step");
         // Alice is frozen for all of this iteration's Eve steps: encrypt their batches in
@@ -274,14 +275,14 @@ impl Replica {
         Tensor::cat(vec![ab, bob, eve], 0).unsqueeze() // [1, 3]
     }
 
-    /// One Alice+Bob step against a frozen Eve. Returns the whole batch's (L_AB, L_B),
-    /// detached.
+    /// One Alice+Bob step against a frozen Eve (Alice frozen too unless `alice_moves`).
+    /// Returns the whole batch's (L_AB, L_B), detached.
     ///
     /// Each replica holds only its share of `L_E`, but `L_AB` is not linear in it. Its
     /// gradient is `∇L_B + c·∇L_E` with `c = −2(N/2 − L_E)/(N/2)²`, so each replica backs
     /// up `L_B,r + (N/2 − (L_E,r + L_E,other))² / (N/2)²` with the other's share held
     /// constant: the replicas' gradients then add up to exactly the whole batch's.
-    fn ab_step(&mut self, at: &Shared, batch: &MessageBatch, link: &Link, lr: f64) -> (Tensor<1>, Tensor<1>) {
+    fn ab_step(&mut self, at: &Shared, batch: &MessageBatch, link: &Link, lr: f64, alice_moves: bool) -> (Tensor<1>, Tensor<1>) {
         let (bits, batch_size, weight) = (at.config.cipher.bits, at.config.batch_size, at.config.eve_weight());
         let Ciphers { alice, bob, eve } = &self.ciphers;
         let eve = eve.valid();
@@ -298,10 +299,10 @@ impl Replica {
         let own = vec![GradientsParams::from_module(&mut grads, alice), GradientsParams::from_module(&mut grads, bob)];
         let (mut sums, _) = all_reduce(link, &[alice, bob], own, ());
         let (bob_grads, alice_grads) = (sums.pop().expect("Bob's"), sums.pop().expect("Alice's"));
-        let alice = self.ab_optim.step(lr, self.ciphers.alice.clone(), alice_grads);
-        let bob = self.ab_optim.step(lr, self.ciphers.bob.clone(), bob_grads);
-        self.ciphers.alice = alice;
-        self.ciphers.bob = bob;
+        if alice_moves {
+            self.ciphers.alice = self.ab_optim.step(lr, self.ciphers.alice.clone(), alice_grads);
+        }
+        self.ciphers.bob = self.ab_optim.step(lr, self.ciphers.bob.clone(), bob_grads);
         let bob_total = totals.clone().narrow(0, 0, 1);
         (weighted_ab_loss(bob_total.clone(), totals.narrow(0, 1, 1), bits, weight), bob_total)
     }

@@ -24,6 +24,10 @@ fn presets_match_the_spec() {
     assert_eq!(paper.optimizer, OptimizerKind::Adam);
     assert_eq!(paper.ab_learning_rate, 0.0008);
     assert_eq!(paper.batch_size, 4096);
+
+    let strong = Preset::Strong16.config();
+    assert_eq!(strong.cipher, seed.cipher, "strong16 keeps the write-up's networks");
+    assert_ne!(strong.total_iterations() * strong.batch_size, seed.total_iterations() * seed.batch_size);
     for preset in Preset::ALL {
         preset.config().validate().unwrap();
         assert_eq!(Preset::from_name(preset.name()).unwrap(), preset);
@@ -71,11 +75,12 @@ fn impossible_values_are_refused_with_field_and_range() {
         (base.clone().with_final_lr_fraction(Some(1.5)), "final_lr_fraction"),
         (base.clone().with_eve_weight(Some(f64::NAN)), "eve_weight"),
         (base.clone().with_eve_weight(Some(-1.0)), "eve_weight"),
+        (base.clone().with_bob_only_iterations(Some(2560)), "bob_only_iterations"),
     ];
     for (config, field) in cases {
         let (got, allowed) = refused(config);
         assert_eq!(got, field);
-        assert!(allowed.contains("from") || allowed.contains("above"), "{allowed}");
+        assert!(allowed.contains("from") || allowed.contains("above") || allowed.contains("fewer than"), "{allowed}");
     }
     let message = base.with_batch_size(0).validate().unwrap_err().to_string();
     assert_eq!(message, "batch_size = 0 is not allowed: an integer from 1 to 16384");
@@ -120,7 +125,7 @@ fn eve_resets_come_every_so_many_iterations_but_never_first() {
 #[test]
 fn configs_saved_before_the_optional_fields_still_load() {
     let mut json: serde_json::Value = serde_json::to_value(Preset::Seed16.config()).unwrap();
-    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight"] {
+    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight", "bob_only_iterations"] {
         json.as_object_mut().unwrap().remove(field).expect(field);
     }
     let config: TrainingConfig = serde_json::from_value(json).unwrap();

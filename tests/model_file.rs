@@ -14,6 +14,7 @@ fn header(config: TrainingConfig) -> ModelHeader {
         bob_correct_pct: Some(91.5),
         fresh_eve_bit_errors: Some(3.25),
         audit_steps: Some(5000),
+        fresh_eve_bit_error_rates: None,
     }
 }
 

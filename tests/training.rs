@@ -201,3 +201,16 @@ fn two_replicas_train_like_one_and_stay_identical() {
     // Both replicas took the same summed steps: bit-identical weights.
     assert_eq!(all_weights(pair.replica_ciphers(0)), all_weights(pair.replica_ciphers(1)));
 }
+
+#[test]
+fn bob_only_iterations_freeze_alice_and_move_bob() {
+    // 5 iterations, the last 2 Bob-only: Alice moves in iterations 1-3, then stays put.
+    let config = tiny(Preset::Seed16).with_bob_only_iterations(Some(2));
+    let mut trainer = Trainer::new(config, &device()).unwrap();
+    let _ = trainer.run(3).read();
+    let (a3, b3) = (weights(&trainer.ciphers().alice), weights(&trainer.ciphers().bob));
+    let _ = trainer.run(2).read();
+    assert!(trainer.is_done());
+    assert_eq!(weights(&trainer.ciphers().alice), a3, "Alice is frozen in the Bob-only iterations");
+    assert_ne!(weights(&trainer.ciphers().bob), b3, "Bob still learns");
+}

@@ -18,7 +18,7 @@ pub struct Series {
 pub const AB_COLOR: RGBColor = RGBColor(37, 99, 235);
 pub const BOB_COLOR: RGBColor = RGBColor(22, 163, 74);
 pub const EVE_COLOR: RGBColor = RGBColor(220, 38, 38);
-const CHANCE_COLOR: RGBColor = RGBColor(100, 116, 139);
+pub const CHANCE_COLOR: RGBColor = RGBColor(100, 116, 139);
 
 /// What surrounds the curves.
 pub struct Axes {
@@ -46,7 +46,7 @@ fn thin(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 
 /// Sizes the canvas's pixel buffer to its CSS box times the device pixel ratio; returns
 /// that ratio.
-fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
+pub fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
     let (css_w, css_h) = (canvas.client_width().max(320) as f64, canvas.client_height().max(200) as f64);
     let (w, h) = ((css_w * ratio).round() as u32, (css_h * ratio).round() as u32);

@@ -6,6 +6,7 @@ pub mod backend;
 pub mod chart;
 pub mod components;
 pub mod download;
+pub mod figures;
 pub mod lab;
 pub mod panic_banner;
 pub mod session;

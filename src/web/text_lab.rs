@@ -18,16 +18,18 @@ use crate::model_file::{self, SavedModel};
 pub enum ModelSlot {
     ShippedPoc8,
     ShippedSeed16,
+    ShippedStrong16,
     Trained,
 }
 
 impl ModelSlot {
-    pub const ALL: [ModelSlot; 3] = [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::Trained];
+    pub const ALL: [ModelSlot; 4] = [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedStrong16, ModelSlot::Trained];
 
     pub fn key(self) -> &'static str {
         match self {
             ModelSlot::ShippedPoc8 => "poc8",
             ModelSlot::ShippedSeed16 => "seed16",
+            ModelSlot::ShippedStrong16 => "strong16",
             ModelSlot::Trained => "trained",
         }
     }
@@ -48,6 +50,8 @@ pub struct ModelInfo {
     pub bits: usize,
     pub bob_correct_pct: Option<f64>,
     pub fresh_eve_bit_errors: Option<f64>,
+    /// The steps of that fresh-Eve audit.
+    pub audit_steps: Option<usize>,
 }
 
 impl ModelInfo {
@@ -58,6 +62,7 @@ impl ModelInfo {
             bits: h.config.cipher.bits,
             bob_correct_pct: h.bob_correct_pct,
             fresh_eve_bit_errors: h.fresh_eve_bit_errors,
+            audit_steps: h.audit_steps,
         }
     }
 
@@ -71,8 +76,8 @@ impl ModelInfo {
 pub struct TextLab {
     pub slot: RwSignal<ModelSlot>,
     /// Per slot: the model's description, or why it is not there.
-    pub infos: [RwSignal<Option<Result<ModelInfo, String>>>; 3],
-    pub models: StoredValue<[Option<SavedModel>; 3], LocalStorage>,
+    pub infos: [RwSignal<Option<Result<ModelInfo, String>>>; 4],
+    pub models: StoredValue<[Option<SavedModel>; 4], LocalStorage>,
     /// Where the model in the `Trained` slot came from (trained here, a file, kept).
     pub own_source: RwSignal<String>,
     /// Why the last model file was refused (the current model is kept).
@@ -88,8 +93,8 @@ impl TextLab {
     pub fn new() -> Self {
         Self {
             slot: RwSignal::new(ModelSlot::ShippedPoc8),
-            infos: [RwSignal::new(None), RwSignal::new(None), RwSignal::new(None)],
-            models: StoredValue::new_local([None, None, None]),
+            infos: std::array::from_fn(|_| RwSignal::new(None)),
+            models: StoredValue::new_local(std::array::from_fn(|_| None)),
             own_source: RwSignal::new(String::new()),
             file_error: RwSignal::new(None),
             key_text: RwSignal::new(String::new()),
@@ -171,13 +176,14 @@ impl TextLab {
         self.models.update_value(|m| m[slot.index()] = Some(model));
     }
 
-    /// Loads the two shipped models from the site's own `models/` folder, and the model
+    /// Loads the three shipped models from the site's own `models/` folder, and the model
     /// kept from an earlier visit.
     pub fn load_shipped(self) {
         self.restore_kept();
-        for (slot, file) in [(ModelSlot::ShippedPoc8, "models/poc8.bin"), (ModelSlot::ShippedSeed16, "models/seed16.bin")] {
+        let shipped = [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedStrong16];
+        for (slot, file) in shipped.map(|s| (s, format!("models/{}.bin", s.key()))) {
             leptos::task::spawn_local(async move {
-                match fetch_bytes(file).await.and_then(|b| model_file::load(&b, &Device::flex()).map_err(|e| e.to_string())) {
+                match fetch_bytes(&file).await.and_then(|b| model_file::load(&b, &Device::flex()).map_err(|e| e.to_string())) {
                     Ok(model) => self.put(slot, model),
                     Err(e) => self.infos[slot.index()].set(Some(Err(format!("could not load {file}: {e}")))),
                 }

@@ -134,6 +134,14 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     assert.match(await lab.by('audit-result-continue').textContent(), /This Eve now: \d+\.\d\d bits wrong/);
     await lab.screenshot('audited-cpu');
 
+    // One click hands the trained model (with its fresh-Eve figure) to the message form.
+    await lab.by('use-trained').click();
+    await lab.page.waitForFunction(() => /Using poc8 \(8 bits\), trained in this page.*a fresh Eve trained 60 steps/.test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.equal(await lab.by('use-trained').textContent(), 'The message form uses this model');
+    await lab.by('encrypt').click();
+    await lab.by('decrypt').click();
+    assert.ok((await lab.by('bob-text').textContent()).length > 0, 'the trained model decrypts');
+
     assert.deepEqual(lab.problems, [], 'console errors or foreign requests');
     assert.ok(server.requests.some((u) => u.endsWith('.wasm')));
 
@@ -175,6 +183,12 @@ test('WebGPU (where this browser gives an adapter): trains; a lost device stops 
     await lab.by('results').waitFor();
     assert.ok(await lab.inkedPixels() > 500, 'the loss chart looks blank');
     await lab.screenshot('trained-webgpu');
+    // A WebGPU-trained model reaches the message form too (its weights read back asynchronously).
+    await lab.by('use-trained').click();
+    await lab.page.waitForFunction(() => /trained in this page/.test(document.querySelector('[data-testid=model-info]').textContent), null, { timeout: 60_000 });
+    await lab.by('encrypt').click();
+    await lab.by('decrypt').click();
+    assert.ok((await lab.by('bob-text').textContent()).length > 0, 'the WebGPU-trained model decrypts on the CPU');
     assert.deepEqual(lab.problems, [], 'console errors, WebGPU validation warnings or foreign requests');
 
     // The device is lost mid-run: the run stops with a message, keeps its losses, and

@@ -47,7 +47,7 @@ pub enum Optimizer {
 /// A preset and the fields that override it.
 #[derive(Args, Debug, Clone)]
 pub struct ConfigArgs {
-    /// Starting point: seed16 (the write-up), poc8 (8-bit text model), paper16 (Adam, batch 4096).
+    /// Starting point: seed16 (the write-up), poc8 (8-bit text model), paper16 (Adam, batch 4096), strong16 (tuned for a stronger cipher).
     #[arg(long, default_value = "seed16")]
     pub preset: String,
     /// Seed of the weights and of every random message and key.
@@ -85,6 +85,9 @@ pub struct ConfigArgs {
     /// Weight of the Eve term in Alice+Bob's loss (1 in the write-up).
     #[arg(long)]
     pub eve_weight: Option<f64>,
+    /// The last this many iterations move only Bob (Alice frozen).
+    #[arg(long)]
+    pub bob_only_iterations: Option<usize>,
 }
 
 #[derive(Args, Debug)]

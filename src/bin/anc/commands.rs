@@ -40,7 +40,7 @@ impl From<Optimizer> for OptimizerKind {
 /// The preset with the given overrides, checked.
 pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     let mut config = Preset::from_name(&args.preset)?.config();
-    let ConfigArgs { seed, bits, epochs, iterations_per_epoch, batch_size, optimizer, ab_lr, eve_lr, ab_steps, eve_steps, eve_reset_every, final_lr_fraction, eve_weight, .. } = args.clone();
+    let ConfigArgs { seed, bits, epochs, iterations_per_epoch, batch_size, optimizer, ab_lr, eve_lr, ab_steps, eve_steps, eve_reset_every, final_lr_fraction, eve_weight, bob_only_iterations, .. } = args.clone();
     if let Some(v) = seed { config.seed = v }
     if let Some(v) = bits { config.cipher.bits = v }
     if let Some(v) = epochs { config.epochs = v }
@@ -54,6 +54,7 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     config.eve_reset_every = eve_reset_every.or(config.eve_reset_every);
     config.final_lr_fraction = final_lr_fraction.or(config.final_lr_fraction);
     config.eve_weight = eve_weight.or(config.eve_weight);
+    config.bob_only_iterations = bob_only_iterations.or(config.bob_only_iterations);
     config.validate()?;
     Ok(config)
 }
@@ -135,12 +136,14 @@ fn train(args: TrainArgs) -> Result<()> {
         bob_correct_pct: Some(evaluation.bob.correct_pct),
         fresh_eve_bit_errors: None,
         audit_steps: None,
+        fresh_eve_bit_error_rates: None,
     };
     let audit = if args.audit_steps > 0 {
         let audit_config = AuditConfig::new().with_steps(args.audit_steps).with_seed(config.seed ^ 0xa0d1);
         let (evaluation, _) = run_audit(&ciphers, &config, audit_config, &device, args.json, None)?;
         header.fresh_eve_bit_errors = Some(evaluation.eve.bit_errors);
         header.audit_steps = Some(args.audit_steps);
+        header.fresh_eve_bit_error_rates = Some(evaluation.eve.bit_error_rates.clone());
         Some(evaluation)
     } else {
         None
@@ -268,6 +271,7 @@ fn audit(args: AuditArgs) -> Result<()> {
     if args.record && !args.continue_eve {
         model.header.fresh_eve_bit_errors = Some(e.eve.bit_errors);
         model.header.audit_steps = Some(args.steps);
+        model.header.fresh_eve_bit_error_rates = Some(e.eve.bit_error_rates.clone());
         write(&args.model, &model_file::save(&model.header, &model.ciphers))?;
     }
     if args.json {

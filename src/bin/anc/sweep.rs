@@ -116,6 +116,7 @@ fn keep_model(
         bob_correct_pct: Some(trained.bob.correct_pct),
         fresh_eve_bit_errors: Some(audit.eve.bit_errors),
         audit_steps: Some(audit_steps),
+        fresh_eve_bit_error_rates: Some(audit.eve.bit_error_rates.clone()),
     };
     write(&dir.join(format!("{}-seed{}.bin", config.preset, config.seed)), &model_file::save(&header, ciphers))
 }

@@ -7,7 +7,7 @@ use crate::web::components::{
     audit_panel::AuditPanel, backend_badge::BackendBadge, controls::Controls, explainer::Explainer,
     loss_chart::LossChart, progress_bar::ProgressBar, results::Results,
 };
-use crate::web::components::{messages_panel::MessagesPanel, use_trained::UseTrained};
+use crate::web::components::{cipher_views::CipherViews, messages_panel::MessagesPanel, use_trained::UseTrained};
 use crate::web::lab::Lab;
 use crate::web::text_lab::TextLab;
 use crate::web::session;
@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
                 <UseTrained/>
             </section>
             <MessagesPanel/>
+            <CipherViews/>
             <section class="audit" aria-labelledby="audit-title">
                 <h2 id="audit-title">"How strong is the cipher? Attack it"</h2>
                 <p>

@@ -121,12 +121,20 @@ pub fn MessagesPanel() -> impl IntoView {
         None => "Loading the model…".to_string(),
         Some(Err(e)) => e,
         Some(Ok(info)) => format!(
-            "Using {} ({} bits), {}: Bob reads {} of messages; a fresh Eve gets {} bits wrong.",
+            "Using {} ({} bits), {}: Bob reads {} of messages; {}.",
             info.preset,
             info.bits,
             text.source(text.slot.get()),
             info.bob_correct_pct.map_or("an unknown share".into(), |p| format!("{p:.2} %")),
-            info.fresh_eve_bit_errors.map_or("an unknown number of".into(), |b| format!("{b:.2}")),
+            match (info.fresh_eve_bit_errors, info.audit_steps) {
+                (Some(b), Some(steps)) => format!(
+                    "a fresh Eve trained {steps} steps against it gets {b:.2} bits wrong of {} (guessing: {})",
+                    info.bits,
+                    info.bits / 2
+                ),
+                (Some(b), None) => format!("a fresh Eve gets {b:.2} bits wrong of {} (guessing: {})", info.bits, info.bits / 2),
+                _ => "no fresh-Eve audit recorded".to_string(),
+            },
         ),
     };
     let packing_note = move || {
@@ -186,6 +194,7 @@ pub fn MessagesPanel() -> impl IntoView {
                                 {match s {
                                     ModelSlot::ShippedPoc8 => "poc8 (shipped)",
                                     ModelSlot::ShippedSeed16 => "seed16 (shipped)",
+                                    ModelSlot::ShippedStrong16 => "strong16 (shipped)",
                                     ModelSlot::Trained => "your model (trained here or loaded)",
                                 }}
                             </option>

@@ -3,12 +3,16 @@
 pub mod app;
 pub mod audit_panel;
 pub mod backend_badge;
+pub mod cipher_views;
+pub mod ciphertext_values_chart;
 pub mod controls;
 pub mod explainer;
 pub mod form_field;
+pub mod key_avalanche_map;
 pub mod key_search_panel;
 pub mod loss_chart;
 pub mod messages_panel;
+pub mod per_bit_errors;
 pub mod progress_bar;
 pub mod results;
 pub mod use_trained;

@@ -1,9 +1,12 @@
-//! The one click that hands the model trained in this page to the message form.
+//! The one click that hands the model trained in this page to the message form — from
+//! either backend: a WebGPU model's weights are read back asynchronously onto the CPU.
 
+use burn::prelude::*;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::model_file::{ModelHeader, SavedModel};
-use crate::web::backend::BackendKind;
+use crate::transfer::ciphers_to_device;
 use crate::web::lab::{Lab, Stage};
 use crate::web::text_lab::{ModelSlot, TextLab};
 
@@ -11,38 +14,53 @@ use crate::web::text_lab::{ModelSlot, TextLab};
 pub fn UseTrained() -> impl IntoView {
     let lab = Lab::get();
     let text = TextLab::get();
-    let on_cpu = move || lab.backend.get().is_some_and(|b| b.kind == BackendKind::Cpu);
-    let in_use = move || text.slot.get() == ModelSlot::Trained;
+    // Handed over: this training's model is the form's (a new training run clears it).
+    let handed = RwSignal::new(false);
+    Effect::new(move |_| {
+        lab.trained.track();
+        handed.set(false);
+    });
+    let in_use = move || handed.get() && text.slot.get() == ModelSlot::Trained;
+    let moving = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
     let hand_over = move |_| {
-        let fresh_eve = lab.audits[0].result.get_untracked().map(|r| r.eve.bit_errors);
-        let audit_steps = fresh_eve.map(|_| lab.audits[0].progress.get_untracked().done);
-        let bob = lab.evaluation.get_untracked().map(|e| e.bob.correct_pct);
-        let model = lab.engine.with_value(|e| match &e.stage {
-            Stage::Trained { config, ciphers } => Some(SavedModel {
-                header: ModelHeader {
+        let fresh_eve = lab.audits[0].result.get_untracked();
+        let header = lab.engine.with_value(|e| match &e.stage {
+            Stage::Trained { config, ciphers } => Some((
+                ModelHeader {
                     config: config.clone(),
                     iterations_trained: config.total_iterations(),
-                    bob_correct_pct: bob,
-                    fresh_eve_bit_errors: fresh_eve,
-                    audit_steps,
+                    bob_correct_pct: lab.evaluation.get_untracked().map(|e| e.bob.correct_pct),
+                    fresh_eve_bit_errors: fresh_eve.as_ref().map(|r| r.eve.bit_errors),
+                    audit_steps: fresh_eve.as_ref().map(|_| lab.audits[0].progress.get_untracked().done),
+                    fresh_eve_bit_error_rates: fresh_eve.map(|r| r.eve.bit_error_rates),
                 },
-                ciphers: ciphers.clone(),
-            }),
+                ciphers.clone(),
+            )),
             _ => None,
         });
-        if let Some(model) = model {
-            text.adopt(model, "trained in this page");
-        }
+        let Some((header, ciphers)) = header else { return };
+        moving.set(true);
+        spawn_local(async move {
+            // The form runs on the CPU: copy the weights there (a no-op copy on the CPU backend).
+            match ciphers_to_device(&ciphers, &Device::flex()).await {
+                Ok(ciphers) => {
+                    error.set(None);
+                    text.adopt(SavedModel { header, ciphers }, "trained in this page");
+                    handed.set(true);
+                }
+                Err(e) => error.set(Some(format!("The model could not be read back from the device: {e}"))),
+            }
+            moving.set(false);
+        });
     };
     view! {
         <Show when=move || lab.trained.with(|t| t.is_some())>
             <p class="use-trained">
-                <button type="button" data-testid="use-trained" prop:disabled=move || !on_cpu() || in_use() on:click=hand_over>
-                    {move || if in_use() { "The message form uses this model" } else { "Use this model for messages" }}
+                <button type="button" data-testid="use-trained" prop:disabled=move || in_use() || moving.get() on:click=hand_over>
+                    {move || if in_use() { "The message form uses this model" } else if moving.get() { "Copying the model…" } else { "Use this model for messages" }}
                 </button>
-                <Show when=move || !on_cpu()>
-                    <span class="note">" (models trained on WebGPU cannot be handed to the form yet: train on the CPU backend)"</span>
-                </Show>
+                {move || error.get().map(|e| view! { <span class="error" role="alert">" " {e}</span> })}
             </p>
         </Show>
     }

@@ -1,0 +1,171 @@
+//! Looking inside a learned cipher: what the page's "inside the cipher" charts draw,
+//! computed from a model on any device. Key avalanche (flip one key bit: which ciphertext
+//! and decrypted bits change), the spread of Alice's output values, and how well one
+//! message bit can be read from one ciphertext value — the leak a fresh Eve exploits.
+
+use burn::prelude::*;
+
+use crate::data::BitSource;
+use crate::kernels::Kernels;
+use crate::model::{Ciphers, OutputActivation};
+use crate::training::{decrypt, encrypt};
+
+/// Key avalanche: for each key bit `j` and output bit `i`, the share of (message, key)
+/// pairs in which flipping key bit `j` flips output bit `i`. An ideal cipher: 0.5 everywhere.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Avalanche {
+    /// N: key bits (rows) and output bits (columns).
+    pub bits: usize,
+    /// Ciphertext bits that flip, `[key bit][ciphertext position]` row-major (a ciphertext
+    /// value counts as a bit on either side of its activation's midpoint).
+    pub ciphertext: Vec<f64>,
+    /// Bob's decrypted bits that flip, `[key bit][message bit]` row-major.
+    pub decrypted: Vec<f64>,
+    /// Pairs measured.
+    pub samples: usize,
+}
+
+impl Avalanche {
+    /// Mean over the whole map of the ciphertext shares (ideal: 0.5).
+    pub fn mean_ciphertext(&self) -> f64 {
+        self.ciphertext.iter().sum::<f64>() / self.ciphertext.len().max(1) as f64
+    }
+
+    /// Mean over the whole map of the decrypted shares (ideal: 0.5).
+    pub fn mean_decrypted(&self) -> f64 {
+        self.decrypted.iter().sum::<f64>() / self.decrypted.len().max(1) as f64
+    }
+}
+
+/// The midpoint of Alice's output range: a ciphertext value above it reads as a 1.
+fn midpoint(activation: OutputActivation) -> f32 {
+    match activation {
+        OutputActivation::Sigmoid => 0.5,
+        OutputActivation::Tanh => 0.0,
+    }
+}
+
+/// Flips each key bit of `samples` random (message, key) pairs in turn and counts which
+/// ciphertext and decrypted bits change. One batch of `samples × (N + 1)` rows.
+pub fn key_avalanche(ciphers: &Ciphers, samples: usize, seed: u64, device: &Device) -> Avalanche {
+    let bits = ciphers.alice.bits();
+    let kernels = Kernels::for_device(bits, device);
+    let mut source = BitSource::new(seed);
+    let messages = source.bits(samples, bits);
+    let keys = source.bits(samples, bits);
+    // Block 0: the keys as drawn; block j + 1: key bit j flipped.
+    let mut all_keys = keys.clone();
+    for j in 0..bits {
+        all_keys.extend(keys.chunks_exact(bits).flat_map(|k| {
+            let mut k = k.to_vec();
+            k[j] = 1.0 - k[j];
+            k
+        }));
+    }
+    let rows = samples * (bits + 1);
+    let all_messages: Vec<f32> = messages.iter().copied().cycle().take(rows * bits).collect();
+    let tensor = |v: Vec<f32>| Tensor::<2>::from_data(TensorData::new(v, [rows, bits]), device);
+    let batch = crate::data::MessageBatch { messages: tensor(all_messages), keys: tensor(all_keys) };
+    let alice = ciphers.alice.valid();
+    let ciphertext = encrypt(&alice, &batch, &kernels);
+    let decrypted = decrypt(&ciphers.bob.valid(), ciphertext.clone(), batch.keys, &kernels);
+    let read = |t: Tensor<2>| t.into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+    let flips = |values: &[f32], threshold: f32| {
+        let bit = |v: f32| v > threshold;
+        let (base, flipped) = values.split_at(samples * bits);
+        let mut shares = vec![0.0; bits * bits];
+        for (j, block) in flipped.chunks_exact(samples * bits).enumerate() {
+            for (row, base_row) in block.chunks_exact(bits).zip(base.chunks_exact(bits)) {
+                for i in 0..bits {
+                    if bit(row[i]) != bit(base_row[i]) {
+                        shares[j * bits + i] += 1.0;
+                    }
+                }
+            }
+        }
+        shares.iter_mut().for_each(|s| *s /= samples.max(1) as f64);
+        shares
+    };
+    Avalanche {
+        bits,
+        ciphertext: flips(&read(ciphertext), midpoint(ciphers.alice.output)),
+        decrypted: flips(&read(decrypted), 0.5),
+        samples,
+    }
+}
+
+/// Alice's output values and what one of them gives away.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CiphertextValues {
+    /// Histogram of every ciphertext value: `bins` equal bins over `range`.
+    pub histogram: Vec<usize>,
+    /// The activation's range: (0, 1) for sigmoid, (−1, 1) for tanh.
+    pub range: (f64, f64),
+    /// For each message bit: the best accuracy of reading it from a single ciphertext value
+    /// with one threshold, chosen on half of the samples and measured on the other half
+    /// (0.5: that value tells nothing about the bit).
+    pub leak: Vec<f64>,
+    /// For each message bit: the ciphertext position that reads it best.
+    pub leak_position: Vec<usize>,
+    /// Pairs measured.
+    pub samples: usize,
+}
+
+/// One threshold and side: "bit = (value > t)" (or its opposite) fitted on `fit`; returns
+/// its accuracy on `fit` and on `test`, both lists of (value, bit) pairs.
+fn threshold_accuracy(mut fit: Vec<(f32, bool)>, test: &[(f32, bool)]) -> (f64, f64) {
+    fit.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let ones_total = fit.iter().filter(|p| p.1).count();
+    // Predict 1 above the cut: right = zeros below + ones above.
+    let (mut best, mut cut, mut above_is_one) = (0usize, f32::NEG_INFINITY, true);
+    let (mut zeros_below, mut ones_below) = (0usize, 0usize);
+    for k in 0..=fit.len() {
+        let right = zeros_below + (ones_total - ones_below);
+        let wrong = fit.len() - right;
+        let here = if k == 0 { f32::NEG_INFINITY } else { fit[k - 1].0 };
+        if right.max(wrong) > best {
+            (best, cut, above_is_one) = (right.max(wrong), here, right >= wrong);
+        }
+        if let Some(&(_, bit)) = fit.get(k) {
+            if bit { ones_below += 1 } else { zeros_below += 1 }
+        }
+    }
+    let right = test.iter().filter(|&&(v, bit)| ((v > cut) == above_is_one) == bit).count();
+    (best as f64 / fit.len().max(1) as f64, right as f64 / test.len().max(1) as f64)
+}
+
+/// Encrypts `samples` random (message, key) pairs; histograms the ciphertext values into
+/// `bins` bins and, for each message bit, finds the ciphertext value that reads it best.
+pub fn ciphertext_values(ciphers: &Ciphers, samples: usize, bins: usize, seed: u64, device: &Device) -> CiphertextValues {
+    let bits = ciphers.alice.bits();
+    let kernels = Kernels::for_device(bits, device);
+    let batch = BitSource::new(seed).batch(samples, bits, device);
+    let messages = batch.messages.clone().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+    let values = encrypt(&ciphers.alice.valid(), &batch, &kernels).into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+    let range = match ciphers.alice.output {
+        OutputActivation::Sigmoid => (0.0, 1.0),
+        OutputActivation::Tanh => (-1.0, 1.0),
+    };
+    let bins = bins.max(1);
+    let mut histogram = vec![0usize; bins];
+    for &v in &values {
+        let at = ((f64::from(v) - range.0) / (range.1 - range.0) * bins as f64).floor();
+        histogram[(at.max(0.0) as usize).min(bins - 1)] += 1;
+    }
+    let half = samples / 2;
+    let (mut leak, mut leak_position) = (Vec::with_capacity(bits), Vec::with_capacity(bits));
+    for i in 0..bits {
+        // The position is chosen on the fitting half too, so the figure is not the best of
+        // N noisy coin-flip scores.
+        let (_, test, at) = (0..bits)
+            .map(|j| {
+                let pairs: Vec<(f32, bool)> = (0..samples).map(|s| (values[s * bits + j], messages[s * bits + i] > 0.5)).collect();
+                let (fit, test) = threshold_accuracy(pairs[..half].to_vec(), &pairs[half..]);
+                (fit, test, j)
+            })
+            .fold((-1.0, 0.0, 0), |a, b| if b.0 > a.0 { b } else { a });
+        leak.push(test);
+        leak_position.push(at);
+    }
+    CiphertextValues { histogram, range, leak, leak_position, samples }
+}

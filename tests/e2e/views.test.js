@@ -1,0 +1,57 @@
+// "Inside the cipher": the per-bit, avalanche and value pictures are drawn for the form's
+// model, follow it to strong16, label the fresh-Eve figures with their audit steps, and
+// the brute-force search runs on a strong16 ciphertext too.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { serve } = require('./server');
+const { launch, LabPage } = require('./lab_page');
+
+let server;
+before(async () => { server = await serve(path.join(__dirname, '..', '..', 'dist')); });
+after(async () => server && server.close());
+
+const CANVASES = ['view-per-bit', 'view-avalanche-ciphertext', 'view-avalanche-decrypted', 'view-values', 'view-leak'];
+
+async function waitForViewsOf(lab, preset) {
+  await lab.page.waitForFunction((p) => (document.querySelector('[data-testid=views-model]')?.textContent || '').includes(`model: ${p} (`), preset, { timeout: 60_000 });
+}
+
+test('cipher views follow the form model, strong16 included', { timeout: 300_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const lab = await LabPage.open(browser.context, server.url);
+    await waitForViewsOf(lab, 'poc8');
+    for (const id of CANVASES) {
+      assert.ok(await lab.inkedPixels(id) > 500, `${id} is drawn`);
+    }
+    assert.match(await lab.by('avalanche-means').textContent(), /one key bit flips \d+ % of the ciphertext bits and \d+\.\d % of Bob's bits/);
+    assert.match(await lab.by('leak-worst').textContent(), /Most exposed: message bit \d, read right \d+\.\d %/);
+    assert.match(await lab.by('per-bit-audit').textContent(), /a fresh Eve trained \d+ steps/);
+
+    await lab.by('model-choice').selectOption('strong16');
+    await waitForViewsOf(lab, 'strong16');
+    const info = await lab.by('model-info').textContent();
+    assert.match(info, /Using strong16 \(16 bits\).*a fresh Eve trained 20000 steps against it gets \d+\.\d\d bits wrong of 16 \(guessing: 8\)/);
+    assert.match(await lab.by('per-bit-audit').textContent(), /a fresh Eve trained 20000 steps/);
+    for (const id of CANVASES) {
+      assert.ok(await lab.inkedPixels(id) > 500, `${id} is drawn for strong16`);
+    }
+    const body = await lab.page.textContent('body');
+    const secure = body.match(/\bsecure\b/gi) || [];
+    assert.equal(secure.length, (body.match(/\bnot secure\b/gi) || []).length, 'a cipher is only ever called "not secure"');
+
+    // The brute-force view on strong16: every 16-bit key through Bob's network.
+    await lab.by('plaintext').fill('attack at dawn');
+    await lab.by('encrypt').click();
+    await lab.by('brute-force').click();
+    await lab.page.waitForFunction(() => /ranks #/.test(document.querySelector('[data-testid=true-key-rank]')?.textContent || ''), null, { timeout: 120_000 });
+    assert.match(await lab.by('true-key-rank').textContent(), /ranks #\d+/);
+    assert.match(await lab.by('brute-force-progress').textContent(), /^65536 of 65536 keys tried/);
+    await lab.screenshot('cipher-views-strong16');
+    assert.deepEqual(lab.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
