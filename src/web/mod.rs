@@ -11,6 +11,7 @@ pub mod lab;
 pub mod panic_banner;
 pub mod session;
 pub mod share;
+pub mod slices;
 pub mod text_lab;
 pub mod yield_now;
 

@@ -1,6 +1,6 @@
-//! Drives the core from the page: a run is a loop of slices — train a few iterations, await
-//! their losses asynchronously, update the signals, yield to the browser — so the page keeps
-//! drawing. A slice is sized to take about [`SLICE_MS`] of the page's own thread.
+//! Drives the core from the page: training runs and audits start, pause, resume, reset and
+//! finish here; each runs on the slice loop of [`crate::web::slices`], so the page keeps
+//! drawing.
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -12,12 +12,8 @@ use crate::report;
 use crate::training::Trainer;
 use crate::web::backend::{self, BackendChoice, BackendKind};
 use crate::web::lab::{AuditState, Lab, Progress, Stage, Status};
-use crate::web::yield_now::yield_now;
+use crate::web::slices::{Job, Outcome};
 
-/// Target time of one slice of steps on the page's thread.
-const SLICE_MS: f64 = 35.0;
-/// The most slices between two chart redraws: redraw at most every this many ms.
-const REDRAW_MS: f64 = 250.0;
 /// Where the losses of the current run are kept in the tab (restored after a crash).
 pub const SAVED_LOSSES_KEY: &str = "anc.losses.csv";
 
@@ -45,26 +41,6 @@ fn save_losses(lab: Lab) {
     if let Some(storage) = session_storage() {
         let _ = storage.set_item(SAVED_LOSSES_KEY, &lab.history.with_untracked(|h| report::losses_csv(h)));
         let _ = storage.set_item(SAVED_BITS_KEY, &lab.bits.get_untracked().to_string());
-    }
-}
-
-/// The next slice size: scaled so that a slice takes about [`SLICE_MS`].
-fn next_slice(slice: usize, elapsed_ms: f64) -> usize {
-    let scaled = slice as f64 * SLICE_MS / elapsed_ms.max(1.0);
-    (scaled.round() as usize).clamp(1, (slice * 2).max(1)).min(512)
-}
-
-/// Waits while `status` is paused; returns whether the loop should go on.
-async fn wait_while_paused(status: RwSignal<Status>, generation: RwSignal<u64>, mine: u64) -> bool {
-    loop {
-        if generation.get_untracked() != mine {
-            return false;
-        }
-        match status.get_untracked() {
-            Status::Running => return true,
-            Status::Paused => TimeoutFuture::new(50).await,
-            _ => return false,
-        }
     }
 }
 
@@ -167,43 +143,20 @@ pub fn reset(lab: Lab) {
 
 /// The training loop of run `mine`.
 async fn train(lab: Lab, mine: u64) {
-    let mut slice = 1;
-    let mut last_draw = now_ms();
-    loop {
-        if !wait_while_paused(lab.status, lab.generation, mine).await {
-            return;
-        }
-        let started = now_ms();
-        let pending = lab.engine.try_update_value(|e| match &mut e.stage {
-            Stage::Training(trainer) if !trainer.is_done() => Some(trainer.run(slice)),
-            _ => None,
-        });
-        let Some(Some(pending)) = pending else { break };
-        let rows = match pending.read_async().await {
-            Ok(rows) => rows,
-            Err(e) => return fail(lab, mine, format!("the device failed while training ({})", innermost_cause(&e))),
-        };
-        if lab.generation.get_untracked() != mine {
-            return;
-        }
-        let elapsed = now_ms() - started;
-        slice = next_slice(slice, elapsed);
-        let done = rows.last().map_or(0, |r| r.iteration);
-        lab.history.update(|h| h.extend(rows));
-        lab.progress.update(|p| {
-            p.done = done;
-            p.seconds += elapsed / 1000.0;
-        });
-        if now_ms() - last_draw >= REDRAW_MS {
-            last_draw = now_ms();
-            lab.redraw.update(|n| *n += 1);
-            save_losses(lab);
-        }
-        yield_now().await;
+    let job = Job { status: lab.status, generation: lab.generation, mine, history: lab.history, progress: lab.progress, redraw: lab.redraw };
+    let work = |slice| {
+        lab.engine
+            .try_update_value(|e| match &mut e.stage {
+                Stage::Training(trainer) if !trainer.is_done() => Some(trainer.run(slice)),
+                _ => None,
+            })
+            .flatten()
+    };
+    match job.run(work, |l| l.iteration, || save_losses(lab)).await {
+        Outcome::Finished => finish(lab, mine).await,
+        Outcome::Abandoned => {}
+        Outcome::Failed(e) => fail(lab, mine, format!("the device failed while training ({})", innermost_cause(&e))),
     }
-    lab.redraw.update(|n| *n += 1);
-    save_losses(lab);
-    finish(lab, mine).await;
 }
 
 /// burn's device errors nest ("… Caused by: … Backtrace: …"): keep the innermost cause.
@@ -290,40 +243,20 @@ pub fn start_audit(lab: Lab, audit: AuditState) {
 
 async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
     let slot = audit.slot();
-    let mut slice = 1;
-    let mut last_draw = now_ms();
-    loop {
-        if !wait_while_paused(audit.status, audit.generation, mine).await {
-            return;
-        }
-        let started = now_ms();
-        let pending = lab.engine.try_update_value(|e| match &mut e.audits[slot] {
-            Some(a) if !a.is_done() => Some(a.run(slice)),
-            _ => None,
-        });
-        let Some(Some(pending)) = pending else { break };
-        let rows = match pending.read_async().await {
-            Ok(rows) => rows,
-            Err(e) => return audit.status.set(Status::Failed(format!("the device failed: {e}"))),
-        };
-        if audit.generation.get_untracked() != mine {
-            return;
-        }
-        let elapsed = now_ms() - started;
-        slice = next_slice(slice, elapsed);
-        let done = rows.last().map_or(0, |r| r.step);
-        audit.history.update(|h| h.extend(rows));
-        audit.progress.update(|p| {
-            p.done = done;
-            p.seconds += elapsed / 1000.0;
-        });
-        if now_ms() - last_draw >= REDRAW_MS {
-            last_draw = now_ms();
-            audit.redraw.update(|n| *n += 1);
-        }
-        yield_now().await;
+    let job = Job { status: audit.status, generation: audit.generation, mine, history: audit.history, progress: audit.progress, redraw: audit.redraw };
+    let work = |slice| {
+        lab.engine
+            .try_update_value(|e| match &mut e.audits[slot] {
+                Some(a) if !a.is_done() => Some(a.run(slice)),
+                _ => None,
+            })
+            .flatten()
+    };
+    match job.run(work, |l| l.step, || {}).await {
+        Outcome::Finished => {}
+        Outcome::Abandoned => return,
+        Outcome::Failed(e) => return audit.status.set(Status::Failed(format!("the device failed: {}", innermost_cause(&e)))),
     }
-    audit.redraw.update(|n| *n += 1);
     audit.status.set(Status::Evaluating);
     TimeoutFuture::new(0).await;
     let pending = lab.engine.try_update_value(|e| e.audits[slot].as_ref().map(|a| a.evaluate()));
@@ -334,7 +267,7 @@ async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
             audit.status.set(Status::Done);
         }
         Ok(_) => {}
-        Err(e) => audit.status.set(Status::Failed(format!("the device failed: {e}"))),
+        Err(e) => audit.status.set(Status::Failed(format!("the device failed: {}", innermost_cause(&e)))),
     }
 }
 

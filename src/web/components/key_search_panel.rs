@@ -10,10 +10,8 @@ use crate::codec::{Ciphertext, Key};
 use crate::english;
 use crate::web::text_lab::TextLab;
 use crate::web::session::now_ms;
+use crate::web::slices::next_slice;
 use crate::web::yield_now::yield_now;
-
-/// Target time of one slice of keys on the page's thread.
-const SLICE_MS: f64 = 35.0;
 
 #[derive(Clone, Debug, PartialEq, Default)]
 struct SearchView {
@@ -58,7 +56,7 @@ pub fn KeySearchPanel() -> impl IntoView {
                     (s.tried(), s.is_done())
                 }).unwrap_or((0, true));
                 let elapsed = now_ms() - t0;
-                keys = ((keys as f64 * SLICE_MS / elapsed.max(1.0)) as u64).clamp(1, keys * 2);
+                keys = next_slice(keys, elapsed, u64::MAX);
                 view_state.update(|v| {
                     v.tried = tried;
                     v.seconds += elapsed / 1000.0;

@@ -1,0 +1,108 @@
+//! The one loop every long job of the page runs on (training, audits; the key search uses
+//! its sizing): do a slice of work, await its rows asynchronously, record them, yield to
+//! the browser. A slice is sized to take about [`SLICE_MS`] of the page's own thread.
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+
+use crate::metrics::{FromRow, Pending};
+use crate::web::lab::{Progress, Status};
+use crate::web::session::now_ms;
+use crate::web::yield_now::yield_now;
+
+/// Target time of one slice on the page's thread.
+pub const SLICE_MS: f64 = 35.0;
+/// Redraw the charts at most every this many ms.
+const REDRAW_MS: f64 = 250.0;
+
+/// The next slice size: scaled so that a slice takes about [`SLICE_MS`], at most doubling
+/// from one slice to the next and never above `max`.
+pub fn next_slice(slice: u64, elapsed_ms: f64, max: u64) -> u64 {
+    let scaled = slice as f64 * SLICE_MS / elapsed_ms.max(1.0);
+    (scaled.round() as u64).clamp(1, (slice * 2).max(1)).min(max)
+}
+
+/// The signals of one job: its status, its run number, its rows, progress and redraws.
+pub struct Job<R: 'static> {
+    pub status: RwSignal<Status>,
+    pub generation: RwSignal<u64>,
+    /// The run this loop belongs to; a newer generation abandons it.
+    pub mine: u64,
+    pub history: RwSignal<Vec<R>>,
+    pub progress: RwSignal<Progress>,
+    pub redraw: RwSignal<u64>,
+}
+
+/// How a slice loop ended.
+pub enum Outcome {
+    /// The work is done.
+    Finished,
+    /// A newer run (or a reset) took over: leave everything as it is.
+    Abandoned,
+    /// The device failed; the message says how.
+    Failed(String),
+}
+
+impl<R: FromRow + Send + Sync + 'static> Job<R> {
+    fn current(&self) -> bool {
+        self.generation.get_untracked() == self.mine
+    }
+
+    /// Waits while paused; returns whether the loop should go on.
+    async fn wait_while_paused(&self) -> bool {
+        loop {
+            if !self.current() {
+                return false;
+            }
+            match self.status.get_untracked() {
+                Status::Running => return true,
+                Status::Paused => TimeoutFuture::new(50).await,
+                _ => return false,
+            }
+        }
+    }
+
+    /// Runs slices until `work` has nothing left (it returns `None`): `work(n)` starts up to
+    /// `n` steps and hands back their pending rows; `position` is a row's step number;
+    /// `on_redraw` runs with each (throttled) redraw.
+    pub async fn run(
+        &self,
+        mut work: impl FnMut(usize) -> Option<Pending<R>>,
+        position: fn(&R) -> usize,
+        mut on_redraw: impl FnMut(),
+    ) -> Outcome {
+        let mut slice = 1;
+        let mut last_draw = now_ms();
+        loop {
+            if !self.wait_while_paused().await {
+                return Outcome::Abandoned;
+            }
+            let started = now_ms();
+            let Some(pending) = work(slice as usize) else { break };
+            let rows = match pending.read_async().await {
+                Ok(rows) => rows,
+                Err(e) => return Outcome::Failed(e),
+            };
+            if !self.current() {
+                return Outcome::Abandoned;
+            }
+            let elapsed = now_ms() - started;
+            slice = next_slice(slice, elapsed, 512);
+            let done = rows.last().map_or(0, position);
+            self.history.update(|h| h.extend(rows));
+            self.progress.update(|p| {
+                p.done = done;
+                p.seconds += elapsed / 1000.0;
+            });
+            if now_ms() - last_draw >= REDRAW_MS {
+                last_draw = now_ms();
+                self.redraw.update(|n| *n += 1);
+                on_redraw();
+            }
+            yield_now().await;
+        }
+        self.redraw.update(|n| *n += 1);
+        on_redraw();
+        Outcome::Finished
+    }
+}
