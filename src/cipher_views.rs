@@ -11,7 +11,9 @@ use crate::model::{Ciphers, OutputActivation};
 use crate::training::{decrypt, encrypt};
 
 /// Key avalanche: for each key bit `j` and output bit `i`, the share of (message, key)
-/// pairs in which flipping key bit `j` flips output bit `i`. An ideal cipher: 0.5 everywhere.
+/// pairs in which flipping key bit `j` flips output bit `i` — of the ciphertext Alice makes,
+/// and of what Bob reads from the true ciphertext with that one-bit-wrong key. An ideal
+/// cipher: 0.5 everywhere.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Avalanche {
     /// N: key bits (rows) and output bits (columns).
@@ -19,7 +21,8 @@ pub struct Avalanche {
     /// Ciphertext bits that flip, `[key bit][ciphertext position]` row-major (a ciphertext
     /// value counts as a bit on either side of its activation's midpoint).
     pub ciphertext: Vec<f64>,
-    /// Bob's decrypted bits that flip, `[key bit][message bit]` row-major.
+    /// Bob's bits that flip when he reads the ciphertext with the key one bit off,
+    /// `[key bit][message bit]` row-major.
     pub decrypted: Vec<f64>,
     /// Pairs measured.
     pub samples: usize,
@@ -46,7 +49,8 @@ fn midpoint(activation: OutputActivation) -> f32 {
 }
 
 /// Flips each key bit of `samples` random (message, key) pairs in turn and counts which
-/// ciphertext and decrypted bits change. One batch of `samples × (N + 1)` rows.
+/// ciphertext bits change, and which of Bob's bits change when he reads the true ciphertext
+/// with the flipped key. One batch of `samples × (N + 1)` rows.
 pub fn key_avalanche(ciphers: &Ciphers, samples: usize, seed: u64, device: &Device) -> Avalanche {
     let bits = ciphers.alice.bits();
     let kernels = Kernels::for_device(bits, device);
@@ -68,7 +72,9 @@ pub fn key_avalanche(ciphers: &Ciphers, samples: usize, seed: u64, device: &Devi
     let batch = crate::data::MessageBatch { messages: tensor(all_messages), keys: tensor(all_keys) };
     let alice = ciphers.alice.valid();
     let ciphertext = encrypt(&alice, &batch, &kernels);
-    let decrypted = decrypt(&ciphers.bob.valid(), ciphertext.clone(), batch.keys, &kernels);
+    // Bob reads the ciphertext made with the true key, with the key one bit off.
+    let sent = ciphertext.clone().narrow(0, 0, samples).repeat_dim(0, bits + 1);
+    let decrypted = decrypt(&ciphers.bob.valid(), sent, batch.keys, &kernels);
     let read = |t: Tensor<2>| t.into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
     let flips = |values: &[f32], threshold: f32| {
         let bit = |v: f32| v > threshold;

@@ -28,10 +28,10 @@ fn a_trained_cipher_reacts_to_its_key_and_a_constant_one_does_not() {
     assert_eq!((a.bits, a.samples, a.ciphertext.len(), a.decrypted.len()), (8, 300, 64, 64));
     assert!(a.ciphertext.iter().chain(&a.decrypted).all(|s| (0.0..=1.0).contains(s)));
     // Alice mixes the key in: flipping one key bit flips some ciphertext bits (about a fifth
-    // for the shipped poc8; an ideal cipher would flip half). Bob's reading barely moves:
-    // this weak cipher hardly depends on single key bits — what the page's heat map shows.
+    // for the shipped poc8; an ideal cipher would flip half), and Bob, reading the true
+    // ciphertext with the key one bit off, gets a good part of the message wrong.
     assert!(a.mean_ciphertext() > 0.05, "ciphertext flips: {}", a.mean_ciphertext());
-    assert!(a.mean_decrypted() < 0.1, "decrypted flips: {}", a.mean_decrypted());
+    assert!(a.mean_decrypted() > 0.1, "decrypted flips: {}", a.mean_decrypted());
 
     let muted = Ciphers { alice: mute(&ciphers.alice), ..ciphers };
     let a = key_avalanche(&muted, 100, 4, &Device::flex());

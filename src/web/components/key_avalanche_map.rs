@@ -1,5 +1,6 @@
-//! Key avalanche: flip one key bit and see which ciphertext bits and which of Bob's bits
-//! change — two heat maps, white where half of them flip as an ideal cipher would.
+//! Key avalanche: flip one key bit and see which ciphertext bits change, and which of Bob's
+//! bits change when he reads with that key — two heat maps, white where half of them flip
+//! as an ideal cipher would.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ pub fn KeyAvalancheMap(pictures: RwSignal<Option<CipherPictures>>) -> impl IntoV
             let a = &p.avalanche;
             let map = |title, x_title, values| HeatMap { title, x_title, y_title: "key bit flipped", values, rows: a.bits, cols: a.bits, ideal: 0.5 };
             let drawn = figures::heat_map(&c, &map("ciphertext bits that flip", "ciphertext position", &a.ciphertext))
-                .and_then(|()| figures::heat_map(&d, &map("Bob's bits that flip", "message bit", &a.decrypted)));
+                .and_then(|()| figures::heat_map(&d, &map("Bob's bits that flip (key one bit off)", "message bit", &a.decrypted)));
             error.set(drawn.err());
         });
     });
@@ -43,7 +44,8 @@ pub fn KeyAvalancheMap(pictures: RwSignal<Option<CipherPictures>>) -> impl IntoV
             </div>
             <figcaption>
                 <strong>"Does every key bit matter? "</strong>
-                "Each cell is how often flipping one key bit (row) flips one output bit (column). A strong cipher is white everywhere; "
+                "Each cell is how often flipping one key bit (row) flips one output bit (column): on the left in Alice's ciphertext, "
+                "on the right in what Bob reads from the true ciphertext with that one-bit-wrong key. A strong cipher is white everywhere; "
                 "blue cells are outputs that key bit barely touches, red ones it flips almost always. "
                 <span data-testid="avalanche-means">{means}</span>
                 {move || error.get().map(|e| view! { <span class="error">" Chart error: " {e}</span> })}
