@@ -74,8 +74,10 @@ impl Preset {
                 eve_learning_rate: 0.0008,
                 batch_size: 2048,
                 iterations_per_epoch: 100,
-                epochs: 50,
+                epochs: 60,
                 final_lr_fraction: Some(0.1),
+                eve_weight: Some(8.0),
+                bob_only_iterations: Some(1500),
                 ..seed16
             },
         }
