@@ -57,6 +57,23 @@ pub fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
     ratio
 }
 
+/// The legend box every chart of the page draws, at `position`, for a canvas scaled by
+/// `ratio` (see [`fit_to_screen`]).
+pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    ratio: f64,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(203, 213, 225))
+        .label_font(("sans-serif", 13.0 * ratio).into_font())
+        .draw()
+        .map_err(|e| e.to_string())
+}
+
 /// Draws `series` on `canvas`, with a dashed line at chance (N/2 bits), axis titles and a
 /// legend.
 pub fn draw(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Result<(), String> {
@@ -110,14 +127,7 @@ pub fn draw(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Resul
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
     }
     if !series.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(203, 213, 225))
-            .label_font(font(13.0))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight, ratio)?;
     }
     root.present().map_err(|e| e.to_string())
 }

@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-use crate::web::chart::{CHANCE_COLOR, fit_to_screen};
+use crate::web::chart::{CHANCE_COLOR, draw_legend, fit_to_screen};
 
 /// One coloured set of bars: one value per x position.
 pub struct Bars {
@@ -94,14 +94,7 @@ pub fn bars(canvas: &HtmlCanvasElement, series: &[Bars], axes: &BarAxes) -> Resu
         chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
     }
     if series.len() > 1 {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(203, 213, 225))
-            .label_font(font(13.0))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, ratio)?;
     }
     root.present().map_err(|e| e.to_string())
 }
