@@ -210,9 +210,16 @@ impl Ciphertext {
     }
 }
 
+/// A pasted ciphertext without what surrounds it: leading whitespace, trailing line breaks
+/// and tabs. Trailing spaces stay: the space is one of the 32 symbols, and a ciphertext's
+/// last symbol can be one.
+pub fn trim_ciphertext(text: &str) -> &str {
+    text.trim_start().trim_end_matches(['\n', '\r', '\t'])
+}
+
 /// Splits `preset/chars/body` (either written form), checking the preset and the count.
 fn split_header<'a>(text: &'a str, preset: &str) -> Result<(&'a str, usize, &'a str), CodecError> {
-    let mut parts = text.trim().splitn(3, '/');
+    let mut parts = trim_ciphertext(text).splitn(3, '/');
     let (Some(found), Some(count), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(CodecError::BadHeader("no `/` separators found".into()));
     };

@@ -153,3 +153,29 @@ fn either_written_form_parses() {
     // Neither: the symbol text's reason is reported.
     assert!(matches!(Ciphertext::parse("poc8/1/abc", "poc8", 8), Err(CodecError::WrongLength { .. })));
 }
+
+#[test]
+fn a_ciphertext_ending_in_a_space_survives_trimming() {
+    // 14 characters on a 16-bit model: 5 blocks, 80 floats, 2,560 bits, 512 symbols with no
+    // padding, so the last float's low 5 bits are the last symbol: 26 is the space.
+    let mut values = vec![0.5f32; 80];
+    values[79] = f32::from_bits(0x3f00_0000 | 26);
+    let c = Ciphertext { preset: "strong16".into(), chars: 14, values };
+    let text = c.to_text();
+    assert!(text.ends_with(' '), "the last symbol is a space");
+    assert_eq!(Ciphertext::parse(&text, "strong16", 16).unwrap(), c);
+    // What a paste adds around it goes; the space stays.
+    assert_eq!(Ciphertext::parse(&format!("  {text}\r\n\t"), "strong16", 16).unwrap(), c);
+    assert_eq!(anc::codec::trim_ciphertext(&format!("\n{text}\n")), text);
+    // A space too many is still refused.
+    assert!(matches!(Ciphertext::parse(&format!("{text} "), "strong16", 16), Err(CodecError::WrongLength { .. })));
+}
+
+proptest! {
+    #[test]
+    fn sixteen_bit_ciphertexts_round_trip_through_text(bits in prop::collection::vec(any::<u32>(), 80)) {
+        let values: Vec<f32> = bits.into_iter().map(f32::from_bits).map(|v| if v.is_finite() { v } else { 0.0 }).collect();
+        let c = Ciphertext { preset: "seed16".into(), chars: 14, values };
+        prop_assert_eq!(Ciphertext::parse(&c.to_text(), "seed16", 16).unwrap(), c);
+    }
+}

@@ -31,7 +31,7 @@ pub fn link(lab: Lab, text: TextLab, extras: Extras) -> String {
         params.append("model", slot.key());
     }
     if extras.ciphertext && !text.ciphertext.get_untracked().is_empty() {
-        params.append("ciphertext", text.ciphertext.get_untracked().trim());
+        params.append("ciphertext", crate::codec::trim_ciphertext(&text.ciphertext.get_untracked()));
     }
     if extras.key {
         params.append("key", text.key_text.get_untracked().trim());

@@ -106,7 +106,7 @@ pub fn KeySearchPanel() -> impl IntoView {
             </button>
             <progress max=move || view_state.get().total.max(1) as f64 value=move || view_state.get().tried as f64></progress>
             <p data-testid="brute-force-progress" role="status">{progress}</p>
-            <p class="error">{move || view_state.get().error}</p>
+            <p class="error" data-testid="key-search-error">{move || view_state.get().error}</p>
             <ol class="candidates" data-testid="candidates">
                 {move || view_state.get().best.into_iter().map(|c| view! {
                     <li><code>{c.key.to_hex()}</code> " — " <span class="reading-text">{english::text(&c.codes)}</span></li>
