@@ -9,7 +9,7 @@ use crate::model::{CipherConfig, OutputActivation};
 
 mod checks;
 pub use checks::{ConfigError, limits};
-pub(crate) use checks::{check_fraction, check_learning_rate, check_range};
+pub(crate) use checks::{check_positive_up_to, check_learning_rate, check_range};
 
 /// The named starting points a user picks from; every field can still be changed after.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -194,7 +194,7 @@ impl TrainingConfig {
             check_range("eve_reset_every", every, limits::EVE_RESET_EVERY)?;
         }
         if let Some(f) = self.final_lr_fraction {
-            check_fraction("final_lr_fraction", f, 1.0)?;
+            check_positive_up_to("final_lr_fraction", f, 1.0)?;
         }
         if let Some(n) = self.bob_only_iterations {
             let total = self.total_iterations();
@@ -207,7 +207,7 @@ impl TrainingConfig {
             }
         }
         if let Some(w) = self.eve_weight {
-            check_fraction("eve_weight", w, limits::EVE_WEIGHT_MAX)?;
+            check_positive_up_to("eve_weight", w, limits::EVE_WEIGHT_MAX)?;
         }
         Ok(())
     }

@@ -242,8 +242,8 @@ impl Replica {
         // Every replica draws the same whole batches and keeps its own rows.
         let batches = self.source.draw(steps, c.batch_size, bits, at.device).rows(at.start, at.rows);
         let mut last = None;
+        let alice_moves = !c.only_bob_moves_at(iteration);
         for i in 0..c.ab_steps {
-            let alice_moves = !c.only_bob_moves_at(iteration);
             last = Some(self.ab_step(at, &batches.get(i), link, c.ab_learning_rate * factor, alice_moves));
         }
         let (ab, bob) = last.expect("at least one Alice+Bob step");

@@ -63,7 +63,7 @@ pub(crate) fn check_range(
 }
 
 /// Refuses a number that is not in (0, max], naming `field`.
-pub(crate) fn check_fraction(field: &'static str, value: f64, max: f64) -> Result<(), ConfigError> {
+pub(crate) fn check_positive_up_to(field: &'static str, value: f64, max: f64) -> Result<(), ConfigError> {
     if value.is_finite() && value > 0.0 && value <= max {
         Ok(())
     } else {
@@ -75,18 +75,8 @@ pub(crate) fn check_fraction(field: &'static str, value: f64, max: f64) -> Resul
     }
 }
 
-/// Refuses a learning rate that is not a number in (0, max], naming `field`.
+/// Refuses a learning rate that is not a number in (0, [`limits::LEARNING_RATE_MAX`]],
+/// naming `field`.
 pub(crate) fn check_learning_rate(field: &'static str, value: f64) -> Result<(), ConfigError> {
-    if value.is_finite() && value > 0.0 && value <= limits::LEARNING_RATE_MAX {
-        Ok(())
-    } else {
-        Err(ConfigError::OutOfRange {
-            field,
-            value: value.to_string(),
-            allowed: format!(
-                "a number above 0 and at most {}",
-                limits::LEARNING_RATE_MAX
-            ),
-        })
-    }
+    check_positive_up_to(field, value, limits::LEARNING_RATE_MAX)
 }
