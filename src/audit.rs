@@ -49,6 +49,12 @@ pub struct AuditConfig {
     pub seed: u64,
 }
 
+/// The seed of the fresh Eve audited right after a training run of seed `training_seed`
+/// (`anc train --audit-steps`, `anc sweep`).
+pub fn after_training_seed(training_seed: u64) -> u64 {
+    training_seed ^ 0xa0d1
+}
+
 impl AuditConfig {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<(), ConfigError> {

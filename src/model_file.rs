@@ -21,6 +21,7 @@ use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::config::TrainingConfig;
+use crate::evaluation::Evaluation;
 use crate::model::{Ciphers, Network};
 
 const MAGIC: &[u8; 8] = b"ANCMODEL";
@@ -45,6 +46,29 @@ pub struct ModelHeader {
     /// That fresh Eve's error rate per bit position (0..1), if recorded.
     #[serde(default)]
     pub fresh_eve_bit_error_rates: Option<Vec<f64>>,
+}
+
+impl ModelHeader {
+    /// The header of a model trained to the end of `config`'s schedule, with Bob's % on
+    /// its evaluation if one was made, and no audit yet.
+    pub fn trained(config: TrainingConfig, bob_correct_pct: Option<f64>) -> Self {
+        let iterations_trained = config.total_iterations();
+        Self {
+            config,
+            iterations_trained,
+            bob_correct_pct,
+            fresh_eve_bit_errors: None,
+            audit_steps: None,
+            fresh_eve_bit_error_rates: None,
+        }
+    }
+
+    /// Records a fresh-Eve audit of `steps` steps whose final evaluation was `audit`.
+    pub fn record_audit(&mut self, audit: &Evaluation, steps: usize) {
+        self.fresh_eve_bit_errors = Some(audit.eve.bit_errors);
+        self.audit_steps = Some(steps);
+        self.fresh_eve_bit_error_rates = Some(audit.eve.bit_error_rates.clone());
+    }
 }
 
 /// A model: header plus networks.

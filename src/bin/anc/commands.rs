@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::Path;
 
+use anc::audit::after_training_seed;
 use anc::evaluation::{EVALUATION_SAMPLES, held_out_seed};
 use anc::model_file::{self, ModelHeader, SavedModel};
 use anc::replicas::default_replicas;
@@ -130,20 +131,11 @@ fn train(args: TrainArgs) -> Result<()> {
     let threads = trainer.replicas();
     let ciphers = trainer.into_ciphers();
     let evaluation = anc::evaluate(&ciphers, EVALUATION_SAMPLES, held_out_seed(config.seed), &device).read();
-    let mut header = ModelHeader {
-        config: config.clone(),
-        iterations_trained: total,
-        bob_correct_pct: Some(evaluation.bob.correct_pct),
-        fresh_eve_bit_errors: None,
-        audit_steps: None,
-        fresh_eve_bit_error_rates: None,
-    };
+    let mut header = ModelHeader::trained(config.clone(), Some(evaluation.bob.correct_pct));
     let audit = if args.audit_steps > 0 {
-        let audit_config = AuditConfig::new().with_steps(args.audit_steps).with_seed(config.seed ^ 0xa0d1);
+        let audit_config = AuditConfig::new().with_steps(args.audit_steps).with_seed(after_training_seed(config.seed));
         let (evaluation, _) = run_audit(&ciphers, &config, audit_config, &device, args.json, None)?;
-        header.fresh_eve_bit_errors = Some(evaluation.eve.bit_errors);
-        header.audit_steps = Some(args.audit_steps);
-        header.fresh_eve_bit_error_rates = Some(evaluation.eve.bit_error_rates.clone());
+        header.record_audit(&evaluation, args.audit_steps);
         Some(evaluation)
     } else {
         None

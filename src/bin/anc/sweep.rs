@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use anc::audit::after_training_seed;
 use anc::evaluation::{EVALUATION_SAMPLES, held_out_seed};
 use anc::model_file::{self, ModelHeader};
 use anc::replicas::replicate;
@@ -77,7 +78,7 @@ fn one_seed(args: &SweepArgs, config: TrainingConfig, device: &Device) -> Result
                     .with_steps(args.audit_steps)
                     .with_batch_size(args.audit_batch_size)
                     .with_optimizer(attacker.into())
-                    .with_seed(config.seed ^ 0xa0d1);
+                    .with_seed(after_training_seed(config.seed));
                 scope.spawn(move || run_audit(&ciphers, &config, audit, &device, true, None).map(|(e, _)| (attacker, e)))
             })
             .collect();
@@ -110,13 +111,7 @@ fn keep_model(
     audit: &Evaluation,
     audit_steps: usize,
 ) -> Result<()> {
-    let header = ModelHeader {
-        config: config.clone(),
-        iterations_trained: config.total_iterations(),
-        bob_correct_pct: Some(trained.bob.correct_pct),
-        fresh_eve_bit_errors: Some(audit.eve.bit_errors),
-        audit_steps: Some(audit_steps),
-        fresh_eve_bit_error_rates: Some(audit.eve.bit_error_rates.clone()),
-    };
+    let mut header = ModelHeader::trained(config.clone(), Some(trained.bob.correct_pct));
+    header.record_audit(audit, audit_steps);
     write(&dir.join(format!("{}-seed{}.bin", config.preset, config.seed)), &model_file::save(&header, ciphers))
 }

@@ -26,17 +26,13 @@ pub fn UseTrained() -> impl IntoView {
     let hand_over = move |_| {
         let fresh_eve = lab.audits[0].result.get_untracked();
         let header = lab.engine.with_value(|e| match &e.stage {
-            Stage::Trained { config, ciphers } => Some((
-                ModelHeader {
-                    config: config.clone(),
-                    iterations_trained: config.total_iterations(),
-                    bob_correct_pct: lab.evaluation.get_untracked().map(|e| e.bob.correct_pct),
-                    fresh_eve_bit_errors: fresh_eve.as_ref().map(|r| r.eve.bit_errors),
-                    audit_steps: fresh_eve.as_ref().map(|_| lab.audits[0].progress.get_untracked().done),
-                    fresh_eve_bit_error_rates: fresh_eve.map(|r| r.eve.bit_error_rates),
-                },
-                ciphers.clone(),
-            )),
+            Stage::Trained { config, ciphers } => {
+                let mut header = ModelHeader::trained(config.clone(), lab.evaluation.get_untracked().map(|e| e.bob.correct_pct));
+                if let Some(audit) = &fresh_eve {
+                    header.record_audit(audit, lab.audits[0].progress.get_untracked().done);
+                }
+                Some((header, ciphers.clone()))
+            }
             _ => None,
         });
         let Some((header, ciphers)) = header else { return };
