@@ -17,6 +17,10 @@
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
+// Used by the wasm build; compiled natively too so its test runs there.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod lanes;
+
 /// Which implementation of tanh/sigmoid runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activations {
@@ -184,6 +188,8 @@ mod avx2 {
 }
 
 fn slope_and_offset(xs: &[f32], slope: &mut [f32], offset: &mut [f32], curve: Curve) {
+    #[cfg(target_arch = "wasm32")]
+    return lanes::slope_and_offset(xs, slope, offset, curve);
     #[cfg(target_arch = "x86_64")]
     if avx2::available() {
         // SAFETY: the processor has AVX2 and FMA (checked just above).
@@ -193,6 +199,8 @@ fn slope_and_offset(xs: &[f32], slope: &mut [f32], offset: &mut [f32], curve: Cu
 }
 
 fn apply(values: &mut [f32], curve: Curve) {
+    #[cfg(target_arch = "wasm32")]
+    return lanes::apply(values, curve);
     #[cfg(target_arch = "x86_64")]
     if avx2::available() {
         // SAFETY: the processor has AVX2 and FMA (checked just above).
