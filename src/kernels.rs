@@ -9,7 +9,8 @@
 //!   `exp` and `sigmoid` one scalar libm call at a time. No crate offers a vectorised f32
 //!   tanh that plugs into burn's autodiff, so this module writes one: a rational
 //!   approximation (the [13/6] form Eigen uses, max error ~3e-7) in a plain loop the
-//!   compiler vectorises. It is reattached to the graph as `x·g + c` with constants
+//!   compiler vectorises (natively; the page's wasm build uses the explicit SIMD of
+//!   `lanes`, see there why). It is reattached to the graph as `x·g + c` with constants
 //!   `g = f'(x)` and `c = y − x·g`, which gives forward value `y` and burn's own backward.
 //!   It reads tensor data synchronously, so it is only used on host (CPU) devices; on a GPU
 //!   burn's own kernels run.
@@ -187,26 +188,35 @@ mod avx2 {
     }
 }
 
+/// The fastest form of the loops for this target: explicit SIMD in wasm, AVX2+FMA where the
+/// x86-64 processor has it, else the plain loop.
 fn slope_and_offset(xs: &[f32], slope: &mut [f32], offset: &mut [f32], curve: Curve) {
     #[cfg(target_arch = "wasm32")]
-    return lanes::slope_and_offset(xs, slope, offset, curve);
-    #[cfg(target_arch = "x86_64")]
-    if avx2::available() {
-        // SAFETY: the processor has AVX2 and FMA (checked just above).
-        return unsafe { avx2::slope_and_offset(xs, slope, offset, curve) };
+    lanes::slope_and_offset(xs, slope, offset, curve);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        #[cfg(target_arch = "x86_64")]
+        if avx2::available() {
+            // SAFETY: the processor has AVX2 and FMA (checked just above).
+            return unsafe { avx2::slope_and_offset(xs, slope, offset, curve) };
+        }
+        slope_and_offset_loop(xs, slope, offset, curve)
     }
-    slope_and_offset_loop(xs, slope, offset, curve)
 }
 
+/// `f(x)` in place, by the fastest form for this target (as [`slope_and_offset`]).
 fn apply(values: &mut [f32], curve: Curve) {
     #[cfg(target_arch = "wasm32")]
-    return lanes::apply(values, curve);
-    #[cfg(target_arch = "x86_64")]
-    if avx2::available() {
-        // SAFETY: the processor has AVX2 and FMA (checked just above).
-        return unsafe { avx2::apply(values, curve) };
+    lanes::apply(values, curve);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        #[cfg(target_arch = "x86_64")]
+        if avx2::available() {
+            // SAFETY: the processor has AVX2 and FMA (checked just above).
+            return unsafe { avx2::apply(values, curve) };
+        }
+        apply_loop(values, curve)
     }
-    apply_loop(values, curve)
 }
 
 #[inline(always)]
@@ -214,22 +224,24 @@ fn sigmoid_one(x: f32) -> f32 {
     0.5 + 0.5 * tanh_one(0.5 * x)
 }
 
-/// tanh of one value by Eigen's [13/6] rational approximation, clamped where f32 tanh
-/// is ±1. Branch-free, so loops over it vectorise.
+// tanh by Eigen's [13/6] rational approximation: `x·(A1 + A3·x² + …) / (B0 + B2·x² + …)`
+// on x clamped to ±CLAMP, where f32 tanh is ±1 (shared with the SIMD loops in `lanes`).
+const CLAMP: f32 = 7.905_311;
+const A1: f32 = 4.893_524_6e-3;
+const A3: f32 = 6.372_619_3e-4;
+const A5: f32 = 1.485_722_4e-5;
+const A7: f32 = 5.122_297e-8;
+const A9: f32 = -8.604_672e-11;
+const A11: f32 = 2.000_188e-13;
+const A13: f32 = -2.760_768_5e-16;
+const B0: f32 = 4.893_525e-3;
+const B2: f32 = 2.268_434_6e-3;
+const B4: f32 = 1.185_347_1e-4;
+const B6: f32 = 1.198_258_4e-6;
+
+/// tanh of one value (max error ~3e-7). Branch-free, so loops over it vectorise.
 #[inline(always)]
 fn tanh_one(v: f32) -> f32 {
-    const CLAMP: f32 = 7.905_311;
-    const A1: f32 = 4.893_524_6e-3;
-    const A3: f32 = 6.372_619_3e-4;
-    const A5: f32 = 1.485_722_4e-5;
-    const A7: f32 = 5.122_297e-8;
-    const A9: f32 = -8.604_672e-11;
-    const A11: f32 = 2.000_188e-13;
-    const A13: f32 = -2.760_768_5e-16;
-    const B0: f32 = 4.893_525e-3;
-    const B2: f32 = 2.268_434_6e-3;
-    const B4: f32 = 1.185_347_1e-4;
-    const B6: f32 = 1.198_258_4e-6;
     let x = v.clamp(-CLAMP, CLAMP);
     let x2 = x * x;
     let p = ((((((A13 * x2 + A11) * x2 + A9) * x2 + A7) * x2 + A5) * x2 + A3) * x2 + A1) * x;

@@ -12,21 +12,21 @@ use wide::f32x4;
 
 use super::Curve;
 
-// Constants as `const` items: built at compile time (at opt-level "s" a `splat` in the
-// loop stayed a little store loop per call and made this slower than scalar code).
-const CLAMP: f32x4 = f32x4::splat(7.905_311);
-const NEG_CLAMP: f32x4 = f32x4::splat(-7.905_311);
-const A1: f32x4 = f32x4::splat(4.893_524_6e-3);
-const A3: f32x4 = f32x4::splat(6.372_619_3e-4);
-const A5: f32x4 = f32x4::splat(1.485_722_4e-5);
-const A7: f32x4 = f32x4::splat(5.122_297e-8);
-const A9: f32x4 = f32x4::splat(-8.604_672e-11);
-const A11: f32x4 = f32x4::splat(2.000_188e-13);
-const A13: f32x4 = f32x4::splat(-2.760_768_5e-16);
-const B0: f32x4 = f32x4::splat(4.893_525e-3);
-const B2: f32x4 = f32x4::splat(2.268_434_6e-3);
-const B4: f32x4 = f32x4::splat(1.185_347_1e-4);
-const B6: f32x4 = f32x4::splat(1.198_258_4e-6);
+// The constants as `const` vectors: built at compile time (at opt-level "s" a `splat` in
+// the loop stayed a little store loop per call and made this slower than scalar code).
+const CLAMP: f32x4 = f32x4::splat(super::CLAMP);
+const NEG_CLAMP: f32x4 = f32x4::splat(-super::CLAMP);
+const A1: f32x4 = f32x4::splat(super::A1);
+const A3: f32x4 = f32x4::splat(super::A3);
+const A5: f32x4 = f32x4::splat(super::A5);
+const A7: f32x4 = f32x4::splat(super::A7);
+const A9: f32x4 = f32x4::splat(super::A9);
+const A11: f32x4 = f32x4::splat(super::A11);
+const A13: f32x4 = f32x4::splat(super::A13);
+const B0: f32x4 = f32x4::splat(super::B0);
+const B2: f32x4 = f32x4::splat(super::B2);
+const B4: f32x4 = f32x4::splat(super::B4);
+const B6: f32x4 = f32x4::splat(super::B6);
 const HALF: f32x4 = f32x4::splat(0.5);
 const ONE: f32x4 = f32x4::splat(1.0);
 
