@@ -173,6 +173,10 @@ pub struct TrainingConfig {
     /// The last this many iterations move only Bob on the Alice+Bob step (Alice frozen):
     /// Bob polishes his reading of a cipher that no longer changes. `None`: 0.
     pub bob_only_iterations: Option<usize>,
+    /// How many Eves train side by side (each from its own weights, on the same batches);
+    /// Alice+Bob's Eve term is the mean of theirs, so Alice must hide from all of them.
+    /// The first is the one reported and saved. `None`: 1 (the write-up).
+    pub eves: Option<usize>,
 }
 
 impl TrainingConfig {
@@ -209,6 +213,9 @@ impl TrainingConfig {
         if let Some(w) = self.eve_weight {
             check_positive_up_to("eve_weight", w, limits::EVE_WEIGHT_MAX)?;
         }
+        if let Some(n) = self.eves {
+            check_range("eves", n, limits::EVES)?;
+        }
         Ok(())
     }
 
@@ -239,6 +246,11 @@ impl TrainingConfig {
     /// Weight of the Eve term in Alice+Bob's loss.
     pub fn eve_weight(&self) -> f64 {
         self.eve_weight.unwrap_or(1.0)
+    }
+
+    /// How many Eves train side by side.
+    pub fn eves(&self) -> usize {
+        self.eves.unwrap_or(1)
     }
 }
 

@@ -26,9 +26,20 @@ pub fn ab_loss(bob_loss: Tensor<1>, eve_loss: Tensor<1>, bits: usize) -> Tensor<
 
 /// Alice+Bob's loss with the Eve term weighted: `L_B + w·(N/2 − L_E)² / (N/2)²`.
 pub fn weighted_ab_loss(bob_loss: Tensor<1>, eve_loss: Tensor<1>, bits: usize, weight: f64) -> Tensor<1> {
+    bob_loss + eve_term(eve_loss, bits, weight)
+}
+
+/// The Eve term of Alice+Bob's loss, `w·(N/2 − L_E)² / (N/2)²`: 0 when Eve is at chance.
+fn eve_term(eve_loss: Tensor<1>, bits: usize, weight: f64) -> Tensor<1> {
     let half = bits as f32 / 2.0;
     let gap = eve_loss.neg().add_scalar(half);
-    bob_loss + gap.powi_scalar(2).mul_scalar(weight as f32 / (half * half))
+    gap.powi_scalar(2).mul_scalar(weight as f32 / (half * half))
+}
+
+/// The `index`-th extra Eve of a run (see [`TrainingConfig::eves`]), drawn from `seed`.
+fn rival_eve(config: &TrainingConfig, seed: u64, index: usize, device: &Device) -> Network {
+    let seed = seed ^ (index as u64 + 1).wrapping_mul(0xd1b5_4a32_d192_ed03);
+    config.cipher.init_network(Role::Eve, &mut SmallRng::seed_from_u64(seed), device)
 }
 
 /// Builds the optimiser of the configured kind with Keras/TensorFlow constants.
@@ -89,8 +100,11 @@ pub fn eve_step_on(
 /// [`crate::replicas`]: on a multi-core CPU two of them share each batch).
 struct Replica {
     ciphers: Ciphers,
+    /// The extra Eves that train beside `ciphers.eve` (none in the write-up).
+    rivals: Vec<Network>,
     ab_optim: ModuleOptimizer,
-    eve_optim: ModuleOptimizer,
+    /// One optimiser per Eve: `ciphers.eve`'s first, then each rival's.
+    eve_optims: Vec<ModuleOptimizer>,
     source: BitSource,
 }
 
@@ -143,8 +157,10 @@ impl Trainer {
         let replicas = (0..replicas)
             .map(|r| Replica {
                 ciphers: if r == 0 { ciphers.clone() } else { replicate(&ciphers) },
+                // Every replica draws the same rivals from the seed.
+                rivals: (1..config.eves()).map(|j| rival_eve(&config, config.seed, j, device)).collect(),
                 ab_optim: optimizer(config.optimizer),
-                eve_optim: optimizer(config.optimizer),
+                eve_optims: (0..config.eves()).map(|_| optimizer(config.optimizer)).collect(),
                 source: BitSource::new(config.seed ^ 0x5eed_da7a),
             })
             .collect();
@@ -232,10 +248,11 @@ impl Replica {
     fn iterate(&mut self, at: &Shared, link: &Link, iteration: usize) -> Tensor<2> {
         let c = at.config;
         if c.resets_eve_before(iteration) {
-            // Every replica draws the same fresh Eve from the seed and the iteration.
+            // Every replica draws the same fresh Eves from the seed and the iteration.
             let seed = c.seed ^ (iteration as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             self.ciphers.eve = c.cipher.init_network(Role::Eve, &mut SmallRng::seed_from_u64(seed), at.device);
-            self.eve_optim = optimizer(c.optimizer);
+            self.rivals = (1..c.eves()).map(|j| rival_eve(c, seed, j, at.device)).collect();
+            self.eve_optims = (0..c.eves()).map(|_| optimizer(c.optimizer)).collect();
         }
         let factor = c.learning_rate_factor(iteration);
         let (bits, steps) = (c.cipher.bits, c.ab_steps + c.eve_steps);
@@ -256,14 +273,26 @@ impl Replica {
             let ciphertexts = encrypt(&alice, &joined, at.kernels);
             for i in 0..c.eve_steps {
                 let rows = |t: &Tensor<2>| t.clone().narrow(0, i * at.rows, at.rows);
-                let eve = self.ciphers.eve.clone();
-                let guess = eve.forward(rows(&ciphertexts), at.kernels);
-                let loss = bits_wrong_share(rows(&joined.messages), guess, c.batch_size);
-                let grads = GradientsParams::from_grads(loss.backward(), &eve);
-                // The replicas' loss shares travel with their gradients.
-                let (mut grads, shares) = all_reduce(link, &[&eve], vec![grads], loss.detach());
-                let grads = grads.pop().expect("Eve's gradients");
-                self.ciphers.eve = self.eve_optim.step(c.eve_learning_rate * factor, eve, grads);
+                let (ciphertext, messages) = (rows(&ciphertexts), rows(&joined.messages));
+                let eves: Vec<Network> = std::iter::once(&self.ciphers.eve).chain(&self.rivals).cloned().collect();
+                let mut first_loss = None;
+                let grads = eves
+                    .iter()
+                    .map(|eve| {
+                        let guess = eve.forward(ciphertext.clone(), at.kernels);
+                        let loss = bits_wrong_share(messages.clone(), guess, c.batch_size);
+                        first_loss.get_or_insert_with(|| loss.clone().detach());
+                        GradientsParams::from_grads(loss.backward(), eve)
+                    })
+                    .collect();
+                // The replicas' loss shares (the first Eve's: the one reported) travel with
+                // their gradients.
+                let first_loss = first_loss.expect("at least one Eve");
+                let (grads, shares) = all_reduce(link, &eves.iter().collect::<Vec<_>>(), grads, first_loss);
+                let lr = c.eve_learning_rate * factor;
+                let mut moved = eves.into_iter().zip(grads).zip(&mut self.eve_optims).map(|((eve, g), optim)| optim.step(lr, eve, g));
+                self.ciphers.eve = moved.next().expect("the first Eve");
+                self.rivals = moved.collect();
                 eve_losses.extend(shares);
             }
         }
@@ -275,8 +304,9 @@ impl Replica {
         Tensor::cat(vec![ab, bob, eve], 0).unsqueeze() // [1, 3]
     }
 
-    /// One Alice+Bob step against a frozen Eve (Alice frozen too unless `alice_moves`).
-    /// Returns the whole batch's (L_AB, L_B), detached.
+    /// One Alice+Bob step against frozen Eves (Alice frozen too unless `alice_moves`).
+    /// Returns the whole batch's (L_AB, L_B), detached. With several Eves the Eve term is
+    /// the mean of each Eve's.
     ///
     /// Each replica holds only its share of `L_E`, but `L_AB` is not linear in it. Its
     /// gradient is `∇L_B + c·∇L_E` with `c = −2(N/2 − L_E)/(N/2)²`, so each replica backs
@@ -285,16 +315,22 @@ impl Replica {
     fn ab_step(&mut self, at: &Shared, batch: &MessageBatch, link: &Link, lr: f64, alice_moves: bool) -> (Tensor<1>, Tensor<1>) {
         let (bits, batch_size, weight) = (at.config.cipher.bits, at.config.batch_size, at.config.eve_weight());
         let Ciphers { alice, bob, eve } = &self.ciphers;
-        let eve = eve.valid();
         let ciphertext = encrypt(alice, batch, at.kernels);
         let bob_guess = decrypt(bob, ciphertext.clone(), batch.keys.clone(), at.kernels);
         let bob_share = bits_wrong_share(batch.messages.clone(), bob_guess, batch_size);
-        let eve_guess = eve.forward(ciphertext, at.kernels);
-        let eve_share = bits_wrong_share(batch.messages.clone(), eve_guess, batch_size);
-        let shares = Tensor::cat(vec![bob_share.clone().detach(), eve_share.clone().detach()], 0);
-        let totals = sum_values(link, shares.clone()); // [L_B, L_E] of the whole batch
-        let others_eve = (totals.clone() - shares).narrow(0, 1, 1);
-        let loss = weighted_ab_loss(bob_share, eve_share + others_eve, bits, weight);
+        let eve_shares: Vec<Tensor<1>> = std::iter::once(eve)
+            .chain(&self.rivals)
+            .map(|eve| bits_wrong_share(batch.messages.clone(), eve.valid().forward(ciphertext.clone(), at.kernels), batch_size))
+            .collect();
+        let eves = eve_shares.len();
+        let weight = weight / eves as f64;
+        let shares = Tensor::cat(std::iter::once(&bob_share).chain(&eve_shares).map(|s| s.clone().detach()).collect(), 0);
+        let totals = sum_values(link, shares.clone()); // [L_B, L_E of each Eve] of the whole batch
+        let others = totals.clone() - shares;
+        let mut loss = bob_share;
+        for (j, eve_share) in eve_shares.into_iter().enumerate() {
+            loss = loss + eve_term(eve_share + others.clone().narrow(0, 1 + j, 1), bits, weight);
+        }
         let mut grads = loss.backward();
         let own = vec![GradientsParams::from_module(&mut grads, alice), GradientsParams::from_module(&mut grads, bob)];
         let (mut sums, _) = all_reduce(link, &[alice, bob], own, ());
@@ -304,7 +340,8 @@ impl Replica {
         }
         self.ciphers.bob = self.ab_optim.step(lr, self.ciphers.bob.clone(), bob_grads);
         let bob_total = totals.clone().narrow(0, 0, 1);
-        (weighted_ab_loss(bob_total.clone(), totals.narrow(0, 1, 1), bits, weight), bob_total)
+        let eve_terms = (0..eves).map(|j| eve_term(totals.clone().narrow(0, 1 + j, 1), bits, weight));
+        (eve_terms.fold(bob_total.clone(), |sum, term| sum + term), bob_total)
     }
 }
 

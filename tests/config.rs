@@ -71,6 +71,8 @@ fn impossible_values_are_refused_with_field_and_range() {
         (base.clone().with_eve_learning_rate(0.0), "eve_learning_rate"),
         (base.clone().with_eve_learning_rate(f64::INFINITY), "eve_learning_rate"),
         (base.clone().with_eve_reset_every(Some(0)), "eve_reset_every"),
+        (base.clone().with_eves(Some(0)), "eves"),
+        (base.clone().with_eves(Some(9)), "eves"),
         (base.clone().with_final_lr_fraction(Some(0.0)), "final_lr_fraction"),
         (base.clone().with_final_lr_fraction(Some(1.5)), "final_lr_fraction"),
         (base.clone().with_eve_weight(Some(f64::NAN)), "eve_weight"),
@@ -125,7 +127,7 @@ fn eve_resets_come_every_so_many_iterations_but_never_first() {
 #[test]
 fn configs_saved_before_the_optional_fields_still_load() {
     let mut json: serde_json::Value = serde_json::to_value(Preset::Seed16.config()).unwrap();
-    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight", "bob_only_iterations"] {
+    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight", "bob_only_iterations", "eves"] {
         json.as_object_mut().unwrap().remove(field).expect(field);
     }
     let config: TrainingConfig = serde_json::from_value(json).unwrap();

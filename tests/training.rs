@@ -214,3 +214,36 @@ fn bob_only_iterations_freeze_alice_and_move_bob() {
     assert_eq!(weights(&trainer.ciphers().alice), a3, "Alice is frozen in the Bob-only iterations");
     assert_ne!(weights(&trainer.ciphers().bob), b3, "Bob still learns");
 }
+
+#[test]
+fn several_eves_share_the_eve_term_and_train_alike_on_two_replicas() {
+    let config = tiny(Preset::Seed16).with_eves(Some(3));
+    let first = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read()[0];
+    let (one, three) = (first(config.clone().with_eves(None)), first(config.clone()));
+    assert_eq!(one.bob, three.bob, "the first step's Bob loss comes before any update");
+    assert_ne!(one.ab - one.bob, three.ab - three.bob, "the Eve term averages three Eves, not one");
+    assert_eq!(first(config.clone()), three, "the extra Eves are drawn from the seed");
+
+    // The extra Eves' gradients cross between replicas like the first one's.
+    let device = device();
+    let train = |replicas| {
+        let ciphers = config.cipher.init(config.seed, &device);
+        let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
+        (trainer.run(4).read(), all_weights(trainer.ciphers()))
+    };
+    let ((l1, w1), (l2, w2)) = (train(1), train(2));
+    for (a, b) in l1.iter().zip(&l2) {
+        for (x, y) in [(a.ab, b.ab), (a.bob, b.bob), (a.eve, b.eve)] {
+            assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
+        }
+    }
+    let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(worst < 1e-4, "weights drifted apart by {worst}");
+    // And they change what Alice learns.
+    let alice_after = |config: TrainingConfig| {
+        let mut trainer = Trainer::new(config, &device).unwrap();
+        let _ = trainer.run(4).read();
+        weights(&trainer.ciphers().alice)
+    };
+    assert_ne!(alice_after(config.clone().with_eves(None)), alice_after(config));
+}

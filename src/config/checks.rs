@@ -18,6 +18,8 @@ pub mod limits {
     pub const EVE_STEPS: RangeInclusive<usize> = 0..=16;
     /// Iterations between two fresh Eves.
     pub const EVE_RESET_EVERY: RangeInclusive<usize> = 1..=1_000_000;
+    /// Eves training side by side.
+    pub const EVES: RangeInclusive<usize> = 1..=8;
     /// Largest weight of the Eve term in Alice+Bob's loss.
     pub const EVE_WEIGHT_MAX: f64 = 100.0;
     /// Learning rates (exclusive of 0).

@@ -88,6 +88,9 @@ pub struct ConfigArgs {
     /// The last this many iterations move only Bob (Alice frozen).
     #[arg(long)]
     pub bob_only_iterations: Option<usize>,
+    /// How many Eves train side by side (Alice hides from all of them).
+    #[arg(long)]
+    pub eves: Option<usize>,
 }
 
 #[derive(Args, Debug)]
