@@ -177,6 +177,10 @@ pub struct TrainingConfig {
     /// Alice+Bob's Eve term is the mean of theirs, so Alice must hide from all of them.
     /// The first is the one reported and saved. `None`: 1 (the write-up).
     pub eves: Option<usize>,
+    /// Bob (and Alice through him) learns by cross-entropy instead of bits wrong, whose
+    /// gradient vanishes on confidently wrong bits; the reported Bob loss stays bits
+    /// wrong. `None`: false (the write-up).
+    pub bob_cross_entropy: Option<bool>,
 }
 
 impl TrainingConfig {

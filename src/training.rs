@@ -317,7 +317,13 @@ impl Replica {
         let Ciphers { alice, bob, eve } = &self.ciphers;
         let ciphertext = encrypt(alice, batch, at.kernels);
         let bob_guess = decrypt(bob, ciphertext.clone(), batch.keys.clone(), at.kernels);
-        let bob_share = bits_wrong_share(batch.messages.clone(), bob_guess, batch_size);
+        let bob_share = bits_wrong_share(batch.messages.clone(), bob_guess.clone(), batch_size);
+        // What Bob learns from: bits wrong (the write-up) or cross-entropy.
+        let bob_learns = if at.config.bob_cross_entropy == Some(true) {
+            cross_entropy_share(batch.messages.clone(), bob_guess, batch_size)
+        } else {
+            bob_share.clone()
+        };
         let eve_shares: Vec<Tensor<1>> = std::iter::once(eve)
             .chain(&self.rivals)
             .map(|eve| bits_wrong_share(batch.messages.clone(), eve.valid().forward(ciphertext.clone(), at.kernels), batch_size))
@@ -327,7 +333,7 @@ impl Replica {
         let shares = Tensor::cat(std::iter::once(&bob_share).chain(&eve_shares).map(|s| s.clone().detach()).collect(), 0);
         let totals = sum_values(link, shares.clone()); // [L_B, L_E of each Eve] of the whole batch
         let others = totals.clone() - shares;
-        let mut loss = bob_share;
+        let mut loss = bob_learns;
         for (j, eve_share) in eve_shares.into_iter().enumerate() {
             loss = loss + eve_term(eve_share + others.clone().narrow(0, 1 + j, 1), bits, weight);
         }
@@ -343,6 +349,15 @@ impl Replica {
         let eve_terms = (0..eves).map(|j| eve_term(totals.clone().narrow(0, 1 + j, 1), bits, weight));
         (eve_terms.fold(bob_total.clone(), |sum, term| sum + term), bob_total)
     }
+}
+
+/// This replica's share of the whole batch's cross-entropy of `guesses` (probabilities)
+/// against the bits, summed over bits and averaged over the batch. `[rows, N]` -> `[1]`.
+fn cross_entropy_share(messages: Tensor<2>, guesses: Tensor<2>, batch_size: usize) -> Tensor<1> {
+    let eps = 1e-7;
+    let p = guesses.clamp(eps, 1.0 - eps);
+    let ones = messages.clone() * p.clone().log() + messages.neg().add_scalar(1.0) * p.neg().add_scalar(1.0).log();
+    ones.sum().neg().div_scalar(batch_size as f32)
 }
 
 /// This replica's share of [`bits_wrong_loss`] over a whole batch of `batch_size` rows:

@@ -247,3 +247,17 @@ fn several_eves_share_the_eve_term_and_train_alike_on_two_replicas() {
     };
     assert_ne!(alice_after(config.clone().with_eves(None)), alice_after(config));
 }
+
+#[test]
+fn bob_cross_entropy_changes_the_step_but_not_the_reported_bits_wrong() {
+    let config = tiny(Preset::Seed16);
+    let after_one = |config: TrainingConfig| {
+        let mut trainer = Trainer::new(config, &device()).unwrap();
+        let losses = trainer.run(1).read()[0];
+        (losses, weights(&trainer.ciphers().bob))
+    };
+    let ((plain, bob_plain), (ce, bob_ce)) = (after_one(config.clone()), after_one(config.with_bob_cross_entropy(Some(true))));
+    assert_eq!(plain.bob, ce.bob, "the reported Bob loss is bits wrong, measured before the step");
+    assert!(plain.bob > 4.0, "an untrained Bob is near chance: {plain:?}");
+    assert_ne!(bob_plain, bob_ce, "Bob steps on another loss");
+}

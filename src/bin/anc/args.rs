@@ -91,6 +91,9 @@ pub struct ConfigArgs {
     /// How many Eves train side by side (Alice hides from all of them).
     #[arg(long)]
     pub eves: Option<usize>,
+    /// Bob learns by cross-entropy instead of bits wrong.
+    #[arg(long)]
+    pub bob_cross_entropy: bool,
 }
 
 #[derive(Args, Debug)]
