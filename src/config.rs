@@ -181,6 +181,10 @@ pub struct TrainingConfig {
     /// gradient vanishes on confidently wrong bits; the reported Bob loss stays bits
     /// wrong. `None`: false (the write-up).
     pub bob_cross_entropy: Option<bool>,
+    /// Every this many iterations, Alice is frozen while the Eves train that many extra
+    /// steps at their full learning rate, to catch up with her as a fresh attacker would.
+    /// `None`: never (the write-up).
+    pub eve_catch_up_every: Option<usize>,
 }
 
 impl TrainingConfig {
@@ -217,6 +221,9 @@ impl TrainingConfig {
         if let Some(w) = self.eve_weight {
             check_positive_up_to("eve_weight", w, limits::EVE_WEIGHT_MAX)?;
         }
+        if let Some(every) = self.eve_catch_up_every {
+            check_range("eve_catch_up_every", every, limits::EVE_RESET_EVERY)?;
+        }
         if let Some(n) = self.eves {
             check_range("eves", n, limits::EVES)?;
         }
@@ -240,6 +247,11 @@ impl TrainingConfig {
     /// Whether Eve is replaced by a fresh one before 0-based `iteration`.
     pub fn resets_eve_before(&self, iteration: usize) -> bool {
         matches!(self.eve_reset_every, Some(every) if iteration > 0 && iteration.is_multiple_of(every))
+    }
+
+    /// Whether the Eves catch up (see `eve_catch_up_every`) before 0-based `iteration`.
+    pub fn catches_up_before(&self, iteration: usize) -> bool {
+        matches!(self.eve_catch_up_every, Some(every) if iteration > 0 && iteration.is_multiple_of(every))
     }
 
     /// Whether 0-based `iteration` moves only Bob (Alice frozen) on its Alice+Bob steps.

@@ -254,6 +254,13 @@ impl Replica {
             self.rivals = (1..c.eves()).map(|j| rival_eve(c, seed, j, at.device)).collect();
             self.eve_optims = (0..c.eves()).map(|_| optimizer(c.optimizer)).collect();
         }
+        if c.catches_up_before(iteration) {
+            // Alice frozen, the Eves train as long as the interval, at their full rate.
+            for _ in 0..c.eve_catch_up_every.unwrap_or(0) {
+                let batch = self.source.draw(1, c.batch_size, c.cipher.bits, at.device).rows(at.start, at.rows);
+                self.eve_steps(at, link, &batch.get(0), 1, c.eve_learning_rate);
+            }
+        }
         let factor = c.learning_rate_factor(iteration);
         let (bits, steps) = (c.cipher.bits, c.ab_steps + c.eve_steps);
         // Every replica draws the same whole batches and keeps its own rows.
@@ -264,44 +271,50 @@ impl Replica {
             last = Some(self.ab_step(at, &batches.get(i), link, c.ab_learning_rate * factor, alice_moves));
         }
         let (ab, bob) = last.expect("at least one Alice+Bob step");
-        // Alice is frozen for all of this iteration's Eve steps: encrypt their batches in
-        // one pass (fewer, larger ops), then step Eve on each slice in turn.
-        let mut eve_losses = Vec::with_capacity(c.eve_steps);
-        if c.eve_steps > 0 {
-            let alice = self.ciphers.alice.valid();
-            let joined = batches.joined(c.ab_steps, c.eve_steps);
-            let ciphertexts = encrypt(&alice, &joined, at.kernels);
-            for i in 0..c.eve_steps {
-                let rows = |t: &Tensor<2>| t.clone().narrow(0, i * at.rows, at.rows);
-                let (ciphertext, messages) = (rows(&ciphertexts), rows(&joined.messages));
-                let eves: Vec<Network> = std::iter::once(&self.ciphers.eve).chain(&self.rivals).cloned().collect();
-                let mut first_loss = None;
-                let grads = eves
-                    .iter()
-                    .map(|eve| {
-                        let guess = eve.forward(ciphertext.clone(), at.kernels);
-                        let loss = bits_wrong_share(messages.clone(), guess, c.batch_size);
-                        first_loss.get_or_insert_with(|| loss.clone().detach());
-                        GradientsParams::from_grads(loss.backward(), eve)
-                    })
-                    .collect();
-                // The replicas' loss shares (the first Eve's: the one reported) travel with
-                // their gradients.
-                let first_loss = first_loss.expect("at least one Eve");
-                let (grads, shares) = all_reduce(link, &eves.iter().collect::<Vec<_>>(), grads, first_loss);
-                let lr = c.eve_learning_rate * factor;
-                let mut moved = eves.into_iter().zip(grads).zip(&mut self.eve_optims).map(|((eve, g), optim)| optim.step(lr, eve, g));
-                self.ciphers.eve = moved.next().expect("the first Eve");
-                self.rivals = moved.collect();
-                eve_losses.extend(shares);
-            }
-        }
+        // Alice is frozen for all of this iteration's Eve steps.
+        let eve_losses = match c.eve_steps {
+            0 => Vec::new(),
+            n => self.eve_steps(at, link, &batches.joined(c.ab_steps, n), n, c.eve_learning_rate * factor),
+        };
         let eve = if eve_losses.is_empty() {
             Tensor::from_floats([f32::NAN], at.device)
         } else {
             Tensor::cat(eve_losses, 0).sum().div_scalar(c.eve_steps as f32)
         };
         Tensor::cat(vec![ab, bob, eve], 0).unsqueeze() // [1, 3]
+    }
+
+    /// `steps` Eve steps (every Eve, on the same batches) against the frozen Alice, on the
+    /// `steps` consecutive batches of `joined`. Returns the first Eve's whole-batch losses.
+    fn eve_steps(&mut self, at: &Shared, link: &Link, joined: &MessageBatch, steps: usize, lr: f64) -> Vec<Tensor<1>> {
+        // Encrypt every step's batch in one pass (fewer, larger ops), then step on each slice.
+        let alice = self.ciphers.alice.valid();
+        let ciphertexts = encrypt(&alice, joined, at.kernels);
+        let mut losses = Vec::with_capacity(steps);
+        for i in 0..steps {
+            let rows = |t: &Tensor<2>| t.clone().narrow(0, i * at.rows, at.rows);
+            let (ciphertext, messages) = (rows(&ciphertexts), rows(&joined.messages));
+            let eves: Vec<Network> = std::iter::once(&self.ciphers.eve).chain(&self.rivals).cloned().collect();
+            let mut first_loss = None;
+            let grads = eves
+                .iter()
+                .map(|eve| {
+                    let guess = eve.forward(ciphertext.clone(), at.kernels);
+                    let loss = bits_wrong_share(messages.clone(), guess, at.config.batch_size);
+                    first_loss.get_or_insert_with(|| loss.clone().detach());
+                    GradientsParams::from_grads(loss.backward(), eve)
+                })
+                .collect();
+            // The replicas' loss shares (the first Eve's: the one reported) travel with
+            // their gradients.
+            let first_loss = first_loss.expect("at least one Eve");
+            let (grads, shares) = all_reduce(link, &eves.iter().collect::<Vec<_>>(), grads, first_loss);
+            let mut moved = eves.into_iter().zip(grads).zip(&mut self.eve_optims).map(|((eve, g), optim)| optim.step(lr, eve, g));
+            self.ciphers.eve = moved.next().expect("the first Eve");
+            self.rivals = moved.collect();
+            losses.extend(shares);
+        }
+        losses
     }
 
     /// One Alice+Bob step against frozen Eves (Alice frozen too unless `alice_moves`).

@@ -127,9 +127,19 @@ fn eve_resets_come_every_so_many_iterations_but_never_first() {
 #[test]
 fn configs_saved_before_the_optional_fields_still_load() {
     let mut json: serde_json::Value = serde_json::to_value(Preset::Seed16.config()).unwrap();
-    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight", "bob_only_iterations", "eves", "bob_cross_entropy"] {
+    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight", "bob_only_iterations", "eves", "bob_cross_entropy", "eve_catch_up_every"] {
         json.as_object_mut().unwrap().remove(field).expect(field);
     }
     let config: TrainingConfig = serde_json::from_value(json).unwrap();
     assert_eq!(config, Preset::Seed16.config());
+}
+
+#[test]
+fn eve_catch_ups_come_every_so_many_iterations_but_never_first() {
+    let config = Preset::Strong16.config();
+    assert!((0..1000).all(|i| !config.catches_up_before(i)), "never unless asked");
+    let config = config.with_eve_catch_up_every(Some(4));
+    let at: Vec<usize> = (0..13).filter(|&i| config.catches_up_before(i)).collect();
+    assert_eq!(at, vec![4, 8, 12]);
+    assert!(config.with_eve_catch_up_every(Some(0)).validate().unwrap_err().to_string().contains("eve_catch_up_every"));
 }

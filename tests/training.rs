@@ -261,3 +261,23 @@ fn bob_cross_entropy_changes_the_step_but_not_the_reported_bits_wrong() {
     assert!(plain.bob > 4.0, "an untrained Bob is near chance: {plain:?}");
     assert_ne!(bob_plain, bob_ce, "Bob steps on another loss");
 }
+
+#[test]
+fn eve_catch_ups_train_only_the_eves_between_iterations() {
+    // No Eve steps in the iterations themselves: only a catch-up can move Eve.
+    let config = tiny(Preset::Seed16).with_eve_steps(0);
+    let after = |config: TrainingConfig, iterations| {
+        let mut trainer = Trainer::new(config, &device()).unwrap();
+        let _ = trainer.run(iterations).read();
+        (weights(&trainer.ciphers().alice), weights(&trainer.ciphers().eve))
+    };
+    let initial_eve = weights(&Trainer::new(config.clone(), &device()).unwrap().ciphers().eve);
+    let (_, eve) = after(config.clone(), 3);
+    assert_eq!(eve, initial_eve, "without catch-ups Eve stays put");
+    let catching_up = config.with_eve_catch_up_every(Some(2));
+    let (alice_2, eve_2) = after(catching_up.clone(), 2);
+    assert_eq!(eve_2, initial_eve, "the first catch-up comes before iteration 2 (0-based)");
+    let (alice_3, eve_3) = after(catching_up, 3);
+    assert_ne!(eve_3, initial_eve, "a catch-up before iteration 2 moved Eve");
+    assert_ne!(alice_3, alice_2, "Alice still learns on her own steps");
+}

@@ -94,6 +94,9 @@ pub struct ConfigArgs {
     /// Bob learns by cross-entropy instead of bits wrong.
     #[arg(long)]
     pub bob_cross_entropy: bool,
+    /// Every this many iterations the Eves train as many extra steps, Alice frozen.
+    #[arg(long)]
+    pub eve_catch_up_every: Option<usize>,
 }
 
 #[derive(Args, Debug)]

@@ -41,7 +41,7 @@ impl From<Optimizer> for OptimizerKind {
 /// The preset with the given overrides, checked.
 pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     let mut config = Preset::from_name(&args.preset)?.config();
-    let ConfigArgs { seed, bits, epochs, iterations_per_epoch, batch_size, optimizer, ab_lr, eve_lr, ab_steps, eve_steps, eve_reset_every, final_lr_fraction, eve_weight, bob_only_iterations, eves, bob_cross_entropy, .. } = args.clone();
+    let ConfigArgs { seed, bits, epochs, iterations_per_epoch, batch_size, optimizer, ab_lr, eve_lr, ab_steps, eve_steps, eve_reset_every, final_lr_fraction, eve_weight, bob_only_iterations, eves, bob_cross_entropy, eve_catch_up_every, .. } = args.clone();
     if let Some(v) = seed { config.seed = v }
     if let Some(v) = bits { config.cipher.bits = v }
     if let Some(v) = epochs { config.epochs = v }
@@ -58,6 +58,7 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     config.bob_only_iterations = bob_only_iterations.or(config.bob_only_iterations);
     config.eves = eves.or(config.eves);
     if bob_cross_entropy { config.bob_cross_entropy = Some(true) }
+    config.eve_catch_up_every = eve_catch_up_every.or(config.eve_catch_up_every);
     config.validate()?;
     Ok(config)
 }
