@@ -49,6 +49,7 @@ fn curve4(x: f32x4, curve: Curve) -> f32x4 {
     }
 }
 
+/// The four values of a chunk as one vector.
 fn load(values: &[f32]) -> f32x4 {
     f32x4::new(values.try_into().expect("four values"))
 }
