@@ -246,12 +246,12 @@ impl TrainingConfig {
 
     /// Whether Eve is replaced by a fresh one before 0-based `iteration`.
     pub fn resets_eve_before(&self, iteration: usize) -> bool {
-        matches!(self.eve_reset_every, Some(every) if iteration > 0 && iteration.is_multiple_of(every))
+        comes_before(self.eve_reset_every, iteration)
     }
 
     /// Whether the Eves catch up (see `eve_catch_up_every`) before 0-based `iteration`.
     pub fn catches_up_before(&self, iteration: usize) -> bool {
-        matches!(self.eve_catch_up_every, Some(every) if iteration > 0 && iteration.is_multiple_of(every))
+        comes_before(self.eve_catch_up_every, iteration)
     }
 
     /// Whether 0-based `iteration` moves only Bob (Alice frozen) on its Alice+Bob steps.
@@ -268,6 +268,12 @@ impl TrainingConfig {
     pub fn eves(&self) -> usize {
         self.eves.unwrap_or(1)
     }
+}
+
+/// Whether something done every `period` iterations (never if `None`) comes before 0-based
+/// `iteration`: before iterations `period`, `2·period`, …, never before the first.
+fn comes_before(period: Option<usize>, iteration: usize) -> bool {
+    matches!(period, Some(every) if iteration > 0 && iteration.is_multiple_of(every))
 }
 
 impl CipherConfig {

@@ -35,10 +35,19 @@ pub(super) struct Shared<'a> {
     pub(super) rows: usize,
 }
 
-/// The `index`-th extra Eve of a run (see [`TrainingConfig::eves`]), drawn from `seed`.
-fn rival_eve(config: &TrainingConfig, seed: u64, index: usize, device: &Device) -> Network {
-    let seed = seed ^ (index as u64 + 1).wrapping_mul(0xd1b5_4a32_d192_ed03);
-    config.cipher.init_network(Role::Eve, &mut SmallRng::seed_from_u64(seed), device)
+/// The extra Eves of a run (see [`TrainingConfig::eves`]), drawn from `seed`.
+fn rival_eves(config: &TrainingConfig, seed: u64, device: &Device) -> Vec<Network> {
+    (1..config.eves())
+        .map(|index| {
+            let seed = seed ^ (index as u64 + 1).wrapping_mul(0xd1b5_4a32_d192_ed03);
+            config.cipher.init_network(Role::Eve, &mut SmallRng::seed_from_u64(seed), device)
+        })
+        .collect()
+}
+
+/// A fresh optimiser for each Eve of a run.
+fn eve_optimizers(config: &TrainingConfig) -> Vec<ModuleOptimizer> {
+    (0..config.eves()).map(|_| optimizer(config.optimizer)).collect()
 }
 
 impl Replica {
@@ -47,9 +56,9 @@ impl Replica {
         Self {
             ciphers,
             // Every replica draws the same rivals from the seed.
-            rivals: (1..config.eves()).map(|j| rival_eve(config, config.seed, j, device)).collect(),
+            rivals: rival_eves(config, config.seed, device),
             ab_optim: optimizer(config.optimizer),
-            eve_optims: (0..config.eves()).map(|_| optimizer(config.optimizer)).collect(),
+            eve_optims: eve_optimizers(config),
             // The data streams are seeded apart from the weights (which use `seed` itself).
             source: BitSource::new(config.seed ^ 0x5eed_da7a),
         }
@@ -64,12 +73,13 @@ impl Replica {
             // Every replica draws the same fresh Eves from the seed and the iteration.
             let seed = c.seed ^ (iteration as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             self.ciphers.eve = c.cipher.init_network(Role::Eve, &mut SmallRng::seed_from_u64(seed), at.device);
-            self.rivals = (1..c.eves()).map(|j| rival_eve(c, seed, j, at.device)).collect();
-            self.eve_optims = (0..c.eves()).map(|_| optimizer(c.optimizer)).collect();
+            self.rivals = rival_eves(c, seed, at.device);
+            self.eve_optims = eve_optimizers(c);
         }
-        if c.catches_up_before(iteration) {
-            // Alice frozen, the Eves train as long as the interval, at their full rate.
-            for _ in 0..c.eve_catch_up_every.unwrap_or(0) {
+        if let Some(every) = c.eve_catch_up_every.filter(|_| c.catches_up_before(iteration)) {
+            // Alice frozen, the Eves train as long as the interval, at their full rate (a
+            // batch at a time: drawing them all at once would hold `every` batches).
+            for _ in 0..every {
                 let batch = self.source.draw(1, c.batch_size, c.cipher.bits, at.device).rows(at.start, at.rows);
                 self.eve_steps(at, link, &batch.get(0), 1, c.eve_learning_rate);
             }
