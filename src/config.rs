@@ -185,6 +185,16 @@ pub struct TrainingConfig {
     /// steps at their full learning rate, to catch up with her as a fresh attacker would.
     /// `None`: never (the write-up).
     pub eve_catch_up_every: Option<usize>,
+    /// Alice+Bob's Eve term counts each bit apart, `w·(4/N)·Σᵢ(½ − eᵢ)²` with `eᵢ` Eve's
+    /// error on bit `i`, instead of `w·(N/2 − L_E)²/(N/2)²`: one bit read in the clear
+    /// can no longer be paid for by others made worse than chance for the trained Eve
+    /// (a fresh Eve reads both). The same value when every bit is equally off. `None`:
+    /// false (the write-up).
+    pub eve_term_per_bit: Option<bool>,
+    /// Bob (and Alice through him) learns only from the part of each bit's error above
+    /// this, `Σ max(0, |P − P'| − m)`: bits read with that much to spare cost nothing, and
+    /// the Eve term alone moves Alice there. `None`: 0 (the write-up).
+    pub bob_margin: Option<f64>,
 }
 
 impl TrainingConfig {
@@ -224,6 +234,16 @@ impl TrainingConfig {
         if let Some(every) = self.eve_catch_up_every {
             check_range("eve_catch_up_every", every, limits::EVE_RESET_EVERY)?;
         }
+        if let Some(m) = self.bob_margin {
+            check_positive_up_to("bob_margin", m, 0.5)?;
+            if self.bob_cross_entropy == Some(true) {
+                return Err(ConfigError::OutOfRange {
+                    field: "bob_margin",
+                    value: m.to_string(),
+                    allowed: "nothing with bob_cross_entropy (Bob learns by one loss)".into(),
+                });
+            }
+        }
         if let Some(n) = self.eves {
             check_range("eves", n, limits::EVES)?;
         }
@@ -262,6 +282,11 @@ impl TrainingConfig {
     /// Weight of the Eve term in Alice+Bob's loss.
     pub fn eve_weight(&self) -> f64 {
         self.eve_weight.unwrap_or(1.0)
+    }
+
+    /// Whether the Eve term counts each bit apart (see `eve_term_per_bit`).
+    pub fn eve_term_per_bit(&self) -> bool {
+        self.eve_term_per_bit == Some(true)
     }
 
     /// How many Eves train side by side.

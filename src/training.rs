@@ -38,6 +38,14 @@ pub(crate) fn eve_term(eve_loss: Tensor<1>, bits: usize, weight: f64) -> Tensor<
     gap.powi_scalar(2).mul_scalar(weight as f32 / (half * half))
 }
 
+/// The Eve term counted bit by bit, `w·(4/N)·Σᵢ(½ − eᵢ)²`, from Eve's error on each bit
+/// (`[N]`, each in 0..1) -> `[1]`. Equals [`eve_term`] when every bit is equally off.
+pub fn per_bit_eve_term(bit_errors: Tensor<1>, weight: f64) -> Tensor<1> {
+    let [bits] = bit_errors.dims();
+    let gap = bit_errors.neg().add_scalar(0.5);
+    gap.powi_scalar(2).sum().mul_scalar(4.0 * weight as f32 / bits as f32)
+}
+
 /// Builds the optimiser of the configured kind with Keras/TensorFlow constants.
 pub fn optimizer(kind: OptimizerKind) -> ModuleOptimizer {
     match kind {

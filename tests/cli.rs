@@ -118,3 +118,23 @@ fn sweep_trains_and_audits_each_seed_and_summarises() {
     one_line_error(&anc(&["sweep", "--seeds", "0"]));
     one_line_error(&anc(&["sweep", "--audit-steps", "0"]));
 }
+
+#[test]
+fn training_options_on_the_command_line_reach_the_saved_config() {
+    let dir = tempdir();
+    let model = dir.join("options.bin");
+    let m = model.to_str().unwrap();
+    json_line(&anc(&[
+        "train", "--preset", "strong16", "--epochs", "1", "--iterations-per-epoch", "3", "--batch-size", "16",
+        "--bob-only-iterations", "1", "--eves", "2", "--eve-catch-up-every", "2", "--bob-margin", "0.2",
+        "--eve-term-per-bit", "--extra-dense", "--out", m, "--json",
+    ]));
+    let saved = anc::model_file::load(&std::fs::read(&model).unwrap(), &burn::prelude::Device::flex()).unwrap();
+    let config = saved.header.config;
+    assert_eq!((config.bob_only_iterations, config.eves, config.eve_catch_up_every), (Some(1), Some(2), Some(2)));
+    assert_eq!((config.bob_margin, config.eve_term_per_bit, config.cipher.extra_dense), (Some(0.2), Some(true), true));
+    assert!(saved.ciphers.alice.head.is_some(), "the extra dense layer was built");
+    assert!(one_line_error(&anc(&["train", "--bob-margin", "0.7", "--out", m])).contains("bob_margin = 0.7"));
+    let both = anc(&["train", "--bob-margin", "0.1", "--bob-cross-entropy", "--out", m]);
+    assert!(one_line_error(&both).contains("bob_cross_entropy"));
+}

@@ -78,12 +78,17 @@ fn impossible_values_are_refused_with_field_and_range() {
         (base.clone().with_eve_weight(Some(f64::NAN)), "eve_weight"),
         (base.clone().with_eve_weight(Some(-1.0)), "eve_weight"),
         (base.clone().with_bob_only_iterations(Some(2560)), "bob_only_iterations"),
+        (base.clone().with_bob_margin(Some(0.0)), "bob_margin"),
+        (base.clone().with_bob_margin(Some(0.6)), "bob_margin"),
     ];
     for (config, field) in cases {
         let (got, allowed) = refused(config);
         assert_eq!(got, field);
         assert!(allowed.contains("from") || allowed.contains("above") || allowed.contains("fewer than"), "{allowed}");
     }
+    let both = base.clone().with_bob_margin(Some(0.1)).with_bob_cross_entropy(Some(true));
+    assert_eq!(refused(both).0, "bob_margin", "Bob learns by one loss");
+    assert_eq!(base.clone().with_bob_margin(Some(0.5)).validate(), Ok(()));
     let message = base.with_batch_size(0).validate().unwrap_err().to_string();
     assert_eq!(message, "batch_size = 0 is not allowed: an integer from 1 to 16384");
 }
@@ -127,7 +132,7 @@ fn eve_resets_come_every_so_many_iterations_but_never_first() {
 #[test]
 fn configs_saved_before_the_optional_fields_still_load() {
     let mut json: serde_json::Value = serde_json::to_value(Preset::Seed16.config()).unwrap();
-    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight", "bob_only_iterations", "eves", "bob_cross_entropy", "eve_catch_up_every"] {
+    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight", "bob_only_iterations", "eves", "bob_cross_entropy", "eve_catch_up_every", "eve_term_per_bit", "bob_margin"] {
         json.as_object_mut().unwrap().remove(field).expect(field);
     }
     let config: TrainingConfig = serde_json::from_value(json).unwrap();

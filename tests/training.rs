@@ -4,7 +4,7 @@
 use anc::data::BitSource;
 use anc::kernels::Kernels;
 use anc::model::Network;
-use anc::training::{ab_loss, bits_wrong_loss, eve_step, optimizer, weighted_ab_loss};
+use anc::training::{ab_loss, bits_wrong_loss, eve_step, optimizer, per_bit_eve_term, weighted_ab_loss};
 use anc::{Audit, AuditConfig, EveStart, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate};
 use burn::prelude::*;
 use burn::tensor::TensorData;
@@ -280,4 +280,48 @@ fn eve_catch_ups_train_only_the_eves_between_iterations() {
     let (alice_3, eve_3) = after(catching_up, 3);
     assert_ne!(eve_3, initial_eve, "a catch-up before iteration 2 moved Eve");
     assert_ne!(alice_3, alice_2, "Alice still learns on her own steps");
+}
+
+#[test]
+fn the_per_bit_eve_term_matches_the_total_when_bits_are_equally_off_and_charges_a_clear_bit() {
+    let device = Device::flex();
+    let term = |errors: Vec<f32>| -> f32 { per_bit_eve_term(Tensor::from_floats(errors.as_slice(), &device), 8.0).into_scalar() };
+    let total = |bits_wrong: f32| -> f32 { weighted_ab_loss(Tensor::zeros([1], &device), Tensor::from_floats([bits_wrong], &device), 16, 8.0).into_scalar() };
+    // Every bit 40 % wrong: 6.4 bits wrong of 16, and the same term both ways.
+    assert!((term(vec![0.4; 16]) - total(6.4)).abs() < 1e-5);
+    assert_eq!(term(vec![0.5; 16]), 0.0, "all at chance: nothing to pay");
+    // One bit in the clear, the others a little worse than chance: 8 bits wrong in all,
+    // free for the write-up's term, not for the per-bit one.
+    let mut clear = vec![0.5 + 0.5 / 15.0; 16];
+    clear[3] = 0.0;
+    assert!(total(clear.iter().sum()).abs() < 1e-5);
+    assert!(term(clear) > 8.0 * 0.25 * 4.0 / 16.0, "the clear bit alone costs w·(4/N)·¼");
+}
+
+#[test]
+fn per_bit_eve_term_and_bob_margin_change_the_step_and_train_alike_on_two_replicas() {
+    // A margin of ½ drops every bit an untrained Bob already leans the right way on (a
+    // smaller one would change nothing yet: his errors are all near ½).
+    let config = tiny(Preset::Seed16).with_eve_term_per_bit(Some(true)).with_bob_margin(Some(0.5));
+    let device = device();
+    let train = |config: &TrainingConfig, replicas| {
+        let ciphers = config.cipher.init(config.seed, &device);
+        let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
+        (trainer.run(4).read(), all_weights(trainer.ciphers()))
+    };
+    // The per-bit shares and the margin travel between replicas like the write-up's.
+    let ((l1, w1), (l2, w2)) = (train(&config, 1), train(&config, 2));
+    for (a, b) in l1.iter().zip(&l2) {
+        for (x, y) in [(a.ab, b.ab), (a.bob, b.bob), (a.eve, b.eve)] {
+            assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
+        }
+    }
+    let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(worst < 1e-4, "weights drifted apart by {worst}");
+    // Each option changes what is learned; the reported Bob loss stays bits wrong.
+    let (plain, plain_weights) = train(&tiny(Preset::Seed16), 1);
+    assert_eq!(plain[0].bob, l1[0].bob, "the first Bob loss is measured before any step");
+    for (name, alone) in [("per-bit term", config.clone().with_bob_margin(None)), ("margin", config.with_eve_term_per_bit(None))] {
+        assert!(train(&alone, 1).1 != plain_weights, "the {name} changes nothing");
+    }
 }

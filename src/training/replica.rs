@@ -6,7 +6,7 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use rand::{SeedableRng, rngs::SmallRng};
 
-use super::{encrypt, decrypt, eve_term, optimizer};
+use super::{encrypt, decrypt, eve_term, optimizer, per_bit_eve_term};
 use crate::config::TrainingConfig;
 use crate::data::{BitSource, MessageBatch};
 use crate::kernels::Kernels;
@@ -157,21 +157,35 @@ impl Replica {
         // What Bob learns from: bits wrong (the write-up) or cross-entropy.
         let bob_learns = if at.config.bob_cross_entropy == Some(true) {
             cross_entropy_share(batch.messages.clone(), bob_guess, batch_size)
+        } else if let Some(margin) = at.config.bob_margin {
+            (batch.messages.clone() - bob_guess).abs().sub_scalar(margin as f32).clamp_min(0.0).sum().div_scalar(batch_size as f32)
         } else {
             bob_share.clone()
         };
+        // Each Eve's share of her errors: bits wrong per message, or per bit on its own.
+        let per_bit = at.config.eve_term_per_bit();
+        let width = if per_bit { bits } else { 1 };
         let eve_shares: Vec<Tensor<1>> = std::iter::once(eve)
             .chain(&self.rivals)
-            .map(|eve| bits_wrong_share(batch.messages.clone(), eve.valid().forward(ciphertext.clone(), at.kernels), batch_size))
+            .map(|eve| {
+                let guess = eve.valid().forward(ciphertext.clone(), at.kernels);
+                if per_bit {
+                    per_bit_wrong_share(batch.messages.clone(), guess, batch_size)
+                } else {
+                    bits_wrong_share(batch.messages.clone(), guess, batch_size)
+                }
+            })
             .collect();
         let eves = eve_shares.len();
         let weight = weight / eves as f64;
+        let term = |errors: Tensor<1>| if per_bit { per_bit_eve_term(errors, weight) } else { eve_term(errors, bits, weight) };
         let shares = Tensor::cat(std::iter::once(&bob_share).chain(&eve_shares).map(|s| s.clone().detach()).collect(), 0);
-        let totals = sum_values(link, shares.clone()); // [L_B, L_E of each Eve] of the whole batch
+        let totals = sum_values(link, shares.clone()); // [L_B, each Eve's errors] of the whole batch
         let others = totals.clone() - shares;
+        let eve_totals = |sums: &Tensor<1>, j: usize| sums.clone().narrow(0, 1 + j * width, width);
         let mut loss = bob_learns;
         for (j, eve_share) in eve_shares.into_iter().enumerate() {
-            loss = loss + eve_term(eve_share + others.clone().narrow(0, 1 + j, 1), bits, weight);
+            loss = loss + term(eve_share + eve_totals(&others, j));
         }
         let mut grads = loss.backward();
         let own = vec![GradientsParams::from_module(&mut grads, alice), GradientsParams::from_module(&mut grads, bob)];
@@ -182,7 +196,7 @@ impl Replica {
         }
         self.ciphers.bob = self.ab_optim.step(lr, self.ciphers.bob.clone(), bob_grads);
         let bob_total = totals.clone().narrow(0, 0, 1);
-        let eve_terms = (0..eves).map(|j| eve_term(totals.clone().narrow(0, 1 + j, 1), bits, weight));
+        let eve_terms = (0..eves).map(|j| term(eve_totals(&totals, j)));
         (eve_terms.fold(bob_total.clone(), |sum, term| sum + term), bob_total)
     }
 }
@@ -194,6 +208,13 @@ fn cross_entropy_share(messages: Tensor<2>, guesses: Tensor<2>, batch_size: usiz
     let p = guesses.clamp(eps, 1.0 - eps);
     let ones = messages.clone() * p.clone().log() + messages.neg().add_scalar(1.0) * p.neg().add_scalar(1.0).log();
     ones.sum().neg().div_scalar(batch_size as f32)
+}
+
+/// This replica's share of each bit's error over a whole batch of `batch_size` rows:
+/// `sum over its rows |P − guess| / batch_size`, bit by bit. `[rows, N]` -> `[N]`.
+fn per_bit_wrong_share(messages: Tensor<2>, guesses: Tensor<2>, batch_size: usize) -> Tensor<1> {
+    let [_, bits] = messages.dims();
+    (messages - guesses).abs().sum_dim(0).reshape([bits]).div_scalar(batch_size as f32)
 }
 
 /// This replica's share of [`bits_wrong_loss`] over a whole batch of `batch_size` rows:

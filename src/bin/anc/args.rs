@@ -97,6 +97,15 @@ pub struct ConfigArgs {
     /// Every this many iterations the Eves train as many extra steps, Alice frozen.
     #[arg(long)]
     pub eve_catch_up_every: Option<usize>,
+    /// Alice+Bob's Eve term counts each bit apart (a bit read in the clear costs on its own).
+    #[arg(long)]
+    pub eve_term_per_bit: bool,
+    /// Bob learns only from the part of each bit's error above this (0 to 0.5).
+    #[arg(long)]
+    pub bob_margin: Option<f64>,
+    /// Each network ends in one more dense layer, N to N (as the 8-bit text preset does).
+    #[arg(long)]
+    pub extra_dense: bool,
 }
 
 #[derive(Args, Debug)]
