@@ -316,6 +316,15 @@ impl CipherConfig {
                 ),
             });
         }
+        if let Some(c) = self.channels {
+            if !limits::CHANNELS.contains(&c) || !c.is_multiple_of(2) {
+                return Err(ConfigError::OutOfRange {
+                    field: "channels",
+                    value: c.to_string(),
+                    allowed: format!("an even integer from {} to {}", limits::CHANNELS.start(), limits::CHANNELS.end()),
+                });
+            }
+        }
         Ok(())
     }
 }

@@ -39,6 +39,9 @@ pub struct CipherConfig {
     /// Alice's output activation (Bob and Eve always end in a sigmoid: they guess bits).
     #[config(default = "OutputActivation::Sigmoid")]
     pub ciphertext: OutputActivation,
+    /// conv1's output channels; conv2 and conv3 have twice as many. `None`: 2 (the
+    /// write-up). Even, so conv1 runs as pairs of channels (see [`Network::forward`]).
+    pub channels: Option<usize>,
 }
 
 /// Which of the three roles a network plays; fixes its inputs and dense layers.
@@ -130,20 +133,26 @@ impl CipherConfig {
             Role::Alice | Role::Bob => vec![dense(2 * n, 2 * n, rng, device)],
             Role::Eve => vec![dense(n, 2 * n, rng, device), dense(2 * n, 2 * n, rng, device)],
         };
+        let c = self.conv_channels();
         let conv1 = conv(
-            Conv1dConfig::new(1, 2, 4).with_padding(PaddingConfig1d::Explicit(1, 2)),
+            Conv1dConfig::new(1, c, 4).with_padding(PaddingConfig1d::Explicit(1, 2)),
             rng,
             device,
         );
-        let conv2 = conv(Conv1dConfig::new(2, 4, 2).with_stride(2), rng, device);
-        let conv3 = conv(Conv1dConfig::new(4, 4, 1), rng, device);
-        let conv4 = conv(Conv1dConfig::new(4, 1, 1), rng, device);
+        let conv2 = conv(Conv1dConfig::new(c, 2 * c, 2).with_stride(2), rng, device);
+        let conv3 = conv(Conv1dConfig::new(2 * c, 2 * c, 1), rng, device);
+        let conv4 = conv(Conv1dConfig::new(2 * c, 1, 1), rng, device);
         let head = self.extra_dense.then(|| dense(n, n, rng, device));
         let output = match role {
             Role::Alice => self.ciphertext,
             Role::Bob | Role::Eve => OutputActivation::Sigmoid,
         };
         Network { dense: dense_layers, conv1, conv2, conv3, conv4, head, output }
+    }
+
+    /// conv1's output channels (2 in the write-up).
+    pub fn conv_channels(&self) -> usize {
+        self.channels.unwrap_or(2)
     }
 
     /// Builds Alice, Bob and Eve from one seed (same seed, same weights on every backend).
@@ -185,19 +194,28 @@ impl Network {
         for layer in &self.dense {
             x = kernels.tanh(layer.forward(x)); // [batch, 2N]
         }
-        // conv1: [batch, 2N] x [2N, 4N]; columns ordered (position s, tap k, channel c)
-        // so that conv2's input is a plain reshape.
-        let x = x.matmul(kernels.conv1_matrix(&self.conv1.weight.val())); // [batch, 4N]
-        let x = x.reshape([batch * n, 4]); // [batch*N, (k, c)]
+        // conv1, a pair of channels at a time: [batch, 2N] x [2N, 4N]; columns ordered
+        // (position s, tap k, channel c) so that conv2's input is a plain reshape.
+        let [c1, _, _] = self.conv1.weight.dims();
+        let (pairs, c2) = (c1 / 2, 2 * c1);
+        let w1 = self.conv1.weight.val();
         let b1 = self.conv1.bias.as_ref().expect("bias").val();
-        let x = kernels.tanh(x + Tensor::cat(vec![b1.clone(), b1], 0).unsqueeze()); // [batch*N, 4]
-        // conv2 (kernel 2, stride 2): each row holds both taps of both channels.
-        let w2 = self.conv2.weight.val().permute([2, 1, 0]).reshape([4, 4]); // [(k, c), out]
-        let x = kernels.tanh(x.matmul(w2) + bias_row(&self.conv2)); // [batch*N, 4]
+        let x: Vec<Tensor<2>> = (0..pairs)
+            .map(|g| {
+                let x = x.clone().matmul(kernels.conv1_matrix(&w1.clone().narrow(0, 2 * g, 2))); // [batch, 4N]
+                let x = x.reshape([batch * n, 4]); // [batch*N, (k, c)]
+                let b = b1.clone().narrow(0, 2 * g, 2);
+                kernels.tanh(x + Tensor::cat(vec![b.clone(), b], 0).unsqueeze()) // [batch*N, 4]
+            })
+            .collect();
+        let x = Tensor::cat(x, 1); // [batch*N, (pair, k, c)]
+        // conv2 (kernel 2, stride 2): each row holds both taps of every channel.
+        let w2 = self.conv2.weight.val().reshape([c2, pairs, 2, 2]).permute([1, 3, 2, 0]).reshape([2 * c1, c2]); // [(pair, k, c), out]
+        let x = kernels.tanh(x.matmul(w2) + bias_row(&self.conv2)); // [batch*N, 2C]
         // conv3, conv4 (kernel 1): per-position channel mixing.
-        let w3 = self.conv3.weight.val().reshape([4, 4]).transpose(); // [in, out]
-        let x = kernels.tanh(x.matmul(w3) + bias_row(&self.conv3)); // [batch*N, 4]
-        let w4 = self.conv4.weight.val().reshape([1, 4]).transpose(); // [4, 1]
+        let w3 = self.conv3.weight.val().reshape([c2, c2]).transpose(); // [in, out]
+        let x = kernels.tanh(x.matmul(w3) + bias_row(&self.conv3)); // [batch*N, 2C]
+        let w4 = self.conv4.weight.val().reshape([1, c2]).transpose(); // [2C, 1]
         let x = (x.matmul(w4) + bias_row(&self.conv4)).reshape([batch, n]); // [batch, N]
         self.finish(x, kernels)
     }

@@ -77,6 +77,13 @@ fn matmul_convolutions_match_burn_conv1d_outputs_and_gradients() {
     for role in [Role::Alice, Role::Bob, Role::Eve] {
         check_network(CipherConfig::new(), role, Activations::Burn);
     }
+    // Wider convolutions: conv1 runs as two and three pairs of channels.
+    for channels in [4, 6] {
+        let wide = CipherConfig::new().with_channels(Some(channels));
+        for role in [Role::Alice, Role::Bob, Role::Eve] {
+            check_network(wide.clone(), role, Activations::Burn);
+        }
+    }
 }
 
 #[test]

@@ -6,6 +6,8 @@ pub mod limits {
     use std::ops::RangeInclusive;
     /// Message, key and ciphertext bits: even (the nets halve a 2N-long signal).
     pub const BITS: RangeInclusive<usize> = 4..=64;
+    /// conv1's output channels (even: conv1 runs as pairs of channels).
+    pub const CHANNELS: RangeInclusive<usize> = 2..=16;
     /// Minibatch size.
     pub const BATCH_SIZE: RangeInclusive<usize> = 1..=16_384;
     /// Iterations per epoch.

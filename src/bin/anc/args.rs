@@ -106,6 +106,9 @@ pub struct ConfigArgs {
     /// Each network ends in one more dense layer, N to N (as the 8-bit text preset does).
     #[arg(long)]
     pub extra_dense: bool,
+    /// conv1's output channels (2 in the write-up; conv2 and conv3 get twice as many).
+    #[arg(long)]
+    pub channels: Option<usize>,
 }
 
 #[derive(Args, Debug)]
