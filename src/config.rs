@@ -195,6 +195,10 @@ pub struct TrainingConfig {
     /// this, `Σ max(0, |P − P'| − m)`: bits read with that much to spare cost nothing, and
     /// the Eve term alone moves Alice there. `None`: 0 (the write-up).
     pub bob_margin: Option<f64>,
+    /// The Eve term's weight rises in a straight line from 0 to `eve_weight` over this many
+    /// first iterations: Alice and Bob agree on a code before Alice has to hide it.
+    /// `None`: the full weight from the start (the write-up).
+    pub eve_weight_ramp: Option<usize>,
 }
 
 impl TrainingConfig {
@@ -244,6 +248,9 @@ impl TrainingConfig {
                 });
             }
         }
+        if let Some(ramp) = self.eve_weight_ramp {
+            check_range("eve_weight_ramp", ramp, limits::EVE_RESET_EVERY)?;
+        }
         if let Some(n) = self.eves {
             check_range("eves", n, limits::EVES)?;
         }
@@ -279,9 +286,17 @@ impl TrainingConfig {
         matches!(self.bob_only_iterations, Some(n) if iteration + n >= self.total_iterations())
     }
 
-    /// Weight of the Eve term in Alice+Bob's loss.
+    /// Weight of the Eve term in Alice+Bob's loss (once any ramp is over).
     pub fn eve_weight(&self) -> f64 {
         self.eve_weight.unwrap_or(1.0)
+    }
+
+    /// Weight of the Eve term at 0-based `iteration`: see `eve_weight_ramp`.
+    pub fn eve_weight_at(&self, iteration: usize) -> f64 {
+        match self.eve_weight_ramp {
+            Some(ramp) if iteration < ramp => self.eve_weight() * (iteration + 1) as f64 / ramp as f64,
+            _ => self.eve_weight(),
+        }
     }
 
     /// Whether the Eve term counts each bit apart (see `eve_term_per_bit`).

@@ -127,14 +127,14 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
     json_line(&anc(&[
         "train", "--preset", "strong16", "--epochs", "1", "--iterations-per-epoch", "3", "--batch-size", "16",
         "--bob-only-iterations", "1", "--eves", "2", "--eve-catch-up-every", "2", "--bob-margin", "0.2",
-        "--eve-term-per-bit", "--extra-dense", "--channels", "4", "--out", m, "--json",
+        "--eve-term-per-bit", "--extra-dense", "--channels", "4", "--eve-weight-ramp", "2", "--out", m, "--json",
     ]));
     let saved = anc::model_file::load(&std::fs::read(&model).unwrap(), &burn::prelude::Device::flex()).unwrap();
     let config = saved.header.config;
     assert_eq!((config.bob_only_iterations, config.eves, config.eve_catch_up_every), (Some(1), Some(2), Some(2)));
     assert_eq!((config.bob_margin, config.eve_term_per_bit, config.cipher.extra_dense), (Some(0.2), Some(true), true));
     assert!(saved.ciphers.alice.head.is_some(), "the extra dense layer was built");
-    assert_eq!(config.cipher.channels, Some(4));
+    assert_eq!((config.cipher.channels, config.eve_weight_ramp), (Some(4), Some(2)));
     assert_eq!(saved.ciphers.bob.conv2.weight.dims(), [8, 4, 2], "conv2 has twice conv1's channels");
     assert!(one_line_error(&anc(&["train", "--bob-margin", "0.7", "--out", m])).contains("bob_margin = 0.7"));
     let both = anc(&["train", "--bob-margin", "0.1", "--bob-cross-entropy", "--out", m]);

@@ -82,6 +82,7 @@ fn impossible_values_are_refused_with_field_and_range() {
         (base.clone().with_eve_weight(Some(-1.0)), "eve_weight"),
         (base.clone().with_bob_only_iterations(Some(2560)), "bob_only_iterations"),
         (base.clone().with_bob_margin(Some(0.0)), "bob_margin"),
+        (base.clone().with_eve_weight_ramp(Some(0)), "eve_weight_ramp"),
         (base.clone().with_bob_margin(Some(0.6)), "bob_margin"),
     ];
     for (config, field) in cases {
@@ -135,7 +136,7 @@ fn eve_resets_come_every_so_many_iterations_but_never_first() {
 #[test]
 fn configs_saved_before_the_optional_fields_still_load() {
     let mut json: serde_json::Value = serde_json::to_value(Preset::Seed16.config()).unwrap();
-    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight", "bob_only_iterations", "eves", "bob_cross_entropy", "eve_catch_up_every", "eve_term_per_bit", "bob_margin"] {
+    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight", "bob_only_iterations", "eves", "bob_cross_entropy", "eve_catch_up_every", "eve_term_per_bit", "bob_margin", "eve_weight_ramp"] {
         json.as_object_mut().unwrap().remove(field).expect(field);
     }
     let config: TrainingConfig = serde_json::from_value(json).unwrap();
@@ -150,4 +151,13 @@ fn eve_catch_ups_come_every_so_many_iterations_but_never_first() {
     let at: Vec<usize> = (0..13).filter(|&i| config.catches_up_before(i)).collect();
     assert_eq!(at, vec![4, 8, 12]);
     assert!(config.with_eve_catch_up_every(Some(0)).validate().unwrap_err().to_string().contains("eve_catch_up_every"));
+}
+
+#[test]
+fn the_eve_weight_ramps_up_in_a_straight_line_then_stays() {
+    let config = Preset::Strong16.config();
+    assert!((0..100).all(|i| config.eve_weight_at(i) == 8.0), "the full weight from the start unless asked");
+    let ramped = config.with_eve_weight_ramp(Some(4));
+    let weights: Vec<f64> = (0..6).map(|i| ramped.eve_weight_at(i)).collect();
+    assert_eq!(weights, vec![2.0, 4.0, 6.0, 8.0, 8.0, 8.0]);
 }

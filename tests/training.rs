@@ -325,3 +325,15 @@ fn per_bit_eve_term_and_bob_margin_change_the_step_and_train_alike_on_two_replic
         assert!(train(&alone, 1).1 != plain_weights, "the {name} changes nothing");
     }
 }
+
+#[test]
+fn a_ramped_eve_weight_starts_the_eve_term_small() {
+    // The first iteration's reported L_AB is L_B plus the Eve term at that iteration's weight.
+    let config = tiny(Preset::Seed16).with_eve_weight(Some(8.0));
+    let first = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read()[0];
+    let (full, ramped) = (first(config.clone()), first(config.with_eve_weight_ramp(Some(4))));
+    assert_eq!(full.bob, ramped.bob);
+    let (full_term, ramped_term) = (full.ab - full.bob, ramped.ab - ramped.bob);
+    assert!(full_term > 0.0);
+    assert!((ramped_term - full_term / 4.0).abs() < 1e-4 * full_term.max(1.0), "{ramped_term} vs {full_term} / 4");
+}

@@ -91,7 +91,7 @@ impl Replica {
         let mut last = None;
         let alice_moves = !c.only_bob_moves_at(iteration);
         for i in 0..c.ab_steps {
-            last = Some(self.ab_step(at, &batches.get(i), link, c.ab_learning_rate * factor, alice_moves));
+            last = Some(self.ab_step(at, &batches.get(i), link, iteration, c.ab_learning_rate * factor, alice_moves));
         }
         let (ab, bob) = last.expect("at least one Alice+Bob step");
         // Alice is frozen for all of this iteration's Eve steps.
@@ -148,8 +148,8 @@ impl Replica {
     /// gradient is `∇L_B + c·∇L_E` with `c = −2(N/2 − L_E)/(N/2)²`, so each replica backs
     /// up `L_B,r + (N/2 − (L_E,r + L_E,other))² / (N/2)²` with the other's share held
     /// constant: the replicas' gradients then add up to exactly the whole batch's.
-    fn ab_step(&mut self, at: &Shared, batch: &MessageBatch, link: &Link, lr: f64, alice_moves: bool) -> (Tensor<1>, Tensor<1>) {
-        let (bits, batch_size, weight) = (at.config.cipher.bits, at.config.batch_size, at.config.eve_weight());
+    fn ab_step(&mut self, at: &Shared, batch: &MessageBatch, link: &Link, iteration: usize, lr: f64, alice_moves: bool) -> (Tensor<1>, Tensor<1>) {
+        let (bits, batch_size, weight) = (at.config.cipher.bits, at.config.batch_size, at.config.eve_weight_at(iteration));
         let Ciphers { alice, bob, eve } = &self.ciphers;
         let ciphertext = encrypt(alice, batch, at.kernels);
         let bob_guess = decrypt(bob, ciphertext.clone(), batch.keys.clone(), at.kernels);

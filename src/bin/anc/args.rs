@@ -109,6 +109,9 @@ pub struct ConfigArgs {
     /// conv1's output channels (2 in the write-up; conv2 and conv3 get twice as many).
     #[arg(long)]
     pub channels: Option<usize>,
+    /// The Eve term's weight rises from 0 to its value over this many first iterations.
+    #[arg(long)]
+    pub eve_weight_ramp: Option<usize>,
 }
 
 #[derive(Args, Debug)]

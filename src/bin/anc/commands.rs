@@ -41,7 +41,7 @@ impl From<Optimizer> for OptimizerKind {
 /// The preset with the given overrides, checked.
 pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     let mut config = Preset::from_name(&args.preset)?.config();
-    let ConfigArgs { seed, bits, epochs, iterations_per_epoch, batch_size, optimizer, ab_lr, eve_lr, ab_steps, eve_steps, eve_reset_every, final_lr_fraction, eve_weight, bob_only_iterations, eves, bob_cross_entropy, eve_catch_up_every, eve_term_per_bit, bob_margin, extra_dense, channels, .. } = args.clone();
+    let ConfigArgs { seed, bits, epochs, iterations_per_epoch, batch_size, optimizer, ab_lr, eve_lr, ab_steps, eve_steps, eve_reset_every, final_lr_fraction, eve_weight, bob_only_iterations, eves, bob_cross_entropy, eve_catch_up_every, eve_term_per_bit, bob_margin, extra_dense, channels, eve_weight_ramp, .. } = args.clone();
     if let Some(v) = seed { config.seed = v }
     if let Some(v) = bits { config.cipher.bits = v }
     if let Some(v) = epochs { config.epochs = v }
@@ -62,6 +62,7 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     config.bob_margin = bob_margin.or(config.bob_margin);
     if extra_dense { config.cipher.extra_dense = true }
     config.cipher.channels = channels.or(config.cipher.channels);
+    config.eve_weight_ramp = eve_weight_ramp.or(config.eve_weight_ramp);
     if eve_term_per_bit { config.eve_term_per_bit = Some(true) }
     config.validate()?;
     Ok(config)
