@@ -154,11 +154,12 @@ impl Replica {
         let ciphertext = encrypt(alice, batch, at.kernels);
         let bob_guess = decrypt(bob, ciphertext.clone(), batch.keys.clone(), at.kernels);
         let bob_share = bits_wrong_share(batch.messages.clone(), bob_guess.clone(), batch_size);
-        // What Bob learns from: bits wrong (the write-up) or cross-entropy.
+        // What Bob learns from: bits wrong (the write-up), cross-entropy, or bits wrong
+        // beyond a margin.
         let bob_learns = if at.config.bob_cross_entropy == Some(true) {
             cross_entropy_share(batch.messages.clone(), bob_guess, batch_size)
         } else if let Some(margin) = at.config.bob_margin {
-            (batch.messages.clone() - bob_guess).abs().sub_scalar(margin as f32).clamp_min(0.0).sum().div_scalar(batch_size as f32)
+            beyond_margin_share(batch.messages.clone(), bob_guess, margin, batch_size)
         } else {
             bob_share.clone()
         };
@@ -208,6 +209,12 @@ fn cross_entropy_share(messages: Tensor<2>, guesses: Tensor<2>, batch_size: usiz
     let p = guesses.clamp(eps, 1.0 - eps);
     let ones = messages.clone() * p.clone().log() + messages.neg().add_scalar(1.0) * p.neg().add_scalar(1.0).log();
     ones.sum().neg().div_scalar(batch_size as f32)
+}
+
+/// This replica's share of the whole batch's errors beyond `margin`: `Σ max(0, |P − guess|
+/// − margin)` over its rows, `/ batch_size`. `[rows, N]` -> `[1]`.
+fn beyond_margin_share(messages: Tensor<2>, guesses: Tensor<2>, margin: f64, batch_size: usize) -> Tensor<1> {
+    (messages - guesses).abs().sub_scalar(margin as f32).clamp_min(0.0).sum().div_scalar(batch_size as f32)
 }
 
 /// This replica's share of each bit's error over a whole batch of `batch_size` rows:
