@@ -62,6 +62,9 @@ fn train_eval_audit_export_round_trip() {
 fn bench_prints_iterations_per_second() {
     let out = json_line(&anc(&["bench", "--preset", "poc8", "--iterations", "5", "--warmup", "1", "--backend", "cpu", "--json"]));
     assert!(out["iterations_per_s"].as_f64().unwrap() > 0.0);
+    // A preset with a Bob-only tail longer than the timed run benches too.
+    let strong = json_line(&anc(&["bench", "--preset", "strong16", "--iterations", "2", "--warmup", "1", "--backend", "cpu", "--threads", "1", "--json"]));
+    assert!(strong["iterations_per_s"].as_f64().unwrap() > 0.0);
 }
 
 #[test]
