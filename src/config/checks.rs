@@ -1,6 +1,9 @@
 //! The allowed ranges of every setting and the checks that refuse what the networks or
 //! the trainer cannot take, with an error that names the field and its range.
 
+use super::TrainingConfig;
+use crate::model::CipherConfig;
+
 /// Allowed ranges, shared by the checks and by the page's input hints.
 pub mod limits {
     use std::ops::RangeInclusive;
@@ -83,4 +86,89 @@ pub(crate) fn check_positive_up_to(field: &'static str, value: f64, max: f64) ->
 /// naming `field`.
 pub(crate) fn check_learning_rate(field: &'static str, value: f64) -> Result<(), ConfigError> {
     check_positive_up_to(field, value, limits::LEARNING_RATE_MAX)
+}
+
+impl TrainingConfig {
+    /// Checks every field; the error names the first bad field and its allowed range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.cipher.validate()?;
+        check_range("batch_size", self.batch_size, limits::BATCH_SIZE)?;
+        check_range(
+            "iterations_per_epoch",
+            self.iterations_per_epoch,
+            limits::ITERATIONS_PER_EPOCH,
+        )?;
+        check_range("epochs", self.epochs, limits::EPOCHS)?;
+        check_range("ab_steps", self.ab_steps, limits::AB_STEPS)?;
+        check_range("eve_steps", self.eve_steps, limits::EVE_STEPS)?;
+        check_learning_rate("ab_learning_rate", self.ab_learning_rate)?;
+        check_learning_rate("eve_learning_rate", self.eve_learning_rate)?;
+        if let Some(every) = self.eve_reset_every {
+            check_range("eve_reset_every", every, limits::EVE_RESET_EVERY)?;
+        }
+        if let Some(f) = self.final_lr_fraction {
+            check_positive_up_to("final_lr_fraction", f, 1.0)?;
+        }
+        if let Some(n) = self.bob_only_iterations {
+            let total = self.total_iterations();
+            if n >= total {
+                return Err(ConfigError::OutOfRange {
+                    field: "bob_only_iterations",
+                    value: n.to_string(),
+                    allowed: format!("fewer than the {total} iterations of the schedule"),
+                });
+            }
+        }
+        if let Some(w) = self.eve_weight {
+            check_positive_up_to("eve_weight", w, limits::EVE_WEIGHT_MAX)?;
+        }
+        if let Some(every) = self.eve_catch_up_every {
+            check_range("eve_catch_up_every", every, limits::EVE_RESET_EVERY)?;
+        }
+        if let Some(m) = self.bob_margin {
+            check_positive_up_to("bob_margin", m, 0.5)?;
+            if self.bob_cross_entropy == Some(true) {
+                return Err(ConfigError::OutOfRange {
+                    field: "bob_margin",
+                    value: m.to_string(),
+                    allowed: "nothing with bob_cross_entropy (Bob learns by one loss)".into(),
+                });
+            }
+        }
+        if let Some(ramp) = self.eve_weight_ramp {
+            check_range("eve_weight_ramp", ramp, limits::EVE_RESET_EVERY)?;
+        }
+        if let Some(n) = self.eves {
+            check_range("eves", n, limits::EVES)?;
+        }
+        Ok(())
+    }
+}
+
+impl CipherConfig {
+    /// Checks the network shape: an even number of bits in [`limits::BITS`].
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bits = self.bits;
+        if !limits::BITS.contains(&bits) || !bits.is_multiple_of(2) {
+            return Err(ConfigError::OutOfRange {
+                field: "bits",
+                value: bits.to_string(),
+                allowed: format!(
+                    "an even integer from {} to {} (the networks halve a 2 x bits signal)",
+                    limits::BITS.start(),
+                    limits::BITS.end()
+                ),
+            });
+        }
+        if let Some(c) = self.channels {
+            if !limits::CHANNELS.contains(&c) || !c.is_multiple_of(2) {
+                return Err(ConfigError::OutOfRange {
+                    field: "channels",
+                    value: c.to_string(),
+                    allowed: format!("an even integer from {} to {}", limits::CHANNELS.start(), limits::CHANNELS.end()),
+                });
+            }
+        }
+        Ok(())
+    }
 }
