@@ -88,7 +88,8 @@ impl KeySearch {
             }
         }
         let input = Tensor::<2>::from_data(TensorData::new(input, [rows, 2 * bits]), &self.device);
-        let guesses = self.bob.forward(input, &self.kernels).into_data().try_into_vec::<f32>().expect("f32 guesses");
+        let guesses =
+            self.bob.forward(input, &self.kernels).into_data().try_into_vec::<f32>().expect("f32 guesses");
         guesses.chunks(blocks * bits).map(|g| self.packing.unpack(g, self.ciphertext.chars)).collect()
     }
 
@@ -121,6 +122,13 @@ impl KeySearch {
     pub fn rank_of(&self, key: &Key) -> Option<usize> {
         let own = *self.scores.get(number_of(key) as usize)?;
         let n = number_of(key);
-        Some(1 + self.scores.iter().enumerate().filter(|(k, s)| **s > own || (**s == own && (*k as u64) < n)).count())
+        Some(
+            1 + self
+                .scores
+                .iter()
+                .enumerate()
+                .filter(|(k, s)| **s > own || (**s == own && (*k as u64) < n))
+                .count(),
+        )
     }
 }

@@ -142,12 +142,23 @@ fn threshold_accuracy(mut fit: Vec<(f32, bool)>, test: &[(f32, bool)]) -> (f64, 
 
 /// Encrypts `samples` random (message, key) pairs; histograms the ciphertext values into
 /// `bins` bins and, for each message bit, finds the ciphertext value that reads it best.
-pub fn ciphertext_values(ciphers: &Ciphers, samples: usize, bins: usize, seed: u64, device: &Device) -> CiphertextValues {
+pub fn ciphertext_values(
+    ciphers: &Ciphers,
+    samples: usize,
+    bins: usize,
+    seed: u64,
+    device: &Device,
+) -> CiphertextValues {
     let bits = ciphers.alice.bits();
     let kernels = Kernels::for_device(bits, device);
     let batch = BitSource::new(seed).batch(samples, bits, device);
-    let messages = batch.messages.clone().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
-    let values = encrypt(&ciphers.alice.valid(), &batch, &kernels).into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+    let messages =
+        batch.messages.clone().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+    let values = encrypt(&ciphers.alice.valid(), &batch, &kernels)
+        .into_data()
+        .convert::<f32>()
+        .try_into_vec::<f32>()
+        .expect("f32 data");
     let range = match ciphers.alice.output {
         OutputActivation::Sigmoid => (0.0, 1.0),
         OutputActivation::Tanh => (-1.0, 1.0),
@@ -165,7 +176,8 @@ pub fn ciphertext_values(ciphers: &Ciphers, samples: usize, bins: usize, seed: u
         // N noisy coin-flip scores.
         let (_, test, at) = (0..bits)
             .map(|j| {
-                let pairs: Vec<(f32, bool)> = (0..samples).map(|s| (values[s * bits + j], messages[s * bits + i] > 0.5)).collect();
+                let pairs: Vec<(f32, bool)> =
+                    (0..samples).map(|s| (values[s * bits + j], messages[s * bits + i] > 0.5)).collect();
                 let (fit, test) = threshold_accuracy(pairs[..half].to_vec(), &pairs[half..]);
                 (fit, test, j)
             })

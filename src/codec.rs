@@ -109,7 +109,10 @@ impl Packing {
         let mut out = Vec::with_capacity(self.blocks(codes.len()) * self.bits);
         for chunk in codes.chunks(per) {
             for slot in 0..per {
-                let code = chunk.get(slot).copied().unwrap_or_else(|| (0..CODE_BITS).fold(0, |c, _| c << 1 | random() as u8));
+                let code = chunk
+                    .get(slot)
+                    .copied()
+                    .unwrap_or_else(|| (0..CODE_BITS).fold(0, |c, _| c << 1 | random() as u8));
                 out.extend((0..CODE_BITS).rev().map(|b| f32::from(code >> b & 1)));
             }
             out.extend((0..self.random_bits()).map(|_| f32::from(u8::from(random()))));
@@ -147,7 +150,11 @@ impl Ciphertext {
     /// alphabet; the last symbol is padded with zero bits.
     pub fn to_text(&self) -> String {
         let mut out = format!("{}/{}/", self.preset, self.chars);
-        let bits: Vec<u8> = self.values.iter().flat_map(|v| (0..32).rev().map(move |b| (v.to_bits() >> b & 1) as u8)).collect();
+        let bits: Vec<u8> = self
+            .values
+            .iter()
+            .flat_map(|v| (0..32).rev().map(move |b| (v.to_bits() >> b & 1) as u8))
+            .collect();
         for chunk in bits.chunks(CODE_BITS) {
             let code = (0..CODE_BITS).fold(0u8, |c, i| c << 1 | chunk.get(i).copied().unwrap_or(0));
             out.push(char_of(code));
@@ -167,13 +174,17 @@ impl Ciphertext {
         let mut bits_read = Vec::with_capacity(expected * CODE_BITS);
         for (position, symbol) in symbols.chars().enumerate() {
             // Only lowercase symbols: a capital is not what was written.
-            let code = ALPHABET.chars().position(|a| a == symbol).ok_or(CodecError::BadSymbol { position: position + 1, symbol })?;
+            let code = ALPHABET
+                .chars()
+                .position(|a| a == symbol)
+                .ok_or(CodecError::BadSymbol { position: position + 1, symbol })?;
             bits_read.extend((0..CODE_BITS).rev().map(|b| (code >> b & 1) as u32));
         }
         if bits_read[floats * 32..].iter().any(|&b| b != 0) {
             return Err(CodecError::BadPadding);
         }
-        let values = bits_read[..floats * 32].chunks(32).map(|c| f32::from_bits(c.iter().fold(0, |v, &b| v << 1 | b)));
+        let values =
+            bits_read[..floats * 32].chunks(32).map(|c| f32::from_bits(c.iter().fold(0, |v, &b| v << 1 | b)));
         Self::checked(found, chars, values.collect())
     }
 
@@ -251,7 +262,9 @@ pub struct Key {
 
 /// Why a typed key is refused.
 #[derive(Debug, Clone, PartialEq, Error)]
-#[error("a key for this model is {bits} bits: type {bits} zeros and ones, or {hex} hex digits (got “{text}”)")]
+#[error(
+    "a key for this model is {bits} bits: type {bits} zeros and ones, or {hex} hex digits (got “{text}”)"
+)]
 pub struct KeyError {
     pub bits: usize,
     pub hex: usize,
@@ -290,7 +303,10 @@ impl Key {
 
     /// The key as lowercase hex (when its length is a multiple of 4).
     pub fn to_hex(&self) -> String {
-        self.bits.chunks(4).map(|c| char::from_digit(c.iter().fold(0, |v, &b| v << 1 | u32::from(b)), 16).unwrap_or('?')).collect()
+        self.bits
+            .chunks(4)
+            .map(|c| char::from_digit(c.iter().fold(0, |v, &b| v << 1 | u32::from(b)), 16).unwrap_or('?'))
+            .collect()
     }
 
     /// The key as 0.0 / 1.0 floats.

@@ -87,7 +87,8 @@ impl Batches {
         }
         let bits = self.all.dims()[1];
         let blocks = 2 * self.count;
-        let all = self.all.reshape([blocks, self.batch, bits]).narrow(1, start, len).reshape([blocks * len, bits]);
+        let all =
+            self.all.reshape([blocks, self.batch, bits]).narrow(1, start, len).reshape([blocks * len, bits]);
         Batches { all, count: self.count, batch: len }
     }
 

@@ -90,7 +90,8 @@ impl Field {
             Field::BatchSize => config.batch_size = whole()?,
             Field::EveSteps => config.eve_steps = whole()?,
             Field::Seed => {
-                config.seed = text.parse().map_err(|_| format!("{}: enter a whole number from 0", self.label()))?
+                config.seed =
+                    text.parse().map_err(|_| format!("{}: enter a whole number from 0", self.label()))?
             }
             Field::AbLearningRate => config.ab_learning_rate = real()?,
             Field::EveLearningRate => config.eve_learning_rate = real()?,
@@ -146,7 +147,9 @@ impl Form {
             Ok(()) => Ok(config),
             Err(e) => {
                 let field = match &e {
-                    ConfigError::OutOfRange { field, .. } => Field::ALL.into_iter().find(|f| f.key() == *field),
+                    ConfigError::OutOfRange { field, .. } => {
+                        Field::ALL.into_iter().find(|f| f.key() == *field)
+                    }
                     _ => None,
                 };
                 Err(BTreeMap::from([(field.unwrap_or(Field::Epochs), e.to_string())]))

@@ -48,7 +48,10 @@ fn run(net: &Network, input: Tensor<2>, bits: usize, device: &Device) -> Floats 
 /// If the key or the blocks do not have the model's number of bits.
 pub fn encrypt(ciphers: &Ciphers, message_blocks: &[f32], key: &Key, device: &Device) -> Floats {
     let bits = ciphers.alice.bits();
-    assert!(key.bits.len() == bits && message_blocks.len().is_multiple_of(bits), "blocks and key of {bits} bits");
+    assert!(
+        key.bits.len() == bits && message_blocks.len().is_multiple_of(bits),
+        "blocks and key of {bits} bits"
+    );
     let (device, alice) = (device.clone().inner(), ciphers.alice.valid());
     let p = blocks(message_blocks, bits, &device);
     let k = keys(key, p.dims()[0], &device);
@@ -58,7 +61,10 @@ pub fn encrypt(ciphers: &Ciphers, message_blocks: &[f32], key: &Key, device: &De
 /// Bob's guess of the message blocks from a ciphertext and `key`.
 pub fn decrypt(ciphers: &Ciphers, ciphertext: &[f32], key: &Key, device: &Device) -> Floats {
     let bits = ciphers.bob.bits();
-    assert!(key.bits.len() == bits && ciphertext.len().is_multiple_of(bits), "ciphertext and key of {bits} bits");
+    assert!(
+        key.bits.len() == bits && ciphertext.len().is_multiple_of(bits),
+        "ciphertext and key of {bits} bits"
+    );
     let (device, bob) = (device.clone().inner(), ciphers.bob.valid());
     let c = blocks(ciphertext, bits, &device);
     let k = keys(key, c.dims()[0], &device);

@@ -95,9 +95,8 @@ fn glorot<const D: usize>(
     device: &Device,
 ) -> Param<Tensor<D>> {
     let limit = (6.0 / (fan_in + fan_out) as f64).sqrt() as f32;
-    let values: Vec<f32> = (0..shape.iter().product::<usize>())
-        .map(|_| rng.random_range(-limit..limit))
-        .collect();
+    let values: Vec<f32> =
+        (0..shape.iter().product::<usize>()).map(|_| rng.random_range(-limit..limit)).collect();
     Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), device))
 }
 
@@ -112,11 +111,7 @@ fn dense(d_in: usize, d_out: usize, rng: &mut SmallRng, device: &Device) -> Line
     layer
 }
 
-fn conv(
-    config: Conv1dConfig,
-    rng: &mut SmallRng,
-    device: &Device,
-) -> Conv1d {
+fn conv(config: Conv1dConfig, rng: &mut SmallRng, device: &Device) -> Conv1d {
     let (c_in, c_out) = (config.channels_in, config.channels_out);
     let k = config.kernel_size;
     let mut layer = config.with_bias(false).init(device);
@@ -134,11 +129,8 @@ impl CipherConfig {
             Role::Eve => vec![dense(n, 2 * n, rng, device), dense(2 * n, 2 * n, rng, device)],
         };
         let c = self.conv_channels();
-        let conv1 = conv(
-            Conv1dConfig::new(1, c, 4).with_padding(PaddingConfig1d::Explicit(1, 2)),
-            rng,
-            device,
-        );
+        let conv1 =
+            conv(Conv1dConfig::new(1, c, 4).with_padding(PaddingConfig1d::Explicit(1, 2)), rng, device);
         let conv2 = conv(Conv1dConfig::new(c, 2 * c, 2).with_stride(2), rng, device);
         let conv3 = conv(Conv1dConfig::new(2 * c, 2 * c, 1), rng, device);
         let conv4 = conv(Conv1dConfig::new(2 * c, 1, 1), rng, device);
@@ -210,7 +202,8 @@ impl Network {
             .collect();
         let x = Tensor::cat(x, 1); // [batch*N, (pair, k, c)]
         // conv2 (kernel 2, stride 2): each row holds both taps of every channel.
-        let w2 = self.conv2.weight.val().reshape([c2, pairs, 2, 2]).permute([1, 3, 2, 0]).reshape([2 * c1, c2]); // [(pair, k, c), out]
+        let w2 =
+            self.conv2.weight.val().reshape([c2, pairs, 2, 2]).permute([1, 3, 2, 0]).reshape([2 * c1, c2]); // [(pair, k, c), out]
         let x = kernels.tanh(x.matmul(w2) + bias_row(&self.conv2)); // [batch*N, 2C]
         // conv3, conv4 (kernel 1): per-position channel mixing.
         let w3 = self.conv3.weight.val().reshape([c2, c2]).transpose(); // [in, out]

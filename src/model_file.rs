@@ -114,11 +114,7 @@ pub enum ModelFileError {
 /// Writes a model to bytes.
 pub fn save(header: &ModelHeader, ciphers: &Ciphers) -> Vec<u8> {
     let json = serde_json::to_vec(header).expect("a header always serialises");
-    let weights = ciphers
-        .clone()
-        .into_record()
-        .into_bytes()
-        .expect("an in-memory record always serialises");
+    let weights = ciphers.clone().into_record().into_bytes().expect("an in-memory record always serialises");
     let mut out = Vec::with_capacity(32 + json.len() + weights.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
@@ -157,8 +153,10 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<SavedModel, ModelFileError>
     }
     let json_len = le_u32(take(&mut rest, 4, "no header length")?) as usize;
     let json = take(&mut rest, json_len, "header cut short")?;
-    let weights_len = u64::from_le_bytes(take(&mut rest, 8, "no weights length")?.try_into().expect("8 bytes"));
-    let weights_len = usize::try_from(weights_len).map_err(|_| ModelFileError::Truncated("weights cut short"))?;
+    let weights_len =
+        u64::from_le_bytes(take(&mut rest, 8, "no weights length")?.try_into().expect("8 bytes"));
+    let weights_len =
+        usize::try_from(weights_len).map_err(|_| ModelFileError::Truncated("weights cut short"))?;
     let weights = take(&mut rest, weights_len, "weights cut short")?;
     let crc = le_u32(take(&mut rest, 4, "no checksum")?);
     if !rest.is_empty() {

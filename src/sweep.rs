@@ -40,7 +40,8 @@ impl Bar {
 
     /// Whether `result` reaches this bar.
     pub fn met_by(&self, result: &SeedResult) -> bool {
-        result.bob_correct_pct >= self.bob_correct_pct && result.fresh_eve_bit_errors >= self.fresh_eve_bit_errors
+        result.bob_correct_pct >= self.bob_correct_pct
+            && result.fresh_eve_bit_errors >= self.fresh_eve_bit_errors
     }
 }
 

@@ -49,16 +49,12 @@ pub fn per_bit_eve_term(bit_errors: Tensor<1>, weight: f64) -> Tensor<1> {
 /// Builds the optimiser of the configured kind with Keras/TensorFlow constants.
 pub fn optimizer(kind: OptimizerKind) -> ModuleOptimizer {
     match kind {
-        OptimizerKind::RmsProp => RmsPropConfig::new()
-            .with_alpha(0.9)
-            .with_momentum(0.0)
-            .with_epsilon(1e-7)
-            .init(),
-        OptimizerKind::Adam => AdamConfig::new()
-            .with_beta_1(0.9)
-            .with_beta_2(0.999)
-            .with_epsilon(1e-8)
-            .init(),
+        OptimizerKind::RmsProp => {
+            RmsPropConfig::new().with_alpha(0.9).with_momentum(0.0).with_epsilon(1e-7).init()
+        }
+        OptimizerKind::Adam => {
+            AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-8).init()
+        }
     }
 }
 
@@ -136,7 +132,9 @@ impl Trainer {
         assert!(config.batch_size >= replicas, "at least one row of each batch per replica");
         let kernels = Kernels::for_device(config.cipher.bits, device);
         let replicas = (0..replicas)
-            .map(|r| Replica::new(&config, if r == 0 { ciphers.clone() } else { replicate(&ciphers) }, device))
+            .map(|r| {
+                Replica::new(&config, if r == 0 { ciphers.clone() } else { replicate(&ciphers) }, device)
+            })
             .collect();
         Self { config, device: device.clone(), kernels, replicas, iteration: 0 }
     }
@@ -193,7 +191,13 @@ impl Trainer {
         let (main, helpers) = self.replicas.split_first_mut().expect("replica 0");
         let shared = |r| {
             let (start, end) = bounds(r);
-            Shared { config: &self.config, kernels: &self.kernels, device: &self.device, start, rows: end - start }
+            Shared {
+                config: &self.config,
+                kernels: &self.kernels,
+                device: &self.device,
+                start,
+                rows: end - start,
+            }
         };
         let rows = match helpers {
             [] => (start..start + todo).map(|i| main.iterate(&shared(0), &Link::solo(), i)).collect(),

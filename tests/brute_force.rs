@@ -43,7 +43,12 @@ fn the_true_key_ranks_near_the_top_of_all_256() {
         }
         let rank = search.rank_of(&key).unwrap();
         let best = search.best(3);
-        println!("key {}: rank {rank}; best “{}” ({})", key.to_hex(), english::text(&best[0].codes), best[0].key.to_hex());
+        println!(
+            "key {}: rank {rank}; best “{}” ({})",
+            key.to_hex(),
+            english::text(&best[0].codes),
+            best[0].key.to_hex()
+        );
         assert!(rank <= 3, "the true key ranked {rank} of 256");
         assert!(best.windows(2).all(|w| w[0].score >= w[1].score));
     }

@@ -14,7 +14,10 @@ fn shipped(preset: &str) -> Ciphers {
 fn mute(net: &Network) -> Network {
     struct Zero;
     impl burn::module::ModuleMapper for Zero {
-        fn map_float<const D: usize>(&mut self, param: burn::module::Param<Tensor<D>>) -> burn::module::Param<Tensor<D>> {
+        fn map_float<const D: usize>(
+            &mut self,
+            param: burn::module::Param<Tensor<D>>,
+        ) -> burn::module::Param<Tensor<D>> {
             param.map(|t| t.zeros_like())
         }
     }

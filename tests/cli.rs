@@ -29,8 +29,24 @@ fn train_eval_audit_export_round_trip() {
     let csv = dir.join("losses.csv");
     let m = model.to_str().unwrap();
     let train = json_line(&anc(&[
-        "train", "--preset", "poc8", "--seed", "7", "--epochs", "1", "--iterations-per-epoch", "40",
-        "--batch-size", "128", "--out", m, "--csv", csv.to_str().unwrap(), "--audit-steps", "20", "--json",
+        "train",
+        "--preset",
+        "poc8",
+        "--seed",
+        "7",
+        "--epochs",
+        "1",
+        "--iterations-per-epoch",
+        "40",
+        "--batch-size",
+        "128",
+        "--out",
+        m,
+        "--csv",
+        csv.to_str().unwrap(),
+        "--audit-steps",
+        "20",
+        "--json",
     ]));
     assert_eq!(train["iterations"], 40);
     assert!(train["fresh_eve_bit_errors"].as_f64().unwrap() > 0.0);
@@ -53,17 +69,42 @@ fn train_eval_audit_export_round_trip() {
     let weights = dir.join("w.json");
     let out = anc(&["export-json", "--model", m, "--out", weights.to_str().unwrap()]);
     assert!(out.status.success());
-    let export: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&weights).unwrap()).unwrap();
+    let export: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&weights).unwrap()).unwrap();
     assert_eq!(export["format"], "anc-weights/1");
     assert_eq!(export["header"]["config"]["preset"], "poc8");
 }
 
 #[test]
 fn bench_prints_iterations_per_second() {
-    let out = json_line(&anc(&["bench", "--preset", "poc8", "--iterations", "5", "--warmup", "1", "--backend", "cpu", "--json"]));
+    let out = json_line(&anc(&[
+        "bench",
+        "--preset",
+        "poc8",
+        "--iterations",
+        "5",
+        "--warmup",
+        "1",
+        "--backend",
+        "cpu",
+        "--json",
+    ]));
     assert!(out["iterations_per_s"].as_f64().unwrap() > 0.0);
     // A preset with a Bob-only tail longer than the timed run benches too.
-    let strong = json_line(&anc(&["bench", "--preset", "strong16", "--iterations", "2", "--warmup", "1", "--backend", "cpu", "--threads", "1", "--json"]));
+    let strong = json_line(&anc(&[
+        "bench",
+        "--preset",
+        "strong16",
+        "--iterations",
+        "2",
+        "--warmup",
+        "1",
+        "--backend",
+        "cpu",
+        "--threads",
+        "1",
+        "--json",
+    ]));
     assert!(strong["iterations_per_s"].as_f64().unwrap() > 0.0);
 }
 
@@ -72,19 +113,27 @@ fn bad_input_gets_one_line_and_a_failure_code() {
     let dir = tempdir();
     let out = dir.join("x.bin");
     let o = out.to_str().unwrap();
-    assert!(one_line_error(&anc(&["train", "--preset", "nope", "--out", o])).contains("unknown preset 'nope'"));
+    assert!(
+        one_line_error(&anc(&["train", "--preset", "nope", "--out", o])).contains("unknown preset 'nope'")
+    );
     assert!(one_line_error(&anc(&["train", "--batch-size", "0", "--out", o])).contains("batch_size = 0"));
     assert!(one_line_error(&anc(&["train", "--bits", "15", "--out", o])).contains("bits = 15"));
     assert!(one_line_error(&anc(&["train", "--ab-lr", "NaN", "--out", o])).contains("ab_learning_rate"));
     assert!(one_line_error(&anc(&["train", "--epochs", "many", "--out", o])).contains("--epochs"));
     assert!(one_line_error(&anc(&["frobnicate"])).contains("frobnicate"));
-    assert!(one_line_error(&anc(&["eval", "--model", "/no/such/file"])).contains("cannot read /no/such/file"));
+    assert!(
+        one_line_error(&anc(&["eval", "--model", "/no/such/file"])).contains("cannot read /no/such/file")
+    );
     std::fs::write(&out, b"not a model").unwrap();
     assert!(one_line_error(&anc(&["eval", "--model", o])).contains("not an ANC model file"));
 }
 
 fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("anc-cli-{}-{:?}", std::process::id(), std::thread::current().id()));
+    let dir = std::env::temp_dir().join(format!(
+        "anc-cli-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -94,9 +143,28 @@ fn sweep_trains_and_audits_each_seed_and_summarises() {
     let dir = tempdir();
     let models = dir.join("models");
     let out = json_line(&anc(&[
-        "sweep", "--preset", "poc8", "--seed", "5", "--seeds", "2", "--epochs", "1", "--iterations-per-epoch", "20",
-        "--batch-size", "64", "--audit-steps", "15", "--bob-bar", "0", "--eve-bar", "0",
-        "--models", models.to_str().unwrap(), "--json",
+        "sweep",
+        "--preset",
+        "poc8",
+        "--seed",
+        "5",
+        "--seeds",
+        "2",
+        "--epochs",
+        "1",
+        "--iterations-per-epoch",
+        "20",
+        "--batch-size",
+        "64",
+        "--audit-steps",
+        "15",
+        "--bob-bar",
+        "0",
+        "--eve-bar",
+        "0",
+        "--models",
+        models.to_str().unwrap(),
+        "--json",
     ]));
     let results = out["results"].as_array().unwrap();
     assert_eq!(results.iter().map(|r| r["seed"].as_u64().unwrap()).collect::<Vec<_>>(), vec![5, 6]);
@@ -113,7 +181,19 @@ fn sweep_trains_and_audits_each_seed_and_summarises() {
         assert!(eval["bob_correct_pct"].is_number());
     }
     // The text form: a Markdown table row per seed and the summary line.
-    let text = anc(&["sweep", "--preset", "poc8", "--seeds", "1", "--epochs", "1", "--iterations-per-epoch", "5", "--audit-steps", "5"]);
+    let text = anc(&[
+        "sweep",
+        "--preset",
+        "poc8",
+        "--seeds",
+        "1",
+        "--epochs",
+        "1",
+        "--iterations-per-epoch",
+        "5",
+        "--audit-steps",
+        "5",
+    ]);
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("| seed | Bob % correct"), "{text}");
     assert!(text.lines().any(|l| l.starts_with("| 1 |")), "{text}");
@@ -128,14 +208,44 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
     let model = dir.join("options.bin");
     let m = model.to_str().unwrap();
     json_line(&anc(&[
-        "train", "--preset", "strong16", "--epochs", "1", "--iterations-per-epoch", "3", "--batch-size", "16",
-        "--bob-only-iterations", "1", "--eves", "2", "--eve-catch-up-every", "2", "--bob-margin", "0.2",
-        "--eve-term-per-bit", "--extra-dense", "--channels", "4", "--eve-weight-ramp", "2", "--out", m, "--json",
+        "train",
+        "--preset",
+        "strong16",
+        "--epochs",
+        "1",
+        "--iterations-per-epoch",
+        "3",
+        "--batch-size",
+        "16",
+        "--bob-only-iterations",
+        "1",
+        "--eves",
+        "2",
+        "--eve-catch-up-every",
+        "2",
+        "--bob-margin",
+        "0.2",
+        "--eve-term-per-bit",
+        "--extra-dense",
+        "--channels",
+        "4",
+        "--eve-weight-ramp",
+        "2",
+        "--out",
+        m,
+        "--json",
     ]));
-    let saved = anc::model_file::load(&std::fs::read(&model).unwrap(), &burn::prelude::Device::flex()).unwrap();
+    let saved =
+        anc::model_file::load(&std::fs::read(&model).unwrap(), &burn::prelude::Device::flex()).unwrap();
     let config = saved.header.config;
-    assert_eq!((config.bob_only_iterations, config.eves, config.eve_catch_up_every), (Some(1), Some(2), Some(2)));
-    assert_eq!((config.bob_margin, config.eve_term_per_bit, config.cipher.extra_dense), (Some(0.2), Some(true), true));
+    assert_eq!(
+        (config.bob_only_iterations, config.eves, config.eve_catch_up_every),
+        (Some(1), Some(2), Some(2))
+    );
+    assert_eq!(
+        (config.bob_margin, config.eve_term_per_bit, config.cipher.extra_dense),
+        (Some(0.2), Some(true), true)
+    );
     assert!(saved.ciphers.alice.head.is_some(), "the extra dense layer was built");
     assert_eq!((config.cipher.channels, config.eve_weight_ramp), (Some(4), Some(2)));
     assert_eq!(saved.ciphers.bob.conv2.weight.dims(), [8, 4, 2], "conv2 has twice conv1's channels");

@@ -58,7 +58,10 @@ fn ciphertext_text_is_exact_for_every_finite_float_class() {
     assert!(text.starts_with("poc8/1/"));
     assert_eq!(text.len(), "poc8/1/".len() + (8 * 32usize).div_ceil(5));
     let back = Ciphertext::from_text(&text, "poc8", 8).unwrap();
-    assert_eq!(back.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), values.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+    assert_eq!(
+        back.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        values.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+    );
     let compact = Ciphertext::from_compact(&c.to_compact(), "poc8", 8).unwrap();
     assert_eq!(compact, back);
 }
@@ -69,12 +72,18 @@ fn bad_ciphertexts_get_clear_errors() {
     let err = |text: &str| Ciphertext::from_text(text, "poc8", 8).unwrap_err();
     assert!(matches!(err("just words"), CodecError::BadHeader(_)));
     assert!(matches!(err(&good.replacen("poc8", "seed16", 1)), CodecError::WrongPreset { .. }));
-    assert!(matches!(err(&good[..good.len() - 1]), CodecError::WrongLength { found: 51, expected: 52, chars: 1 }));
+    assert!(matches!(
+        err(&good[..good.len() - 1]),
+        CodecError::WrongLength { found: 51, expected: 52, chars: 1 }
+    ));
     assert!(matches!(err(&good.replacen("/1/", "/2/", 1)), CodecError::WrongLength { .. }));
     assert!(matches!(err(&good.replacen("/1/", "/x/", 1)), CodecError::BadHeader(_)));
     let mut symbols: Vec<char> = good.chars().collect();
     symbols[10] = '#';
-    assert!(matches!(err(&symbols.iter().collect::<String>()), CodecError::BadSymbol { position: 4, symbol: '#' }));
+    assert!(matches!(
+        err(&symbols.iter().collect::<String>()),
+        CodecError::BadSymbol { position: 4, symbol: '#' }
+    ));
     symbols[10] = 'A';
     assert!(matches!(err(&symbols.iter().collect::<String>()), CodecError::BadSymbol { .. }));
     // 256 bits in 52 symbols: the last symbol carries 4 zero bits of padding.
@@ -168,7 +177,10 @@ fn a_ciphertext_ending_in_a_space_survives_trimming() {
     assert_eq!(Ciphertext::parse(&format!("  {text}\r\n\t"), "strong16", 16).unwrap(), c);
     assert_eq!(anc::codec::trim_ciphertext(&format!("\n{text}\n")), text);
     // A space too many is still refused.
-    assert!(matches!(Ciphertext::parse(&format!("{text} "), "strong16", 16), Err(CodecError::WrongLength { .. })));
+    assert!(matches!(
+        Ciphertext::parse(&format!("{text} "), "strong16", 16),
+        Err(CodecError::WrongLength { .. })
+    ));
 }
 
 proptest! {

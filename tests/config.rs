@@ -88,7 +88,10 @@ fn impossible_values_are_refused_with_field_and_range() {
     for (config, field) in cases {
         let (got, allowed) = refused(config);
         assert_eq!(got, field);
-        assert!(allowed.contains("from") || allowed.contains("above") || allowed.contains("fewer than"), "{allowed}");
+        assert!(
+            allowed.contains("from") || allowed.contains("above") || allowed.contains("fewer than"),
+            "{allowed}"
+        );
     }
     let both = base.clone().with_bob_margin(Some(0.1)).with_bob_cross_entropy(Some(true));
     assert_eq!(refused(both).0, "bob_margin", "Bob learns by one loss");
@@ -136,7 +139,18 @@ fn eve_resets_come_every_so_many_iterations_but_never_first() {
 #[test]
 fn configs_saved_before_the_optional_fields_still_load() {
     let mut json: serde_json::Value = serde_json::to_value(Preset::Seed16.config()).unwrap();
-    for field in ["eve_reset_every", "final_lr_fraction", "eve_weight", "bob_only_iterations", "eves", "bob_cross_entropy", "eve_catch_up_every", "eve_term_per_bit", "bob_margin", "eve_weight_ramp"] {
+    for field in [
+        "eve_reset_every",
+        "final_lr_fraction",
+        "eve_weight",
+        "bob_only_iterations",
+        "eves",
+        "bob_cross_entropy",
+        "eve_catch_up_every",
+        "eve_term_per_bit",
+        "bob_margin",
+        "eve_weight_ramp",
+    ] {
         json.as_object_mut().unwrap().remove(field).expect(field);
     }
     let config: TrainingConfig = serde_json::from_value(json).unwrap();
@@ -150,7 +164,14 @@ fn eve_catch_ups_come_every_so_many_iterations_but_never_first() {
     let config = config.with_eve_catch_up_every(Some(4));
     let at: Vec<usize> = (0..13).filter(|&i| config.catches_up_before(i)).collect();
     assert_eq!(at, vec![4, 8, 12]);
-    assert!(config.with_eve_catch_up_every(Some(0)).validate().unwrap_err().to_string().contains("eve_catch_up_every"));
+    assert!(
+        config
+            .with_eve_catch_up_every(Some(0))
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("eve_catch_up_every")
+    );
 }
 
 #[test]

@@ -64,7 +64,12 @@ fn bad_fields_get_their_own_message() {
 #[test]
 fn the_losses_csv_reads_back() {
     let history: Vec<_> = (1..=5)
-        .map(|i| IterationLosses { iteration: i, ab: 8.5 / i as f32, bob: 8.0 / i as f32, eve: 7.0 + 0.1 * i as f32 })
+        .map(|i| IterationLosses {
+            iteration: i,
+            ab: 8.5 / i as f32,
+            bob: 8.0 / i as f32,
+            eve: 7.0 + 0.1 * i as f32,
+        })
         .collect();
     let csv = losses_csv(&history);
     assert!(csv.starts_with("iteration,ab_loss,bob_loss,eve_loss\n1,8.5,8,7.1\n"));

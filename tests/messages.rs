@@ -39,7 +39,8 @@ fn round_trip(preset: &str) {
     assert!(garbage.chars_right * 2 < garbage.chars, "{preset}: a wrong key still read {garbage:?}");
     let again = encrypt(ciphers, &pack.pack(&codes, || rng.random()), &key, &device).read();
     assert_ne!(again, pasted.values, "encrypting twice gave the same ciphertext");
-    let eve = Agreement::of(&codes, &pack.unpack(&eavesdrop(ciphers, &pasted.values, &device).read(), codes.len()));
+    let eve =
+        Agreement::of(&codes, &pack.unpack(&eavesdrop(ciphers, &pasted.values, &device).read(), codes.len()));
     assert!(eve.bits_right <= eve.bits && eve.chars == codes.len());
     let text: String = read(&key).into_iter().map(char_of).collect();
     println!("{preset}: Bob read “{text}” ({bob:?}); Eve {eve:?}; wrong key {garbage:?}");

@@ -1,12 +1,12 @@
 //! The networks of spec §1: shapes, output ranges, initialisation, and the padded
 //! convolution checked against one computed by hand.
 
+use anc::Preset;
 use anc::kernels::Kernels;
 use anc::model::{CipherConfig, OutputActivation, Role};
-use anc::Preset;
 use burn::module::Param;
-use burn::nn::conv::Conv1dConfig;
 use burn::nn::PaddingConfig1d;
+use burn::nn::conv::Conv1dConfig;
 use burn::prelude::*;
 use burn::tensor::TensorData;
 

@@ -33,7 +33,8 @@ fn tiny(preset: Preset) -> TrainingConfig {
 fn losses_follow_the_spec() {
     let d = Device::flex();
     let m = Tensor::<2>::from_data(TensorData::new(vec![1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0], [2, 4]), &d);
-    let g = Tensor::<2>::from_data(TensorData::new(vec![0.5, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.25], [2, 4]), &d);
+    let g =
+        Tensor::<2>::from_data(TensorData::new(vec![0.5, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.25], [2, 4]), &d);
     // Row 1: 0.5 + 0 + 1 + 0 = 1.5; row 2: 1 + 1 + 0 + 0.25 = 2.25; mean 1.875.
     let loss: f32 = bits_wrong_loss(m, g).into_scalar();
     assert!((loss - 1.875).abs() < 1e-6);
@@ -256,7 +257,8 @@ fn bob_cross_entropy_changes_the_step_but_not_the_reported_bits_wrong() {
         let losses = trainer.run(1).read()[0];
         (losses, weights(&trainer.ciphers().bob))
     };
-    let ((plain, bob_plain), (ce, bob_ce)) = (after_one(config.clone()), after_one(config.with_bob_cross_entropy(Some(true))));
+    let ((plain, bob_plain), (ce, bob_ce)) =
+        (after_one(config.clone()), after_one(config.with_bob_cross_entropy(Some(true))));
     assert_eq!(plain.bob, ce.bob, "the reported Bob loss is bits wrong, measured before the step");
     assert!(plain.bob > 4.0, "an untrained Bob is near chance: {plain:?}");
     assert_ne!(bob_plain, bob_ce, "Bob steps on another loss");
@@ -285,8 +287,13 @@ fn eve_catch_ups_train_only_the_eves_between_iterations() {
 #[test]
 fn the_per_bit_eve_term_matches_the_total_when_bits_are_equally_off_and_charges_a_clear_bit() {
     let device = Device::flex();
-    let term = |errors: Vec<f32>| -> f32 { per_bit_eve_term(Tensor::from_floats(errors.as_slice(), &device), 8.0).into_scalar() };
-    let total = |bits_wrong: f32| -> f32 { weighted_ab_loss(Tensor::zeros([1], &device), Tensor::from_floats([bits_wrong], &device), 16, 8.0).into_scalar() };
+    let term = |errors: Vec<f32>| -> f32 {
+        per_bit_eve_term(Tensor::from_floats(errors.as_slice(), &device), 8.0).into_scalar()
+    };
+    let total = |bits_wrong: f32| -> f32 {
+        weighted_ab_loss(Tensor::zeros([1], &device), Tensor::from_floats([bits_wrong], &device), 16, 8.0)
+            .into_scalar()
+    };
     // Every bit 40 % wrong: 6.4 bits wrong of 16, and the same term both ways.
     assert!((term(vec![0.4; 16]) - total(6.4)).abs() < 1e-5);
     assert_eq!(term(vec![0.5; 16]), 0.0, "all at chance: nothing to pay");
@@ -321,7 +328,10 @@ fn per_bit_eve_term_and_bob_margin_change_the_step_and_train_alike_on_two_replic
     // Each option changes what is learned; the reported Bob loss stays bits wrong.
     let (plain, plain_weights) = train(&tiny(Preset::Seed16), 1);
     assert_eq!(plain[0].bob, l1[0].bob, "the first Bob loss is measured before any step");
-    for (name, alone) in [("per-bit term", config.clone().with_bob_margin(None)), ("margin", config.with_eve_term_per_bit(None))] {
+    for (name, alone) in [
+        ("per-bit term", config.clone().with_bob_margin(None)),
+        ("margin", config.with_eve_term_per_bit(None)),
+    ] {
         assert!(train(&alone, 1).1 != plain_weights, "the {name} changes nothing");
     }
 }
@@ -335,5 +345,8 @@ fn a_ramped_eve_weight_starts_the_eve_term_small() {
     assert_eq!(full.bob, ramped.bob);
     let (full_term, ramped_term) = (full.ab - full.bob, ramped.ab - ramped.bob);
     assert!(full_term > 0.0);
-    assert!((ramped_term - full_term / 4.0).abs() < 1e-4 * full_term.max(1.0), "{ramped_term} vs {full_term} / 4");
+    assert!(
+        (ramped_term - full_term / 4.0).abs() < 1e-4 * full_term.max(1.0),
+        "{ramped_term} vs {full_term} / 4"
+    );
 }

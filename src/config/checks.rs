@@ -93,11 +93,7 @@ impl TrainingConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.cipher.validate()?;
         check_range("batch_size", self.batch_size, limits::BATCH_SIZE)?;
-        check_range(
-            "iterations_per_epoch",
-            self.iterations_per_epoch,
-            limits::ITERATIONS_PER_EPOCH,
-        )?;
+        check_range("iterations_per_epoch", self.iterations_per_epoch, limits::ITERATIONS_PER_EPOCH)?;
         check_range("epochs", self.epochs, limits::EPOCHS)?;
         check_range("ab_steps", self.ab_steps, limits::AB_STEPS)?;
         check_range("eve_steps", self.eve_steps, limits::EVE_STEPS)?;
@@ -165,7 +161,11 @@ impl CipherConfig {
                 return Err(ConfigError::OutOfRange {
                     field: "channels",
                     value: c.to_string(),
-                    allowed: format!("an even integer from {} to {}", limits::CHANNELS.start(), limits::CHANNELS.end()),
+                    allowed: format!(
+                        "an even integer from {} to {}",
+                        limits::CHANNELS.start(),
+                        limits::CHANNELS.end()
+                    ),
                 });
             }
         }

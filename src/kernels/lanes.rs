@@ -66,7 +66,9 @@ pub(super) fn apply(values: &mut [f32], curve: Curve) {
 /// [`super::slope_and_offset_loop`]: `f'(x)` and `f(x) − x·f'(x)` for every value.
 pub(super) fn slope_and_offset(xs: &[f32], slope: &mut [f32], offset: &mut [f32], curve: Curve) {
     let whole = xs.len() / 4 * 4;
-    for ((x, g), c) in xs[..whole].chunks_exact(4).zip(slope.chunks_exact_mut(4)).zip(offset.chunks_exact_mut(4)) {
+    for ((x, g), c) in
+        xs[..whole].chunks_exact(4).zip(slope.chunks_exact_mut(4)).zip(offset.chunks_exact_mut(4))
+    {
         let x = load(x);
         let y = curve4(x, curve);
         let d = match curve {

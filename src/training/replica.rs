@@ -6,7 +6,7 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use rand::{SeedableRng, rngs::SmallRng};
 
-use super::{encrypt, decrypt, eve_term, optimizer, per_bit_eve_term};
+use super::{decrypt, encrypt, eve_term, optimizer, per_bit_eve_term};
 use crate::config::TrainingConfig;
 use crate::data::{BitSource, MessageBatch};
 use crate::kernels::Kernels;
@@ -72,7 +72,8 @@ impl Replica {
         if c.resets_eve_before(iteration) {
             // Every replica draws the same fresh Eves from the seed and the iteration.
             let seed = c.seed ^ (iteration as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            self.ciphers.eve = c.cipher.init_network(Role::Eve, &mut SmallRng::seed_from_u64(seed), at.device);
+            self.ciphers.eve =
+                c.cipher.init_network(Role::Eve, &mut SmallRng::seed_from_u64(seed), at.device);
             self.rivals = rival_eves(c, seed, at.device);
             self.eve_optims = eve_optimizers(c);
         }
@@ -80,7 +81,8 @@ impl Replica {
             // Alice frozen, the Eves train as long as the interval, at their full rate (a
             // batch at a time: drawing them all at once would hold `every` batches).
             for _ in 0..every {
-                let batch = self.source.draw(1, c.batch_size, c.cipher.bits, at.device).rows(at.start, at.rows);
+                let batch =
+                    self.source.draw(1, c.batch_size, c.cipher.bits, at.device).rows(at.start, at.rows);
                 self.eve_steps(at, link, &batch.get(0), 1, c.eve_learning_rate);
             }
         }
@@ -91,7 +93,14 @@ impl Replica {
         let mut last = None;
         let alice_moves = !c.only_bob_moves_at(iteration);
         for i in 0..c.ab_steps {
-            last = Some(self.ab_step(at, &batches.get(i), link, iteration, c.ab_learning_rate * factor, alice_moves));
+            last = Some(self.ab_step(
+                at,
+                &batches.get(i),
+                link,
+                iteration,
+                c.ab_learning_rate * factor,
+                alice_moves,
+            ));
         }
         let (ab, bob) = last.expect("at least one Alice+Bob step");
         // Alice is frozen for all of this iteration's Eve steps.
@@ -109,7 +118,14 @@ impl Replica {
 
     /// `steps` Eve steps (every Eve, on the same batches) against the frozen Alice, on the
     /// `steps` consecutive batches of `joined`. Returns the first Eve's whole-batch losses.
-    fn eve_steps(&mut self, at: &Shared, link: &Link, joined: &MessageBatch, steps: usize, lr: f64) -> Vec<Tensor<1>> {
+    fn eve_steps(
+        &mut self,
+        at: &Shared,
+        link: &Link,
+        joined: &MessageBatch,
+        steps: usize,
+        lr: f64,
+    ) -> Vec<Tensor<1>> {
         // Encrypt every step's batch in one pass (fewer, larger ops), then step on each slice.
         let alice = self.ciphers.alice.valid();
         let ciphertexts = encrypt(&alice, joined, at.kernels);
@@ -117,7 +133,8 @@ impl Replica {
         for i in 0..steps {
             let rows = |t: &Tensor<2>| t.clone().narrow(0, i * at.rows, at.rows);
             let (ciphertext, messages) = (rows(&ciphertexts), rows(&joined.messages));
-            let eves: Vec<Network> = std::iter::once(&self.ciphers.eve).chain(&self.rivals).cloned().collect();
+            let eves: Vec<Network> =
+                std::iter::once(&self.ciphers.eve).chain(&self.rivals).cloned().collect();
             let mut first_loss = None;
             let grads = eves
                 .iter()
@@ -132,7 +149,11 @@ impl Replica {
             // their gradients.
             let first_loss = first_loss.expect("at least one Eve");
             let (grads, shares) = all_reduce(link, &eves.iter().collect::<Vec<_>>(), grads, first_loss);
-            let mut moved = eves.into_iter().zip(grads).zip(&mut self.eve_optims).map(|((eve, g), optim)| optim.step(lr, eve, g));
+            let mut moved = eves
+                .into_iter()
+                .zip(grads)
+                .zip(&mut self.eve_optims)
+                .map(|((eve, g), optim)| optim.step(lr, eve, g));
             self.ciphers.eve = moved.next().expect("the first Eve");
             self.rivals = moved.collect();
             losses.extend(shares);
@@ -148,8 +169,17 @@ impl Replica {
     /// gradient is `∇L_B + c·∇L_E` with `c = −2(N/2 − L_E)/(N/2)²`, so each replica backs
     /// up `L_B,r + (N/2 − (L_E,r + L_E,other))² / (N/2)²` with the other's share held
     /// constant: the replicas' gradients then add up to exactly the whole batch's.
-    fn ab_step(&mut self, at: &Shared, batch: &MessageBatch, link: &Link, iteration: usize, lr: f64, alice_moves: bool) -> (Tensor<1>, Tensor<1>) {
-        let (bits, batch_size, weight) = (at.config.cipher.bits, at.config.batch_size, at.config.eve_weight_at(iteration));
+    fn ab_step(
+        &mut self,
+        at: &Shared,
+        batch: &MessageBatch,
+        link: &Link,
+        iteration: usize,
+        lr: f64,
+        alice_moves: bool,
+    ) -> (Tensor<1>, Tensor<1>) {
+        let (bits, batch_size, weight) =
+            (at.config.cipher.bits, at.config.batch_size, at.config.eve_weight_at(iteration));
         let Ciphers { alice, bob, eve } = &self.ciphers;
         let ciphertext = encrypt(alice, batch, at.kernels);
         let bob_guess = decrypt(bob, ciphertext.clone(), batch.keys.clone(), at.kernels);
@@ -179,8 +209,13 @@ impl Replica {
             .collect();
         let eves = eve_shares.len();
         let weight = weight / eves as f64;
-        let term = |errors: Tensor<1>| if per_bit { per_bit_eve_term(errors, weight) } else { eve_term(errors, bits, weight) };
-        let shares = Tensor::cat(std::iter::once(&bob_share).chain(&eve_shares).map(|s| s.clone().detach()).collect(), 0);
+        let term = |errors: Tensor<1>| {
+            if per_bit { per_bit_eve_term(errors, weight) } else { eve_term(errors, bits, weight) }
+        };
+        let shares = Tensor::cat(
+            std::iter::once(&bob_share).chain(&eve_shares).map(|s| s.clone().detach()).collect(),
+            0,
+        );
         let totals = sum_values(link, shares.clone()); // [L_B, each Eve's errors] of the whole batch
         let others = totals.clone() - shares;
         let eve_totals = |sums: &Tensor<1>, j: usize| sums.clone().narrow(0, 1 + j * width, width);
@@ -189,7 +224,10 @@ impl Replica {
             loss = loss + term(eve_share + eve_totals(&others, j));
         }
         let mut grads = loss.backward();
-        let own = vec![GradientsParams::from_module(&mut grads, alice), GradientsParams::from_module(&mut grads, bob)];
+        let own = vec![
+            GradientsParams::from_module(&mut grads, alice),
+            GradientsParams::from_module(&mut grads, bob),
+        ];
         let (mut sums, _) = all_reduce(link, &[alice, bob], own, ());
         let (bob_grads, alice_grads) = (sums.pop().expect("Bob's"), sums.pop().expect("Alice's"));
         if alice_moves {
@@ -207,7 +245,8 @@ impl Replica {
 fn cross_entropy_share(messages: Tensor<2>, guesses: Tensor<2>, batch_size: usize) -> Tensor<1> {
     let eps = 1e-7;
     let p = guesses.clamp(eps, 1.0 - eps);
-    let ones = messages.clone() * p.clone().log() + messages.neg().add_scalar(1.0) * p.neg().add_scalar(1.0).log();
+    let ones =
+        messages.clone() * p.clone().log() + messages.neg().add_scalar(1.0) * p.neg().add_scalar(1.0).log();
     ones.sum().neg().div_scalar(batch_size as f32)
 }
 

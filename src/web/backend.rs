@@ -90,6 +90,9 @@ pub async fn open_webgpu() -> Result<Device, NoWebGpu> {
     }
     match Device::wgpu_options().graphics_api(WgpuBackend::WebGpu).init_async().await {
         Ok(device) => Ok(device.autodiff()),
-        Err(e) => Err(NoWebGpu { reason: "this browser offers no usable WebGPU adapter", detail: Some(e.to_string()) }),
+        Err(e) => Err(NoWebGpu {
+            reason: "this browser offers no usable WebGPU adapter",
+            detail: Some(e.to_string()),
+        }),
     }
 }

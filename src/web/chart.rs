@@ -109,7 +109,10 @@ pub fn draw(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Resul
     let dash = (x_end / 60.0).max(f64::MIN_POSITIVE);
     let dashes = (0..60).step_by(2).map(|i| {
         let a = i as f64 * dash;
-        PathElement::new(vec![(a, chance), ((a + dash).min(x_end), chance)], CHANCE_COLOR.stroke_width(px(1.5)))
+        PathElement::new(
+            vec![(a, chance), ((a + dash).min(x_end), chance)],
+            CHANCE_COLOR.stroke_width(px(1.5)),
+        )
     });
     chart.draw_series(dashes).map_err(|e| e.to_string())?;
     let label = Text::new(

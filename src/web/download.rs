@@ -37,15 +37,17 @@ fn blob_options(mime: &str) -> BlobPropertyBag {
 /// Offers `text` as a download named `file_name`.
 pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&text.into());
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &blob_options(mime)).map_err(|_| "cannot make the file")?;
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &blob_options(mime))
+        .map_err(|_| "cannot make the file")?;
     save_blob(&blob, file_name)
 }
 
 /// Offers `bytes` as a download named `file_name`.
 pub fn save_bytes(file_name: &str, bytes: &[u8]) -> Result<(), String> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &blob_options("application/octet-stream"))
-        .map_err(|_| "cannot make the file")?;
+    let blob =
+        Blob::new_with_u8_array_sequence_and_options(&parts, &blob_options("application/octet-stream"))
+            .map_err(|_| "cannot make the file")?;
     save_blob(&blob, file_name)
 }
 

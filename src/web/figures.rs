@@ -90,7 +90,11 @@ pub fn bars(canvas: &HtmlCanvasElement, series: &[Bars], axes: &BarAxes) -> Resu
         });
         chart.draw_series(dashes).map_err(|e| e.to_string())?;
         // The label sits in the top right corner, clear of the bars.
-        let text = Text::new(format!("dashed: {label}"), (n as f64, axes.y_end), font(12.0).color(&CHANCE_COLOR).pos(Pos::new(HPos::Right, VPos::Top)));
+        let text = Text::new(
+            format!("dashed: {label}"),
+            (n as f64, axes.y_end),
+            font(12.0).color(&CHANCE_COLOR).pos(Pos::new(HPos::Right, VPos::Top)),
+        );
         chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
     }
     if series.len() > 1 {

@@ -64,7 +64,10 @@ pub enum Stage {
     #[default]
     Empty,
     Training(Trainer),
-    Trained { config: TrainingConfig, ciphers: Ciphers },
+    Trained {
+        config: TrainingConfig,
+        ciphers: Ciphers,
+    },
 }
 
 /// One security audit's state (fresh Eve or continued Eve).

@@ -60,7 +60,11 @@ async fn open_device(lab: Lab) -> burn::prelude::Device {
         match webgpu {
             Ok(device) => {
                 let reason = if choice == BackendChoice::Auto { "this browser has WebGPU" } else { "chosen" };
-                lab.backend.set(Some(backend::BackendInfo { kind: BackendKind::WebGpu, reason: reason.into(), detail: None }));
+                lab.backend.set(Some(backend::BackendInfo {
+                    kind: BackendKind::WebGpu,
+                    reason: reason.into(),
+                    detail: None,
+                }));
                 return device;
             }
             Err(why) => {
@@ -143,7 +147,14 @@ pub fn reset(lab: Lab) {
 
 /// The training loop of run `mine`.
 async fn train(lab: Lab, mine: u64) {
-    let job = Job { status: lab.status, generation: lab.generation, mine, history: lab.history, progress: lab.progress, redraw: lab.redraw };
+    let job = Job {
+        status: lab.status,
+        generation: lab.generation,
+        mine,
+        history: lab.history,
+        progress: lab.progress,
+        redraw: lab.redraw,
+    };
     let work = |slice| {
         lab.engine
             .try_update_value(|e| match &mut e.stage {
@@ -155,7 +166,9 @@ async fn train(lab: Lab, mine: u64) {
     match job.run(work, |l| l.iteration, || save_losses(lab)).await {
         Outcome::Finished => finish(lab, mine).await,
         Outcome::Abandoned => {}
-        Outcome::Failed(e) => fail(lab, mine, format!("the device failed while training ({})", innermost_cause(&e))),
+        Outcome::Failed(e) => {
+            fail(lab, mine, format!("the device failed while training ({})", innermost_cause(&e)))
+        }
     }
 }
 
@@ -170,7 +183,10 @@ fn fail(lab: Lab, mine: u64, message: String) {
     if lab.generation.get_untracked() == mine {
         // A failed WebGPU device is not offered again in this page: Automatic now means CPU.
         if lab.backend.get_untracked().is_some_and(|b| b.kind == BackendKind::WebGpu) {
-            let lost = backend::NoWebGpu { reason: "WebGPU failed earlier in this page", detail: Some(message.clone()) };
+            let lost = backend::NoWebGpu {
+                reason: "WebGPU failed earlier in this page",
+                detail: Some(message.clone()),
+            };
             lab.engine.update_value(|e| e.webgpu = Some(Err(lost)));
         }
         save_losses(lab);
@@ -243,7 +259,14 @@ pub fn start_audit(lab: Lab, audit: AuditState) {
 
 async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
     let slot = audit.slot();
-    let job = Job { status: audit.status, generation: audit.generation, mine, history: audit.history, progress: audit.progress, redraw: audit.redraw };
+    let job = Job {
+        status: audit.status,
+        generation: audit.generation,
+        mine,
+        history: audit.history,
+        progress: audit.progress,
+        redraw: audit.redraw,
+    };
     let work = |slice| {
         lab.engine
             .try_update_value(|e| match &mut e.audits[slot] {
@@ -255,7 +278,9 @@ async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
     match job.run(work, |l| l.step, || {}).await {
         Outcome::Finished => {}
         Outcome::Abandoned => return,
-        Outcome::Failed(e) => return audit.status.set(Status::Failed(format!("the device failed: {}", innermost_cause(&e)))),
+        Outcome::Failed(e) => {
+            return audit.status.set(Status::Failed(format!("the device failed: {}", innermost_cause(&e))));
+        }
     }
     audit.status.set(Status::Evaluating);
     TimeoutFuture::new(0).await;

@@ -37,7 +37,8 @@ pub fn link(lab: Lab, text: TextLab, extras: Extras) -> String {
         params.append("key", text.key_text.get_untracked().trim());
     }
     let location = web_sys::window().map(|w| w.location());
-    let base = location.and_then(|l| Some(format!("{}{}{}", l.origin().ok()?, l.pathname().ok()?, l.search().ok()?)));
+    let base = location
+        .and_then(|l| Some(format!("{}{}{}", l.origin().ok()?, l.pathname().ok()?, l.search().ok()?)));
     format!("{}#{}", base.unwrap_or_default(), String::from(params.to_string()))
 }
 

@@ -23,7 +23,8 @@ pub enum ModelSlot {
 }
 
 impl ModelSlot {
-    pub const ALL: [ModelSlot; 4] = [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedStrong16, ModelSlot::Trained];
+    pub const ALL: [ModelSlot; 4] =
+        [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedStrong16, ModelSlot::Trained];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -145,7 +146,9 @@ impl TextLab {
                 self.file_error.set(None);
                 self.adopt(model, &format!("loaded from the file {name}"));
             }
-            Err(e) => self.file_error.set(Some(format!("{name} was not loaded: {e}. The form keeps its model."))),
+            Err(e) => {
+                self.file_error.set(Some(format!("{name} was not loaded: {e}. The form keeps its model.")))
+            }
         }
     }
 
@@ -183,7 +186,10 @@ impl TextLab {
         let shipped = [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedStrong16];
         for (slot, file) in shipped.map(|s| (s, format!("models/{}.bin", s.key()))) {
             leptos::task::spawn_local(async move {
-                match fetch_bytes(&file).await.and_then(|b| model_file::load(&b, &Device::flex()).map_err(|e| e.to_string())) {
+                match fetch_bytes(&file)
+                    .await
+                    .and_then(|b| model_file::load(&b, &Device::flex()).map_err(|e| e.to_string()))
+                {
                     Ok(model) => self.put(slot, model),
                     Err(e) => self.infos[slot.index()].set(Some(Err(format!("could not load {file}: {e}")))),
                 }
@@ -207,9 +213,12 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 /// The bytes of a `File` the user picked (through its JS `arrayBuffer()`).
 pub async fn file_bytes(file: &wasm_bindgen::JsValue) -> Result<Vec<u8>, String> {
-    let read: js_sys::Function =
-        js_sys::Reflect::get(file, &"arrayBuffer".into()).ok().and_then(|f| f.dyn_into().ok()).ok_or("not a file")?;
-    let promise: js_sys::Promise = read.call0(file).ok().and_then(|p| p.dyn_into().ok()).ok_or("not a file")?;
+    let read: js_sys::Function = js_sys::Reflect::get(file, &"arrayBuffer".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or("not a file")?;
+    let promise: js_sys::Promise =
+        read.call0(file).ok().and_then(|p| p.dyn_into().ok()).ok_or("not a file")?;
     let buffer = JsFuture::from(promise).await.map_err(|_| "the file could not be read".to_string())?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
@@ -218,14 +227,18 @@ pub async fn file_bytes(file: &wasm_bindgen::JsValue) -> Result<Vec<u8>, String>
 async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     // The `Response` is used through its JS properties: naming web-sys's `Response` type
     // would need one more web-sys feature for three calls.
-    let get = |target: &wasm_bindgen::JsValue, name: &str| js_sys::Reflect::get(target, &name.into()).map_err(|_| format!("no {name}"));
+    let get = |target: &wasm_bindgen::JsValue, name: &str| {
+        js_sys::Reflect::get(target, &name.into()).map_err(|_| format!("no {name}"))
+    };
     let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(path)).await.map_err(|_| "the request failed".to_string())?;
+    let response =
+        JsFuture::from(window.fetch_with_str(path)).await.map_err(|_| "the request failed".to_string())?;
     if get(&response, "ok")?.as_bool() != Some(true) {
         return Err(format!("HTTP {}", get(&response, "status")?.as_f64().unwrap_or_default()));
     }
     let read: js_sys::Function = get(&response, "arrayBuffer")?.dyn_into().map_err(|_| "no arrayBuffer")?;
-    let promise: js_sys::Promise = read.call0(&response).map_err(|_| "no body")?.dyn_into().map_err(|_| "no body")?;
+    let promise: js_sys::Promise =
+        read.call0(&response).map_err(|_| "no body")?.dyn_into().map_err(|_| "no body")?;
     let buffer = JsFuture::from(promise).await.map_err(|_| "the body could not be read".to_string())?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

@@ -45,7 +45,10 @@ pub fn run(args: BenchArgs) -> Result<()> {
                 results.insert(key.into(), json!(rate));
                 // On the CPU, also the one-thread figure, to show what the second core adds.
                 if backend == Backend::Cpu && args.threads.is_none() {
-                    results.insert("single_thread_iterations_per_s".into(), json!(measure(&args, backend, Some(1))?));
+                    results.insert(
+                        "single_thread_iterations_per_s".into(),
+                        json!(measure(&args, backend, Some(1))?),
+                    );
                 }
             }
             Err(e) if !explicit && backend == Backend::Wgpu => {
@@ -62,7 +65,10 @@ pub fn run(args: BenchArgs) -> Result<()> {
         line.as_object_mut().expect("an object").extend(results);
         println!("{line}");
     } else {
-        println!("{} batch {}: {} timed iterations after {} warm-up", config.preset, config.batch_size, args.iterations, args.warmup);
+        println!(
+            "{} batch {}: {} timed iterations after {} warm-up",
+            config.preset, config.batch_size, args.iterations, args.warmup
+        );
         for (k, v) in results {
             println!("  {k}: {v}");
         }

@@ -7,7 +7,9 @@ use anc::audit::after_training_seed;
 use anc::evaluation::{EVALUATION_SAMPLES, held_out_seed};
 use anc::model_file::{self, ModelHeader, SavedModel};
 use anc::replicas::default_replicas;
-use anc::{Audit, AuditConfig, EveStart, Evaluation, IterationLosses, OptimizerKind, Preset, Trainer, TrainingConfig};
+use anc::{
+    Audit, AuditConfig, Evaluation, EveStart, IterationLosses, OptimizerKind, Preset, Trainer, TrainingConfig,
+};
 use anyhow::{Context, Result, bail};
 use burn::prelude::Device;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -41,29 +43,79 @@ impl From<Optimizer> for OptimizerKind {
 /// The preset with the given overrides, checked.
 pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     let mut config = Preset::from_name(&args.preset)?.config();
-    let ConfigArgs { seed, bits, epochs, iterations_per_epoch, batch_size, optimizer, ab_lr, eve_lr, ab_steps, eve_steps, eve_reset_every, final_lr_fraction, eve_weight, bob_only_iterations, eves, bob_cross_entropy, eve_catch_up_every, eve_term_per_bit, bob_margin, extra_dense, channels, eve_weight_ramp, .. } = args.clone();
-    if let Some(v) = seed { config.seed = v }
-    if let Some(v) = bits { config.cipher.bits = v }
-    if let Some(v) = epochs { config.epochs = v }
-    if let Some(v) = iterations_per_epoch { config.iterations_per_epoch = v }
-    if let Some(v) = batch_size { config.batch_size = v }
-    if let Some(v) = optimizer { config.optimizer = v.into() }
-    if let Some(v) = ab_lr { config.ab_learning_rate = v }
-    if let Some(v) = eve_lr { config.eve_learning_rate = v }
-    if let Some(v) = ab_steps { config.ab_steps = v }
-    if let Some(v) = eve_steps { config.eve_steps = v }
+    let ConfigArgs {
+        seed,
+        bits,
+        epochs,
+        iterations_per_epoch,
+        batch_size,
+        optimizer,
+        ab_lr,
+        eve_lr,
+        ab_steps,
+        eve_steps,
+        eve_reset_every,
+        final_lr_fraction,
+        eve_weight,
+        bob_only_iterations,
+        eves,
+        bob_cross_entropy,
+        eve_catch_up_every,
+        eve_term_per_bit,
+        bob_margin,
+        extra_dense,
+        channels,
+        eve_weight_ramp,
+        ..
+    } = args.clone();
+    if let Some(v) = seed {
+        config.seed = v
+    }
+    if let Some(v) = bits {
+        config.cipher.bits = v
+    }
+    if let Some(v) = epochs {
+        config.epochs = v
+    }
+    if let Some(v) = iterations_per_epoch {
+        config.iterations_per_epoch = v
+    }
+    if let Some(v) = batch_size {
+        config.batch_size = v
+    }
+    if let Some(v) = optimizer {
+        config.optimizer = v.into()
+    }
+    if let Some(v) = ab_lr {
+        config.ab_learning_rate = v
+    }
+    if let Some(v) = eve_lr {
+        config.eve_learning_rate = v
+    }
+    if let Some(v) = ab_steps {
+        config.ab_steps = v
+    }
+    if let Some(v) = eve_steps {
+        config.eve_steps = v
+    }
     config.eve_reset_every = eve_reset_every.or(config.eve_reset_every);
     config.final_lr_fraction = final_lr_fraction.or(config.final_lr_fraction);
     config.eve_weight = eve_weight.or(config.eve_weight);
     config.bob_only_iterations = bob_only_iterations.or(config.bob_only_iterations);
     config.eves = eves.or(config.eves);
-    if bob_cross_entropy { config.bob_cross_entropy = Some(true) }
+    if bob_cross_entropy {
+        config.bob_cross_entropy = Some(true)
+    }
     config.eve_catch_up_every = eve_catch_up_every.or(config.eve_catch_up_every);
     config.bob_margin = bob_margin.or(config.bob_margin);
-    if extra_dense { config.cipher.extra_dense = true }
+    if extra_dense {
+        config.cipher.extra_dense = true
+    }
     config.cipher.channels = channels.or(config.cipher.channels);
     config.eve_weight_ramp = eve_weight_ramp.or(config.eve_weight_ramp);
-    if eve_term_per_bit { config.eve_term_per_bit = Some(true) }
+    if eve_term_per_bit {
+        config.eve_term_per_bit = Some(true)
+    }
     config.validate()?;
     Ok(config)
 }
@@ -127,7 +179,12 @@ fn train(args: TrainArgs) -> Result<()> {
     let last = train_to_end(&mut trainer, &bar, |losses| {
         if let Some(w) = csv.as_mut() {
             for l in losses {
-                w.write_record(&[l.iteration.to_string(), l.ab.to_string(), l.bob.to_string(), l.eve.to_string()])?;
+                w.write_record(&[
+                    l.iteration.to_string(),
+                    l.ab.to_string(),
+                    l.bob.to_string(),
+                    l.eve.to_string(),
+                ])?;
             }
         }
         Ok(())
@@ -141,7 +198,8 @@ fn train(args: TrainArgs) -> Result<()> {
     let evaluation = anc::evaluate(&ciphers, EVALUATION_SAMPLES, held_out_seed(config.seed), &device).read();
     let mut header = ModelHeader::trained(config.clone(), Some(evaluation.bob.correct_pct));
     let audit = if args.audit_steps > 0 {
-        let audit_config = AuditConfig::new().with_steps(args.audit_steps).with_seed(after_training_seed(config.seed));
+        let audit_config =
+            AuditConfig::new().with_steps(args.audit_steps).with_seed(after_training_seed(config.seed));
         let (evaluation, _) = run_audit(&ciphers, &config, audit_config, &device, args.json, None)?;
         header.record_audit(&evaluation, args.audit_steps);
         Some(evaluation)
@@ -161,10 +219,18 @@ fn train(args: TrainArgs) -> Result<()> {
         }
         println!("{line}");
     } else {
-        println!("trained {} ({} iterations, {threads} thread(s)) in {seconds:.1} s, {:.1} it/s", config.preset, total, total as f64 / seconds);
+        println!(
+            "trained {} ({} iterations, {threads} thread(s)) in {seconds:.1} s, {:.1} it/s",
+            config.preset,
+            total,
+            total as f64 / seconds
+        );
         print_evaluation(&evaluation);
         if let Some(a) = &audit {
-            println!("fresh Eve after {} audit steps: {:.2} bits wrong, {:.2} % of messages right", args.audit_steps, a.eve.bit_errors, a.eve.correct_pct);
+            println!(
+                "fresh Eve after {} audit steps: {:.2} bits wrong, {:.2} % of messages right",
+                args.audit_steps, a.eve.bit_errors, a.eve.correct_pct
+            );
         }
         println!("model written to {}", args.out.display());
     }
@@ -263,7 +329,8 @@ fn audit(args: AuditArgs) -> Result<()> {
         .with_learning_rate(args.lr)
         .with_seed(args.seed);
     let mut csv = csv_writer(args.csv.as_deref(), &["step", "eve_loss"])?;
-    let (e, last_loss) = run_audit(&model.ciphers, &model.header.config, audit_config, &device, args.json, csv.as_mut())?;
+    let (e, last_loss) =
+        run_audit(&model.ciphers, &model.header.config, audit_config, &device, args.json, csv.as_mut())?;
     if let Some(mut w) = csv {
         w.flush()?;
     }
@@ -287,8 +354,15 @@ fn audit(args: AuditArgs) -> Result<()> {
     } else {
         let who = if args.continue_eve { "The model's own Eve, trained on" } else { "A fresh Eve" };
         println!("{who} for {} steps against the frozen cipher:", args.steps);
-        println!("  {:.3} bits wrong of {}, {:.2} % of messages fully read", e.eve.bit_errors, model.header.config.cipher.bits, e.eve.correct_pct);
-        println!("  (guessing: {} bits wrong). Bob: {:.2} % correct.", model.header.config.cipher.bits / 2, e.bob.correct_pct);
+        println!(
+            "  {:.3} bits wrong of {}, {:.2} % of messages fully read",
+            e.eve.bit_errors, model.header.config.cipher.bits, e.eve.correct_pct
+        );
+        println!(
+            "  (guessing: {} bits wrong). Bob: {:.2} % correct.",
+            model.header.config.cipher.bits / 2,
+            e.bob.correct_pct
+        );
     }
     Ok(())
 }

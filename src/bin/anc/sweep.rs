@@ -51,7 +51,10 @@ pub fn run(args: SweepArgs) -> Result<()> {
     }
     let summary = Summary::of(&results, bar);
     if args.json {
-        println!("{}", json!({ "preset": base.preset.name(), "audit_steps": args.audit_steps, "results": results, "summary": summary }));
+        println!(
+            "{}",
+            json!({ "preset": base.preset.name(), "audit_steps": args.audit_steps, "results": results, "summary": summary })
+        );
     } else {
         println!("{summary}");
     }
@@ -79,7 +82,9 @@ fn one_seed(args: &SweepArgs, config: TrainingConfig, device: &Device) -> Result
                     .with_batch_size(args.audit_batch_size)
                     .with_optimizer(attacker.into())
                     .with_seed(after_training_seed(config.seed));
-                scope.spawn(move || run_audit(&ciphers, &config, audit, &device, true, None).map(|(e, _)| (attacker, e)))
+                scope.spawn(move || {
+                    run_audit(&ciphers, &config, audit, &device, true, None).map(|(e, _)| (attacker, e))
+                })
             })
             .collect();
         handles.into_iter().map(|h| h.join().expect("an audit thread")).collect::<Result<Vec<_>>>()
@@ -113,5 +118,8 @@ fn keep_model(
 ) -> Result<()> {
     let mut header = ModelHeader::trained(config.clone(), Some(trained.bob.correct_pct));
     header.record_audit(audit, audit_steps);
-    write(&dir.join(format!("{}-seed{}.bin", config.preset, config.seed)), &model_file::save(&header, ciphers))
+    write(
+        &dir.join(format!("{}-seed{}.bin", config.preset, config.seed)),
+        &model_file::save(&header, ciphers),
+    )
 }

@@ -7,10 +7,12 @@ use crate::web::components::{
     audit_panel::AuditPanel, backend_badge::BackendBadge, controls::Controls, explainer::Explainer,
     loss_chart::LossChart, progress_bar::ProgressBar, results::Results,
 };
-use crate::web::components::{cipher_views::CipherViews, messages_panel::MessagesPanel, use_trained::UseTrained};
+use crate::web::components::{
+    cipher_views::CipherViews, messages_panel::MessagesPanel, use_trained::UseTrained,
+};
 use crate::web::lab::Lab;
-use crate::web::text_lab::TextLab;
 use crate::web::session;
+use crate::web::text_lab::TextLab;
 
 /// The backend asked for in the address (`?backend=cpu`, `webgpu` or `auto`).
 fn backend_from_address() -> BackendChoice {

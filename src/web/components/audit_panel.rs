@@ -26,18 +26,22 @@ pub fn AuditPanel(
         audit.redraw.track();
         lab.trained.track();
         let Some(canvas) = canvas.get() else { return };
-        let points = audit.history.with_untracked(|h| h.iter().map(|l| (l.step as f64, l.eve as f64)).collect());
+        let points =
+            audit.history.with_untracked(|h| h.iter().map(|l| (l.step as f64, l.eve as f64)).collect());
         let series = [Series { name: "Eve", color: EVE_COLOR, points }];
         let planned = audit.steps.with_untracked(|s| s.trim().parse::<usize>().unwrap_or(0));
         let total = match audit.progress.get_untracked().total {
             0 => planned,
             total => total,
         };
-        let bits = lab.trained.with_untracked(|t| t.as_ref().map_or(lab.bits.get_untracked(), |c| c.cipher.bits));
+        let bits =
+            lab.trained.with_untracked(|t| t.as_ref().map_or(lab.bits.get_untracked(), |c| c.cipher.bits));
         let _ = chart::draw(&canvas, &series, &Axes { x_title: "audit step", x_end: total as f64, bits });
     });
-    let steps_valid = move || audit.steps.with(|s| s.trim().parse::<usize>().is_ok_and(|n| (1..=1_000_000).contains(&n)));
-    let can_start = move || lab.trained.with(|t| t.is_some()) && steps_valid() && !audit.status.get().is_active();
+    let steps_valid =
+        move || audit.steps.with(|s| s.trim().parse::<usize>().is_ok_and(|n| (1..=1_000_000).contains(&n)));
+    let can_start =
+        move || lab.trained.with(|t| t.is_some()) && steps_valid() && !audit.status.get().is_active();
     let summary = move || {
         let p = audit.progress.get();
         let speed = Throughput::new(p.done, p.total, p.seconds);

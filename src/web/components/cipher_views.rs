@@ -8,7 +8,10 @@ use leptos::task::spawn_local;
 
 use crate::cipher_views::{Avalanche, CiphertextValues, ciphertext_values, key_avalanche};
 use crate::evaluation::{EVALUATION_SAMPLES, evaluate};
-use crate::web::components::{ciphertext_values_chart::CiphertextValuesChart, key_avalanche_map::KeyAvalancheMap, per_bit_errors::PerBitErrors};
+use crate::web::components::{
+    ciphertext_values_chart::CiphertextValuesChart, key_avalanche_map::KeyAvalancheMap,
+    per_bit_errors::PerBitErrors,
+};
 use crate::web::text_lab::TextLab;
 use crate::web::yield_now::yield_now;
 
@@ -58,7 +61,10 @@ pub fn CipherViews() -> impl IntoView {
                 CipherPictures {
                     preset: h.config.preset.name().to_string(),
                     bits: h.config.cipher.bits,
-                    bob_rates: evaluate(&m.ciphers, EVALUATION_SAMPLES, VIEW_SEED, &device).read().bob.bit_error_rates,
+                    bob_rates: evaluate(&m.ciphers, EVALUATION_SAMPLES, VIEW_SEED, &device)
+                        .read()
+                        .bob
+                        .bit_error_rates,
                     fresh_eve: h.fresh_eve_bit_error_rates.clone().map(|r| (r, h.audit_steps)),
                     avalanche: key_avalanche(&m.ciphers, AVALANCHE_SAMPLES, VIEW_SEED, &device),
                     values: ciphertext_values(&m.ciphers, VALUE_SAMPLES, VALUE_BINS, VIEW_SEED, &device),
@@ -68,7 +74,11 @@ pub fn CipherViews() -> impl IntoView {
         });
     });
     let title = move || {
-        pictures.with(|p| p.as_ref().map_or("the form's model (loading…)".to_string(), |p| format!("the form's model: {} ({} bits)", p.preset, p.bits)))
+        pictures.with(|p| {
+            p.as_ref().map_or("the form's model (loading…)".to_string(), |p| {
+                format!("the form's model: {} ({} bits)", p.preset, p.bits)
+            })
+        })
     };
     view! {
         <section class="inside" aria-labelledby="inside-title" data-testid="cipher-views">

@@ -22,17 +22,29 @@ pub fn CiphertextValuesChart(pictures: RwSignal<Option<CipherPictures>>) -> impl
             let shares: Vec<f64> = v.histogram.iter().map(|&c| 100.0 * c as f64 / total).collect();
             let bins = shares.len();
             let edge = |i: usize| v.range.0 + (v.range.1 - v.range.0) * i as f64 / bins as f64;
-            let labels = (0..bins).map(|i| if i % (bins / 4).max(1) == 0 { format!("{:.1}", edge(i)) } else { String::new() }).collect();
+            let labels = (0..bins)
+                .map(|i| if i % (bins / 4).max(1) == 0 { format!("{:.1}", edge(i)) } else { String::new() })
+                .collect();
             let top = shares.iter().copied().fold(0.0, f64::max) * 1.15;
             let drawn = figures::bars(
                 &h,
                 &[Bars { name: "ciphertext values", color: AB_COLOR, values: shares }],
-                &BarAxes { x_title: "ciphertext value", y_title: "% of values", y_end: top.max(1.0), reference: None, x_labels: labels },
+                &BarAxes {
+                    x_title: "ciphertext value",
+                    y_title: "% of values",
+                    y_end: top.max(1.0),
+                    reference: None,
+                    x_labels: labels,
+                },
             )
             .and_then(|()| {
                 figures::bars(
                     &l,
-                    &[Bars { name: "read from one value", color: EVE_COLOR, values: v.leak.iter().map(|a| 100.0 * a).collect() }],
+                    &[Bars {
+                        name: "read from one value",
+                        color: EVE_COLOR,
+                        values: v.leak.iter().map(|a| 100.0 * a).collect(),
+                    }],
                     &BarAxes {
                         x_title: "message bit",
                         y_title: "% read right from one value",

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
+use crate::config::OptimizerKind;
 use crate::config::Preset;
 use crate::form::{Field, Form, optimizer_name};
-use crate::config::OptimizerKind;
 use crate::web::components::form_field::FormField;
 use crate::web::lab::{Lab, Status};
 use crate::web::session;

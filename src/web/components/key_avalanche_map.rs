@@ -18,9 +18,25 @@ pub fn KeyAvalancheMap(pictures: RwSignal<Option<CipherPictures>>) -> impl IntoV
         pictures.with(|p| {
             let Some(p) = p else { return };
             let a = &p.avalanche;
-            let map = |title, x_title, values| HeatMap { title, x_title, y_title: "key bit flipped", values, rows: a.bits, cols: a.bits, ideal: 0.5 };
-            let drawn = figures::heat_map(&c, &map("ciphertext bits that flip", "ciphertext position", &a.ciphertext))
-                .and_then(|()| figures::heat_map(&d, &map("Bob's bits that flip (key one bit off)", "message bit", &a.decrypted)));
+            let map = |title, x_title, values| HeatMap {
+                title,
+                x_title,
+                y_title: "key bit flipped",
+                values,
+                rows: a.bits,
+                cols: a.bits,
+                ideal: 0.5,
+            };
+            let drawn = figures::heat_map(
+                &c,
+                &map("ciphertext bits that flip", "ciphertext position", &a.ciphertext),
+            )
+            .and_then(|()| {
+                figures::heat_map(
+                    &d,
+                    &map("Bob's bits that flip (key one bit off)", "message bit", &a.decrypted),
+                )
+            });
             error.set(drawn.err());
         });
     });

@@ -8,9 +8,9 @@ use leptos::task::spawn_local;
 use crate::brute_force::{Candidate, KeySearch, MAX_KEY_BITS};
 use crate::codec::{Ciphertext, Key};
 use crate::english;
-use crate::web::text_lab::TextLab;
 use crate::web::session::now_ms;
 use crate::web::slices::next_slice;
+use crate::web::text_lab::TextLab;
 use crate::web::yield_now::yield_now;
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -33,17 +33,32 @@ pub fn KeySearchPanel() -> impl IntoView {
         let Some(info) = text.info() else { return };
         let ciphertext = match Ciphertext::parse(&text.ciphertext.get_untracked(), &info.preset, info.bits) {
             Ok(c) => c,
-            Err(e) => return view_state.set(SearchView { error: Some(format!("encrypt or paste a ciphertext first: {e}")), ..Default::default() }),
+            Err(e) => {
+                return view_state.set(SearchView {
+                    error: Some(format!("encrypt or paste a ciphertext first: {e}")),
+                    ..Default::default()
+                });
+            }
         };
         if info.bits > MAX_KEY_BITS {
-            return view_state.set(SearchView { error: Some(format!("{} bits is too many keys to try here", info.bits)), ..Default::default() });
+            return view_state.set(SearchView {
+                error: Some(format!("{} bits is too many keys to try here", info.bits)),
+                ..Default::default()
+            });
         }
         let true_key = Key::parse(&text.key_text.get_untracked(), info.bits).ok();
-        let Some(search) = text.with_model(|m| KeySearch::new(&m.ciphers, ciphertext, &Device::flex())) else { return };
+        let Some(search) = text.with_model(|m| KeySearch::new(&m.ciphers, ciphertext, &Device::flex()))
+        else {
+            return;
+        };
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         let search = StoredValue::new_local(search);
-        view_state.set(SearchView { running: true, total: search.with_value(KeySearch::total), ..Default::default() });
+        view_state.set(SearchView {
+            running: true,
+            total: search.with_value(KeySearch::total),
+            ..Default::default()
+        });
         spawn_local(async move {
             let mut keys = 16u64;
             loop {
@@ -51,10 +66,12 @@ pub fn KeySearchPanel() -> impl IntoView {
                     return;
                 }
                 let t0 = now_ms();
-                let (tried, done) = search.try_update_value(|s| {
-                    s.step(keys);
-                    (s.tried(), s.is_done())
-                }).unwrap_or((0, true));
+                let (tried, done) = search
+                    .try_update_value(|s| {
+                        s.step(keys);
+                        (s.tried(), s.is_done())
+                    })
+                    .unwrap_or((0, true));
                 let elapsed = now_ms() - t0;
                 keys = next_slice(keys, elapsed, u64::MAX);
                 view_state.update(|v| {

@@ -21,7 +21,11 @@ pub fn LossChart() -> impl IntoView {
             let curve = |name, color, pick: fn(&crate::metrics::IterationLosses) -> f32| Series {
                 name,
                 color,
-                points: h.iter().map(|l| (l.iteration as f64, pick(l) as f64)).filter(|p| p.1.is_finite()).collect(),
+                points: h
+                    .iter()
+                    .map(|l| (l.iteration as f64, pick(l) as f64))
+                    .filter(|p| p.1.is_finite())
+                    .collect(),
             };
             vec![
                 curve("Alice+Bob", AB_COLOR, |l| l.ab),
@@ -36,7 +40,8 @@ pub fn LossChart() -> impl IntoView {
             total => total,
         };
         let seen = lab.history.with_untracked(|h| h.last().map_or(0, |l| l.iteration));
-        let axes = Axes { x_title: "iteration", x_end: total.max(seen) as f64, bits: lab.bits.get_untracked() };
+        let axes =
+            Axes { x_title: "iteration", x_end: total.max(seen) as f64, bits: lab.bits.get_untracked() };
         error.set(chart::draw(&canvas, &series, &axes).err());
     });
     let empty = move || lab.history.with(|h| h.is_empty());

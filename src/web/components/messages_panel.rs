@@ -34,7 +34,9 @@ pub fn MessagesPanel() -> impl IntoView {
     };
     let key_forms = move || {
         let info = text.info()?;
-        Key::parse(&text.key_text.get(), info.bits).ok().map(|k| format!("bits {} · hex {}", k.to_bit_string(), k.to_hex()))
+        Key::parse(&text.key_text.get(), info.bits)
+            .ok()
+            .map(|k| format!("bits {} · hex {}", k.to_bit_string(), k.to_hex()))
     };
     let text_error = move || text.plaintext.with(|t| encode_text(t).err().map(|e| e.to_string()));
     let fresh_key = move || {
@@ -61,12 +63,17 @@ pub fn MessagesPanel() -> impl IntoView {
     });
     let read = move |as_bob: bool| -> Result<Reading, String> {
         let info = text.info().ok_or("the model is still loading")?;
-        let c = Ciphertext::parse(&text.ciphertext.get_untracked(), &info.preset, info.bits).map_err(|e| e.to_string())?;
+        let c = Ciphertext::parse(&text.ciphertext.get_untracked(), &info.preset, info.bits)
+            .map_err(|e| e.to_string())?;
         let key = Key::parse(&text.key_text.get_untracked(), info.bits).map_err(|e| e.to_string())?;
         let device = Device::flex();
         let guesses = text
             .with_model(|m| {
-                if as_bob { decrypt(&m.ciphers, &c.values, &key, &device).read() } else { eavesdrop(&m.ciphers, &c.values, &device).read() }
+                if as_bob {
+                    decrypt(&m.ciphers, &c.values, &key, &device).read()
+                } else {
+                    eavesdrop(&m.ciphers, &c.values, &device).read()
+                }
             })
             .ok_or("the model is still loading")?;
         let codes = info.packing().unpack(&guesses, c.chars);
@@ -117,7 +124,10 @@ pub fn MessagesPanel() -> impl IntoView {
         }
         Err(e) => error.set(Some(e)),
     };
-    let model_line = move || match text.infos[ModelSlot::ALL.iter().position(|s| *s == text.slot.get()).unwrap_or(0)].get() {
+    let model_line = move || match text.infos
+        [ModelSlot::ALL.iter().position(|s| *s == text.slot.get()).unwrap_or(0)]
+    .get()
+    {
         None => "Loading the model…".to_string(),
         Some(Err(e)) => e,
         Some(Ok(info)) => format!(
@@ -132,7 +142,11 @@ pub fn MessagesPanel() -> impl IntoView {
                     info.bits,
                     info.bits / 2
                 ),
-                (Some(b), None) => format!("a fresh Eve gets {b:.2} bits wrong of {} (guessing: {})", info.bits, info.bits / 2),
+                (Some(b), None) => format!(
+                    "a fresh Eve gets {b:.2} bits wrong of {} (guessing: {})",
+                    info.bits,
+                    info.bits / 2
+                ),
                 _ => "no fresh-Eve audit recorded".to_string(),
             },
         ),

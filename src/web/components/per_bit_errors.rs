@@ -17,7 +17,8 @@ pub fn PerBitErrors(pictures: RwSignal<Option<CipherPictures>>) -> impl IntoView
         pictures.with(|p| {
             let Some(p) = p else { return };
             let percent = |rates: &[f64]| rates.iter().map(|r| 100.0 * r).collect::<Vec<_>>();
-            let mut series = vec![Bars { name: "Bob (with the key)", color: BOB_COLOR, values: percent(&p.bob_rates) }];
+            let mut series =
+                vec![Bars { name: "Bob (with the key)", color: BOB_COLOR, values: percent(&p.bob_rates) }];
             if let Some((rates, _)) = &p.fresh_eve {
                 series.push(Bars { name: "fresh Eve (no key)", color: EVE_COLOR, values: percent(rates) });
             }

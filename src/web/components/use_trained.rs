@@ -27,7 +27,10 @@ pub fn UseTrained() -> impl IntoView {
         let fresh_eve = lab.audits[0].result.get_untracked();
         let header = lab.engine.with_value(|e| match &e.stage {
             Stage::Trained { config, ciphers } => {
-                let mut header = ModelHeader::trained(config.clone(), lab.evaluation.get_untracked().map(|e| e.bob.correct_pct));
+                let mut header = ModelHeader::trained(
+                    config.clone(),
+                    lab.evaluation.get_untracked().map(|e| e.bob.correct_pct),
+                );
                 if let Some(audit) = &fresh_eve {
                     header.record_audit(audit, lab.audits[0].progress.get_untracked().done);
                 }
