@@ -2,8 +2,17 @@
 # The README's second command: runs every test (.ci/run calls it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/tools.sh --browser
+# Formatting and lints first: cheap, and they name the file and line of what is wrong.
+echo "== cargo fmt --check"
+cargo fmt --check
+echo "== cargo clippy (native: the core, the command line, the tests)"
+cargo clippy --all-targets --locked -- -D warnings
+echo "== cargo clippy (wasm32: the page)"
+cargo clippy --target wasm32-unknown-unknown --lib --bin anc-web --locked -- -D warnings
 # The native suite: the learning core and the `anc` command line, in release mode
 # (training tests need optimised code; the release build is shared with `anc`).
+echo "== cargo test --release"
 cargo test --release --locked
 # The page: built with trunk, then driven in headless Chromium (CPU fallback, and
 # WebGPU where the browser gives an adapter). Screenshots land in target/e2e/.

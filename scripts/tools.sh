@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing the page need, each only if missing (a second run
-# takes seconds): the wasm32 target, trunk, the wasm-bindgen CLI matching Cargo.lock,
+# takes seconds): rustfmt and clippy, the wasm32 target, trunk, the wasm-bindgen CLI matching Cargo.lock,
 # wasm-opt and playwright-core (npm, into node_modules/) and, with `--browser`, Debian's
 # Chromium. Nothing is fetched from anywhere but crates.io, npm and Debian's apt.
 # Sourced by setup.sh and test.sh: it puts node_modules/.bin on PATH.
@@ -21,6 +21,13 @@ need cargo "install Rust with rustup"
 need rustup "install Rust with rustup"
 need npm "install Node.js and npm (apt-get install nodejs npm)"
 
+# rustfmt and clippy: the test command checks formatting and lints.
+for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+        echo "== adding the $component component"
+        rustup component add "$component"
+    fi
+done
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     echo "== adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown

@@ -1,11 +1,13 @@
 //! The key search on the shipped poc8 model: with Bob's network and every one of the 256
 //! keys, the true key's reading is among the most English-like.
 
-use anc::brute_force::{KeySearch, key_number, number_of};
-use anc::codec::{Ciphertext, Key, encode_text};
-use anc::english;
-use anc::messages::{encrypt, packing};
-use anc::model_file;
+use anc::nn::inference::Cipher;
+use anc::nn::model_file;
+use anc::nn::steps::Steps;
+use anc::text::brute_force::{KeySearch, key_number, number_of};
+use anc::text::codec::{Ciphertext, Key, encode_text};
+use anc::text::english;
+use anc::text::messages::{encrypt, packing};
 use burn::prelude::*;
 use rand::{Rng, SeedableRng, rngs::SmallRng};
 
@@ -31,15 +33,17 @@ fn the_true_key_ranks_near_the_top_of_all_256() {
     let mut rng = SmallRng::seed_from_u64(3);
     let text = "meet me at the old bridge at noon, bring the map.";
     let codes = encode_text(text).unwrap();
-    let pack = packing(&model.ciphers);
+    let cipher = Cipher::new(&model.ciphers, &device);
+    let pack = packing(&cipher);
     for _ in 0..3 {
         let key = Key::random(8, || rng.random());
-        let values = encrypt(&model.ciphers, &pack.pack(&codes, || rng.random()), &key, &device).read();
+        let values = encrypt(&cipher, &pack.pack(&codes, || rng.random()), &key).read().unwrap();
         let c = Ciphertext { preset: "poc8".into(), chars: codes.len(), values };
-        let mut search = KeySearch::new(&model.ciphers, c, &device);
+        let mut search = KeySearch::new(&cipher, c);
         assert_eq!(search.total(), 256);
         while !search.is_done() {
-            search.step(64);
+            let rows = search.run(64).read().unwrap();
+            assert_eq!(rows.last().map(|r| r.key as usize + 1), Some(search.done()));
         }
         let rank = search.rank_of(&key).unwrap();
         let best = search.best(3);

@@ -1,8 +1,9 @@
 //! The "inside the cipher" figures: key avalanche, ciphertext values and the one-value leak.
 
-use anc::cipher_views::{ciphertext_values, key_avalanche};
-use anc::model::{Ciphers, Network};
-use anc::model_file;
+use anc::app::cipher_views::{ciphertext_values, key_avalanche};
+use anc::nn::inference::Cipher;
+use anc::nn::model::{Ciphers, Network};
+use anc::nn::model_file;
 use burn::prelude::*;
 
 fn shipped(preset: &str) -> Ciphers {
@@ -27,7 +28,7 @@ fn mute(net: &Network) -> Network {
 #[test]
 fn a_trained_cipher_reacts_to_its_key_and_a_constant_one_does_not() {
     let ciphers = shipped("poc8");
-    let a = key_avalanche(&ciphers, 300, 4, &Device::flex());
+    let a = key_avalanche(&Cipher::new(&ciphers, &Device::flex()), 300, 4);
     assert_eq!((a.bits, a.samples, a.ciphertext.len(), a.decrypted.len()), (8, 300, 64, 64));
     assert!(a.ciphertext.iter().chain(&a.decrypted).all(|s| (0.0..=1.0).contains(s)));
     // Alice mixes the key in: flipping one key bit flips some ciphertext bits (about a fifth
@@ -37,14 +38,14 @@ fn a_trained_cipher_reacts_to_its_key_and_a_constant_one_does_not() {
     assert!(a.mean_decrypted() > 0.1, "decrypted flips: {}", a.mean_decrypted());
 
     let muted = Ciphers { alice: mute(&ciphers.alice), ..ciphers };
-    let a = key_avalanche(&muted, 100, 4, &Device::flex());
+    let a = key_avalanche(&Cipher::new(&muted, &Device::flex()), 100, 4);
     assert_eq!(a.mean_ciphertext(), 0.0, "a constant Alice ignores her key");
 }
 
 #[test]
 fn value_histogram_counts_every_value_and_the_leak_is_measured_on_held_out_pairs() {
     let ciphers = shipped("seed16");
-    let v = ciphertext_values(&ciphers, 2000, 20, 5, &Device::flex());
+    let v = ciphertext_values(&Cipher::new(&ciphers, &Device::flex()), 2000, 20, 5);
     assert_eq!(v.histogram.iter().sum::<usize>(), 2000 * 16);
     assert_eq!((v.range, v.leak.len(), v.leak_position.len()), ((0.0, 1.0), 16, 16));
     assert!(v.leak.iter().all(|l| (0.3..=1.0).contains(l)), "{:?}", v.leak);
@@ -52,7 +53,7 @@ fn value_histogram_counts_every_value_and_the_leak_is_measured_on_held_out_pairs
     assert!(v.leak.iter().any(|&l| l > 0.58), "{:?}", v.leak);
     // A muted Alice outputs 0.5 everywhere: nothing to read, so every bit is a coin flip.
     let muted = Ciphers { alice: mute(&ciphers.alice), ..ciphers };
-    let v = ciphertext_values(&muted, 2000, 20, 5, &Device::flex());
+    let v = ciphertext_values(&Cipher::new(&muted, &Device::flex()), 2000, 20, 5);
     assert!(v.leak.iter().all(|l| (l - 0.5).abs() < 0.05), "{:?}", v.leak);
     assert_eq!(v.histogram[10], 2000 * 16, "every value in the middle bin");
 }

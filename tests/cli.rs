@@ -236,7 +236,7 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
         "--json",
     ]));
     let saved =
-        anc::model_file::load(&std::fs::read(&model).unwrap(), &burn::prelude::Device::flex()).unwrap();
+        anc::nn::model_file::load(&std::fs::read(&model).unwrap(), &burn::prelude::Device::flex()).unwrap();
     let config = saved.header.config;
     assert_eq!(
         (config.bob_only_iterations, config.eves, config.eve_catch_up_every),

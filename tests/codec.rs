@@ -1,6 +1,6 @@
 //! The text codec (spec §5): symbols, packing, the two ciphertext forms and keys.
 
-use anc::codec::{ALPHABET, Ciphertext, CodecError, Key, Packing, char_of, code_of, encode_text};
+use anc::text::codec::{ALPHABET, Ciphertext, CodecError, Key, Packing, char_of, code_of, encode_text};
 use proptest::prelude::*;
 
 #[test]
@@ -175,7 +175,7 @@ fn a_ciphertext_ending_in_a_space_survives_trimming() {
     assert_eq!(Ciphertext::parse(&text, "strong16", 16).unwrap(), c);
     // What a paste adds around it goes; the space stays.
     assert_eq!(Ciphertext::parse(&format!("  {text}\r\n\t"), "strong16", 16).unwrap(), c);
-    assert_eq!(anc::codec::trim_ciphertext(&format!("\n{text}\n")), text);
+    assert_eq!(anc::text::codec::trim_ciphertext(&format!("\n{text}\n")), text);
     // A space too many is still refused.
     assert!(matches!(
         Ciphertext::parse(&format!("{text} "), "strong16", 16),

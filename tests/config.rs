@@ -1,7 +1,7 @@
 //! Presets and the checks that refuse impossible values.
 
-use anc::config::{ConfigError, Preset, TrainingConfig};
-use anc::model::OutputActivation;
+use anc::nn::config::{ConfigError, Preset, TrainingConfig};
+use anc::nn::model::OutputActivation;
 use anc::{AuditConfig, OptimizerKind};
 
 #[test]

@@ -1,8 +1,8 @@
 //! The fast paths (matrix-product convolutions, host tanh/sigmoid) compute the same
 //! function and the same gradients as burn's own `Conv1d`, `tanh` and `sigmoid`.
 
-use anc::kernels::{Activations, Kernels};
-use anc::model::{CipherConfig, Network, OutputActivation, Role};
+use anc::nn::kernels::{Activations, Kernels};
+use anc::nn::model::{CipherConfig, Network, OutputActivation, Role};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 use rand::{Rng, SeedableRng, rngs::SmallRng};
@@ -101,9 +101,9 @@ fn host_activations_match_burn_outputs_and_gradients() {
 fn host_tanh_and_sigmoid_are_accurate_everywhere() {
     let xs: Vec<f32> = (-4000..=4000).map(|i| i as f32 / 200.0).collect();
     let mut t = xs.clone();
-    anc::kernels::tanh_in_place(&mut t);
+    anc::nn::kernels::tanh_in_place(&mut t);
     let mut s = xs.clone();
-    anc::kernels::sigmoid_in_place(&mut s);
+    anc::nn::kernels::sigmoid_in_place(&mut s);
     for ((x, t), s) in xs.iter().zip(&t).zip(&s) {
         let x = *x as f64;
         assert!((*t as f64 - x.tanh()).abs() < 1e-6, "tanh({x})");

@@ -1,9 +1,9 @@
 //! The page's form checks and report helpers, natively: what the page shows next to a
 //! field, the CSV it saves (and reads back after a crash), speed and time left.
 
-use anc::form::{Field, Form};
-use anc::metrics::IterationLosses;
-use anc::report::{Throughput, clock, losses_csv, parse_losses_csv};
+use anc::app::form::{Field, Form};
+use anc::app::report::{Throughput, clock, losses_csv, parse_losses_csv};
+use anc::nn::metrics::IterationLosses;
 use anc::{OptimizerKind, Preset};
 
 #[test]

@@ -1,9 +1,10 @@
 //! Text through the shipped models (public/models/): Bob reads what Alice wrote, a wrong
 //! key gives garbage, encrypting twice differs, Eve's reading is scored.
 
-use anc::codec::{Ciphertext, Key, char_of, encode_text};
-use anc::messages::{Agreement, decrypt, eavesdrop, encrypt, packing};
-use anc::model_file;
+use anc::nn::inference::Cipher;
+use anc::nn::model_file;
+use anc::text::codec::{Ciphertext, Key, char_of, encode_text};
+use anc::text::messages::{Agreement, decrypt, eavesdrop, encrypt, packing};
 use burn::prelude::*;
 use rand::{Rng, SeedableRng, rngs::SmallRng};
 
@@ -17,18 +18,18 @@ fn shipped(preset: &str) -> model_file::SavedModel {
 fn round_trip(preset: &str) {
     let model = shipped(preset);
     let device = Device::flex();
-    let ciphers = &model.ciphers;
-    let pack = packing(ciphers);
+    let cipher = &Cipher::new(&model.ciphers, &device);
+    let pack = packing(cipher);
     let mut rng = SmallRng::seed_from_u64(7);
     let key = Key::random(pack.bits, || rng.random());
     let codes = encode_text(TEXT).unwrap();
     let blocks = pack.pack(&codes, || rng.random());
-    let values = encrypt(ciphers, &blocks, &key, &device).read();
+    let values = encrypt(cipher, &blocks, &key).read().unwrap();
     // Through the text form and back, as a user pasting it would.
     let c = Ciphertext { preset: preset.into(), chars: codes.len(), values };
     let pasted = Ciphertext::from_text(&c.to_text(), preset, pack.bits).unwrap();
     assert_eq!(pasted, c);
-    let read = |key: &Key| pack.unpack(&decrypt(ciphers, &pasted.values, key, &device).read(), codes.len());
+    let read = |key: &Key| pack.unpack(&decrypt(cipher, &pasted.values, key).read().unwrap(), codes.len());
     let bob = Agreement::of(&codes, &read(&key));
     assert!(bob.chars_right * 100 >= bob.chars * 90, "{preset}: Bob read {bob:?}");
     let mut wrong = key.clone();
@@ -37,10 +38,10 @@ fn round_trip(preset: &str) {
     }
     let garbage = Agreement::of(&codes, &read(&wrong));
     assert!(garbage.chars_right * 2 < garbage.chars, "{preset}: a wrong key still read {garbage:?}");
-    let again = encrypt(ciphers, &pack.pack(&codes, || rng.random()), &key, &device).read();
+    let again = encrypt(cipher, &pack.pack(&codes, || rng.random()), &key).read().unwrap();
     assert_ne!(again, pasted.values, "encrypting twice gave the same ciphertext");
     let eve =
-        Agreement::of(&codes, &pack.unpack(&eavesdrop(ciphers, &pasted.values, &device).read(), codes.len()));
+        Agreement::of(&codes, &pack.unpack(&eavesdrop(cipher, &pasted.values).read().unwrap(), codes.len()));
     assert!(eve.bits_right <= eve.bits && eve.chars == codes.len());
     let text: String = read(&key).into_iter().map(char_of).collect();
     println!("{preset}: Bob read “{text}” ({bob:?}); Eve {eve:?}; wrong key {garbage:?}");

@@ -1,7 +1,7 @@
 //! Model buffers: round trips, and clear errors (never panics) on bad bytes.
 
-use anc::kernels::Kernels;
-use anc::model_file::{self, ModelFileError, ModelHeader};
+use anc::nn::kernels::Kernels;
+use anc::nn::model_file::{self, ModelFileError, ModelHeader};
 use anc::{Preset, TrainingConfig};
 use burn::prelude::*;
 use burn::tensor::TensorData;
@@ -99,7 +99,7 @@ fn the_json_export_names_every_tensor_with_its_shape() {
     let conv2 = ciphers.alice.conv2.weight.val().into_data().try_into_vec::<f32>().unwrap();
     assert_eq!(find("alice.conv2.weight").values, conv2);
     let json = serde_json::to_string(&export).unwrap();
-    let back: anc::model_file::WeightsExport = serde_json::from_str(&json).unwrap();
+    let back: anc::nn::model_file::WeightsExport = serde_json::from_str(&json).unwrap();
     assert_eq!(back, export);
 }
 

@@ -2,8 +2,8 @@
 //! convolution checked against one computed by hand.
 
 use anc::Preset;
-use anc::kernels::Kernels;
-use anc::model::{CipherConfig, OutputActivation, Role};
+use anc::nn::kernels::Kernels;
+use anc::nn::model::{CipherConfig, OutputActivation, Role};
 use burn::module::Param;
 use burn::nn::PaddingConfig1d;
 use burn::nn::conv::Conv1dConfig;

@@ -1,7 +1,7 @@
 //! The sweep's summary: medians, the weakest cipher, and how many seeds reach a bar.
 
 use anc::OptimizerKind;
-use anc::sweep::{Bar, SeedResult, Summary, table_row};
+use anc::app::sweep::{Bar, SeedResult, Summary, table_row};
 
 fn result(seed: u64, bob: f64, fresh_eve: f64) -> SeedResult {
     SeedResult {

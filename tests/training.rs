@@ -1,10 +1,14 @@
 //! Losses, the step-wise trainer, who moves on whose step, reproducibility, and a short
 //! run that must measurably learn.
 
-use anc::data::BitSource;
-use anc::kernels::Kernels;
-use anc::model::Network;
-use anc::training::{ab_loss, bits_wrong_loss, eve_step, optimizer, per_bit_eve_term, weighted_ab_loss};
+use anc::nn::data::BitSource;
+use anc::nn::inference::{Cipher, Runner};
+use anc::nn::model::Network;
+use anc::nn::steps::Steps;
+use anc::nn::training::losses::{
+    EveCount, ab_loss, ab_loss_share, bits_wrong_loss, bits_wrong_share, per_bit_eve_term,
+};
+use anc::nn::training::{eve_step, optimizer};
 use anc::{Audit, AuditConfig, EveStart, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate};
 use burn::prelude::*;
 use burn::tensor::TensorData;
@@ -39,17 +43,50 @@ fn losses_follow_the_spec() {
     let loss: f32 = bits_wrong_loss(m, g).into_scalar();
     assert!((loss - 1.875).abs() < 1e-6);
     let bob = Tensor::<1>::from_floats([0.5], &d);
+    let total = EveCount::Total { bits: 16 };
+    let ab = |eve: f32, weight| -> f32 {
+        ab_loss(bob.clone(), vec![Tensor::from_floats([eve], &d)], total, weight).into_scalar()
+    };
     // N = 16: 0.5 + (8 − 6)² / 64.
-    let ab: f32 = ab_loss(bob.clone(), Tensor::from_floats([6.0], &d), 16).into_scalar();
-    assert!((ab - (0.5 + 4.0 / 64.0)).abs() < 1e-6);
+    assert!((ab(6.0, 1.0) - (0.5 + 4.0 / 64.0)).abs() < 1e-6);
     // An always-wrong Eve (16 bits wrong) costs Alice as much as a perfect one.
-    let wrong: f32 = ab_loss(bob.clone(), Tensor::from_floats([16.0], &d), 16).into_scalar();
-    let right: f32 = ab_loss(bob, Tensor::from_floats([0.0], &d), 16).into_scalar();
-    assert_eq!(wrong, right);
+    assert_eq!(ab(16.0, 1.0), ab(0.0, 1.0));
     // A weight scales only the Eve term.
-    let bob = Tensor::<1>::from_floats([0.5], &d);
-    let heavy: f32 = weighted_ab_loss(bob, Tensor::from_floats([6.0], &d), 16, 4.0).into_scalar();
-    assert!((heavy - (0.5 + 4.0 * 4.0 / 64.0)).abs() < 1e-6);
+    assert!((ab(6.0, 4.0) - (0.5 + 4.0 * 4.0 / 64.0)).abs() < 1e-6);
+    // Two Eves share the weight: the mean of their terms.
+    let two: f32 = ab_loss(
+        bob.clone(),
+        vec![Tensor::from_floats([6.0], &d), Tensor::from_floats([8.0], &d)],
+        total,
+        1.0,
+    )
+    .into_scalar();
+    assert!((two - (0.5 + 0.5 * 4.0 / 64.0)).abs() < 1e-6);
+}
+
+#[test]
+fn the_replica_shares_add_up_to_the_whole_batch_gradient() {
+    // What each of two replicas backs up on its half of a batch, against the whole-batch form.
+    let d = Device::flex().autodiff();
+    let mut source = BitSource::new(5);
+    let (m, g) = (source.batch(8, 4, &d).messages, source.batch(8, 4, &d).keys);
+    let total = EveCount::Total { bits: 4 };
+    let read = |t: Option<Tensor<2>>| t.expect("a gradient").into_data().try_into_vec::<f32>().unwrap();
+    let g = g.mul_scalar(0.8).add_scalar(0.1).detach().require_grad();
+    let e = bits_wrong_loss(m.clone(), g.clone());
+    let whole = read(g.grad(&ab_loss(e.clone(), vec![e], total, 2.0).backward()));
+    let half = |r: usize| {
+        let g = g.clone().detach().require_grad();
+        let rows = |t: Tensor<2>| t.narrow(0, 4 * r, 4);
+        let share = bits_wrong_share(rows(m.clone()), rows(g.clone()), 8);
+        let theirs = bits_wrong_loss(m.clone(), g.clone()).detach() - share.clone().detach();
+        read(g.grad(&ab_loss_share(share.clone(), vec![share], vec![theirs], total, 2.0).backward()))
+    };
+    let (a, b) = (half(0), half(1));
+    assert!(a[..16].iter().any(|x| *x != 0.0) && a[16..].iter().all(|x| *x == 0.0), "its own rows");
+    for (x, (y, z)) in whole.iter().zip(a.iter().zip(&b)) {
+        assert!((x - (y + z)).abs() < 1e-6, "{x} vs {y} + {z}");
+    }
 }
 
 #[test]
@@ -59,7 +96,7 @@ fn a_reset_replaces_eve_with_a_fresh_one_and_the_weight_enters_the_reported_loss
     let eve_after = |config: TrainingConfig| {
         let mut trainer = Trainer::new(config, &device()).unwrap();
         let e0 = weights(&trainer.ciphers().eve);
-        let _ = trainer.run(3).read();
+        let _ = trainer.run(3).read().unwrap();
         (e0, weights(&trainer.ciphers().eve))
     };
     let (e0, kept) = eve_after(config.clone());
@@ -68,7 +105,7 @@ fn a_reset_replaces_eve_with_a_fresh_one_and_the_weight_enters_the_reported_loss
     assert_ne!(reset, e0, "a fresh Eve before iteration 2");
     assert_eq!(eve_after(config.clone().with_eve_reset_every(Some(2))).1, reset, "drawn from the seed");
 
-    let losses = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read()[0];
+    let losses = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read().unwrap()[0];
     let (plain, heavy) = (losses(config.clone()), losses(config.with_eve_weight(Some(3.0))));
     assert_eq!(plain.bob, heavy.bob, "the first step's Bob loss comes before any update");
     let term = |l: anc::IterationLosses| l.ab - l.bob;
@@ -78,21 +115,22 @@ fn a_reset_replaces_eve_with_a_fresh_one_and_the_weight_enters_the_reported_loss
 #[test]
 fn run_reports_one_row_per_iteration_and_stops_at_the_schedule_end() {
     let mut trainer = Trainer::new(tiny(Preset::Seed16), &device()).unwrap();
-    let first = trainer.run(3).read();
+    let first = trainer.run(3).read().unwrap();
     assert_eq!(first.iter().map(|l| l.iteration).collect::<Vec<_>>(), vec![1, 2, 3]);
     for l in &first {
         assert!(l.bob > 4.0 && l.bob < 12.0, "an untrained Bob guesses: {l:?}");
         assert!(l.ab >= l.bob && l.eve.is_finite());
     }
-    let rest = trainer.run(10).read();
+    let rest = trainer.run(10).read().unwrap();
     assert_eq!(rest.len(), 2, "only 5 iterations in the schedule");
     assert!(trainer.is_done());
-    assert!(trainer.run(1).read().is_empty());
+    assert!(trainer.run(1).read().unwrap().is_empty());
 }
 
 #[test]
 fn same_seed_same_losses_other_seed_other_losses() {
-    let run = |seed| Trainer::new(tiny(Preset::Poc8).with_seed(seed), &device()).unwrap().run(5).read();
+    let run =
+        |seed| Trainer::new(tiny(Preset::Poc8).with_seed(seed), &device()).unwrap().run(5).read().unwrap();
     assert_eq!(run(3), run(3));
     assert_ne!(run(3), run(4));
 }
@@ -105,7 +143,7 @@ fn alice_and_bob_step_leaves_eve_alone() {
         let c = trainer.ciphers();
         (weights(&c.alice), weights(&c.bob), weights(&c.eve))
     };
-    let _ = trainer.run(2).read();
+    let _ = trainer.run(2).read().unwrap();
     let c = trainer.ciphers();
     assert_ne!(weights(&c.alice), a0, "Alice moves on her step");
     assert_ne!(weights(&c.bob), b0, "Bob moves on his step");
@@ -118,11 +156,11 @@ fn eve_step_leaves_alice_and_bob_alone() {
     let config = Preset::Seed16.config();
     let ciphers = config.cipher.init(1, &device);
     let (a0, e0) = (weights(&ciphers.alice), weights(&ciphers.eve));
-    let kernels = Kernels::for_device(16, &device);
+    let runner = Runner::new(16, &device);
     let batch = BitSource::new(1).batch(64, 16, &device);
     let mut optim = optimizer(OptimizerKind::RmsProp);
     let alice = ciphers.alice.valid();
-    let (eve, loss) = eve_step(&alice, ciphers.eve.clone(), &mut optim, 0.001, &batch, &kernels);
+    let (eve, loss) = eve_step(&alice, ciphers.eve.clone(), &mut optim, 0.001, &batch, &runner);
     assert!(loss.into_scalar::<f32>() > 0.0);
     assert_ne!(weights(&eve), e0, "Eve moves on her step");
     assert_eq!(weights(&ciphers.alice), a0, "Alice stays put");
@@ -135,11 +173,11 @@ fn a_short_poc8_run_measurably_learns() {
     let config = Preset::Poc8.config().with_batch_size(256).with_iterations_per_epoch(400).with_epochs(1);
     let device = device();
     let mut trainer = Trainer::new(config, &device).unwrap();
-    let before = evaluate(trainer.ciphers(), 2000, 9, &device).read();
+    let before = evaluate(&Cipher::new(trainer.ciphers(), &device), 2000, 9).read().unwrap();
     while !trainer.is_done() {
-        let _ = trainer.run(50).read();
+        let _ = trainer.run(50).read().unwrap();
     }
-    let after = evaluate(trainer.ciphers(), 2000, 9, &device).read();
+    let after = evaluate(&Cipher::new(trainer.ciphers(), &device), 2000, 9).read().unwrap();
     assert!(before.bob.bit_errors > 3.0, "untrained Bob: {}", before.bob.bit_errors);
     assert!(after.bob.bit_errors < 2.6, "trained Bob: {} bits wrong", after.bob.bit_errors);
     assert!(after.bob.correct_pct > before.bob.correct_pct + 3.0, "{before:?} -> {after:?}");
@@ -157,7 +195,7 @@ fn audits_train_an_eve_against_a_frozen_cipher() {
     let kept = AuditConfig::new().with_start(EveStart::Continue).with_steps(30).with_batch_size(128);
     let mut audit = Audit::new(&ciphers, &config.cipher, kept, &device).unwrap();
     assert_eq!(weights(&audit.ciphers().eve), e0, "continuing starts from the model's Eve");
-    let losses = audit.run(100).read();
+    let losses = audit.run(100).read().unwrap();
     assert_eq!(losses.len(), 30);
     assert_eq!(losses.last().unwrap().step, 30);
     assert!(audit.is_done());
@@ -165,7 +203,7 @@ fn audits_train_an_eve_against_a_frozen_cipher() {
     assert_eq!(weights(&audit.ciphers().alice), a0, "Alice is frozen");
     assert_eq!(weights(&audit.ciphers().bob), b0, "Bob is frozen");
     assert_eq!(weights(&ciphers.eve), e0, "the audited model is untouched");
-    let e = audit.evaluate().read();
+    let e = audit.evaluate().read().unwrap();
     assert_eq!(e.samples, 10_000);
     assert_eq!(e.eve.bit_error_rates.len(), 8);
 }
@@ -181,7 +219,7 @@ fn two_replicas_train_like_one_and_stay_identical() {
     let train = |replicas| {
         let ciphers = config.cipher.init(config.seed, &device);
         let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
-        let losses = trainer.run(5).read();
+        let losses = trainer.run(5).read().unwrap();
         (losses, trainer)
     };
     let (one, solo) = train(1);
@@ -208,9 +246,9 @@ fn bob_only_iterations_freeze_alice_and_move_bob() {
     // 5 iterations, the last 2 Bob-only: Alice moves in iterations 1-3, then stays put.
     let config = tiny(Preset::Seed16).with_bob_only_iterations(Some(2));
     let mut trainer = Trainer::new(config, &device()).unwrap();
-    let _ = trainer.run(3).read();
+    let _ = trainer.run(3).read().unwrap();
     let (a3, b3) = (weights(&trainer.ciphers().alice), weights(&trainer.ciphers().bob));
-    let _ = trainer.run(2).read();
+    let _ = trainer.run(2).read().unwrap();
     assert!(trainer.is_done());
     assert_eq!(weights(&trainer.ciphers().alice), a3, "Alice is frozen in the Bob-only iterations");
     assert_ne!(weights(&trainer.ciphers().bob), b3, "Bob still learns");
@@ -219,7 +257,7 @@ fn bob_only_iterations_freeze_alice_and_move_bob() {
 #[test]
 fn several_eves_share_the_eve_term_and_train_alike_on_two_replicas() {
     let config = tiny(Preset::Seed16).with_eves(Some(3));
-    let first = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read()[0];
+    let first = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read().unwrap()[0];
     let (one, three) = (first(config.clone().with_eves(None)), first(config.clone()));
     assert_eq!(one.bob, three.bob, "the first step's Bob loss comes before any update");
     assert_ne!(one.ab - one.bob, three.ab - three.bob, "the Eve term averages three Eves, not one");
@@ -230,7 +268,7 @@ fn several_eves_share_the_eve_term_and_train_alike_on_two_replicas() {
     let train = |replicas| {
         let ciphers = config.cipher.init(config.seed, &device);
         let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
-        (trainer.run(4).read(), all_weights(trainer.ciphers()))
+        (trainer.run(4).read().unwrap(), all_weights(trainer.ciphers()))
     };
     let ((l1, w1), (l2, w2)) = (train(1), train(2));
     for (a, b) in l1.iter().zip(&l2) {
@@ -243,7 +281,7 @@ fn several_eves_share_the_eve_term_and_train_alike_on_two_replicas() {
     // And they change what Alice learns.
     let alice_after = |config: TrainingConfig| {
         let mut trainer = Trainer::new(config, &device).unwrap();
-        let _ = trainer.run(4).read();
+        let _ = trainer.run(4).read().unwrap();
         weights(&trainer.ciphers().alice)
     };
     assert_ne!(alice_after(config.clone().with_eves(None)), alice_after(config));
@@ -254,7 +292,7 @@ fn bob_cross_entropy_changes_the_step_but_not_the_reported_bits_wrong() {
     let config = tiny(Preset::Seed16);
     let after_one = |config: TrainingConfig| {
         let mut trainer = Trainer::new(config, &device()).unwrap();
-        let losses = trainer.run(1).read()[0];
+        let losses = trainer.run(1).read().unwrap()[0];
         (losses, weights(&trainer.ciphers().bob))
     };
     let ((plain, bob_plain), (ce, bob_ce)) =
@@ -270,7 +308,7 @@ fn eve_catch_ups_train_only_the_eves_between_iterations() {
     let config = tiny(Preset::Seed16).with_eve_steps(0);
     let after = |config: TrainingConfig, iterations| {
         let mut trainer = Trainer::new(config, &device()).unwrap();
-        let _ = trainer.run(iterations).read();
+        let _ = trainer.run(iterations).read().unwrap();
         (weights(&trainer.ciphers().alice), weights(&trainer.ciphers().eve))
     };
     let initial_eve = weights(&Trainer::new(config.clone(), &device()).unwrap().ciphers().eve);
@@ -291,8 +329,8 @@ fn the_per_bit_eve_term_matches_the_total_when_bits_are_equally_off_and_charges_
         per_bit_eve_term(Tensor::from_floats(errors.as_slice(), &device), 8.0).into_scalar()
     };
     let total = |bits_wrong: f32| -> f32 {
-        weighted_ab_loss(Tensor::zeros([1], &device), Tensor::from_floats([bits_wrong], &device), 16, 8.0)
-            .into_scalar()
+        let errors = vec![Tensor::from_floats([bits_wrong], &device)];
+        ab_loss(Tensor::zeros([1], &device), errors, EveCount::Total { bits: 16 }, 8.0).into_scalar()
     };
     // Every bit 40 % wrong: 6.4 bits wrong of 16, and the same term both ways.
     assert!((term(vec![0.4; 16]) - total(6.4)).abs() < 1e-5);
@@ -314,7 +352,7 @@ fn per_bit_eve_term_and_bob_margin_change_the_step_and_train_alike_on_two_replic
     let train = |config: &TrainingConfig, replicas| {
         let ciphers = config.cipher.init(config.seed, &device);
         let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
-        (trainer.run(4).read(), all_weights(trainer.ciphers()))
+        (trainer.run(4).read().unwrap(), all_weights(trainer.ciphers()))
     };
     // The per-bit shares and the margin travel between replicas like the write-up's.
     let ((l1, w1), (l2, w2)) = (train(&config, 1), train(&config, 2));
@@ -340,7 +378,7 @@ fn per_bit_eve_term_and_bob_margin_change_the_step_and_train_alike_on_two_replic
 fn a_ramped_eve_weight_starts_the_eve_term_small() {
     // The first iteration's reported L_AB is L_B plus the Eve term at that iteration's weight.
     let config = tiny(Preset::Seed16).with_eve_weight(Some(8.0));
-    let first = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read()[0];
+    let first = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read().unwrap()[0];
     let (full, ramped) = (first(config.clone()), first(config.with_eve_weight_ramp(Some(4))));
     assert_eq!(full.bob, ramped.bob);
     let (full_term, ramped_term) = (full.ab - full.bob, ramped.ab - ramped.bob);

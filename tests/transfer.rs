@@ -6,8 +6,9 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use anc::Preset;
-use anc::evaluation::evaluate;
-use anc::transfer::ciphers_to_device;
+use anc::nn::evaluation::evaluate;
+use anc::nn::inference::Cipher;
+use anc::nn::transfer::ciphers_to;
 use burn::prelude::*;
 
 /// Polls a future that is ready without waiting (reads on the CPU backend are): the
@@ -27,19 +28,22 @@ fn ready<T>(future: impl Future<Output = T>) -> T {
 fn a_model_moved_to_the_cpu_computes_the_same() {
     let trained_on = Device::flex().autodiff();
     let ciphers = Preset::Seed16.config().cipher.init(11, &trained_on);
-    let moved = ready(ciphers_to_device(&ciphers, &Device::flex())).unwrap();
-    let before = evaluate(&ciphers, 500, 3, &trained_on).read();
-    let after = evaluate(&moved, 500, 3, &Device::flex()).read();
+    // The browser's way (asynchronous reads), and the native one: the same networks.
+    let moved = ready(ciphers_to(&ciphers, &Device::flex()).read_async()).unwrap();
+    let read = ciphers_to(&ciphers, &Device::flex()).read().unwrap();
+    let before = evaluate(&Cipher::new(&ciphers, &trained_on), 500, 3).read().unwrap();
+    let after = evaluate(&Cipher::new(&moved, &Device::flex()), 500, 3).read().unwrap();
     assert_eq!(before, after);
-    let bytes = |c: &anc::Ciphers| anc::model_file::save(&header(), c);
+    let bytes = |c: &anc::Ciphers| anc::nn::model_file::save(&header(), c);
     assert_eq!(bytes(&ciphers), bytes(&moved), "every weight, in the same place");
+    assert_eq!(bytes(&read), bytes(&moved));
     // A different model gives different bytes (the comparison can fail).
     let other = Preset::Seed16.config().cipher.init(12, &trained_on);
     assert_ne!(bytes(&other), bytes(&moved));
 }
 
-fn header() -> anc::model_file::ModelHeader {
-    anc::model_file::ModelHeader {
+fn header() -> anc::nn::model_file::ModelHeader {
+    anc::nn::model_file::ModelHeader {
         config: Preset::Seed16.config(),
         iterations_trained: 0,
         bob_correct_pct: None,

@@ -5,13 +5,13 @@
 use burn::prelude::*;
 use leptos::prelude::*;
 
-use crate::audit::{Audit, EveStart};
-use crate::config::TrainingConfig;
-use crate::evaluation::Evaluation;
-use crate::form::Form;
-use crate::metrics::{AuditLoss, IterationLosses};
-use crate::model::Ciphers;
-use crate::training::Trainer;
+use crate::app::form::Form;
+use crate::nn::audit::{Audit, EveStart};
+use crate::nn::config::TrainingConfig;
+use crate::nn::evaluation::Evaluation;
+use crate::nn::metrics::{AuditLoss, IterationLosses};
+use crate::nn::model::Ciphers;
+use crate::nn::training::Trainer;
 use crate::web::backend::{BackendChoice, BackendInfo};
 
 /// Where a training run stands.
@@ -134,7 +134,7 @@ pub struct Lab {
 impl Lab {
     /// A lab with the backend `choice` and the losses (and their bits) of an earlier run.
     pub fn new(choice: BackendChoice, (history, bits): (Vec<IterationLosses>, Option<usize>)) -> Self {
-        let form = Form::new(crate::config::Preset::Seed16);
+        let form = Form::new(crate::nn::config::Preset::Seed16);
         Self {
             choice: RwSignal::new(choice),
             backend: RwSignal::new(None),

@@ -6,13 +6,20 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::audit::{Audit, AuditConfig, EveStart};
-use crate::evaluation::{EVALUATION_SAMPLES, evaluate, held_out_seed};
-use crate::report;
-use crate::training::Trainer;
+use crate::app::report;
+use crate::nn::audit::{Audit, AuditConfig, EveStart};
+use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
+use crate::nn::inference::Cipher;
+use crate::nn::pending::ReadError;
+use crate::nn::seeds;
+use crate::nn::steps::Steps;
+use crate::nn::training::Trainer;
 use crate::web::backend::{self, BackendChoice, BackendKind};
 use crate::web::lab::{AuditState, Lab, Progress, Stage, Status};
 use crate::web::slices::{Job, Outcome};
+
+/// The most training iterations or audit steps in one slice.
+const TRAINING_SLICE_MAX: u64 = 512;
 
 /// Where the losses of the current run are kept in the tab (restored after a crash).
 pub const SAVED_LOSSES_KEY: &str = "anc.losses.csv";
@@ -30,7 +37,7 @@ fn session_storage() -> Option<web_sys::Storage> {
 const SAVED_BITS_KEY: &str = "anc.losses.bits";
 
 /// The losses saved in this tab by an earlier load of the page, and their message bits.
-pub fn saved_losses() -> (Vec<crate::metrics::IterationLosses>, Option<usize>) {
+pub fn saved_losses() -> (Vec<crate::nn::metrics::IterationLosses>, Option<usize>) {
     let storage = session_storage();
     let get = |key| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
     let history = get(SAVED_LOSSES_KEY).map(|t| report::parse_losses_csv(&t)).unwrap_or_default();
@@ -163,7 +170,7 @@ async fn train(lab: Lab, mine: u64) {
             })
             .flatten()
     };
-    match job.run(work, |l| l.iteration, || save_losses(lab)).await {
+    match job.run(TRAINING_SLICE_MAX, work, |l| l.iteration, || save_losses(lab)).await {
         Outcome::Finished => finish(lab, mine).await,
         Outcome::Abandoned => {}
         Outcome::Failed(e) => {
@@ -172,8 +179,13 @@ async fn train(lab: Lab, mine: u64) {
     }
 }
 
-/// burn's device errors nest ("… Caused by: … Backtrace: …"): keep the innermost cause.
-fn innermost_cause(error: &str) -> String {
+/// What went wrong in a read-back, in a few words: burn's device errors nest ("… Caused
+/// by: … Backtrace: …"), so keep the innermost cause.
+fn innermost_cause(error: &ReadError) -> String {
+    let error = match error {
+        ReadError::Device(message) => message.as_str(),
+        other => return other.to_string(),
+    };
     let before_backtrace = error.split("Backtrace:").next().unwrap_or(error);
     let cause = before_backtrace.rsplit("Caused by:").map(str::trim).find(|c| !c.is_empty());
     cause.unwrap_or(error).to_string()
@@ -208,7 +220,8 @@ async fn finish(lab: Lab, mine: u64) {
         let config = trainer.config().clone();
         let ciphers = trainer.into_ciphers();
         let device = e.device.clone()?;
-        let pending = evaluate(&ciphers, EVALUATION_SAMPLES, held_out_seed(config.seed), &device);
+        let pending =
+            evaluate(&Cipher::new(&ciphers, &device), EVALUATION_SAMPLES, seeds::held_out(config.seed));
         e.stage = Stage::Trained { config: config.clone(), ciphers };
         Some((config, pending))
     });
@@ -275,7 +288,7 @@ async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
             })
             .flatten()
     };
-    match job.run(work, |l| l.step, || {}).await {
+    match job.run(TRAINING_SLICE_MAX, work, |l| l.step, || {}).await {
         Outcome::Finished => {}
         Outcome::Abandoned => return,
         Outcome::Failed(e) => {

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::config::Preset;
-use crate::form::{Field, Form};
+use crate::app::form::{Field, Form};
+use crate::nn::config::Preset;
 use crate::web::lab::Lab;
 use crate::web::text_lab::{ModelSlot, TextLab};
 
@@ -31,7 +31,7 @@ pub fn link(lab: Lab, text: TextLab, extras: Extras) -> String {
         params.append("model", slot.key());
     }
     if extras.ciphertext && !text.ciphertext.get_untracked().is_empty() {
-        params.append("ciphertext", crate::codec::trim_ciphertext(&text.ciphertext.get_untracked()));
+        params.append("ciphertext", crate::text::codec::trim_ciphertext(&text.ciphertext.get_untracked()));
     }
     if extras.key {
         params.append("key", text.key_text.get_untracked().trim());

@@ -1,11 +1,10 @@
-//! The one loop every long job of the page runs on (training, audits; the key search uses
-//! its sizing): do a slice of work, await its rows asynchronously, record them, yield to
-//! the browser. A slice is sized to take about [`SLICE_MS`] of the page's own thread.
+//! The one loop every long job of the page runs on (training, audits, the key search): do
+//! a slice of work, await its rows asynchronously, record them, yield to the browser. A slice is sized to take about [`SLICE_MS`] of the page's own thread.
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
-use crate::metrics::{FromRow, Pending};
+use crate::nn::pending::{Pending, ReadError};
 use crate::web::lab::{Progress, Status};
 use crate::web::session::now_ms;
 use crate::web::yield_now::yield_now;
@@ -23,6 +22,7 @@ pub fn next_slice(slice: u64, elapsed_ms: f64, max: u64) -> u64 {
 }
 
 /// The signals of one job: its status, its run number, its rows, progress and redraws.
+#[derive(Clone, Copy)]
 pub struct Job<R: 'static> {
     pub status: RwSignal<Status>,
     pub generation: RwSignal<u64>,
@@ -39,11 +39,11 @@ pub enum Outcome {
     Finished,
     /// A newer run (or a reset) took over: leave everything as it is.
     Abandoned,
-    /// The device failed; the message says how.
-    Failed(String),
+    /// The device failed; the error says how.
+    Failed(ReadError),
 }
 
-impl<R: FromRow + Send + Sync + 'static> Job<R> {
+impl<R: Send + Sync + 'static> Job<R> {
     fn current(&self) -> bool {
         self.generation.get_untracked() == self.mine
     }
@@ -63,11 +63,12 @@ impl<R: FromRow + Send + Sync + 'static> Job<R> {
     }
 
     /// Runs slices until `work` has nothing left (it returns `None`): `work(n)` starts up to
-    /// `n` steps and hands back their pending rows; `position` is a row's step number;
-    /// `on_redraw` runs with each (throttled) redraw.
+    /// `n` steps (at most `max_slice`) and hands back their pending rows; `position` is a
+    /// row's step number; `on_redraw` runs with each (throttled) redraw.
     pub async fn run(
         &self,
-        mut work: impl FnMut(usize) -> Option<Pending<R>>,
+        max_slice: u64,
+        mut work: impl FnMut(usize) -> Option<Pending<Vec<R>>>,
         position: fn(&R) -> usize,
         mut on_redraw: impl FnMut(),
     ) -> Outcome {
@@ -87,7 +88,7 @@ impl<R: FromRow + Send + Sync + 'static> Job<R> {
                 return Outcome::Abandoned;
             }
             let elapsed = now_ms() - started;
-            slice = next_slice(slice, elapsed, 512);
+            slice = next_slice(slice, elapsed, max_slice);
             let done = rows.last().map_or(0, position);
             self.history.update(|h| h.extend(rows));
             self.progress.update(|p| {

@@ -10,8 +10,10 @@ use wasm_bindgen_futures::JsFuture;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::codec::{Key, Packing};
-use crate::model_file::{self, SavedModel};
+use crate::nn::config::Preset;
+use crate::nn::inference::Cipher;
+use crate::nn::model_file::{self, SavedModel};
+use crate::text::codec::{Key, Packing};
 
 /// Where a model came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,11 +28,12 @@ impl ModelSlot {
     pub const ALL: [ModelSlot; 4] =
         [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedStrong16, ModelSlot::Trained];
 
+    /// The slot's name in the picker: a shipped model's preset name, or "trained".
     pub fn key(self) -> &'static str {
         match self {
-            ModelSlot::ShippedPoc8 => "poc8",
-            ModelSlot::ShippedSeed16 => "seed16",
-            ModelSlot::ShippedStrong16 => "strong16",
+            ModelSlot::ShippedPoc8 => Preset::Poc8.name(),
+            ModelSlot::ShippedSeed16 => Preset::Seed16.name(),
+            ModelSlot::ShippedStrong16 => Preset::Strong16.name(),
             ModelSlot::Trained => "trained",
         }
     }
@@ -72,13 +75,19 @@ impl ModelInfo {
     }
 }
 
+/// A model the form can use: its file's contents, and its networks ready to run.
+pub struct FormModel {
+    pub saved: SavedModel,
+    pub cipher: Cipher,
+}
+
 /// The message form's shared state.
 #[derive(Clone, Copy)]
 pub struct TextLab {
     pub slot: RwSignal<ModelSlot>,
     /// Per slot: the model's description, or why it is not there.
     pub infos: [RwSignal<Option<Result<ModelInfo, String>>>; 4],
-    pub models: StoredValue<[Option<SavedModel>; 4], LocalStorage>,
+    pub models: StoredValue<[Option<FormModel>; 4], LocalStorage>,
     /// Where the model in the `Trained` slot came from (trained here, a file, kept).
     pub own_source: RwSignal<String>,
     /// Why the last model file was refused (the current model is kept).
@@ -135,7 +144,7 @@ impl TextLab {
 
     /// The chosen model as a model file.
     pub fn model_file(&self) -> Option<Vec<u8>> {
-        self.with_model(|m| model_file::save(&m.header, &m.ciphers))
+        self.with_model(|m| model_file::save(&m.saved.header, &m.saved.ciphers))
     }
 
     /// Reads a model file the user picked; refuses a bad one with a message, keeping the
@@ -168,7 +177,7 @@ impl TextLab {
     }
 
     /// Runs `f` on the chosen model.
-    pub fn with_model<T>(&self, f: impl FnOnce(&SavedModel) -> T) -> Option<T> {
+    pub fn with_model<T>(&self, f: impl FnOnce(&FormModel) -> T) -> Option<T> {
         let slot = self.slot.get_untracked().index();
         self.models.with_value(|m| m[slot].as_ref().map(f))
     }
@@ -176,7 +185,8 @@ impl TextLab {
     /// Keeps `model` in `slot` (on the CPU device) and describes it.
     pub fn put(&self, slot: ModelSlot, model: SavedModel) {
         self.infos[slot.index()].set(Some(Ok(ModelInfo::of(&model))));
-        self.models.update_value(|m| m[slot.index()] = Some(model));
+        let cipher = Cipher::new(&model.ciphers, &Device::flex());
+        self.models.update_value(|m| m[slot.index()] = Some(FormModel { saved: model, cipher }));
     }
 
     /// Loads the three shipped models from the site's own `models/` folder, and the model

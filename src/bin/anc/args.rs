@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use anc::OptimizerKind;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Adversarial neural cryptography: Alice, Bob and Eve, trained with burn. A teaching toy,
@@ -38,10 +40,10 @@ pub enum Backend {
     Wgpu,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Optimizer {
-    Rmsprop,
-    Adam,
+/// Parses an optimiser by the core's names (listed in `--help`).
+fn optimizer() -> impl clap::builder::TypedValueParser<Value = OptimizerKind> {
+    PossibleValuesParser::new(OptimizerKind::ALL.map(OptimizerKind::name))
+        .map(|name| OptimizerKind::from_name(&name).expect("one of the possible values"))
 }
 
 /// A preset and the fields that override it.
@@ -62,8 +64,8 @@ pub struct ConfigArgs {
     pub iterations_per_epoch: Option<usize>,
     #[arg(long)]
     pub batch_size: Option<usize>,
-    #[arg(long, value_enum)]
-    pub optimizer: Option<Optimizer>,
+    #[arg(long, value_parser = optimizer())]
+    pub optimizer: Option<OptimizerKind>,
     /// Learning rate of Alice and Bob.
     #[arg(long)]
     pub ab_lr: Option<f64>,
@@ -162,8 +164,8 @@ pub struct AuditArgs {
     pub continue_eve: bool,
     #[arg(long, default_value_t = 512)]
     pub batch_size: usize,
-    #[arg(long, value_enum, default_value = "rmsprop")]
-    pub optimizer: Optimizer,
+    #[arg(long, value_parser = optimizer(), default_value_t = OptimizerKind::RmsProp)]
+    pub optimizer: OptimizerKind,
     #[arg(long, default_value_t = 0.001)]
     pub lr: f64,
     /// Seed of the fresh Eve and of the audit's messages.
@@ -204,8 +206,8 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = 512)]
     pub audit_batch_size: usize,
     /// Attackers' optimisers (each trains a fresh Eve; the best one counts).
-    #[arg(long, value_enum, value_delimiter = ',', default_values = ["rmsprop", "adam"])]
-    pub attackers: Vec<Optimizer>,
+    #[arg(long, value_parser = optimizer(), value_delimiter = ',', default_values_t = OptimizerKind::ALL)]
+    pub attackers: Vec<OptimizerKind>,
     /// Least Bob % correct a cipher must reach to count in the summary.
     #[arg(long, default_value_t = 99.9)]
     pub bob_bar: f64,

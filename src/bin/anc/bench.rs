@@ -6,7 +6,9 @@ use anyhow::Result;
 use serde_json::json;
 
 use crate::args::{Backend, BenchArgs};
-use crate::commands::{build_config, device, trainer};
+use anc::nn::steps::Steps;
+
+use crate::common::{SLICE, build_config, device, trainer};
 
 /// Iterations per second of `iterations` timed iterations after `warmup` untimed ones.
 /// The losses are read back once per timed run, as the page and `anc train` do per slice.
@@ -19,12 +21,12 @@ fn measure(args: &BenchArgs, backend: Backend, threads: Option<u8>) -> Result<f6
     config.bob_only_iterations = None;
     let device = device(backend)?;
     let mut trainer = trainer(config, &device, threads)?;
-    let _ = trainer.run(args.warmup).read();
+    trainer.run(args.warmup).read()?;
     let start = Instant::now();
     let mut done = 0;
     while done < args.iterations {
-        let n = (args.iterations - done).min(32);
-        let losses = trainer.run(n).read();
+        let n = (args.iterations - done).min(SLICE);
+        let losses = trainer.run(n).read()?;
         done += losses.len();
     }
     Ok(args.iterations as f64 / start.elapsed().as_secs_f64())

@@ -1,13 +1,20 @@
-//! `anc`: the learning core on the command line — train, evaluate, audit, export, bench.
+//! `anc`: the learning core on the command line — train, evaluate, audit, export, bench,
+//! sweep. One file per subcommand over the helpers of `common`.
 
 mod args;
+mod audit;
 mod bench;
-mod commands;
+mod common;
+mod eval;
+mod export;
 mod sweep;
+mod train;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+
+use args::{Cli, Command};
 
 // mimalloc keeps the trainer's ~100 KB activation buffers in its pools instead of
 // mapping and unmapping them on every op as glibc's malloc does (`../shared/notes/burn.md`).
@@ -15,7 +22,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = match args::Cli::try_parse() {
+    let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version.
@@ -29,7 +36,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match commands::run(cli) {
+    let outcome = match cli.command {
+        Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Audit(args) => audit::run(args),
+        Command::ExportJson(args) => export::run(args),
+        Command::Bench(args) => bench::run(args),
+        Command::Sweep(args) => sweep::run(args),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", format!("{e:#}").replace('\n', " "));

@@ -3,24 +3,28 @@
 
 use std::time::Instant;
 
-use anc::audit::after_training_seed;
-use anc::evaluation::{EVALUATION_SAMPLES, held_out_seed};
-use anc::model_file::{self, ModelHeader};
-use anc::replicas::replicate;
-use anc::sweep::{Bar, SeedResult, Summary, TABLE_HEADER, table_row};
-use anc::{AuditConfig, Ciphers, Evaluation, OptimizerKind, TrainingConfig};
+use anc::app::sweep::{Bar, SeedResult, Summary, TABLE_HEADER, table_row};
+use anc::nn::config::names;
+use anc::nn::evaluation::EVALUATION_SAMPLES;
+use anc::nn::inference::Cipher;
+use anc::nn::model_file::{self, ModelHeader};
+use anc::nn::replicas::replicate;
+use anc::nn::seeds;
+use anc::{AuditConfig, Ciphers, Evaluation, OptimizerKind, TrainingConfig, evaluate};
 use anyhow::{Result, bail};
 use burn::prelude::Device;
 use serde_json::json;
 
 use crate::args::{Backend, SweepArgs};
-use crate::commands::{build_config, device, progress, run_audit, train_to_end, trainer, write};
+use crate::common::{
+    SLICE, build_config, device, losses_message, progress, run_audit, run_to_end, trainer, write,
+};
 
 pub fn run(args: SweepArgs) -> Result<()> {
     let base = build_config(&args.config)?;
     AuditConfig::new().with_steps(args.audit_steps).with_batch_size(args.audit_batch_size).validate()?;
     if args.attackers.is_empty() {
-        bail!("--attackers needs at least one of rmsprop, adam");
+        bail!("--attackers needs at least one of {}", names(&OptimizerKind::ALL, OptimizerKind::name));
     }
     let bar = Bar { bob_correct_pct: args.bob_bar, fresh_eve_bit_errors: args.eve_bar };
     if let Some(dir) = &args.models {
@@ -34,7 +38,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
             args.seeds,
             base.seed,
             base.total_iterations(),
-            args.attackers.iter().map(|a| OptimizerKind::from(*a).name()).collect::<Vec<_>>().join(", "),
+            names(&args.attackers, OptimizerKind::name),
             args.audit_steps,
             args.audit_batch_size,
         );
@@ -65,10 +69,12 @@ pub fn run(args: SweepArgs) -> Result<()> {
 fn one_seed(args: &SweepArgs, config: TrainingConfig, device: &Device) -> Result<SeedResult> {
     let started = Instant::now();
     let mut trainer = trainer(config.clone(), device, args.threads)?;
-    train_to_end(&mut trainer, &progress(config.total_iterations(), args.json), |_| Ok(()))?;
+    let bar = progress(config.total_iterations(), args.json);
+    run_to_end(&mut trainer, SLICE, &bar, losses_message, |_| Ok(()))?;
     let train_seconds = started.elapsed().as_secs_f64();
     let ciphers = trainer.into_ciphers();
-    let trained = anc::evaluate(&ciphers, EVALUATION_SAMPLES, held_out_seed(config.seed), device).read();
+    let cipher = Cipher::new(&ciphers, device);
+    let trained = evaluate(&cipher, EVALUATION_SAMPLES, seeds::held_out(config.seed)).read()?;
 
     let started = Instant::now();
     let audits = std::thread::scope(|scope| {
@@ -80,8 +86,8 @@ fn one_seed(args: &SweepArgs, config: TrainingConfig, device: &Device) -> Result
                 let audit = AuditConfig::new()
                     .with_steps(args.audit_steps)
                     .with_batch_size(args.audit_batch_size)
-                    .with_optimizer(attacker.into())
-                    .with_seed(after_training_seed(config.seed));
+                    .with_optimizer(attacker)
+                    .with_seed(seeds::audit_after_training(config.seed));
                 scope.spawn(move || {
                     run_audit(&ciphers, &config, audit, &device, true, None).map(|(e, _)| (attacker, e))
                 })
@@ -102,7 +108,7 @@ fn one_seed(args: &SweepArgs, config: TrainingConfig, device: &Device) -> Result
         bob_correct_pct: trained.bob.correct_pct,
         trained_eve_bit_errors: trained.eve.bit_errors,
         fresh_eve_bit_errors: best.eve.bit_errors,
-        best_attacker: attacker.into(),
+        best_attacker: attacker,
         train_seconds,
         audit_seconds,
     })

@@ -4,8 +4,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::audit::EveStart;
-use crate::report::{Throughput, audit_csv, clock};
+use crate::app::report::{Throughput, audit_csv, clock};
+use crate::nn::audit::EveStart;
 use crate::web::chart::{self, Axes, EVE_COLOR, Series};
 use crate::web::download;
 use crate::web::lab::{AuditState, Lab, Status};
@@ -18,10 +18,7 @@ pub fn AuditPanel(
 ) -> impl IntoView {
     let lab = Lab::get();
     let canvas = NodeRef::<Canvas>::new();
-    let key = match audit.start {
-        EveStart::Fresh => "fresh",
-        EveStart::Continue => "continue",
-    };
+    let key = audit.start.name();
     Effect::new(move |_| {
         audit.redraw.track();
         lab.trained.track();

@@ -2,12 +2,12 @@
 //! a fresh Eve, the key avalanche, and Alice's output values with the leak they carry.
 //! Computed on the CPU device whenever the form's model changes.
 
-use burn::prelude::*;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::cipher_views::{Avalanche, CiphertextValues, ciphertext_values, key_avalanche};
-use crate::evaluation::{EVALUATION_SAMPLES, evaluate};
+use crate::app::cipher_views::{Avalanche, CiphertextValues, ciphertext_values, key_avalanche};
+use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
+use crate::nn::seeds;
 use crate::web::components::{
     ciphertext_values_chart::CiphertextValuesChart, key_avalanche_map::KeyAvalancheMap,
     per_bit_errors::PerBitErrors,
@@ -21,8 +21,6 @@ const AVALANCHE_SAMPLES: usize = 400;
 const VALUE_SAMPLES: usize = 4000;
 /// Bins of the value histogram.
 const VALUE_BINS: usize = 40;
-/// Seed of the messages and keys the views use (the same pictures on every visit).
-const VIEW_SEED: u64 = 0x71e3;
 
 /// Everything the views draw, for one model.
 #[derive(Clone, Debug)]
@@ -55,22 +53,20 @@ pub fn CipherViews() -> impl IntoView {
             if generation.get_value() != mine {
                 return;
             }
-            let device = Device::flex();
             let computed = text.with_model(|m| {
-                let h = &m.header;
-                CipherPictures {
+                let (h, seed) = (&m.saved.header, seeds::CIPHER_VIEWS);
+                // The CPU device reads back at once.
+                let evaluation = evaluate(&m.cipher, EVALUATION_SAMPLES, seed).read().ok()?;
+                Some(CipherPictures {
                     preset: h.config.preset.name().to_string(),
                     bits: h.config.cipher.bits,
-                    bob_rates: evaluate(&m.ciphers, EVALUATION_SAMPLES, VIEW_SEED, &device)
-                        .read()
-                        .bob
-                        .bit_error_rates,
+                    bob_rates: evaluation.bob.bit_error_rates,
                     fresh_eve: h.fresh_eve_bit_error_rates.clone().map(|r| (r, h.audit_steps)),
-                    avalanche: key_avalanche(&m.ciphers, AVALANCHE_SAMPLES, VIEW_SEED, &device),
-                    values: ciphertext_values(&m.ciphers, VALUE_SAMPLES, VALUE_BINS, VIEW_SEED, &device),
-                }
+                    avalanche: key_avalanche(&m.cipher, AVALANCHE_SAMPLES, seed),
+                    values: ciphertext_values(&m.cipher, VALUE_SAMPLES, VALUE_BINS, seed),
+                })
             });
-            pictures.set(computed);
+            pictures.set(computed.flatten());
         });
     });
     let title = move || {

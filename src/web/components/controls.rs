@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::config::OptimizerKind;
-use crate::config::Preset;
-use crate::form::{Field, Form, optimizer_name};
+use crate::app::form::{Field, Form};
+use crate::nn::config::OptimizerKind;
+use crate::nn::config::Preset;
 use crate::web::components::form_field::FormField;
 use crate::web::lab::{Lab, Status};
 use crate::web::session;
@@ -67,11 +67,11 @@ pub fn Controls() -> impl IntoView {
                         });
                     }
                 >
-                    {[OptimizerKind::RmsProp, OptimizerKind::Adam]
+                    {OptimizerKind::ALL
                         .into_iter()
                         .map(|k| {
-                            let name = optimizer_name(k);
-                            view! { <option value=name selected=move || optimizer() == name>{optimizer_label(k)}</option> }
+                            let name = k.name();
+                            view! { <option value=name selected=move || optimizer() == name>{k.label()}</option> }
                         })
                         .collect_view()}
                 </select>
@@ -107,12 +107,5 @@ fn preset_label(preset: Preset) -> &'static str {
         Preset::Poc8 => "poc8 — 8 bits, the text-encryption networks",
         Preset::Paper16 => "paper16 — the paper's Adam, batch 4096",
         Preset::Strong16 => "strong16 — the write-up's networks, tuned for a stronger cipher",
-    }
-}
-
-fn optimizer_label(kind: OptimizerKind) -> &'static str {
-    match kind {
-        OptimizerKind::RmsProp => "RMSprop",
-        OptimizerKind::Adam => "Adam",
     }
 }

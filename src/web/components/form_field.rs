@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::form::Field;
+use crate::app::form::Field;
 use crate::web::lab::Lab;
 
 /// A text input bound to `field` of the lab's form.

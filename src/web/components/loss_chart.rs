@@ -3,7 +3,7 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::report::losses_csv;
+use crate::app::report::losses_csv;
 use crate::web::chart::{self, AB_COLOR, Axes, BOB_COLOR, EVE_COLOR, Series};
 use crate::web::download;
 use crate::web::lab::Lab;
@@ -18,7 +18,7 @@ pub fn LossChart() -> impl IntoView {
         lab.redraw.track();
         let Some(canvas) = canvas.get() else { return };
         let series = lab.history.with_untracked(|h| {
-            let curve = |name, color, pick: fn(&crate::metrics::IterationLosses) -> f32| Series {
+            let curve = |name, color, pick: fn(&crate::nn::metrics::IterationLosses) -> f32| Series {
                 name,
                 color,
                 points: h

@@ -1,11 +1,10 @@
 //! Encrypt, decrypt and attack text with a learned cipher (spec §5): which model the form
 //! uses, the key, the message, the ciphertext, Bob's reading and Eve's.
 
-use burn::prelude::*;
 use leptos::prelude::*;
 
-use crate::codec::{Ciphertext, Key, char_of, encode_text};
-use crate::messages::{Agreement, decrypt, eavesdrop, encrypt};
+use crate::text::codec::{Ciphertext, Key, char_of, encode_text};
+use crate::text::messages::{Agreement, decrypt, eavesdrop, encrypt};
 use crate::web::components::key_search_panel::KeySearchPanel;
 use crate::web::download;
 use crate::web::lab::Lab;
@@ -66,16 +65,13 @@ pub fn MessagesPanel() -> impl IntoView {
         let c = Ciphertext::parse(&text.ciphertext.get_untracked(), &info.preset, info.bits)
             .map_err(|e| e.to_string())?;
         let key = Key::parse(&text.key_text.get_untracked(), info.bits).map_err(|e| e.to_string())?;
-        let device = Device::flex();
         let guesses = text
             .with_model(|m| {
-                if as_bob {
-                    decrypt(&m.ciphers, &c.values, &key, &device).read()
-                } else {
-                    eavesdrop(&m.ciphers, &c.values, &device).read()
-                }
+                if as_bob { decrypt(&m.cipher, &c.values, &key) } else { eavesdrop(&m.cipher, &c.values) }
+                    .read()
+                    .map_err(|e| e.to_string())
             })
-            .ok_or("the model is still loading")?;
+            .ok_or("the model is still loading")??;
         let codes = info.packing().unpack(&guesses, c.chars);
         let truth = sent.get_untracked().filter(|s| s.len() == codes.len());
         let chars = codes
@@ -95,8 +91,8 @@ pub fn MessagesPanel() -> impl IntoView {
             let mut random = crypto_bits(pack.blocks(codes.len()) * info.bits).into_iter();
             let blocks = pack.pack(&codes, || random.next().unwrap_or(false));
             let values = text
-                .with_model(|m| encrypt(&m.ciphers, &blocks, &key, &Device::flex()).read())
-                .ok_or("the model is still loading")?;
+                .with_model(|m| encrypt(&m.cipher, &blocks, &key).read().map_err(|e| e.to_string()))
+                .ok_or("the model is still loading")??;
             sent.set(Some(codes.clone()));
             Ok(Ciphertext { preset: info.preset.clone(), chars: codes.len(), values })
         })();

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::report::{Throughput, clock};
+use crate::app::report::{Throughput, clock};
 use crate::web::backend::{BackendChoice, BackendKind};
 use crate::web::lab::{Lab, Status};
 

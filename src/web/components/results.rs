@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::report::REFERENCES;
+use crate::app::report::REFERENCES;
 use crate::web::lab::Lab;
 
 fn pct(v: Option<f64>) -> String {

@@ -5,8 +5,8 @@ use burn::prelude::*;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::model_file::{ModelHeader, SavedModel};
-use crate::transfer::ciphers_to_device;
+use crate::nn::model_file::{ModelHeader, SavedModel};
+use crate::nn::transfer::ciphers_to;
 use crate::web::lab::{Lab, Stage};
 use crate::web::text_lab::{ModelSlot, TextLab};
 
@@ -42,7 +42,7 @@ pub fn UseTrained() -> impl IntoView {
         moving.set(true);
         spawn_local(async move {
             // The form runs on the CPU: copy the weights there (a no-op copy on the CPU backend).
-            match ciphers_to_device(&ciphers, &Device::flex()).await {
+            match ciphers_to(&ciphers, &Device::flex()).read_async().await {
                 Ok(ciphers) => {
                     error.set(None);
                     text.adopt(SavedModel { header, ciphers }, "trained in this page");

@@ -2,7 +2,7 @@
 //! become message blocks for a model of 8 or 16 bits, and the two written forms of a
 //! ciphertext — the spec's symbol text and a compact base64url form for links.
 //!
-//! Plain Rust with no tensors: `crate::messages` runs the networks on what this produces.
+//! Plain Rust with no tensors: `crate::text::messages` runs the networks on what this produces.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

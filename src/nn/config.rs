@@ -5,7 +5,7 @@
 use burn::config::Config;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CipherConfig, OutputActivation};
+use crate::nn::model::{CipherConfig, OutputActivation};
 
 mod checks;
 pub use checks::{ConfigError, limits};
@@ -106,7 +106,10 @@ pub enum OptimizerKind {
 }
 
 impl OptimizerKind {
-    /// The lowercase name used on the command line and in the page.
+    /// Every optimiser, in the order a menu shows them.
+    pub const ALL: [OptimizerKind; 2] = [OptimizerKind::RmsProp, OptimizerKind::Adam];
+
+    /// The lowercase name used on the command line, in files and in the page's form.
     pub fn name(self) -> &'static str {
         match self {
             OptimizerKind::RmsProp => "rmsprop",
@@ -114,14 +117,32 @@ impl OptimizerKind {
         }
     }
 
-    /// Looks an optimiser up by its name.
-    pub fn from_name(name: &str) -> Result<Self, ConfigError> {
-        match name {
-            "rmsprop" => Ok(OptimizerKind::RmsProp),
-            "adam" => Ok(OptimizerKind::Adam),
-            other => Err(ConfigError::UnknownOptimizer(other.to_string())),
+    /// The name as people write it (menus, tables).
+    pub fn label(self) -> &'static str {
+        match self {
+            OptimizerKind::RmsProp => "RMSprop",
+            OptimizerKind::Adam => "Adam",
         }
     }
+
+    /// Looks an optimiser up by its name.
+    pub fn from_name(name: &str) -> Result<Self, ConfigError> {
+        Self::ALL
+            .into_iter()
+            .find(|o| o.name() == name)
+            .ok_or_else(|| ConfigError::UnknownOptimizer(name.to_string()))
+    }
+}
+
+impl std::fmt::Display for OptimizerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The names of `all`, joined with ", " (for messages that list the choices).
+pub fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> String {
+    all.iter().map(|&t| name(t)).collect::<Vec<_>>().join(", ")
 }
 
 /// Everything that defines one training run. `TrainingConfig::new(CipherConfig::new())`

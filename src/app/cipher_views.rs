@@ -5,10 +5,10 @@
 
 use burn::prelude::*;
 
-use crate::data::BitSource;
-use crate::kernels::Kernels;
-use crate::model::{Ciphers, OutputActivation};
-use crate::training::{decrypt, encrypt};
+use crate::nn::data::{BitSource, MessageBatch};
+use crate::nn::inference::Cipher;
+use crate::nn::model::OutputActivation;
+use crate::nn::pending::Pending;
 
 /// Key avalanche: for each key bit `j` and output bit `i`, the share of (message, key)
 /// pairs in which flipping key bit `j` flips output bit `i` — of the ciphertext Alice makes,
@@ -40,6 +40,11 @@ impl Avalanche {
     }
 }
 
+/// The values of a tensor on a CPU device (the views are computed synchronously).
+fn host(t: Tensor<2>) -> Vec<f32> {
+    Pending::of(t, |values| values).read().expect("a CPU device reads back")
+}
+
 /// The midpoint of Alice's output range: a ciphertext value above it reads as a 1.
 fn midpoint(activation: OutputActivation) -> f32 {
     match activation {
@@ -51,9 +56,8 @@ fn midpoint(activation: OutputActivation) -> f32 {
 /// Flips each key bit of `samples` random (message, key) pairs in turn and counts which
 /// ciphertext bits change, and which of Bob's bits change when he reads the true ciphertext
 /// with the flipped key. One batch of `samples × (N + 1)` rows.
-pub fn key_avalanche(ciphers: &Ciphers, samples: usize, seed: u64, device: &Device) -> Avalanche {
-    let bits = ciphers.alice.bits();
-    let kernels = Kernels::for_device(bits, device);
+pub fn key_avalanche(cipher: &Cipher, samples: usize, seed: u64) -> Avalanche {
+    let (bits, runner) = (cipher.bits(), cipher.runner());
     let mut source = BitSource::new(seed);
     let messages = source.bits(samples, bits);
     let keys = source.bits(samples, bits);
@@ -68,14 +72,11 @@ pub fn key_avalanche(ciphers: &Ciphers, samples: usize, seed: u64, device: &Devi
     }
     let rows = samples * (bits + 1);
     let all_messages: Vec<f32> = messages.iter().copied().cycle().take(rows * bits).collect();
-    let tensor = |v: Vec<f32>| Tensor::<2>::from_data(TensorData::new(v, [rows, bits]), device);
-    let batch = crate::data::MessageBatch { messages: tensor(all_messages), keys: tensor(all_keys) };
-    let alice = ciphers.alice.valid();
-    let ciphertext = encrypt(&alice, &batch, &kernels);
+    let batch = MessageBatch { messages: runner.rows(all_messages, bits), keys: runner.rows(all_keys, bits) };
+    let ciphertext = cipher.encrypt(&batch);
     // Bob reads the ciphertext made with the true key, with the key one bit off.
     let sent = ciphertext.clone().narrow(0, 0, samples).repeat_dim(0, bits + 1);
-    let decrypted = decrypt(&ciphers.bob.valid(), sent, batch.keys, &kernels);
-    let read = |t: Tensor<2>| t.into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+    let decrypted = cipher.decrypt(sent, batch.keys);
     let flips = |values: &[f32], threshold: f32| {
         let bit = |v: f32| v > threshold;
         let (base, flipped) = values.split_at(samples * bits);
@@ -94,8 +95,8 @@ pub fn key_avalanche(ciphers: &Ciphers, samples: usize, seed: u64, device: &Devi
     };
     Avalanche {
         bits,
-        ciphertext: flips(&read(ciphertext), midpoint(ciphers.alice.output)),
-        decrypted: flips(&read(decrypted), 0.5),
+        ciphertext: flips(&host(ciphertext), midpoint(cipher.ciphers().alice.output)),
+        decrypted: flips(&host(decrypted), 0.5),
         samples,
     }
 }
@@ -142,24 +143,12 @@ fn threshold_accuracy(mut fit: Vec<(f32, bool)>, test: &[(f32, bool)]) -> (f64, 
 
 /// Encrypts `samples` random (message, key) pairs; histograms the ciphertext values into
 /// `bins` bins and, for each message bit, finds the ciphertext value that reads it best.
-pub fn ciphertext_values(
-    ciphers: &Ciphers,
-    samples: usize,
-    bins: usize,
-    seed: u64,
-    device: &Device,
-) -> CiphertextValues {
-    let bits = ciphers.alice.bits();
-    let kernels = Kernels::for_device(bits, device);
-    let batch = BitSource::new(seed).batch(samples, bits, device);
-    let messages =
-        batch.messages.clone().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
-    let values = encrypt(&ciphers.alice.valid(), &batch, &kernels)
-        .into_data()
-        .convert::<f32>()
-        .try_into_vec::<f32>()
-        .expect("f32 data");
-    let range = match ciphers.alice.output {
+pub fn ciphertext_values(cipher: &Cipher, samples: usize, bins: usize, seed: u64) -> CiphertextValues {
+    let bits = cipher.bits();
+    let batch = BitSource::new(seed).batch(samples, bits, cipher.runner().device());
+    let messages = host(batch.messages.clone());
+    let values = host(cipher.encrypt(&batch));
+    let range = match cipher.ciphers().alice.output {
         OutputActivation::Sigmoid => (0.0, 1.0),
         OutputActivation::Tanh => (-1.0, 1.0),
     };

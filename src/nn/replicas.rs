@@ -21,7 +21,7 @@ use burn::prelude::*;
 /// CPU device of a native build with two or more cores and a batch of at least 64, else one.
 pub fn default_replicas(device: &Device, batch_size: usize) -> usize {
     let cores = available_cores();
-    if crate::kernels::is_host_device(device) && cores >= 2 && batch_size >= 64 { 2 } else { 1 }
+    if crate::nn::kernels::is_host_device(device) && cores >= 2 && batch_size >= 64 { 2 } else { 1 }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

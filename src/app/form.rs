@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::{ConfigError, OptimizerKind, Preset, TrainingConfig};
+use crate::nn::config::{ConfigError, OptimizerKind, Preset, TrainingConfig};
 
 /// A field of the training form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,7 +67,7 @@ impl Field {
             Field::Epochs => config.epochs.to_string(),
             Field::IterationsPerEpoch => config.iterations_per_epoch.to_string(),
             Field::BatchSize => config.batch_size.to_string(),
-            Field::Optimizer => optimizer_name(config.optimizer).to_string(),
+            Field::Optimizer => config.optimizer.name().to_string(),
             Field::AbLearningRate => config.ab_learning_rate.to_string(),
             Field::EveLearningRate => config.eve_learning_rate.to_string(),
             Field::EveSteps => config.eve_steps.to_string(),
@@ -96,22 +96,10 @@ impl Field {
             Field::AbLearningRate => config.ab_learning_rate = real()?,
             Field::EveLearningRate => config.eve_learning_rate = real()?,
             Field::Optimizer => {
-                config.optimizer = match text {
-                    "rmsprop" => OptimizerKind::RmsProp,
-                    "adam" => OptimizerKind::Adam,
-                    other => return Err(ConfigError::UnknownOptimizer(other.to_string()).to_string()),
-                }
+                config.optimizer = OptimizerKind::from_name(text).map_err(|e| e.to_string())?
             }
         }
         Ok(())
-    }
-}
-
-/// The page's name for an optimiser.
-pub fn optimizer_name(kind: OptimizerKind) -> &'static str {
-    match kind {
-        OptimizerKind::RmsProp => "rmsprop",
-        OptimizerKind::Adam => "adam",
     }
 }
 

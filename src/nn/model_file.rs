@@ -20,9 +20,9 @@ use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
-use crate::config::TrainingConfig;
-use crate::evaluation::Evaluation;
-use crate::model::{Ciphers, Network};
+use crate::nn::config::TrainingConfig;
+use crate::nn::evaluation::Evaluation;
+use crate::nn::model::{Ciphers, Network};
 
 const MAGIC: &[u8; 8] = b"ANCMODEL";
 const VERSION: u32 = 1;

@@ -5,7 +5,7 @@
 //!
 //! The table is written here because it is 32 numbers; a crate would bring whole corpora.
 
-use crate::codec::{ALPHABET, char_of};
+use crate::text::codec::{ALPHABET, char_of};
 
 /// Relative frequency of each symbol in ordinary English prose, in alphabet order (a–z
 /// after the usual letter table scaled to 80 % of characters, space 17 %, then `.` `,`

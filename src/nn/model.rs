@@ -3,7 +3,7 @@
 //!
 //! The weights live in burn's own `Linear` and `Conv1d` modules, so records, exports and
 //! the reference path use burn's layout. [`Network::forward`] computes the convolutions as
-//! small matrix products (see [`crate::kernels`]); [`Network::forward_reference`] runs
+//! small matrix products (see [`crate::nn::kernels`]); [`Network::forward_reference`] runs
 //! burn's `Conv1d` and `tanh`, and tests check the two agree.
 
 use burn::config::Config;
@@ -15,7 +15,7 @@ use burn::tensor::TensorData;
 use rand::{Rng, SeedableRng, rngs::SmallRng};
 use serde::{Deserialize, Serialize};
 
-use crate::kernels::Kernels;
+use crate::nn::kernels::Kernels;
 
 /// The last activation of a network: what range its outputs lie in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,7 +104,8 @@ fn zeros(len: usize, device: &Device) -> Option<Param<Tensor<1>>> {
     Some(Param::from_tensor(Tensor::zeros([len], device)))
 }
 
-fn dense(d_in: usize, d_out: usize, rng: &mut SmallRng, device: &Device) -> Linear {
+/// A `Linear(d_in -> d_out)` with Glorot-uniform weights drawn from `rng` and zero biases.
+pub(crate) fn dense(d_in: usize, d_out: usize, rng: &mut SmallRng, device: &Device) -> Linear {
     let mut layer = LinearConfig::new(d_in, d_out).with_bias(false).init(device);
     layer.weight = glorot([d_in, d_out], d_in, d_out, rng, device);
     layer.bias = zeros(d_out, device);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::OptimizerKind;
+use crate::nn::config::OptimizerKind;
 
 /// What one seed's run gave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

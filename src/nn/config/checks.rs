@@ -1,8 +1,8 @@
 //! The allowed ranges of every setting and the checks that refuse what the networks or
 //! the trainer cannot take, with an error that names the field and its range.
 
-use super::TrainingConfig;
-use crate::model::CipherConfig;
+use super::{OptimizerKind, Preset, TrainingConfig, names};
+use crate::nn::model::CipherConfig;
 
 /// Allowed ranges, shared by the checks and by the page's input hints.
 pub mod limits {
@@ -45,10 +45,10 @@ pub enum ConfigError {
         allowed: String,
     },
     /// A preset name that does not exist.
-    #[error("unknown preset '{0}': expected one of seed16, poc8, paper16, strong16")]
+    #[error("unknown preset '{0}': expected one of {names}", names = names(&Preset::ALL, Preset::name))]
     UnknownPreset(String),
     /// An optimiser name that does not exist.
-    #[error("unknown optimizer '{0}': expected rmsprop or adam")]
+    #[error("unknown optimizer '{0}': expected one of {names}", names = names(&OptimizerKind::ALL, OptimizerKind::name))]
     UnknownOptimizer(String),
 }
 
@@ -156,18 +156,18 @@ impl CipherConfig {
                 ),
             });
         }
-        if let Some(c) = self.channels {
-            if !limits::CHANNELS.contains(&c) || !c.is_multiple_of(2) {
-                return Err(ConfigError::OutOfRange {
-                    field: "channels",
-                    value: c.to_string(),
-                    allowed: format!(
-                        "an even integer from {} to {}",
-                        limits::CHANNELS.start(),
-                        limits::CHANNELS.end()
-                    ),
-                });
-            }
+        if let Some(c) = self.channels
+            && (!limits::CHANNELS.contains(&c) || !c.is_multiple_of(2))
+        {
+            return Err(ConfigError::OutOfRange {
+                field: "channels",
+                value: c.to_string(),
+                allowed: format!(
+                    "an even integer from {} to {}",
+                    limits::CHANNELS.start(),
+                    limits::CHANNELS.end()
+                ),
+            });
         }
         Ok(())
     }

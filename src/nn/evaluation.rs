@@ -3,19 +3,12 @@
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::data::BitSource;
-use crate::kernels::Kernels;
-use crate::model::Ciphers;
-use crate::training::{decrypt, encrypt};
+use crate::nn::data::BitSource;
+use crate::nn::inference::Cipher;
+use crate::nn::pending::Pending;
 
 /// Messages in the write-up's evaluation.
 pub const EVALUATION_SAMPLES: usize = 10_000;
-
-/// The seed of the held-out evaluation messages of a model trained (or audited) with
-/// `seed`: derived from it, but a stream apart from the training and audit data.
-pub fn held_out_seed(seed: u64) -> u64 {
-    seed ^ 0xe7a1
-}
 
 /// How well one reader recovers the messages.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,48 +61,23 @@ pub struct Evaluation {
     pub eve: Score,
 }
 
-/// The networks' outputs on an evaluation set, still on the device.
-pub struct PendingEvaluation {
-    bits: usize,
-    samples: usize,
-    /// `[3 · samples, N]`: messages, Bob's guesses, Eve's guesses.
-    stacked: Tensor<2>,
-}
-
-impl PendingEvaluation {
-    fn finish(&self, flat: Vec<f32>) -> Evaluation {
-        let part = self.samples * self.bits;
+/// Runs Alice, Bob and Eve of `cipher` on `samples` fresh (message, key) pairs drawn from
+/// `seed`; the scores are made once the outputs are read back.
+pub fn evaluate(cipher: &Cipher, samples: usize, seed: u64) -> Pending<Evaluation> {
+    let bits = cipher.bits();
+    let batch = BitSource::new(seed).batch(samples, bits, cipher.runner().device());
+    let ciphertext = cipher.encrypt(&batch);
+    let bob = cipher.decrypt(ciphertext.clone(), batch.keys.clone());
+    let eve = cipher.eavesdrop(ciphertext);
+    // One read-back: messages, Bob's guesses, Eve's guesses, `[3 · samples, N]`.
+    Pending::of(Tensor::cat(vec![batch.messages, bob, eve], 0), move |flat| {
+        let part = samples * bits;
         let (messages, rest) = flat.split_at(part);
         let (bob, eve) = rest.split_at(part);
         Evaluation {
-            samples: self.samples,
-            bob: Score::from_guesses(messages, bob, self.bits),
-            eve: Score::from_guesses(messages, eve, self.bits),
+            samples,
+            bob: Score::from_guesses(messages, bob, bits),
+            eve: Score::from_guesses(messages, eve, bits),
         }
-    }
-
-    /// Reads the outputs back and scores them (blocking).
-    pub fn read(self) -> Evaluation {
-        let flat = self.stacked.to_data().try_into_vec::<f32>().expect("f32 outputs");
-        self.finish(flat)
-    }
-
-    /// Reads the outputs back and scores them without blocking (the browser's way).
-    pub async fn read_async(self) -> Result<Evaluation, String> {
-        let data = self.stacked.clone().into_data_async().await.map_err(|e| e.to_string())?;
-        Ok(self.finish(data.try_into_vec::<f32>().map_err(|e| format!("{e:?}"))?))
-    }
-}
-
-/// Runs Alice, Bob and Eve on `samples` fresh (message, key) pairs drawn from `seed`.
-pub fn evaluate(ciphers: &Ciphers, samples: usize, seed: u64, device: &Device) -> PendingEvaluation {
-    let device = device.clone().inner();
-    let ciphers = ciphers.valid();
-    let bits = ciphers.alice.bits();
-    let kernels = Kernels::for_device(bits, &device);
-    let batch = BitSource::new(seed).batch(samples, bits, &device);
-    let ciphertext = encrypt(&ciphers.alice, &batch, &kernels);
-    let bob = decrypt(&ciphers.bob, ciphertext.clone(), batch.keys.clone(), &kernels);
-    let eve = ciphers.eve.forward(ciphertext, &kernels);
-    PendingEvaluation { bits, samples, stacked: Tensor::cat(vec![batch.messages, bob, eve], 0) }
+    })
 }

@@ -1,7 +1,7 @@
 //! What the page shows about a run, as plain data: the loss history as CSV, speed and time
 //! left, and the published figures a run is compared with (spec §6).
 
-use crate::metrics::{AuditLoss, IterationLosses};
+use crate::nn::metrics::{AuditLoss, IterationLosses};
 
 /// The loss history as CSV: a header, then one line per iteration.
 pub fn losses_csv(history: &[IterationLosses]) -> String {

@@ -8,13 +8,16 @@ use burn::prelude::*;
 use rand::{SeedableRng, rngs::SmallRng};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ConfigError, OptimizerKind, check_learning_rate, check_range, limits};
-use crate::data::BitSource;
-use crate::evaluation::{EVALUATION_SAMPLES, PendingEvaluation, evaluate, held_out_seed};
-use crate::kernels::Kernels;
-use crate::metrics::{AuditLoss, Pending};
-use crate::model::{CipherConfig, Ciphers, Network, Role};
-use crate::training::{eve_step, optimizer};
+use crate::nn::config::{ConfigError, OptimizerKind, check_learning_rate, check_range, limits};
+use crate::nn::data::BitSource;
+use crate::nn::evaluation::{EVALUATION_SAMPLES, Evaluation, evaluate};
+use crate::nn::inference::{Cipher, Runner};
+use crate::nn::metrics::{AuditLoss, pending_rows};
+use crate::nn::model::{CipherConfig, Ciphers, Network, Role};
+use crate::nn::pending::Pending;
+use crate::nn::seeds;
+use crate::nn::steps::Steps;
+use crate::nn::training::{eve_step, optimizer};
 
 /// Which Eve attacks the frozen cipher.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +27,16 @@ pub enum EveStart {
     Fresh,
     /// The Eve trained alongside Alice and Bob, trained on.
     Continue,
+}
+
+impl EveStart {
+    /// The lowercase name (as in files and the page's test ids).
+    pub fn name(self) -> &'static str {
+        match self {
+            EveStart::Fresh => "fresh",
+            EveStart::Continue => "continue",
+        }
+    }
 }
 
 /// Settings of one audit.
@@ -49,12 +62,6 @@ pub struct AuditConfig {
     pub seed: u64,
 }
 
-/// The seed of the fresh Eve audited right after a training run of seed `training_seed`
-/// (`anc train --audit-steps`, `anc sweep`).
-pub fn after_training_seed(training_seed: u64) -> u64 {
-    training_seed ^ 0xa0d1
-}
-
 impl AuditConfig {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -68,8 +75,8 @@ impl AuditConfig {
 /// An Eve being trained against a frozen Alice.
 pub struct Audit {
     config: AuditConfig,
-    device: Device,
-    kernels: Kernels,
+    /// The kernels on the audit's (autodiff) device.
+    runner: Runner,
     source: BitSource,
     frozen_alice: Network,
     ciphers: Ciphers,
@@ -93,20 +100,14 @@ impl Audit {
             ciphers.eve = cipher.init_network(Role::Eve, &mut rng, device);
         }
         Ok(Self {
-            kernels: Kernels::for_device(cipher.bits, device),
-            source: BitSource::new(config.seed ^ 0xa0d1_7000),
+            runner: Runner::new(cipher.bits, device),
+            source: BitSource::new(seeds::audit_data(config.seed)),
             frozen_alice: ciphers.alice.valid(),
             optim: optimizer(config.optimizer),
-            device: device.clone(),
             config,
             ciphers,
             step: 0,
         })
-    }
-
-    /// Steps done so far.
-    pub fn step(&self) -> usize {
-        self.step
     }
 
     /// The audit's settings.
@@ -114,43 +115,47 @@ impl Audit {
         &self.config
     }
 
-    /// Whether all configured steps are done.
-    pub fn is_done(&self) -> bool {
-        self.step >= self.config.steps
-    }
-
-    /// Trains Eve up to `steps` more steps (fewer if the audit ends first).
-    pub fn run(&mut self, steps: usize) -> Pending<AuditLoss> {
-        let first = self.step + 1;
-        let todo = steps.min(self.config.steps.saturating_sub(self.step));
-        let bits = self.frozen_alice.bits();
-        let mut rows = Vec::with_capacity(todo);
-        for _ in 0..todo {
-            let batch = self.source.batch(self.config.batch_size, bits, &self.device);
-            let eve = self.ciphers.eve.clone();
-            let (eve, loss) = eve_step(
-                &self.frozen_alice,
-                eve,
-                &mut self.optim,
-                self.config.learning_rate,
-                &batch,
-                &self.kernels,
-            );
-            self.ciphers.eve = eve;
-            rows.push(loss.unsqueeze());
-            self.step += 1;
-        }
-        Pending::new(first, rows)
-    }
-
     /// Scores the frozen Bob and the audited Eve on fresh messages (seeded apart from
     /// training and audit data).
-    pub fn evaluate(&self) -> PendingEvaluation {
-        evaluate(&self.ciphers, EVALUATION_SAMPLES, held_out_seed(self.config.seed), &self.device)
+    pub fn evaluate(&self) -> Pending<Evaluation> {
+        let cipher = Cipher::new(&self.ciphers, self.runner.device());
+        evaluate(&cipher, EVALUATION_SAMPLES, seeds::held_out(self.config.seed))
     }
 
     /// The frozen Alice and Bob with the audited Eve.
     pub fn ciphers(&self) -> &Ciphers {
         &self.ciphers
+    }
+}
+
+impl Steps for Audit {
+    type Row = AuditLoss;
+
+    /// Trains Eve up to `steps` more steps (fewer if the audit ends first).
+    fn run(&mut self, steps: usize) -> Pending<Vec<AuditLoss>> {
+        let first = self.step + 1;
+        let todo = steps.min(self.config.steps.saturating_sub(self.step));
+        let bits = self.frozen_alice.bits();
+        let mut rows = Vec::with_capacity(todo);
+        for _ in 0..todo {
+            let batch = self.source.batch(self.config.batch_size, bits, self.runner.device());
+            let eve = self.ciphers.eve.clone();
+            let lr = self.config.learning_rate;
+            let (eve, loss) = eve_step(&self.frozen_alice, eve, &mut self.optim, lr, &batch, &self.runner);
+            self.ciphers.eve = eve;
+            rows.push(loss.unsqueeze());
+            self.step += 1;
+        }
+        pending_rows(first, rows)
+    }
+
+    /// Eve steps done so far.
+    fn done(&self) -> usize {
+        self.step
+    }
+
+    /// The configured Eve steps.
+    fn total(&self) -> usize {
+        self.config.steps
     }
 }

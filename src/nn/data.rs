@@ -80,7 +80,7 @@ impl Batches {
     }
 
     /// Rows `start .. start + len` of every batch, as batches of `len` rows (how replicas
-    /// training side by side share one draw; see [`crate::replicas`]).
+    /// training side by side share one draw; see [`crate::nn::replicas`]).
     pub fn rows(self, start: usize, len: usize) -> Batches {
         if start == 0 && len == self.batch {
             return self;

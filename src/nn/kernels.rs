@@ -3,7 +3,7 @@
 //! - **Convolutions as matrix products.** The kernel-4 "same" convolution on one channel is
 //!   a banded `[2N, 4N]` matrix built from its 8 weights by one product with a constant 0/1
 //!   selection tensor; the padding simply drops out. The other convolutions are reshapes
-//!   plus tiny products (see [`crate::model::Network::forward`]). Fewer, larger ops: faster
+//!   plus tiny products (see [`crate::nn::model::Network::forward`]). Fewer, larger ops: faster
 //!   on CPU and fewer kernel launches on a GPU.
 //! - **Vectorised tanh and sigmoid on CPU devices.** burn's CPU backend computes `tanh`,
 //!   `exp` and `sigmoid` one scalar libm call at a time. No crate offers a vectorised f32
@@ -31,7 +31,7 @@ pub enum Activations {
     Host,
 }
 
-/// Per-device helpers for [`crate::model::Network::forward`].
+/// Per-device helpers for [`crate::nn::model::Network::forward`].
 #[derive(Clone, Debug)]
 pub struct Kernels {
     activations: Activations,

@@ -1,0 +1,7 @@
+//! Plain logic behind the page and the command line, natively tested: the training form,
+//! loss reports, sweep tables and the "inside the cipher" views. No web type.
+
+pub mod cipher_views;
+pub mod form;
+pub mod report;
+pub mod sweep;

@@ -1,0 +1,104 @@
+//! Using the networks: Alice encrypts, Bob decrypts with the key, Eve reads without it.
+//! The one place the per-device compute settings ([`Kernels`]) are built: a [`Runner`] holds
+//! them for a device and a message width, and a [`Cipher`] pairs a trained model's networks
+//! (values only, no autodiff) with its runner, built once and used by evaluation, audits,
+//! the cipher views, the message form and the key search.
+
+use burn::prelude::*;
+use burn::tensor::TensorData;
+
+use crate::nn::data::MessageBatch;
+use crate::nn::kernels::Kernels;
+use crate::nn::model::{Ciphers, Network};
+
+/// The kernels of `bits`-bit networks on one device, and the networks' three uses.
+#[derive(Clone, Debug)]
+pub struct Runner {
+    device: Device,
+    kernels: Kernels,
+}
+
+impl Runner {
+    /// The fastest kernels for `bits`-bit networks on `device` (with or without autodiff:
+    /// the trainer's runner backs gradients up through them).
+    pub fn new(bits: usize, device: &Device) -> Self {
+        Self { device: device.clone(), kernels: Kernels::for_device(bits, device) }
+    }
+
+    /// The device the networks run on.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// The kernels the networks run with.
+    pub fn kernels(&self) -> &Kernels {
+        &self.kernels
+    }
+
+    /// Alice's ciphertext of a batch: `[batch, N]`.
+    pub fn encrypt(&self, alice: &Network, batch: &MessageBatch) -> Tensor<2> {
+        alice.forward(Tensor::cat(vec![batch.messages.clone(), batch.keys.clone()], 1), &self.kernels)
+    }
+
+    /// Bob's reading of `ciphertext` `[batch, N]` with `keys` `[batch, N]`: `[batch, N]`.
+    pub fn decrypt(&self, bob: &Network, ciphertext: Tensor<2>, keys: Tensor<2>) -> Tensor<2> {
+        bob.forward(Tensor::cat(vec![ciphertext, keys], 1), &self.kernels)
+    }
+
+    /// Eve's reading of `ciphertext` `[batch, N]` without the key: `[batch, N]`.
+    pub fn eavesdrop(&self, eve: &Network, ciphertext: Tensor<2>) -> Tensor<2> {
+        eve.forward(ciphertext, &self.kernels)
+    }
+
+    /// Host floats, row-major, as a `[values.len() / width, width]` tensor on the device.
+    pub fn rows(&self, values: Vec<f32>, width: usize) -> Tensor<2> {
+        let rows = values.len() / width;
+        Tensor::from_data(TensorData::new(values, [rows, width]), &self.device)
+    }
+}
+
+/// A trained cipher ready to use: Alice, Bob and Eve without autodiff, and their runner.
+#[derive(Clone, Debug)]
+pub struct Cipher {
+    ciphers: Ciphers,
+    runner: Runner,
+}
+
+impl Cipher {
+    /// `ciphers` (copied, without autodiff) ready to run on `device` (its autodiff, if
+    /// any, is dropped).
+    pub fn new(ciphers: &Ciphers, device: &Device) -> Self {
+        let device = device.clone().inner();
+        Self { runner: Runner::new(ciphers.alice.bits(), &device), ciphers: ciphers.valid() }
+    }
+
+    /// Bits in a message, a key and a ciphertext (N).
+    pub fn bits(&self) -> usize {
+        self.ciphers.alice.bits()
+    }
+
+    /// The three networks.
+    pub fn ciphers(&self) -> &Ciphers {
+        &self.ciphers
+    }
+
+    /// The runner they use.
+    pub fn runner(&self) -> &Runner {
+        &self.runner
+    }
+
+    /// Alice's ciphertext of a batch: `[batch, N]`.
+    pub fn encrypt(&self, batch: &MessageBatch) -> Tensor<2> {
+        self.runner.encrypt(&self.ciphers.alice, batch)
+    }
+
+    /// Bob's reading with the keys: `[batch, N]`.
+    pub fn decrypt(&self, ciphertext: Tensor<2>, keys: Tensor<2>) -> Tensor<2> {
+        self.runner.decrypt(&self.ciphers.bob, ciphertext, keys)
+    }
+
+    /// Eve's reading without the key: `[batch, N]`.
+    pub fn eavesdrop(&self, ciphertext: Tensor<2>) -> Tensor<2> {
+        self.runner.eavesdrop(&self.ciphers.eve, ciphertext)
+    }
+}
