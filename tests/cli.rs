@@ -60,9 +60,38 @@ fn train_eval_audit_export_round_trip() {
     }
     assert!((0.0..=100.0).contains(&eval["bob_correct_pct"].as_f64().unwrap()));
 
-    let audit = json_line(&anc(&["audit", "--model", m, "--steps", "30", "--json"]));
-    assert!(audit["fresh_eve_bit_errors"].as_f64().unwrap() >= 0.0);
+    // The attacker suite: a row per attacker, the best (fewest bits wrong) as the figure.
+    let audit = json_line(&anc(&["audit", "--model", m, "--steps", "30", "--check-every", "10", "--json"]));
+    let attackers = audit["attackers"].as_array().unwrap();
+    assert_eq!(attackers.len(), 7, "{audit}");
+    let fewest = attackers.iter().map(|a| a["bit_errors"].as_f64().unwrap()).fold(f64::INFINITY, f64::min);
+    assert_eq!(audit["fresh_eve_bit_errors"].as_f64().unwrap(), fewest);
+    let best = attackers.iter().find(|a| a["attacker"] == audit["best_attacker"]).unwrap();
+    assert_eq!(best["bit_errors"].as_f64().unwrap(), fewest);
     assert!(audit["fresh_eve_correct_pct"].is_number());
+    assert!(attackers.iter().all(|a| a["steps"].as_u64().unwrap() <= 30 && a["seconds"].is_number()));
+    // Some attackers, recorded in the file.
+    let some = json_line(&anc(&[
+        "audit",
+        "--model",
+        m,
+        "--steps",
+        "20",
+        "--attackers",
+        "bayes,eve-adam",
+        "--record",
+        "--json",
+    ]));
+    let names: Vec<_> = some["attackers"].as_array().unwrap().iter().map(|a| a["attacker"].clone()).collect();
+    assert_eq!(names, vec!["eve-adam", "bayes"], "in the suite's order");
+    let header = dir.join("h.json");
+    assert!(anc(&["export-json", "--model", m, "--out", header.to_str().unwrap()]).status.success());
+    let header: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&header).unwrap()).unwrap();
+    assert_eq!(header["header"]["attack_suite"]["attackers"].as_array().unwrap().len(), 2);
+    assert_eq!(header["header"]["fresh_eve_bit_errors"], some["fresh_eve_bit_errors"]);
+    let refused = one_line_error(&anc(&["audit", "--model", m, "--optimizer", "adam"]));
+    assert!(refused.contains("--continue-eve"), "{refused}");
+    one_line_error(&anc(&["audit", "--model", m, "--attackers", "oracle"]));
     let kept = json_line(&anc(&["audit", "--model", m, "--steps", "10", "--continue-eve", "--json"]));
     assert!(kept["continued_eve_bit_errors"].is_number());
 
@@ -169,7 +198,7 @@ fn sweep_trains_and_audits_each_seed_and_summarises() {
     let results = out["results"].as_array().unwrap();
     assert_eq!(results.iter().map(|r| r["seed"].as_u64().unwrap()).collect::<Vec<_>>(), vec![5, 6]);
     for r in results {
-        assert!(["rmsprop", "adam"].contains(&r["best_attacker"].as_str().unwrap()));
+        assert!(anc::nn::attack::AttackerKind::from_name(r["best_attacker"].as_str().unwrap()).is_some());
         assert!((0.0..=8.0).contains(&r["fresh_eve_bit_errors"].as_f64().unwrap()));
     }
     assert_eq!(out["summary"]["seeds"], 2);

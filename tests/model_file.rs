@@ -15,6 +15,7 @@ fn header(config: TrainingConfig) -> ModelHeader {
         fresh_eve_bit_errors: Some(3.25),
         audit_steps: Some(5000),
         fresh_eve_bit_error_rates: None,
+        attack_suite: None,
     }
 }
 

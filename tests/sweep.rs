@@ -1,7 +1,7 @@
 //! The sweep's summary: medians, the weakest cipher, and how many seeds reach a bar.
 
-use anc::OptimizerKind;
 use anc::app::sweep::{Bar, SeedResult, Summary, table_row};
+use anc::nn::attack::AttackerKind;
 
 fn result(seed: u64, bob: f64, fresh_eve: f64) -> SeedResult {
     SeedResult {
@@ -9,7 +9,7 @@ fn result(seed: u64, bob: f64, fresh_eve: f64) -> SeedResult {
         bob_correct_pct: bob,
         trained_eve_bit_errors: 7.5,
         fresh_eve_bit_errors: fresh_eve,
-        best_attacker: OptimizerKind::Adam,
+        best_attacker: AttackerKind::EveAdam,
         train_seconds: 10.0,
         audit_seconds: 5.0,
     }
@@ -25,5 +25,5 @@ fn summary_counts_the_seeds_that_reach_the_bar() {
     assert_eq!(s.min_fresh_eve_bit_errors, 6.9);
     assert_eq!(s.mean_seconds_per_seed, 15.0);
     assert!(s.to_string().starts_with("2/4 seeds reach Bob >= 99.9 % and fresh Eve >= 7 bits wrong"), "{s}");
-    assert_eq!(table_row(&runs[0]), "| 1 | 99.95 | 7.50 | 7.20 (adam) | 10.0 | 5.0 |");
+    assert_eq!(table_row(&runs[0]), "| 1 | 99.95 | 7.50 | 7.20 (eve-adam) | 10.0 | 5.0 |");
 }

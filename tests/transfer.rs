@@ -50,5 +50,6 @@ fn header() -> anc::nn::model_file::ModelHeader {
         fresh_eve_bit_errors: None,
         audit_steps: None,
         fresh_eve_bit_error_rates: None,
+        attack_suite: None,
     }
 }

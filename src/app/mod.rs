@@ -4,4 +4,5 @@
 pub mod cipher_views;
 pub mod form;
 pub mod report;
+pub mod strength;
 pub mod sweep;

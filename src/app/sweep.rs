@@ -1,9 +1,9 @@
-//! A sweep: one preset trained over many seeds, each cipher audited by fresh Eves — the
+//! A sweep: one preset trained over many seeds, each cipher audited by the attacker suite — the
 //! rows of `anc sweep`'s table, and the summary under it (how many seeds reach a bar).
 
 use serde::{Deserialize, Serialize};
 
-use crate::nn::config::OptimizerKind;
+use crate::nn::attack::AttackerKind;
 
 /// What one seed's run gave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -14,10 +14,10 @@ pub struct SeedResult {
     pub bob_correct_pct: f64,
     /// Bits wrong of the Eve trained alongside Alice and Bob, on the same messages.
     pub trained_eve_bit_errors: f64,
-    /// Bits wrong of the best fresh Eve (the fewest over the attackers tried).
+    /// Bits wrong of the best fresh attacker (the fewest over the suite's attackers).
     pub fresh_eve_bit_errors: f64,
-    /// The optimiser of that best fresh Eve.
-    pub best_attacker: OptimizerKind,
+    /// That best attacker.
+    pub best_attacker: AttackerKind,
     /// Seconds the training took (audits not included).
     pub train_seconds: f64,
     /// Seconds the audits took.

@@ -20,8 +20,8 @@ use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
+use crate::nn::attack::{AttackResult, SuiteResult};
 use crate::nn::config::TrainingConfig;
-use crate::nn::evaluation::Evaluation;
 use crate::nn::model::{Ciphers, Network};
 
 const MAGIC: &[u8; 8] = b"ANCMODEL";
@@ -46,6 +46,10 @@ pub struct ModelHeader {
     /// That fresh Eve's error rate per bit position (0..1), if recorded.
     #[serde(default)]
     pub fresh_eve_bit_error_rates: Option<Vec<f64>>,
+    /// Every attacker of the last attacker-suite audit, if one was made (older files have
+    /// only the fields above, from an audit by one Eve of Eve's own shape).
+    #[serde(default)]
+    pub attack_suite: Option<SuiteResult>,
 }
 
 impl ModelHeader {
@@ -60,14 +64,23 @@ impl ModelHeader {
             fresh_eve_bit_errors: None,
             audit_steps: None,
             fresh_eve_bit_error_rates: None,
+            attack_suite: None,
         }
     }
 
-    /// Records a fresh-Eve audit of `steps` steps whose final evaluation was `audit`.
-    pub fn record_audit(&mut self, audit: &Evaluation, steps: usize) {
-        self.fresh_eve_bit_errors = Some(audit.eve.bit_errors);
-        self.audit_steps = Some(steps);
-        self.fresh_eve_bit_error_rates = Some(audit.eve.bit_error_rates.clone());
+    /// Records an attacker-suite audit: every attacker, and the best one's figures as the
+    /// model's fresh-attacker figures (with the steps that attacker trained).
+    pub fn record_suite(&mut self, suite: &SuiteResult) {
+        let best = suite.best();
+        self.fresh_eve_bit_errors = Some(best.score.bit_errors);
+        self.audit_steps = Some(best.steps);
+        self.fresh_eve_bit_error_rates = Some(best.score.bit_error_rates.clone());
+        self.attack_suite = Some(suite.clone());
+    }
+
+    /// The attacker whose figures the header records, if the suite recorded them.
+    pub fn best_attacker(&self) -> Option<&AttackResult> {
+        self.attack_suite.as_ref().map(SuiteResult::best)
     }
 }
 

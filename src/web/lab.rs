@@ -6,7 +6,8 @@ use burn::prelude::*;
 use leptos::prelude::*;
 
 use crate::app::form::Form;
-use crate::nn::audit::{Audit, EveStart};
+use crate::nn::attack::{AttackRow, AttackerKind, Suite, SuiteResult};
+use crate::nn::audit::Audit;
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::metrics::{AuditLoss, IterationLosses};
@@ -54,7 +55,10 @@ pub struct Engine {
     /// burn's WebGPU runtime opens once per page: its outcome is kept here.
     pub webgpu: Option<Result<Device, crate::web::backend::NoWebGpu>>,
     pub stage: Stage,
-    pub audits: [Option<Audit>; 2],
+    /// The model's own Eve, trained on against the frozen cipher.
+    pub continued: Option<Audit>,
+    /// The attacker suite against the frozen cipher (on the CPU device).
+    pub suite: Option<Suite>,
 }
 
 /// What the engine holds (one per page, so variant sizes do not matter).
@@ -70,10 +74,9 @@ pub enum Stage {
     },
 }
 
-/// One security audit's state (fresh Eve or continued Eve).
+/// The continued-Eve audit's state.
 #[derive(Clone, Copy)]
 pub struct AuditState {
-    pub start: EveStart,
     pub status: RwSignal<Status>,
     pub steps: RwSignal<String>,
     pub history: RwSignal<Vec<AuditLoss>>,
@@ -86,9 +89,8 @@ pub struct AuditState {
 }
 
 impl AuditState {
-    fn new(start: EveStart) -> Self {
+    fn new() -> Self {
         Self {
-            start,
             status: RwSignal::new(Status::Idle),
             steps: RwSignal::new("5000".into()),
             history: RwSignal::new(Vec::new()),
@@ -98,12 +100,51 @@ impl AuditState {
             generation: RwSignal::new(0),
         }
     }
+}
 
-    /// Index of this audit in [`Engine::audits`].
-    pub fn slot(&self) -> usize {
-        match self.start {
-            EveStart::Fresh => 0,
-            EveStart::Continue => 1,
+/// The most steps an attacker of the page's suite trains by default (the command line's
+/// `anc audit` allows 20,000: the page says so).
+pub const PAGE_SUITE_STEPS: usize = 3000;
+
+/// Which model the attacker suite attacks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SuiteTarget {
+    /// The cipher trained in this page.
+    Trained,
+    /// The message form's model, by name (a shipped one, or a loaded file).
+    Form(String),
+}
+
+/// The attacker suite's state: every attacker's held-out checks, progress and results.
+#[derive(Clone, Copy)]
+pub struct SuiteState {
+    pub status: RwSignal<Status>,
+    /// The most steps per attacker, as typed.
+    pub steps: RwSignal<String>,
+    /// Every attacker's held-out checks, in the order they came.
+    pub history: RwSignal<Vec<AttackRow>>,
+    pub progress: RwSignal<Progress>,
+    /// The attacker training now, and how many are done.
+    pub current: RwSignal<Option<(AttackerKind, usize)>>,
+    /// The model attacked (none before a run).
+    pub target: RwSignal<Option<SuiteTarget>>,
+    pub result: RwSignal<Option<SuiteResult>>,
+    pub redraw: RwSignal<u64>,
+    pub generation: RwSignal<u64>,
+}
+
+impl SuiteState {
+    fn new() -> Self {
+        Self {
+            status: RwSignal::new(Status::Idle),
+            steps: RwSignal::new(PAGE_SUITE_STEPS.to_string()),
+            history: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(Progress::default()),
+            current: RwSignal::new(None),
+            target: RwSignal::new(None),
+            result: RwSignal::new(None),
+            redraw: RwSignal::new(0),
+            generation: RwSignal::new(0),
         }
     }
 }
@@ -127,7 +168,9 @@ pub struct Lab {
     pub evaluation: RwSignal<Option<Evaluation>>,
     /// The configuration of the trained networks the audits use.
     pub trained: RwSignal<Option<TrainingConfig>>,
-    pub audits: [AuditState; 2],
+    /// The attacker suite (the cipher's strength) and the continued-Eve audit.
+    pub suite: SuiteState,
+    pub continued: AuditState,
     pub engine: StoredValue<Engine, LocalStorage>,
 }
 
@@ -148,7 +191,8 @@ impl Lab {
             generation: RwSignal::new(0),
             evaluation: RwSignal::new(None),
             trained: RwSignal::new(None),
-            audits: [AuditState::new(EveStart::Fresh), AuditState::new(EveStart::Continue)],
+            suite: SuiteState::new(),
+            continued: AuditState::new(),
             engine: StoredValue::new_local(Engine::default()),
         }
     }

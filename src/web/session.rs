@@ -1,12 +1,14 @@
-//! Drives the core from the page: training runs and audits start, pause, resume, reset and
-//! finish here; each runs on the slice loop of [`crate::web::slices`], so the page keeps
-//! drawing.
+//! Drives the core from the page: training runs, the attacker suite and the continued-Eve
+//! audit start, pause, resume, reset and finish here; each runs on the slice loop of
+//! [`crate::web::slices`], so the page keeps drawing.
 
+use burn::prelude::Device;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::report;
+use crate::nn::attack::{AttackerKind, Suite, SuiteConfig};
 use crate::nn::audit::{Audit, AuditConfig, EveStart};
 use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
 use crate::nn::inference::Cipher;
@@ -14,9 +16,11 @@ use crate::nn::pending::ReadError;
 use crate::nn::seeds;
 use crate::nn::steps::Steps;
 use crate::nn::training::Trainer;
+use crate::nn::transfer::ciphers_to;
 use crate::web::backend::{self, BackendChoice, BackendKind};
-use crate::web::lab::{AuditState, Lab, Progress, Stage, Status};
+use crate::web::lab::{Lab, Progress, Stage, Status, SuiteTarget};
 use crate::web::slices::{Job, Outcome};
+use crate::web::text_lab::TextLab;
 
 /// The most training iterations or audit steps in one slice.
 const TRAINING_SLICE_MAX: u64 = 512;
@@ -98,9 +102,7 @@ pub fn start(lab: Lab) {
     lab.bits.set(config.cipher.bits);
     lab.progress.set(Progress { done: 0, total: config.total_iterations(), seconds: 0.0 });
     lab.redraw.update(|n| *n += 1);
-    for audit in lab.audits {
-        reset_audit(lab, audit);
-    }
+    reset_audits(lab);
     lab.trained.set(None);
     spawn_local(async move {
         let device = open_device(lab).await;
@@ -142,9 +144,7 @@ pub fn reset(lab: Lab) {
     lab.trained.set(None);
     lab.progress.set(Progress::default());
     lab.redraw.update(|n| *n += 1);
-    for audit in lab.audits {
-        reset_audit(lab, audit);
-    }
+    reset_audits(lab);
     lab.engine.update_value(|e| e.stage = Stage::Empty);
     if let Some(storage) = session_storage() {
         let _ = storage.remove_item(SAVED_LOSSES_KEY);
@@ -165,12 +165,12 @@ async fn train(lab: Lab, mine: u64) {
     let work = |slice| {
         lab.engine
             .try_update_value(|e| match &mut e.stage {
-                Stage::Training(trainer) if !trainer.is_done() => Some(trainer.run(slice)),
+                Stage::Training(trainer) if !trainer.is_done() => Some((trainer.run(slice), trainer.done())),
                 _ => None,
             })
             .flatten()
     };
-    match job.run(TRAINING_SLICE_MAX, work, |l| l.iteration, || save_losses(lab)).await {
+    match job.run(TRAINING_SLICE_MAX, work, || save_losses(lab)).await {
         Outcome::Finished => finish(lab, mine).await,
         Outcome::Abandoned => {}
         Outcome::Failed(e) => {
@@ -237,29 +237,50 @@ async fn finish(lab: Lab, mine: u64) {
     }
 }
 
-fn reset_audit(lab: Lab, audit: AuditState) {
+/// Forgets both audits (a new training run, or a reset).
+fn reset_audits(lab: Lab) {
+    reset_continued(lab);
+    reset_suite(lab);
+}
+
+fn reset_continued(lab: Lab) {
+    let audit = lab.continued;
     audit.generation.update(|g| *g += 1);
     audit.status.set(Status::Idle);
     audit.history.set(Vec::new());
     audit.result.set(None);
     audit.progress.set(Progress::default());
     audit.redraw.update(|n| *n += 1);
-    lab.engine.update_value(|e| e.audits[audit.slot()] = None);
+    lab.engine.update_value(|e| e.continued = None);
 }
 
-/// Starts (or restarts) an audit of the trained networks.
-pub fn start_audit(lab: Lab, audit: AuditState) {
+fn reset_suite(lab: Lab) {
+    let suite = lab.suite;
+    suite.generation.update(|g| *g += 1);
+    suite.status.set(Status::Idle);
+    suite.history.set(Vec::new());
+    suite.result.set(None);
+    suite.current.set(None);
+    suite.target.set(None);
+    suite.progress.set(Progress::default());
+    suite.redraw.update(|n| *n += 1);
+    lab.engine.update_value(|e| e.suite = None);
+}
+
+/// Starts (or restarts) training the model's own Eve against the frozen cipher.
+pub fn start_continued(lab: Lab) {
+    let audit = lab.continued;
     let Ok(steps) = audit.steps.get_untracked().trim().parse::<usize>() else { return };
-    reset_audit(lab, audit);
+    reset_continued(lab);
     let mine = audit.generation.get_untracked();
-    let config = AuditConfig::new().with_start(audit.start).with_steps(steps);
+    let config = AuditConfig::new().with_start(EveStart::Continue).with_steps(steps);
     let made = lab.engine.try_update_value(|e| {
         let Stage::Trained { config: trained, ciphers } = &e.stage else {
             return Err("train a model first".to_string());
         };
         let device = e.device.clone().ok_or("no device")?;
         let made = Audit::new(ciphers, &trained.cipher, config, &device).map_err(|e| e.to_string())?;
-        e.audits[audit.slot()] = Some(made);
+        e.continued = Some(made);
         Ok(())
     });
     if let Some(Err(e)) = made {
@@ -267,11 +288,11 @@ pub fn start_audit(lab: Lab, audit: AuditState) {
     }
     audit.progress.set(Progress { done: 0, total: steps, seconds: 0.0 });
     audit.status.set(Status::Running);
-    spawn_local(run_audit(lab, audit, mine));
+    spawn_local(run_continued(lab, mine));
 }
 
-async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
-    let slot = audit.slot();
+async fn run_continued(lab: Lab, mine: u64) {
+    let audit = lab.continued;
     let job = Job {
         status: audit.status,
         generation: audit.generation,
@@ -282,13 +303,13 @@ async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
     };
     let work = |slice| {
         lab.engine
-            .try_update_value(|e| match &mut e.audits[slot] {
-                Some(a) if !a.is_done() => Some(a.run(slice)),
+            .try_update_value(|e| match &mut e.continued {
+                Some(a) if !a.is_done() => Some((a.run(slice), a.done())),
                 _ => None,
             })
             .flatten()
     };
-    match job.run(TRAINING_SLICE_MAX, work, |l| l.step, || {}).await {
+    match job.run(TRAINING_SLICE_MAX, work, || {}).await {
         Outcome::Finished => {}
         Outcome::Abandoned => return,
         Outcome::Failed(e) => {
@@ -297,7 +318,7 @@ async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
     }
     audit.status.set(Status::Evaluating);
     TimeoutFuture::new(0).await;
-    let pending = lab.engine.try_update_value(|e| e.audits[slot].as_ref().map(|a| a.evaluate()));
+    let pending = lab.engine.try_update_value(|e| e.continued.as_ref().map(|a| a.evaluate()));
     let Some(Some(pending)) = pending else { return };
     match pending.read_async().await {
         Ok(result) if audit.generation.get_untracked() == mine => {
@@ -309,19 +330,100 @@ async fn run_audit(lab: Lab, audit: AuditState, mine: u64) {
     }
 }
 
-/// Pauses or resumes an audit.
-pub fn toggle_audit(audit: AuditState) {
-    match audit.status.get_untracked() {
-        Status::Running => audit.status.set(Status::Paused),
-        Status::Paused => audit.status.set(Status::Running),
-        _ => {}
+/// Starts (or restarts) the attacker suite against `target`: the cipher trained in this
+/// page, or the message form's model. It runs on the CPU device whatever trained the model
+/// (its checks read back at once): a WebGPU model's weights are copied there first.
+pub fn start_suite(lab: Lab, target: SuiteTarget) {
+    let suite = lab.suite;
+    let Ok(steps) = suite.steps.get_untracked().trim().parse::<usize>() else { return };
+    reset_suite(lab);
+    let mine = suite.generation.get_untracked();
+    let model = match &target {
+        SuiteTarget::Trained => lab.engine.with_value(|e| match &e.stage {
+            Stage::Trained { config, ciphers } => Some((config.cipher.clone(), ciphers.clone())),
+            _ => None,
+        }),
+        SuiteTarget::Form(_) => {
+            TextLab::get().with_model(|m| (m.saved.header.config.cipher.clone(), m.saved.ciphers.clone()))
+        }
+    };
+    let Some((shape, ciphers)) = model else {
+        return suite.status.set(Status::Failed("there is no model to attack yet".into()));
+    };
+    suite.target.set(Some(target));
+    suite.status.set(Status::Starting);
+    spawn_local(async move {
+        let device = Device::flex().autodiff();
+        let made = match ciphers_to(&ciphers, &device).read_async().await {
+            Ok(ciphers) => {
+                // About 15 held-out checks per attacker: a curve each, and early stops at
+                // a page's shorter budget.
+                let config =
+                    SuiteConfig::new().with_max_steps(steps).with_check_every((steps / 15).clamp(5, 500));
+                Suite::new(&ciphers, &shape, &AttackerKind::ALL, config, EVALUATION_SAMPLES, &device)
+                    .map_err(|e| e.to_string())
+            }
+            Err(e) => Err(format!("the model could not be read back: {}", innermost_cause(&e))),
+        };
+        if suite.generation.get_untracked() != mine {
+            return;
+        }
+        let made = match made {
+            Ok(made) => made,
+            Err(e) => return suite.status.set(Status::Failed(e)),
+        };
+        suite.progress.set(Progress { done: 0, total: made.total(), seconds: 0.0 });
+        lab.engine.update_value(|e| e.suite = Some(made));
+        suite.status.set(Status::Running);
+        run_suite(lab, mine).await;
+    });
+}
+
+async fn run_suite(lab: Lab, mine: u64) {
+    let suite = lab.suite;
+    let job = Job {
+        status: suite.status,
+        generation: suite.generation,
+        mine,
+        history: suite.history,
+        progress: suite.progress,
+        redraw: suite.redraw,
+    };
+    let work = |slice| {
+        lab.engine
+            .try_update_value(|e| {
+                let s = e.suite.as_mut()?;
+                let current = s.runs().iter().position(|r| !r.is_done());
+                suite.current.set(current.map(|i| (s.runs()[i].kind(), i)));
+                current?;
+                Some((s.run(slice), s.done()))
+            })
+            .flatten()
+    };
+    match job.run(TRAINING_SLICE_MAX, work, || {}).await {
+        Outcome::Finished => {}
+        Outcome::Abandoned => return,
+        Outcome::Failed(e) => {
+            return suite.status.set(Status::Failed(format!("the device failed: {}", innermost_cause(&e))));
+        }
+    }
+    suite.status.set(Status::Evaluating);
+    TimeoutFuture::new(0).await;
+    let result = lab.engine.with_value(|e| e.suite.as_ref().map(Suite::finish));
+    if suite.generation.get_untracked() == mine
+        && let Some(result) = result
+    {
+        suite.current.set(None);
+        suite.result.set(Some(result));
+        suite.status.set(Status::Done);
     }
 }
 
-/// Whether a fresh or continued audit is what `start` names (for labels).
-pub fn audit_title(start: EveStart) -> &'static str {
-    match start {
-        EveStart::Fresh => "Train a fresh Eve against the frozen cipher",
-        EveStart::Continue => "Keep training this Eve",
+/// Pauses or resumes a running job (an audit, the suite).
+pub fn toggle(status: RwSignal<Status>) {
+    match status.get_untracked() {
+        Status::Running => status.set(Status::Paused),
+        Status::Paused => status.set(Status::Running),
+        _ => {}
     }
 }

@@ -63,13 +63,13 @@ impl<R: Send + Sync + 'static> Job<R> {
     }
 
     /// Runs slices until `work` has nothing left (it returns `None`): `work(n)` starts up to
-    /// `n` steps (at most `max_slice`) and hands back their pending rows; `position` is a
-    /// row's step number; `on_redraw` runs with each (throttled) redraw.
+    /// `n` steps (at most `max_slice`) and hands back their pending rows and the steps done
+    /// after them ([`crate::nn::steps::Steps::done`]); `on_redraw` runs with each
+    /// (throttled) redraw.
     pub async fn run(
         &self,
         max_slice: u64,
-        mut work: impl FnMut(usize) -> Option<Pending<Vec<R>>>,
-        position: fn(&R) -> usize,
+        mut work: impl FnMut(usize) -> Option<(Pending<Vec<R>>, usize)>,
         mut on_redraw: impl FnMut(),
     ) -> Outcome {
         let mut slice = 1;
@@ -79,7 +79,7 @@ impl<R: Send + Sync + 'static> Job<R> {
                 return Outcome::Abandoned;
             }
             let started = now_ms();
-            let Some(pending) = work(slice as usize) else { break };
+            let Some((pending, done)) = work(slice as usize) else { break };
             let rows = match pending.read_async().await {
                 Ok(rows) => rows,
                 Err(e) => return Outcome::Failed(e),
@@ -89,7 +89,6 @@ impl<R: Send + Sync + 'static> Job<R> {
             }
             let elapsed = now_ms() - started;
             slice = next_slice(slice, elapsed, max_slice);
-            let done = rows.last().map_or(0, position);
             self.history.update(|h| h.extend(rows));
             self.progress.update(|p| {
                 p.done = done;

@@ -10,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::app::strength::Strength;
 use crate::nn::config::Preset;
 use crate::nn::inference::Cipher;
 use crate::nn::model_file::{self, SavedModel};
@@ -53,9 +54,8 @@ pub struct ModelInfo {
     pub preset: String,
     pub bits: usize,
     pub bob_correct_pct: Option<f64>,
-    pub fresh_eve_bit_errors: Option<f64>,
-    /// The steps of that fresh-Eve audit.
-    pub audit_steps: Option<usize>,
+    /// The strength figure the file records, and who reached it.
+    pub strength: Option<Strength>,
 }
 
 impl ModelInfo {
@@ -65,8 +65,7 @@ impl ModelInfo {
             preset: h.config.preset.name().to_string(),
             bits: h.config.cipher.bits,
             bob_correct_pct: h.bob_correct_pct,
-            fresh_eve_bit_errors: h.fresh_eve_bit_errors,
-            audit_steps: h.audit_steps,
+            strength: Strength::of(h),
         }
     }
 

@@ -121,11 +121,12 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     assert.equal(png.suggestedFilename(), 'anc-losses.png');
     assert.deepEqual([...fs.readFileSync(await png.path()).subarray(1, 4)], [0x50, 0x4e, 0x47]);
 
-    // The fresh-Eve audit runs to its result.
+    // The attacker suite runs to its result: a row per attacker, the best named.
     await lab.by('audit-steps-fresh').fill('60');
     await lab.by('audit-start-fresh').click();
     await lab.page.getByTestId('audit-result-fresh').waitFor({ timeout: 120_000 });
-    assert.match(await lab.by('audit-result-fresh').textContent(), /Cipher strength: \d+\.\d\d bits wrong/);
+    assert.match(await lab.by('audit-result-fresh').textContent(), /Cipher strength: \d+\.\d\d bits wrong of 8 by the best of 7 attackers/);
+    assert.equal(await lab.page.locator('[data-testid=suite-table] tbody tr').count(), 7);
     assert.ok(await lab.inkedPixels('audit-chart-fresh') > 300, 'the audit chart looks blank');
     // So does the continued-Eve audit.
     await lab.by('audit-steps-continue').fill('40');
@@ -136,7 +137,7 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
 
     // One click hands the trained model (with its fresh-Eve figure) to the message form.
     await lab.by('use-trained').click();
-    await lab.page.waitForFunction(() => /Using poc8 \(8 bits\), trained in this page.*a fresh Eve trained 60 steps/.test(document.querySelector('[data-testid=model-info]').textContent));
+    await lab.page.waitForFunction(() => /Using poc8 \(8 bits\), trained in this page.*the best of 7 fresh attackers \(.+, \d+ steps\)/.test(document.querySelector('[data-testid=model-info]').textContent));
     assert.equal(await lab.by('use-trained').textContent(), 'The message form uses this model');
     await lab.by('encrypt').click();
     await lab.by('decrypt').click();

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anc::OptimizerKind;
+use anc::nn::attack::AttackerKind;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -21,7 +22,7 @@ pub enum Command {
     Train(TrainArgs),
     /// Evaluate a model on fresh random messages (Bob % and Eve % correct, bits wrong).
     Eval(EvalArgs),
-    /// Freeze Alice and Bob and train an Eve against them: the cipher's real strength.
+    /// Freeze Alice and train a suite of fresh attackers against her; the best one counts.
     Audit(AuditArgs),
     /// Write a model's weights as documented JSON.
     ExportJson(ExportArgs),
@@ -38,6 +39,12 @@ pub enum Backend {
     Cpu,
     /// burn's wgpu backend (needs the `wgpu` cargo feature and a GPU adapter).
     Wgpu,
+}
+
+/// Parses an attacker of the suite by the core's names (listed in `--help`).
+fn attacker() -> impl clap::builder::TypedValueParser<Value = AttackerKind> {
+    PossibleValuesParser::new(AttackerKind::ALL.map(AttackerKind::name))
+        .map(|name| AttackerKind::from_name(&name).expect("one of the possible values"))
 }
 
 /// Parses an optimiser by the core's names (listed in `--help`).
@@ -126,7 +133,8 @@ pub struct TrainArgs {
     /// CSV file of the losses (iteration, ab, bob, eve).
     #[arg(long)]
     pub csv: Option<PathBuf>,
-    /// After training, audit with a fresh Eve for this many steps and record the figure in the model.
+    /// After training, audit with the attacker suite (each attacker at most this many
+    /// steps) and record its figures in the model.
     #[arg(long, default_value_t = 0)]
     pub audit_steps: usize,
     #[arg(long, value_enum, default_value = "cpu")]
@@ -156,25 +164,40 @@ pub struct EvalArgs {
 pub struct AuditArgs {
     #[arg(long)]
     pub model: PathBuf,
-    /// Eve steps.
-    #[arg(long, default_value_t = 5000)]
+    /// Attackers of the suite (default: all of them; the best one counts).
+    #[arg(long, value_parser = attacker(), value_delimiter = ',', default_values_t = AttackerKind::ALL)]
+    pub attackers: Vec<AttackerKind>,
+    /// The most steps each attacker trains (it stops sooner once it no longer improves).
+    #[arg(long, default_value_t = 20_000)]
     pub steps: usize,
-    /// Keep training the model's own Eve instead of a fresh one.
-    #[arg(long)]
-    pub continue_eve: bool,
+    /// Messages per step.
     #[arg(long, default_value_t = 512)]
     pub batch_size: usize,
-    #[arg(long, value_parser = optimizer(), default_value_t = OptimizerKind::RmsProp)]
-    pub optimizer: OptimizerKind,
-    #[arg(long, default_value_t = 0.001)]
-    pub lr: f64,
-    /// Seed of the fresh Eve and of the audit's messages.
+    /// Steps between two checks on held-out messages.
+    #[arg(long, default_value_t = 500)]
+    pub check_every: usize,
+    /// Checks without a gain after which an attacker stops.
+    #[arg(long, default_value_t = 4)]
+    pub patience: usize,
+    /// Seed of the attackers' weights and of the audit's messages.
     #[arg(long, default_value_t = 2)]
     pub seed: u64,
-    /// CSV file of Eve's loss per step.
+    /// Attackers trained side by side (default: the cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Instead of the suite: keep training the model's own Eve (for `--steps` steps).
+    #[arg(long)]
+    pub continue_eve: bool,
+    /// The continued Eve's optimiser (with --continue-eve).
+    #[arg(long, value_parser = optimizer())]
+    pub optimizer: Option<OptimizerKind>,
+    /// The continued Eve's learning rate (with --continue-eve).
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// CSV file of the continued Eve's loss per step (with --continue-eve).
     #[arg(long)]
     pub csv: Option<PathBuf>,
-    /// Write the fresh-Eve figure into the model file's header.
+    /// Write the suite's figures into the model file's header.
     #[arg(long)]
     pub record: bool,
     #[arg(long, value_enum, default_value = "cpu")]
@@ -199,15 +222,15 @@ pub struct SweepArgs {
     /// How many seeds to train, counting up from the preset's seed (or --seed).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub seeds: u64,
-    /// Steps of each fresh-Eve audit.
+    /// The most steps each attacker of the audit suite trains.
     #[arg(long, default_value_t = 20_000)]
     pub audit_steps: usize,
     /// Messages per audit step.
     #[arg(long, default_value_t = 512)]
     pub audit_batch_size: usize,
-    /// Attackers' optimisers (each trains a fresh Eve; the best one counts).
-    #[arg(long, value_parser = optimizer(), value_delimiter = ',', default_values_t = OptimizerKind::ALL)]
-    pub attackers: Vec<OptimizerKind>,
+    /// Attackers of the suite (default: all; the best one counts).
+    #[arg(long, value_parser = attacker(), value_delimiter = ',', default_values_t = AttackerKind::ALL)]
+    pub attackers: Vec<AttackerKind>,
     /// Least Bob % correct a cipher must reach to count in the summary.
     #[arg(long, default_value_t = 99.9)]
     pub bob_bar: f64,

@@ -1,24 +1,79 @@
-//! `anc audit`: freezes a model's Alice and Bob and trains an Eve against them (a fresh
-//! one, or the model's own trained on); optionally records the fresh-Eve figure in the file.
+//! `anc audit`: freezes a model's Alice and trains the attacker suite against her (the
+//! best attacker counts), or, with `--continue-eve`, keeps training the model's own Eve;
+//! `--record` writes the suite's figures into the model file.
 
-use anc::nn::model_file;
-use anc::{AuditConfig, EveStart};
-use anyhow::Result;
+use anc::nn::attack::SuiteConfig;
+use anc::nn::model_file::{self, SavedModel};
+use anc::{AuditConfig, EveStart, OptimizerKind};
+use anyhow::{Result, bail};
+use burn::prelude::Device;
 use serde_json::json;
 
 use crate::args::AuditArgs;
-use crate::common::{csv_writer, device, read_model, run_audit, write};
+use crate::common::{
+    cores, csv_writer, device, print_suite, read_model, run_audit, run_suite, suite_json, write,
+};
 
 pub fn run(args: AuditArgs) -> Result<()> {
+    if args.continue_eve {
+        return continue_eve(args);
+    }
+    if args.optimizer.is_some() || args.lr.is_some() || args.csv.is_some() {
+        bail!("--optimizer, --lr and --csv are for --continue-eve: each attacker of the suite has its own");
+    }
+    if args.attackers.is_empty() {
+        bail!("--attackers needs at least one attacker");
+    }
+    let mut model = read_model(&args.model, &Device::flex().autodiff())?;
+    let config = SuiteConfig::new()
+        .with_max_steps(args.steps)
+        .with_batch_size(args.batch_size)
+        .with_check_every(args.check_every)
+        .with_patience(args.patience)
+        .with_seed(args.seed);
+    let started = std::time::Instant::now();
+    let threads = args.threads.unwrap_or_else(cores);
+    let suite =
+        run_suite(&model.ciphers, &model.header.config.cipher, &args.attackers, &config, threads, args.json)?;
+    let seconds = started.elapsed().as_secs_f64();
+    if args.record {
+        model.header.record_suite(&suite);
+        write(&args.model, &model_file::save(&model.header, &model.ciphers))?;
+    }
+    let bits = model.header.config.cipher.bits;
+    let best = suite.best();
+    if args.json {
+        let line = json!({
+            "max_steps": args.steps,
+            "fresh_eve_bit_errors": best.score.bit_errors,
+            "fresh_eve_correct_pct": best.score.correct_pct,
+            "fresh_eve_bit_error_rates": best.score.bit_error_rates,
+            "best_attacker": best.attacker.name(),
+            "attackers": suite_json(&suite),
+            "seconds": seconds,
+        });
+        println!("{line}");
+    } else {
+        println!(
+            "{} attackers trained against the frozen Alice (each at most {} steps; {seconds:.0} s on {threads} thread(s)):",
+            suite.attackers.len(),
+            args.steps
+        );
+        print_suite(&suite, bits);
+    }
+    Ok(())
+}
+
+/// The model's own Eve trained on against the frozen cipher (the write-up's Figure 3).
+fn continue_eve(args: AuditArgs) -> Result<()> {
     let device = device(args.backend)?;
-    let mut model = read_model(&args.model, &device)?;
-    let start = if args.continue_eve { EveStart::Continue } else { EveStart::Fresh };
+    let model: SavedModel = read_model(&args.model, &device)?;
     let audit_config = AuditConfig::new()
-        .with_start(start)
+        .with_start(EveStart::Continue)
         .with_steps(args.steps)
         .with_batch_size(args.batch_size)
-        .with_optimizer(args.optimizer)
-        .with_learning_rate(args.lr)
+        .with_optimizer(args.optimizer.unwrap_or(OptimizerKind::RmsProp))
+        .with_learning_rate(args.lr.unwrap_or(0.001))
         .with_seed(args.seed);
     let mut csv = csv_writer(args.csv.as_deref(), &["step", "eve_loss"])?;
     let (e, last_loss) =
@@ -26,25 +81,19 @@ pub fn run(args: AuditArgs) -> Result<()> {
     if let Some(mut w) = csv {
         w.flush()?;
     }
-    let prefix = if args.continue_eve { "continued_eve" } else { "fresh_eve" };
-    if args.record && !args.continue_eve {
-        model.header.record_audit(&e, args.steps);
-        write(&args.model, &model_file::save(&model.header, &model.ciphers))?;
-    }
     let bits = model.header.config.cipher.bits;
     if args.json {
         let line = json!({
             "steps": args.steps,
-            format!("{prefix}_bit_errors"): e.eve.bit_errors,
-            format!("{prefix}_correct_pct"): e.eve.correct_pct,
-            format!("{prefix}_bit_error_rates"): e.eve.bit_error_rates,
+            "continued_eve_bit_errors": e.eve.bit_errors,
+            "continued_eve_correct_pct": e.eve.correct_pct,
+            "continued_eve_bit_error_rates": e.eve.bit_error_rates,
             "final_eve_loss": last_loss,
             "bob_correct_pct": e.bob.correct_pct,
         });
         println!("{line}");
     } else {
-        let who = if args.continue_eve { "The model's own Eve, trained on" } else { "A fresh Eve" };
-        println!("{who} for {} steps against the frozen cipher:", args.steps);
+        println!("The model's own Eve, trained on for {} steps against the frozen cipher:", args.steps);
         println!(
             "  {:.3} bits wrong of {bits}, {:.2} % of messages fully read",
             e.eve.bit_errors, e.eve.correct_pct

@@ -1,30 +1,30 @@
-//! `anc sweep`: one preset trained over many seeds; each cipher audited by a fresh Eve per
-//! attacker optimiser (run side by side, one thread each), the best attacker counting.
+//! `anc sweep`: one preset trained over many seeds; each cipher audited by the attacker
+//! suite (its attackers side by side on the cores), the best attacker counting.
 
 use std::time::Instant;
 
 use anc::app::sweep::{Bar, SeedResult, Summary, TABLE_HEADER, table_row};
+use anc::nn::attack::{AttackerKind, SuiteConfig, SuiteResult};
 use anc::nn::config::names;
 use anc::nn::evaluation::EVALUATION_SAMPLES;
 use anc::nn::inference::Cipher;
 use anc::nn::model_file::{self, ModelHeader};
-use anc::nn::replicas::replicate;
 use anc::nn::seeds;
-use anc::{AuditConfig, Ciphers, Evaluation, OptimizerKind, TrainingConfig, evaluate};
+use anc::{Ciphers, Evaluation, TrainingConfig, evaluate};
 use anyhow::{Result, bail};
 use burn::prelude::Device;
 use serde_json::json;
 
 use crate::args::{Backend, SweepArgs};
 use crate::common::{
-    SLICE, build_config, device, losses_message, progress, run_audit, run_to_end, trainer, write,
+    SLICE, build_config, cores, device, losses_message, progress, run_suite, run_to_end, trainer, write,
 };
 
 pub fn run(args: SweepArgs) -> Result<()> {
     let base = build_config(&args.config)?;
-    AuditConfig::new().with_steps(args.audit_steps).with_batch_size(args.audit_batch_size).validate()?;
+    SuiteConfig::new().with_max_steps(args.audit_steps).with_batch_size(args.audit_batch_size).validate()?;
     if args.attackers.is_empty() {
-        bail!("--attackers needs at least one of {}", names(&OptimizerKind::ALL, OptimizerKind::name));
+        bail!("--attackers needs at least one of {}", names(&AttackerKind::ALL, AttackerKind::name));
     }
     let bar = Bar { bob_correct_pct: args.bob_bar, fresh_eve_bit_errors: args.eve_bar };
     if let Some(dir) = &args.models {
@@ -33,12 +33,12 @@ pub fn run(args: SweepArgs) -> Result<()> {
     let device = device(Backend::Cpu)?;
     if !args.json {
         println!(
-            "{}: {} seeds from {}, {} iterations each; fresh Eves ({}) trained {} steps of {} messages",
+            "{}: {} seeds from {}, {} iterations each; attackers ({}) trained up to {} steps of {} messages",
             base.preset,
             args.seeds,
             base.seed,
             base.total_iterations(),
-            names(&args.attackers, OptimizerKind::name),
+            names(&args.attackers, AttackerKind::name),
             args.audit_steps,
             args.audit_batch_size,
         );
@@ -77,38 +77,22 @@ fn one_seed(args: &SweepArgs, config: TrainingConfig, device: &Device) -> Result
     let trained = evaluate(&cipher, EVALUATION_SAMPLES, seeds::held_out(config.seed)).read()?;
 
     let started = Instant::now();
-    let audits = std::thread::scope(|scope| {
-        let handles: Vec<_> = args
-            .attackers
-            .iter()
-            .map(|&attacker| {
-                let (ciphers, config, device) = (replicate(&ciphers), config.clone(), device.clone());
-                let audit = AuditConfig::new()
-                    .with_steps(args.audit_steps)
-                    .with_batch_size(args.audit_batch_size)
-                    .with_optimizer(attacker)
-                    .with_seed(seeds::audit_after_training(config.seed));
-                scope.spawn(move || {
-                    run_audit(&ciphers, &config, audit, &device, true, None).map(|(e, _)| (attacker, e))
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("an audit thread")).collect::<Result<Vec<_>>>()
-    })?;
+    let suite_config = SuiteConfig::new()
+        .with_max_steps(args.audit_steps)
+        .with_batch_size(args.audit_batch_size)
+        .with_seed(seeds::audit_after_training(config.seed));
+    let suite = run_suite(&ciphers, &config.cipher, &args.attackers, &suite_config, cores(), true)?;
     let audit_seconds = started.elapsed().as_secs_f64();
-    let (attacker, best) = audits
-        .into_iter()
-        .min_by(|a, b| a.1.eve.bit_errors.total_cmp(&b.1.eve.bit_errors))
-        .expect("at least one attacker");
+    let best = suite.best();
     if let Some(dir) = &args.models {
-        keep_model(dir, &config, &ciphers, &trained, &best, args.audit_steps)?;
+        keep_model(dir, &config, &ciphers, &trained, &suite)?;
     }
     Ok(SeedResult {
         seed: config.seed,
         bob_correct_pct: trained.bob.correct_pct,
         trained_eve_bit_errors: trained.eve.bit_errors,
-        fresh_eve_bit_errors: best.eve.bit_errors,
-        best_attacker: attacker,
+        fresh_eve_bit_errors: best.score.bit_errors,
+        best_attacker: best.attacker,
         train_seconds,
         audit_seconds,
     })
@@ -119,11 +103,10 @@ fn keep_model(
     config: &TrainingConfig,
     ciphers: &Ciphers,
     trained: &Evaluation,
-    audit: &Evaluation,
-    audit_steps: usize,
+    suite: &SuiteResult,
 ) -> Result<()> {
     let mut header = ModelHeader::trained(config.clone(), Some(trained.bob.correct_pct));
-    header.record_audit(audit, audit_steps);
+    header.record_suite(suite);
     write(
         &dir.join(format!("{}-seed{}.bin", config.preset, config.seed)),
         &model_file::save(&header, ciphers),

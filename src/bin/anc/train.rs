@@ -3,18 +3,19 @@
 
 use std::time::Instant;
 
+use anc::evaluate;
+use anc::nn::attack::{AttackerKind, SuiteConfig};
 use anc::nn::evaluation::EVALUATION_SAMPLES;
 use anc::nn::inference::Cipher;
 use anc::nn::model_file::{self, ModelHeader};
 use anc::nn::seeds;
-use anc::{AuditConfig, evaluate};
 use anyhow::Result;
 use serde_json::json;
 
 use crate::args::TrainArgs;
 use crate::common::{
-    SLICE, build_config, csv_writer, device, evaluation_json, losses_message, print_evaluation, progress,
-    run_audit, run_to_end, trainer, write,
+    SLICE, build_config, cores, csv_writer, device, evaluation_json, losses_message, print_evaluation,
+    print_suite, progress, run_suite, run_to_end, suite_json, trainer, write,
 };
 
 pub fn run(args: TrainArgs) -> Result<()> {
@@ -44,12 +45,12 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let evaluation = evaluate(&cipher, EVALUATION_SAMPLES, seeds::held_out(config.seed)).read()?;
     let mut header = ModelHeader::trained(config.clone(), Some(evaluation.bob.correct_pct));
     let audit = if args.audit_steps > 0 {
-        let audit_config = AuditConfig::new()
-            .with_steps(args.audit_steps)
+        let suite = SuiteConfig::new()
+            .with_max_steps(args.audit_steps)
             .with_seed(seeds::audit_after_training(config.seed));
-        let (evaluation, _) = run_audit(&ciphers, &config, audit_config, &device, args.json, None)?;
-        header.record_audit(&evaluation, args.audit_steps);
-        Some(evaluation)
+        let result = run_suite(&ciphers, &config.cipher, &AttackerKind::ALL, &suite, cores(), args.json)?;
+        header.record_suite(&result);
+        Some(result)
     } else {
         None
     };
@@ -60,9 +61,11 @@ pub fn run(args: TrainArgs) -> Result<()> {
             "seconds": seconds, "iterations_per_s": total as f64 / seconds, "threads": threads,
             "final_losses": last, "evaluation": evaluation_json(&evaluation), "model": args.out,
         });
-        if let Some(a) = &audit {
-            line["fresh_eve_bit_errors"] = json!(a.eve.bit_errors);
-            line["fresh_eve_correct_pct"] = json!(a.eve.correct_pct);
+        if let Some(suite) = &audit {
+            line["fresh_eve_bit_errors"] = json!(suite.best().score.bit_errors);
+            line["fresh_eve_correct_pct"] = json!(suite.best().score.correct_pct);
+            line["best_attacker"] = json!(suite.best().attacker.name());
+            line["attackers"] = suite_json(suite);
         }
         println!("{line}");
     } else {
@@ -73,11 +76,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
             total as f64 / seconds
         );
         print_evaluation(&evaluation);
-        if let Some(a) = &audit {
-            println!(
-                "fresh Eve after {} audit steps: {:.2} bits wrong, {:.2} % of messages right",
-                args.audit_steps, a.eve.bit_errors, a.eve.correct_pct
-            );
+        if let Some(suite) = &audit {
+            println!("the attacker suite (each attacker at most {} steps):", args.audit_steps);
+            print_suite(suite, config.cipher.bits);
         }
         println!("model written to {}", args.out.display());
     }

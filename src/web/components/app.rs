@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::web::backend::BackendChoice;
 use crate::web::components::{
     audit_panel::AuditPanel, backend_badge::BackendBadge, controls::Controls, explainer::Explainer,
-    loss_chart::LossChart, progress_bar::ProgressBar, results::Results,
+    loss_chart::LossChart, progress_bar::ProgressBar, results::Results, suite_panel::SuitePanel,
 };
 use crate::web::components::{
     cipher_views::CipherViews, messages_panel::MessagesPanel, use_trained::UseTrained,
@@ -53,13 +53,14 @@ pub fn App() -> impl IntoView {
             <section class="audit" aria-labelledby="audit-title">
                 <h2 id="audit-title">"How strong is the cipher? Attack it"</h2>
                 <p>
-                    "Freeze Alice and Bob, then let an eavesdropper train against the frozen cipher. "
-                    "A " <em>"fresh"</em> " Eve starts from new random weights: what she reaches is the cipher's real strength. "
+                    "Freeze Alice, then let eavesdroppers train against the frozen cipher. "
+                    "Fresh attackers start from new random weights; the best of them is the cipher's strength "
+                    "(a stronger attacker than these may still exist). "
                     "Continuing the Eve that trained alongside shows whether she was merely kept busy."
                 </p>
                 <div class="audits">
-                    <AuditPanel audit=lab.audits[0]/>
-                    <AuditPanel audit=lab.audits[1]/>
+                    <SuitePanel/>
+                    <AuditPanel/>
                 </div>
             </section>
         </main>

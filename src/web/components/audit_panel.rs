@@ -1,5 +1,6 @@
-//! One security audit (write-up Figure 3): Eve trains against the frozen Alice, with her
-//! own live chart, progress and final result.
+//! The continued-Eve audit (write-up Figure 3): the Eve that trained alongside keeps
+//! training against the frozen Alice, with her own live chart, progress and result — it
+//! shows whether she was merely kept busy. (The cipher's strength is the attacker suite's.)
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -8,17 +9,15 @@ use crate::app::report::{Throughput, audit_csv, clock};
 use crate::nn::audit::EveStart;
 use crate::web::chart::{self, Axes, EVE_COLOR, Series};
 use crate::web::download;
-use crate::web::lab::{AuditState, Lab, Status};
+use crate::web::lab::{Lab, Status};
 use crate::web::session;
 
 #[component]
-pub fn AuditPanel(
-    /// Which audit this panel runs.
-    audit: AuditState,
-) -> impl IntoView {
+pub fn AuditPanel() -> impl IntoView {
     let lab = Lab::get();
+    let audit = lab.continued;
     let canvas = NodeRef::<Canvas>::new();
-    let key = audit.start.name();
+    let key = EveStart::Continue.name();
     Effect::new(move |_| {
         audit.redraw.track();
         lab.trained.track();
@@ -53,10 +52,9 @@ pub fn AuditPanel(
     };
     let result = move || {
         audit.result.get().map(|r| {
-            let headline = audit.start == EveStart::Fresh;
             view! {
-                <p class="audit-result" class:headline=headline data-testid=format!("audit-result-{key}")>
-                    {if headline { "Cipher strength: " } else { "This Eve now: " }}
+                <p class="audit-result" data-testid=format!("audit-result-{key}")>
+                    "This Eve now: "
                     <strong>{format!("{:.2} bits wrong", r.eve.bit_errors)}</strong>
                     {format!(" of {} ({:.2} % of messages read exactly; guessing gets {} wrong)",
                         lab.trained.get().map_or(16, |c| c.cipher.bits), r.eve.correct_pct,
@@ -67,10 +65,10 @@ pub fn AuditPanel(
     };
     view! {
         <article class="audit-panel" data-testid=format!("audit-{key}")>
-            <h3>{session::audit_title(audit.start)}</h3>
+            <h3>"Keep training this Eve"</h3>
             <div class="audit-controls">
                 <label>
-                    "Steps "
+                    "Steps for this Eve "
                     <input
                         type="text"
                         inputmode="numeric"
@@ -84,7 +82,7 @@ pub fn AuditPanel(
                     type="button"
                     data-testid=format!("audit-start-{key}")
                     prop:disabled=move || !can_start()
-                    on:click=move |_| session::start_audit(lab, audit)
+                    on:click=move |_| session::start_continued(lab)
                 >
                     "Run"
                 </button>
@@ -92,7 +90,7 @@ pub fn AuditPanel(
                     type="button"
                     data-testid=format!("audit-pause-{key}")
                     prop:disabled=move || !matches!(audit.status.get(), Status::Running | Status::Paused)
-                    on:click=move |_| session::toggle_audit(audit)
+                    on:click=move |_| session::toggle(audit.status)
                 >
                     {move || if audit.status.get() == Status::Paused { "Resume" } else { "Pause" }}
                 </button>

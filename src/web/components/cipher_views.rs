@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::cipher_views::{Avalanche, CiphertextValues, ciphertext_values, key_avalanche};
+use crate::app::strength::Strength;
 use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
 use crate::nn::seeds;
 use crate::web::components::{
@@ -29,8 +30,8 @@ pub struct CipherPictures {
     pub bits: usize,
     /// Bob's per-bit error rates on 10,000 fresh messages.
     pub bob_rates: Vec<f64>,
-    /// The model's recorded fresh-Eve audit: per-bit error rates and its steps.
-    pub fresh_eve: Option<(Vec<f64>, Option<usize>)>,
+    /// The model's recorded strength (the best attacker's per-bit error rates in it).
+    pub strength: Option<Strength>,
     pub avalanche: Avalanche,
     pub values: CiphertextValues,
 }
@@ -61,7 +62,7 @@ pub fn CipherViews() -> impl IntoView {
                     preset: h.config.preset.name().to_string(),
                     bits: h.config.cipher.bits,
                     bob_rates: evaluation.bob.bit_error_rates,
-                    fresh_eve: h.fresh_eve_bit_error_rates.clone().map(|r| (r, h.audit_steps)),
+                    strength: Strength::of(h),
                     avalanche: key_avalanche(&m.cipher, AVALANCHE_SAMPLES, seed),
                     values: ciphertext_values(&m.cipher, VALUE_SAMPLES, VALUE_BINS, seed),
                 })

@@ -61,8 +61,9 @@ pub fn KeySearchPanel() -> impl IntoView {
         error.set(None);
         let search = StoredValue::new_local(search);
         spawn_local(async move {
-            let work = |keys| search.try_update_value(|s| (!s.is_done()).then(|| s.run(keys))).flatten();
-            match job.run(u64::MAX, work, |row: &KeyScore| row.key as usize + 1, || {}).await {
+            let work =
+                |keys| search.try_update_value(|s| (!s.is_done()).then(|| (s.run(keys), s.done()))).flatten();
+            match job.run(u64::MAX, work, || {}).await {
                 Outcome::Finished => {}
                 Outcome::Abandoned => return,
                 Outcome::Failed(e) => {

@@ -132,19 +132,7 @@ pub fn MessagesPanel() -> impl IntoView {
             info.bits,
             text.source(text.slot.get()),
             info.bob_correct_pct.map_or("an unknown share".into(), |p| format!("{p:.2} %")),
-            match (info.fresh_eve_bit_errors, info.audit_steps) {
-                (Some(b), Some(steps)) => format!(
-                    "a fresh Eve trained {steps} steps against it gets {b:.2} bits wrong of {} (guessing: {})",
-                    info.bits,
-                    info.bits / 2
-                ),
-                (Some(b), None) => format!(
-                    "a fresh Eve gets {b:.2} bits wrong of {} (guessing: {})",
-                    info.bits,
-                    info.bits / 2
-                ),
-                _ => "no fresh-Eve audit recorded".to_string(),
-            },
+            info.strength.map_or("no attacker audit recorded".to_string(), |s| s.sentence(info.bits)),
         ),
     };
     let packing_note = move || {

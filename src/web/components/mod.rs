@@ -15,4 +15,5 @@ pub mod messages_panel;
 pub mod per_bit_errors;
 pub mod progress_bar;
 pub mod results;
+pub mod suite_panel;
 pub mod use_trained;

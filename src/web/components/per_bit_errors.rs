@@ -1,4 +1,4 @@
-//! Per-bit error rates of Bob and of a fresh Eve: one pair of bars per message bit, with
+//! Per-bit error rates of Bob and of the best recorded attacker: one pair of bars per message bit, with
 //! chance (50 %) dashed.
 
 use leptos::html::Canvas;
@@ -19,8 +19,12 @@ pub fn PerBitErrors(pictures: RwSignal<Option<CipherPictures>>) -> impl IntoView
             let percent = |rates: &[f64]| rates.iter().map(|r| 100.0 * r).collect::<Vec<_>>();
             let mut series =
                 vec![Bars { name: "Bob (with the key)", color: BOB_COLOR, values: percent(&p.bob_rates) }];
-            if let Some((rates, _)) = &p.fresh_eve {
-                series.push(Bars { name: "fresh Eve (no key)", color: EVE_COLOR, values: percent(rates) });
+            if let Some(rates) = p.strength.as_ref().and_then(|s| s.bit_error_rates.as_ref()) {
+                series.push(Bars {
+                    name: "best attacker (no key)",
+                    color: EVE_COLOR,
+                    values: percent(rates),
+                });
             }
             let axes = BarAxes {
                 x_title: "message bit",
@@ -33,19 +37,18 @@ pub fn PerBitErrors(pictures: RwSignal<Option<CipherPictures>>) -> impl IntoView
         });
     });
     let audit_line = move || {
-        pictures.with(|p| match p.as_ref().map(|p| &p.fresh_eve) {
-            Some(Some((_, Some(steps)))) => format!("Eve's bars: a fresh Eve trained {steps} steps against the frozen cipher, on held-out messages."),
-            Some(Some((_, None))) => "Eve's bars: a fresh Eve's audit on held-out messages.".into(),
-            Some(None) => "This model carries no fresh-Eve audit: train one in the lab, run the fresh-Eve audit, then use it in the form.".into(),
+        pictures.with(|p| match p.as_ref().map(|p| &p.strength) {
+            Some(Some(s)) => format!("The attacker's bars: {}, on held-out messages.", s.attacker()),
+            Some(None) => "This model carries no attacker audit: train one in the lab, run the attackers, then use it in the form.".into(),
             None => String::new(),
         })
     };
     view! {
         <figure class="view">
-            <canvas node_ref=canvas data-testid="view-per-bit" role="img" aria-label="Per-bit error rates of Bob and of a fresh Eve"></canvas>
+            <canvas node_ref=canvas data-testid="view-per-bit" role="img" aria-label="Per-bit error rates of Bob and of the best attacker"></canvas>
             <figcaption>
                 <strong>"Which bits leak? "</strong>
-                "Bob's bars should be near zero and Eve's near the dashed line; an Eve bar well below it is a bit the cipher gives away. "
+                "Bob's bars should be near zero and the attacker's near the dashed line; an attacker's bar well below it is a bit the cipher gives away. "
                 <span data-testid="per-bit-audit">{audit_line}</span>
                 {move || error.get().map(|e| view! { <span class="error">" Chart error: " {e}</span> })}
             </figcaption>

@@ -62,7 +62,7 @@ pub fn Results() -> impl IntoView {
             </table>
             <p class="note">
                 "% correct counts messages whose every bit Bob (or Eve) gets right. "
-                "The training Eve's figure flatters the cipher: run the fresh-Eve audit below for its real strength."
+                "The training Eve's figure flatters the cipher: run the attackers below for a more honest strength figure."
             </p>
         </Show>
     }

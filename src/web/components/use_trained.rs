@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::nn::model_file::{ModelHeader, SavedModel};
 use crate::nn::transfer::ciphers_to;
-use crate::web::lab::{Lab, Stage};
+use crate::web::lab::{Lab, Stage, SuiteTarget};
 use crate::web::text_lab::{ModelSlot, TextLab};
 
 #[component]
@@ -24,15 +24,20 @@ pub fn UseTrained() -> impl IntoView {
     let moving = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let hand_over = move |_| {
-        let fresh_eve = lab.audits[0].result.get_untracked();
+        // The suite's figures belong to this model only if it attacked this one.
+        let suite = lab
+            .suite
+            .result
+            .get_untracked()
+            .filter(|_| lab.suite.target.get_untracked() == Some(SuiteTarget::Trained));
         let header = lab.engine.with_value(|e| match &e.stage {
             Stage::Trained { config, ciphers } => {
                 let mut header = ModelHeader::trained(
                     config.clone(),
                     lab.evaluation.get_untracked().map(|e| e.bob.correct_pct),
                 );
-                if let Some(audit) = &fresh_eve {
-                    header.record_audit(audit, lab.audits[0].progress.get_untracked().done);
+                if let Some(suite) = &suite {
+                    header.record_suite(suite);
                 }
                 Some((header, ciphers.clone()))
             }

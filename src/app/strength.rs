@@ -1,0 +1,59 @@
+//! What the page says about a model's strength: the figure its file records, and which
+//! attacker reached it. A file audited by the attacker suite names the best attacker;
+//! an older file only has one Eve of Eve's own shape, and the page says that is weaker.
+
+use crate::nn::model_file::ModelHeader;
+
+/// A model's recorded strength figure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strength {
+    /// Bits wrong per message of the best attacker recorded.
+    pub bit_errors: f64,
+    /// That attacker's error rate per message bit (0..1), if recorded.
+    pub bit_error_rates: Option<Vec<f64>>,
+    /// Steps that attacker trained, if recorded.
+    pub steps: Option<usize>,
+    /// The best attacker's description and how many attackers ran, if the suite ran.
+    pub suite: Option<(&'static str, usize)>,
+}
+
+impl Strength {
+    /// The strength a model file records, if it records one.
+    pub fn of(header: &ModelHeader) -> Option<Self> {
+        let bit_errors = header.fresh_eve_bit_errors?;
+        let suite = header.attack_suite.as_ref().map(|s| (s.best().attacker.label(), s.attackers.len()));
+        Some(Self {
+            bit_errors,
+            bit_error_rates: header.fresh_eve_bit_error_rates.clone(),
+            steps: header.audit_steps,
+            suite,
+        })
+    }
+
+    /// Who reached the figure, in words: "the best of 7 fresh attackers (binned residual
+    /// net, 5000 steps)", or for an older file "a fresh Eve of Eve's own shape (2000
+    /// steps; an older, weaker audit)".
+    pub fn attacker(&self) -> String {
+        let steps = self.steps.map(|s| format!("{s} steps"));
+        match self.suite {
+            Some((label, count)) => match steps {
+                Some(steps) => format!("the best of {count} fresh attackers ({label}, {steps})"),
+                None => format!("the best of {count} fresh attackers ({label})"),
+            },
+            None => format!(
+                "a fresh Eve of Eve's own shape ({}an older, weaker audit than the attacker suite)",
+                steps.map_or(String::new(), |s| format!("{s}; "))
+            ),
+        }
+    }
+
+    /// The whole sentence for a model of `bits` bits.
+    pub fn sentence(&self, bits: usize) -> String {
+        format!(
+            "{} gets {:.2} bits wrong of {bits} (guessing: {})",
+            self.attacker(),
+            self.bit_errors,
+            bits / 2
+        )
+    }
+}

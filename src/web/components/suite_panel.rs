@@ -1,0 +1,206 @@
+//! The attacker suite in the page: fresh attackers of several shapes trained one after
+//! another against the frozen Alice, a curve each (held-out bits wrong), progress per
+//! attacker, and a table of what each reached — the best one named as the cipher's strength.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use crate::app::report::{Throughput, clock};
+use crate::nn::attack::{AttackRow, AttackerKind};
+use crate::web::chart::{self, Axes, Series};
+use crate::web::lab::{Lab, PAGE_SUITE_STEPS, Status, SuiteTarget};
+use crate::web::session;
+use crate::web::text_lab::TextLab;
+use plotters::style::RGBColor;
+
+/// A color per attacker, in [`AttackerKind::ALL`]'s order.
+const COLORS: [RGBColor; 7] = [
+    RGBColor(220, 38, 38),
+    RGBColor(234, 88, 12),
+    RGBColor(37, 99, 235),
+    RGBColor(124, 58, 237),
+    RGBColor(13, 148, 136),
+    RGBColor(17, 24, 39),
+    RGBColor(161, 98, 7),
+];
+
+fn color(kind: AttackerKind) -> RGBColor {
+    COLORS[AttackerKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)]
+}
+
+/// Bits of the model the suite attacks (or would attack): the form's, or the trained one's.
+fn attacked_bits(lab: Lab, text: TextLab) -> usize {
+    match lab.suite.target.get_untracked() {
+        Some(SuiteTarget::Form(_)) => text.info().map_or(16, |i| i.bits),
+        _ => lab.trained.with_untracked(|t| t.as_ref().map_or(lab.bits.get_untracked(), |c| c.cipher.bits)),
+    }
+}
+
+#[component]
+pub fn SuitePanel() -> impl IntoView {
+    let lab = Lab::get();
+    let text = TextLab::get();
+    let suite = lab.suite;
+    let canvas = NodeRef::<Canvas>::new();
+    let steps =
+        move || suite.steps.with(|s| s.trim().parse::<usize>().ok().filter(|n| (1..=100_000).contains(n)));
+    Effect::new(move |_| {
+        suite.redraw.track();
+        lab.trained.track();
+        let Some(canvas) = canvas.get() else { return };
+        let series: Vec<Series> = suite.history.with_untracked(|h| {
+            AttackerKind::ALL
+                .into_iter()
+                .filter_map(|kind| {
+                    let points: Vec<(f64, f64)> = h
+                        .iter()
+                        .filter(|r: &&AttackRow| r.attacker == kind)
+                        .map(|r| (r.step as f64, r.held_out_bits_wrong))
+                        .collect();
+                    (!points.is_empty()).then(|| Series { name: kind.name(), color: color(kind), points })
+                })
+                .collect()
+        });
+        let x_end = steps().unwrap_or(PAGE_SUITE_STEPS) as f64;
+        let bits = suite.result.with_untracked(|r| r.as_ref().map(|r| r.best().score.bit_error_rates.len()));
+        let bits = bits.unwrap_or_else(|| attacked_bits(lab, text));
+        let _ = chart::draw(&canvas, &series, &Axes { x_title: "attacker's training step", x_end, bits });
+    });
+    let idle = move || steps().is_some() && !suite.status.get().is_active();
+    let can_start = move || lab.trained.with(|t| t.is_some()) && idle();
+    let can_start_form = move || text.info().is_some() && idle();
+    let target = move || {
+        suite.target.get().map(|t| match t {
+            SuiteTarget::Trained => "Attacking the model trained in this page.".to_string(),
+            SuiteTarget::Form(name) => format!("Attacking the message form's model: {name}."),
+        })
+    };
+    let summary = move || {
+        let p = suite.progress.get();
+        let speed = Throughput::new(p.done, p.total, p.seconds);
+        match suite.status.get() {
+            Status::Idle if lab.trained.with(|t| t.is_none()) => {
+                "Train Alice and Bob first, or attack the message form's model.".to_string()
+            }
+            Status::Idle => "Ready.".to_string(),
+            Status::Starting => "Copying the cipher to the CPU…".to_string(),
+            Status::Failed(why) => format!("Stopped: {why}"),
+            Status::Evaluating => "Scoring every attacker on 10,000 fresh messages…".to_string(),
+            Status::Done => format!("Done: {} attackers in {}.", AttackerKind::ALL.len(), clock(p.seconds)),
+            Status::Running | Status::Paused => {
+                let now = suite.current.get().map_or(String::new(), |(kind, i)| {
+                    format!("attacker {} of {}: {} · ", i + 1, AttackerKind::ALL.len(), kind.label())
+                });
+                let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
+                let paused = if suite.status.get() == Status::Paused { "paused · " } else { "" };
+                format!("{paused}{now}{} of at most {} steps in all · at most {eta} left", p.done, p.total)
+            }
+        }
+    };
+    let result = move || {
+        suite.result.get().map(|r| {
+            let best = r.best().clone();
+            let bits = best.score.bit_error_rates.len();
+            let rows = r
+                .attackers
+                .iter()
+                .map(|a| {
+                    let is_best = a.attacker == best.attacker;
+                    view! {
+                        <tr class:best=is_best>
+                            <th scope="row">{a.attacker.label()}</th>
+                            <td>{format!("{:.2}", a.score.bit_errors)}</td>
+                            <td>{format!("{:.2} %", a.score.correct_pct)}</td>
+                            <td>{format!("{} (best at {})", a.steps, a.steps_at_best)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <p class="audit-result headline" data-testid="audit-result-fresh">
+                    "Cipher strength: "
+                    <strong>{format!("{:.2} bits wrong", best.score.bit_errors)}</strong>
+                    {format!(
+                        " of {bits} by the best of {} attackers ({}, {} steps): {:.2} % of messages read whole; guessing gets {} wrong.",
+                        r.attackers.len(), best.attacker.label(), best.steps, best.score.correct_pct, bits / 2
+                    )}
+                </p>
+                <table class="suite-table" data-testid="suite-table">
+                    <caption>"Each attacker on 10,000 fresh messages, as it stood at its best held-out check"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Attacker"</th>
+                            <th scope="col">{format!("Bits wrong of {bits}")}</th>
+                            <th scope="col">"Messages read whole"</th>
+                            <th scope="col">"Steps trained"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+        })
+    };
+    view! {
+        <article class="audit-panel suite-panel" data-testid="audit-fresh">
+            <h3>"Attack it: fresh attackers of several shapes"</h3>
+            <p class="note">
+                {format!(
+                    "{} attackers train one after another against the frozen Alice (they see ciphertexts and the messages behind them, never the key): Eve's own shape with two optimisers, deeper and wider networks, one trained by cross-entropy, a residual network that reads each value through bins, and a naive-Bayes count. Each stops when it no longer improves on held-out messages. The best one is the cipher's strength. ",
+                    AttackerKind::ALL.len()
+                )}
+                {format!(
+                    "Here each trains at most {PAGE_SUITE_STEPS} steps by default (the command line's `anc audit` allows 20,000), so a stronger attacker may read more."
+                )}
+            </p>
+            <div class="audit-controls">
+                <label>
+                    "Most steps per attacker "
+                    <input
+                        type="text"
+                        inputmode="numeric"
+                        data-testid="audit-steps-fresh"
+                        prop:value=move || suite.steps.get()
+                        aria-invalid=move || if steps().is_some() { "false" } else { "true" }
+                        on:input=move |ev| suite.steps.set(event_target_value(&ev))
+                    />
+                </label>
+                <button
+                    type="button"
+                    data-testid="audit-start-fresh"
+                    prop:disabled=move || !can_start()
+                    on:click=move |_| session::start_suite(lab, SuiteTarget::Trained)
+                >
+                    "Attack the model trained here"
+                </button>
+                <button
+                    type="button"
+                    data-testid="audit-start-form"
+                    prop:disabled=move || !can_start_form()
+                    on:click=move |_| {
+                        let slot = text.slot.get_untracked();
+                        let name = text.info().map_or_else(String::new, |i| format!("{}, {}", i.preset, text.source(slot)));
+                        session::start_suite(lab, SuiteTarget::Form(name))
+                    }
+                >
+                    {move || text.info().map_or("Attack the message form's model".to_string(), |i| format!("Attack the form's model ({})", i.preset))}
+                </button>
+                <button
+                    type="button"
+                    data-testid="audit-pause-fresh"
+                    prop:disabled=move || !matches!(suite.status.get(), Status::Running | Status::Paused)
+                    on:click=move |_| session::toggle(suite.status)
+                >
+                    {move || if suite.status.get() == Status::Paused { "Resume" } else { "Pause" }}
+                </button>
+            </div>
+            <Show when=move || steps().is_none()>
+                <p class="error">"Most steps per attacker: a whole number from 1 to 100,000."</p>
+            </Show>
+            <progress max=move || suite.progress.get().total.max(1) value=move || suite.progress.get().done></progress>
+            <p data-testid="audit-target">{target}</p>
+            <p data-testid="audit-status-fresh" role="status">{summary}</p>
+            <canvas node_ref=canvas class="audit-chart" data-testid="audit-chart-fresh" role="img" aria-label="Each attacker's bits wrong on held-out messages while it trains"></canvas>
+            {result}
+        </article>
+    }
+}

@@ -1,0 +1,112 @@
+//! The attacker suite is calibrated both ways: it reads a leaky "cipher" to near 0 bits
+//! wrong, leaves a true one-time pad at chance, reports the best of its attackers, and
+//! finds a real (shipped) cipher's leak at least as well as the write-up's Eve does.
+
+use anc::nn::attack::{AttackResult, AttackerKind, Encrypt, Suite, SuiteConfig, SuiteResult};
+use anc::nn::data::MessageBatch;
+use anc::nn::evaluation::Score;
+use anc::nn::model::CipherConfig;
+use anc::nn::steps::Steps;
+use burn::prelude::*;
+
+/// A "cipher" made of plain tensor arithmetic on the bits.
+struct Formula(fn(&MessageBatch) -> Tensor<2>);
+
+impl Encrypt for Formula {
+    fn bits(&self) -> usize {
+        16
+    }
+    fn encrypt(&self, batch: &MessageBatch) -> Tensor<2> {
+        (self.0)(batch)
+    }
+}
+
+/// A short suite of every attacker against `cipher`, run to its end.
+fn attack(cipher: fn(&MessageBatch) -> Tensor<2>) -> SuiteResult {
+    let config =
+        SuiteConfig::new().with_max_steps(1200).with_batch_size(256).with_check_every(200).with_patience(2);
+    let device = Device::flex().autodiff();
+    let shape = CipherConfig::new();
+    let mut suite =
+        Suite::against(|| Box::new(Formula(cipher)), &shape, &AttackerKind::ALL, config, 10_000, &device)
+            .unwrap();
+    while !suite.is_done() {
+        suite.run(500).read().unwrap();
+    }
+    suite.finish()
+}
+
+fn figures(result: &SuiteResult) -> String {
+    result
+        .attackers
+        .iter()
+        .map(|a| format!("{} {:.3}", a.attacker, a.score.bit_errors))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[test]
+fn a_copy_and_a_constant_xor_are_read_whole() {
+    for (name, cipher) in [
+        ("copy", (|b: &MessageBatch| b.messages.clone()) as fn(&MessageBatch) -> Tensor<2>),
+        // XOR with 1010…: flips every other bit.
+        ("xor", |b: &MessageBatch| {
+            let device = b.messages.device();
+            let pattern: Vec<f32> = (0..16).map(|i| (i % 2) as f32).collect();
+            let pattern = Tensor::<1>::from_floats(pattern.as_slice(), &device).unsqueeze::<2>();
+            (b.messages.clone() - pattern).abs()
+        }),
+    ] {
+        let result = attack(cipher);
+        println!("{name}: {}", figures(&result));
+        assert!(result.best().score.bit_errors < 0.05, "{name}: {}", figures(&result));
+        assert!(result.best().score.correct_pct > 95.0, "{name}: {}", figures(&result));
+    }
+}
+
+#[test]
+fn a_one_time_pad_leaves_every_attacker_at_chance() {
+    // Message XOR a uniform key, as 0/1 floats.
+    let result = attack(|b| (b.messages.clone() - b.keys.clone()).abs());
+    println!("one-time pad: {}", figures(&result));
+    assert_eq!(result.attackers.len(), AttackerKind::ALL.len());
+    for a in &result.attackers {
+        assert!(
+            (a.score.bit_errors - 8.0).abs() <= 0.15,
+            "{} reads a one-time pad: {}",
+            a.attacker,
+            figures(&result)
+        );
+        assert!(a.steps > 0 && a.steps_at_best <= a.steps);
+    }
+}
+
+fn result(attacker: AttackerKind, bit_errors: f64) -> AttackResult {
+    let score = Score { correct_pct: 0.0, bit_errors, bit_error_rates: vec![bit_errors / 16.0; 16] };
+    AttackResult { attacker, score, samples: 10_000, steps: 100, steps_at_best: 100, seconds: 1.0 }
+}
+
+#[test]
+fn the_best_is_the_attacker_with_the_fewest_bits_wrong() {
+    let suite = SuiteResult {
+        attackers: vec![
+            result(AttackerKind::EveRmsProp, 7.0),
+            result(AttackerKind::WideMlp, 5.2),
+            result(AttackerKind::Bayes, 6.1),
+            result(AttackerKind::BinnedResidual, 5.2),
+        ],
+    };
+    assert_eq!(suite.best().attacker, AttackerKind::WideMlp, "the minimum, the first of equals");
+    let min = suite.attackers.iter().map(|a| a.score.bit_errors).fold(f64::INFINITY, f64::min);
+    assert_eq!(suite.best().score.bit_errors, min);
+}
+
+#[test]
+fn attacker_names_round_trip() {
+    for kind in AttackerKind::ALL {
+        assert_eq!(AttackerKind::from_name(kind.name()), Some(kind));
+        // Files and JSON spell it the same way.
+        assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.name()));
+    }
+    assert_eq!(AttackerKind::from_name("eve"), None);
+}

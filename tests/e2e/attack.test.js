@@ -1,0 +1,47 @@
+// The attacker suite in the page, on the message form's model (no training needed): a
+// student picks the shipped strong16, attacks it, and reads which attacker read it best
+// and how far.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { serve } = require('./server');
+const { launch, LabPage } = require('./lab_page');
+
+let server;
+before(async () => { server = await serve(path.join(__dirname, '..', '..', 'dist')); });
+after(async () => server && server.close());
+
+test('the attackers read the form model, and say which one and how far', { timeout: 600_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`);
+    assert.match(await lab.by('audit-status-fresh').textContent(), /Train Alice and Bob first, or attack the message form's model/);
+    assert.ok(await lab.by('audit-start-fresh').isDisabled(), 'nothing trained here yet');
+    await lab.by('model-choice').selectOption('strong16');
+    await lab.page.waitForFunction(() => /strong16/.test(document.querySelector('[data-testid=audit-start-form]').textContent));
+    // A bad budget is refused before anything runs.
+    await lab.by('audit-steps-fresh').fill('0');
+    assert.ok(await lab.by('audit-start-form').isDisabled());
+    await lab.by('audit-steps-fresh').fill('150');
+    const started = Date.now();
+    await lab.by('audit-start-form').click();
+    await lab.page.getByTestId('audit-result-fresh').waitFor({ timeout: 540_000 });
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`page suite on strong16, 150 steps per attacker: ${seconds.toFixed(1)} s`);
+    assert.match(await lab.by('audit-target').textContent(), /Attacking the message form's model: strong16/);
+    const result = await lab.by('audit-result-fresh').textContent();
+    assert.match(result, /Cipher strength: \d+\.\d\d bits wrong of 16 by the best of 7 attackers \(.+, \d+ steps\)/);
+    // The best named is the row with the fewest bits wrong.
+    const rows = await lab.page.locator('[data-testid=suite-table] tbody tr').allTextContents();
+    assert.equal(rows.length, 7);
+    const best = Number(/Cipher strength: (\d+\.\d\d)/.exec(result)[1]);
+    const figures = await lab.page.locator('[data-testid=suite-table] tbody tr td:first-child').allTextContents();
+    assert.equal(Math.min(...figures.map(Number)), best);
+    assert.ok(await lab.inkedPixels('audit-chart-fresh') > 300, 'a curve per attacker');
+    await lab.screenshot('suite-strong16');
+    assert.deepEqual(lab.problems, []);
+  } finally {
+    await browser.close();
+  }
+});

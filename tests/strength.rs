@@ -1,0 +1,55 @@
+//! What the page says of a model's strength: the attacker suite's best, named with its
+//! steps; an older file's single Eve, called weaker; nothing when no audit was made.
+
+use anc::Preset;
+use anc::app::strength::Strength;
+use anc::nn::attack::{AttackResult, AttackerKind, SuiteResult};
+use anc::nn::evaluation::Score;
+use anc::nn::model_file::ModelHeader;
+
+fn attacker(attacker: AttackerKind, bit_errors: f64, steps: usize) -> AttackResult {
+    let score = Score { correct_pct: 1.0, bit_errors, bit_error_rates: vec![bit_errors / 16.0; 16] };
+    AttackResult { attacker, score, samples: 10_000, steps, steps_at_best: steps, seconds: 1.0 }
+}
+
+#[test]
+fn the_suite_names_its_best_attacker_and_an_old_file_says_it_is_weaker() {
+    let mut header = ModelHeader::trained(Preset::Seed16.config(), Some(97.0));
+    assert_eq!(Strength::of(&header), None, "no audit, no figure");
+
+    // An older file: one Eve of Eve's own shape.
+    header.fresh_eve_bit_errors = Some(4.71);
+    header.audit_steps = Some(5000);
+    let old = Strength::of(&header).unwrap();
+    assert_eq!(
+        old.sentence(16),
+        "a fresh Eve of Eve's own shape (5000 steps; an older, weaker audit than the attacker suite) gets 4.71 bits wrong of 16 (guessing: 8)"
+    );
+
+    // The suite: the best of its attackers is what counts.
+    let suite = SuiteResult {
+        attackers: vec![
+            attacker(AttackerKind::EveRmsProp, 4.7, 20_000),
+            attacker(AttackerKind::BinnedResidual, 1.25, 7000),
+            attacker(AttackerKind::Bayes, 3.0, 2500),
+        ],
+    };
+    header.record_suite(&suite);
+    let strength = Strength::of(&header).unwrap();
+    assert_eq!(strength.bit_errors, 1.25);
+    assert_eq!(strength.bit_error_rates.as_deref(), Some(&[1.25 / 16.0; 16][..]));
+    assert_eq!(
+        strength.sentence(16),
+        "the best of 3 fresh attackers (binned residual net, 7000 steps) gets 1.25 bits wrong of 16 (guessing: 8)"
+    );
+}
+
+#[test]
+fn an_older_header_without_the_suite_still_reads() {
+    let header = ModelHeader::trained(Preset::Poc8.config(), None);
+    let mut json: serde_json::Value = serde_json::to_value(&header).unwrap();
+    json.as_object_mut().unwrap().remove("attack_suite");
+    let read: ModelHeader = serde_json::from_value(json).unwrap();
+    assert_eq!(read, header);
+    assert!(read.best_attacker().is_none());
+}
