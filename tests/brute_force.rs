@@ -57,3 +57,69 @@ fn the_true_key_ranks_near_the_top_of_all_256() {
         assert!(best.windows(2).all(|w| w[0].score >= w[1].score));
     }
 }
+
+/// Sentences a class might send (written for this test; not taken from the word list).
+const SENTENCES: [&str; 16] = [
+    "meet me by the river after school and bring your notes.",
+    "the weather was cold, so we stayed inside and played chess.",
+    "please call your grandmother before dinner, she misses you.",
+    "our team won the match by two points in the last minute!",
+    "can you lend me your bicycle tomorrow morning? mine broke.",
+    "the library closes early on fridays, so plan your visit.",
+    "i left the spare key under the blue flower pot by the door.",
+    "dinner is at seven: pasta, salad and a cake for dessert.",
+    "she painted the fence green while he fixed the old gate.",
+    "remember to feed the fish and water the plants this week.",
+    "the train was late again, we waited almost an hour.",
+    "let us keep this plan quiet until the party on saturday.",
+    "my brother found a small turtle near the garden wall.",
+    "the museum has a new room full of ancient coins and maps.",
+    "walk to the corner, turn left and look for the red house.",
+    "tomorrow we will test the new robot in the science lab.",
+];
+
+/// How often the true key ranks first among all keys of the shipped `preset` model (the
+/// readings ranked by `english::score`), for messages cut to each of `lengths`; prints it.
+fn first_ranks(preset: &str, lengths: &[usize], sentences: &[&str]) -> Vec<(usize, usize)> {
+    let bytes = std::fs::read(format!("{}/public/models/{preset}.bin", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let device = Device::flex();
+    let model = model_file::load(&bytes, &device).unwrap();
+    let cipher = Cipher::new(&model.ciphers, &device);
+    let pack = packing(&cipher);
+    let mut rng = SmallRng::seed_from_u64(11);
+    let mut firsts = Vec::new();
+    for &length in lengths {
+        let mut first = 0;
+        for sentence in sentences {
+            let codes = encode_text(&sentence[..length.min(sentence.len())]).unwrap();
+            let key = Key::random(pack.bits, || rng.random());
+            let values = encrypt(&cipher, &pack.pack(&codes, || rng.random()), &key).read().unwrap();
+            let c = Ciphertext { preset: preset.into(), chars: codes.len(), values };
+            let mut search = KeySearch::new(&cipher, c);
+            while !search.is_done() {
+                search.run(4096).read().unwrap();
+            }
+            first += usize::from(search.rank_of(&key) == Some(1));
+        }
+        println!(
+            "{preset}, {length} characters: the true key ranks first for {first} of {}",
+            sentences.len()
+        );
+        firsts.push((length, first));
+    }
+    firsts
+}
+
+/// Long messages rank reliably; what the page calls too short is where they may not.
+#[test]
+fn how_often_the_true_key_ranks_first_by_message_length() {
+    let poc8 = first_ranks("poc8", &[8, 16, 24, 32, 48], &SENTENCES);
+    let seed16 = first_ranks("seed16", &[11, 24, 48], &SENTENCES[..8]);
+    for (firsts, n) in [(poc8, SENTENCES.len()), (seed16, 8)] {
+        for (length, first) in firsts {
+            if length >= english::SHORTEST_RANKABLE {
+                assert!(first * 4 >= n * 3, "{length} characters: first for only {first} of {n}");
+            }
+        }
+    }
+}

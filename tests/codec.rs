@@ -191,3 +191,31 @@ proptest! {
         prop_assert_eq!(Ciphertext::parse(&c.to_text(), "seed16", 16).unwrap(), c);
     }
 }
+
+#[test]
+fn what_a_person_pastes_is_read_or_named_plainly() {
+    let c =
+        Ciphertext { preset: "seed16".into(), chars: 3, values: (0..16).map(|i| i as f32 / 7.0).collect() };
+    // Wrapped by a mail client: line breaks (and tabs) inside are not symbols.
+    let text = c.to_text();
+    let (head, body) = text.split_at(20);
+    let wrapped = format!("{head}\n{}\r\n{}", &body[..30], &body[30..]);
+    assert_eq!(Ciphertext::parse(&wrapped, "seed16", 16).unwrap(), c);
+    let compact = c.to_compact();
+    let wrapped = format!("{}\n{}", &compact[..25], &compact[25..]);
+    assert_eq!(Ciphertext::parse(&wrapped, "seed16", 16).unwrap(), c);
+    // In capitals: said so, not "a SEED16 model".
+    let shouted = Ciphertext::parse(&text.to_uppercase(), "seed16", 16).unwrap_err();
+    assert!(matches!(shouted, CodecError::CapitalLetters(_)), "{shouted}");
+    assert!(shouted.to_string().contains("capital letters"), "{shouted}");
+    // A cut compact ciphertext: its bytes are counted, not long-form symbols.
+    let cut = Ciphertext::parse(&compact[..compact.len() - 8], "seed16", 16).unwrap_err();
+    assert!(matches!(cut, CodecError::WrongCompactLength { .. }), "{cut}");
+    assert!(cut.to_string().contains("bytes") && !cut.to_string().contains("symbols"), "{cut}");
+    // A cut long form still counts its symbols.
+    let cut = Ciphertext::parse(&text[..text.len() - 3], "seed16", 16).unwrap_err();
+    assert!(matches!(cut, CodecError::WrongLength { .. }), "{cut}");
+    // A line break in a message is named as one.
+    let e = encode_text("hello, bob!\nhi").unwrap_err().to_string();
+    assert!(e.contains("a line break at 12"), "{e}");
+}

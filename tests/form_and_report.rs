@@ -44,14 +44,19 @@ fn bad_fields_get_their_own_message() {
         assert_eq!(errors.keys().copied().collect::<Vec<_>>(), vec![field], "{errors:?}");
         errors[&field].clone()
     };
-    assert!(error(Field::BatchSize, "0").contains("batch_size = 0 is not allowed"));
+    assert!(error(Field::BatchSize, "0").starts_with("Batch size = 0 is not allowed"));
     assert!(error(Field::BatchSize, "lots").contains("whole number"));
     assert!(error(Field::Epochs, "-2").contains("whole number"));
-    assert!(error(Field::Epochs, "0").contains("epochs = 0"));
-    assert!(error(Field::AbLearningRate, "NaN").contains("ab_learning_rate"));
-    assert!(error(Field::EveLearningRate, "-0.1").contains("eve_learning_rate"));
+    assert!(error(Field::Epochs, "0").starts_with("Epochs = 0"));
+    assert!(error(Field::AbLearningRate, "NaN").starts_with("Alice+Bob learning rate = NaN"));
+    assert!(error(Field::EveLearningRate, "-0.1").starts_with("Eve learning rate = -0.1"));
     assert!(error(Field::EveLearningRate, "fast").contains("number such as"));
-    assert!(error(Field::EveSteps, "99").contains("eve_steps"));
+    assert!(error(Field::EveSteps, "99").starts_with("Eve steps per Alice+Bob step = 99"));
+    // No internal name reaches the page.
+    for (field, text) in [(Field::BatchSize, "0"), (Field::EveSteps, "99"), (Field::AbLearningRate, "NaN")] {
+        let message = error(field, text);
+        assert!(!message.contains('_'), "{message}");
+    }
     assert!(error(Field::Optimizer, "sgd").contains("unknown optimizer"));
     assert!(error(Field::Seed, "-1").contains("whole number"));
     // Two bad fields: both are reported.

@@ -117,6 +117,11 @@ impl Form {
         Self { preset, texts: Field::ALL.iter().map(|f| (*f, f.text(&config))).collect() }
     }
 
+    /// The form filled with `config`'s values (a restored or shared run's settings).
+    pub fn of(config: &TrainingConfig) -> Self {
+        Self { preset: config.preset, texts: Field::ALL.iter().map(|f| (*f, f.text(config))).collect() }
+    }
+
     /// The configuration, or every field's error (a field may be fine alone yet refused by
     /// the core's check, which names it).
     pub fn config(&self) -> Result<TrainingConfig, BTreeMap<Field, String>> {
@@ -134,13 +139,16 @@ impl Form {
         match config.validate() {
             Ok(()) => Ok(config),
             Err(e) => {
-                let field = match &e {
-                    ConfigError::OutOfRange { field, .. } => {
-                        Field::ALL.into_iter().find(|f| f.key() == *field)
-                    }
+                // The core names its fields as in the config; the form uses the labels a
+                // person reads beside each field.
+                let found = match &e {
+                    ConfigError::OutOfRange { field, value, allowed } => Field::ALL
+                        .into_iter()
+                        .find(|f| f.key() == *field)
+                        .map(|f| (f, format!("{} = {value} is not allowed: {allowed}", f.label()))),
                     _ => None,
                 };
-                Err(BTreeMap::from([(field.unwrap_or(Field::Epochs), e.to_string())]))
+                Err(BTreeMap::from([found.unwrap_or((Field::Epochs, e.to_string()))]))
             }
         }
     }

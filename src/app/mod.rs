@@ -3,6 +3,7 @@
 
 pub mod cipher_views;
 pub mod form;
+pub mod kept_run;
 pub mod report;
 pub mod strength;
 pub mod sweep;

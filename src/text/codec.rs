@@ -17,7 +17,7 @@ pub const CODE_BITS: usize = 5;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum CodecError {
     /// Characters outside the alphabet, as (character index, character).
-    #[error("{} character(s) outside the alphabet (a–z, space and . , ! ? :): {}", .0.len(), describe(.0))]
+    #[error("{} outside the alphabet (a–z, space and . , ! ? :): {}", count(.0.len(), "character", "characters"), describe(.0))]
     OutsideAlphabet(Vec<(usize, char)>),
     #[error("the message is empty")]
     Empty,
@@ -33,12 +33,36 @@ pub enum CodecError {
     BadPadding,
     #[error("ciphertext value {0} is not a finite number (NaN or infinite)")]
     NotFinite(usize),
-    #[error("the compact ciphertext is not valid base64url: {0}")]
+    #[error("the compact ciphertext is not valid base64url (was it cut or changed?): {0}")]
     BadBase64(String),
+    #[error(
+        "the compact ciphertext holds {found} bytes; {chars} characters on this model need exactly {expected} (was it cut or changed?)"
+    )]
+    WrongCompactLength { found: usize, expected: usize, chars: usize },
+    #[error(
+        "the ciphertext is in capital letters (`{0}`): ciphertexts are written in lowercase — was it changed to upper case?"
+    )]
+    CapitalLetters(String),
+}
+
+/// `n` and the word for one or for several ("1 character", "3 characters").
+pub fn count(n: usize, one: &str, several: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { several })
+}
+
+/// A character as a person would name it in a message: a line break or a tab by name.
+fn name_of(c: char) -> String {
+    match c {
+        '\n' | '\r' => "a line break".into(),
+        '\t' => "a tab".into(),
+        c if c.is_control() => format!("'{}'", c.escape_unicode()),
+        c => format!("'{c}'"),
+    }
 }
 
 fn describe(bad: &[(usize, char)]) -> String {
-    let shown: Vec<String> = bad.iter().take(5).map(|(i, c)| format!("'{c}' at {}", i + 1)).collect();
+    let shown: Vec<String> =
+        bad.iter().take(5).map(|(i, c)| format!("{} at {}", name_of(*c), i + 1)).collect();
     let more = if bad.len() > 5 { ", …" } else { "" };
     format!("{}{more}", shown.join(", "))
 }
@@ -165,6 +189,7 @@ impl Ciphertext {
     /// Reads [`Ciphertext::to_text`]'s form for a model of `preset` with `bits` bits.
     pub fn from_text(text: &str, preset: &str, bits: usize) -> Result<Self, CodecError> {
         let (found, chars, symbols) = split_header(text, preset)?;
+        let symbols = symbols.as_str();
         let floats = Packing { bits }.blocks(chars) * bits;
         let expected = (floats * 32).div_ceil(CODE_BITS);
         let found_len = symbols.chars().count();
@@ -198,19 +223,27 @@ impl Ciphertext {
     /// Reads [`Ciphertext::to_compact`]'s form.
     pub fn from_compact(text: &str, preset: &str, bits: usize) -> Result<Self, CodecError> {
         let (found, chars, data) = split_header(text, preset)?;
-        let bytes = URL_SAFE_NO_PAD.decode(data).map_err(|e| CodecError::BadBase64(e.to_string()))?;
+        let bytes = URL_SAFE_NO_PAD.decode(&data).map_err(|e| CodecError::BadBase64(e.to_string()))?;
         let floats = Packing { bits }.blocks(chars) * bits;
         if bytes.len() != floats * 4 {
-            return Err(CodecError::WrongLength { found: bytes.len() / 4, expected: floats, chars });
+            return Err(CodecError::WrongCompactLength { found: bytes.len(), expected: floats * 4, chars });
         }
         let values = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
         Self::checked(found, chars, values.collect())
     }
 
-    /// Reads either written form: the symbol text, or else the compact form (the symbol
-    /// text's error is the one reported when neither reads).
+    /// Reads either written form: the symbol text, or else the compact form. When neither
+    /// reads, the error reported is that of the form the text looks like (base64url's capitals,
+    /// digits, `-` and `_` never occur in the symbol text).
     pub fn parse(text: &str, preset: &str, bits: usize) -> Result<Self, CodecError> {
-        Self::from_text(text, preset, bits).or_else(|e| Self::from_compact(text, preset, bits).map_err(|_| e))
+        let long = Self::from_text(text, preset, bits);
+        let Err(long_error) = long else { return long };
+        Self::from_compact(text, preset, bits).map_err(|compact_error| {
+            let body = trim_ciphertext(text).splitn(3, '/').nth(2).unwrap_or_default();
+            let looks_compact =
+                body.chars().any(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            if looks_compact { compact_error } else { long_error }
+        })
     }
 
     fn checked(preset: &str, chars: usize, values: Vec<f32>) -> Result<Self, CodecError> {
@@ -229,7 +262,9 @@ pub fn trim_ciphertext(text: &str) -> &str {
 }
 
 /// Splits `preset/chars/body` (either written form), checking the preset and the count.
-fn split_header<'a>(text: &'a str, preset: &str) -> Result<(&'a str, usize, &'a str), CodecError> {
+/// Line breaks and tabs inside the body are dropped: mail clients wrap long lines, and
+/// neither is a symbol (the space is, so spaces stay).
+fn split_header<'a>(text: &'a str, preset: &str) -> Result<(&'a str, usize, String), CodecError> {
     let mut parts = trim_ciphertext(text).splitn(3, '/');
     let (Some(found), Some(count), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(CodecError::BadHeader("no `/` separators found".into()));
@@ -240,10 +275,13 @@ fn split_header<'a>(text: &'a str, preset: &str) -> Result<(&'a str, usize, &'a 
         .filter(|&n| n > 0)
         .ok_or_else(|| CodecError::BadHeader(format!("`{count}` is not a character count")))?;
     check_preset(found, preset)?;
-    Ok((found, chars, body))
+    Ok((found, chars, body.chars().filter(|c| !matches!(c, '\n' | '\r' | '\t')).collect()))
 }
 
 fn check_preset(found: &str, expected: &str) -> Result<(), CodecError> {
+    if found.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(CodecError::CapitalLetters(found.to_string()));
+    }
     if found.is_empty() || !found.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(CodecError::BadHeader(format!("`{found}` is not a preset name")));
     }

@@ -16,7 +16,7 @@ pub struct Series {
 }
 
 pub const AB_COLOR: RGBColor = RGBColor(37, 99, 235);
-pub const BOB_COLOR: RGBColor = RGBColor(22, 163, 74);
+pub const BOB_COLOR: RGBColor = RGBColor(21, 128, 61);
 pub const EVE_COLOR: RGBColor = RGBColor(220, 38, 38);
 pub const CHANCE_COLOR: RGBColor = RGBColor(100, 116, 139);
 

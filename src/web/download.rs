@@ -1,4 +1,5 @@
-//! Saving what the page made as files: text (CSV) through a Blob URL, a canvas as PNG.
+//! Saving what the page made: files (text such as CSV through a Blob URL, a canvas as
+//! PNG) and text on the clipboard.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, Url};
@@ -55,4 +56,10 @@ pub fn save_bytes(file_name: &str, bytes: &[u8]) -> Result<(), String> {
 pub fn save_png(canvas: &HtmlCanvasElement, file_name: &str) -> Result<(), String> {
     let url = canvas.to_data_url_with_type("image/png").map_err(|_| "cannot read the chart")?;
     click_link(&url, file_name)
+}
+
+/// Copies `text` to the clipboard (the browser may refuse: then `Err`).
+pub async fn copy_text(text: &str) -> Result<(), ()> {
+    let clipboard = web_sys::window().ok_or(())?.navigator().clipboard();
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text)).await.map(|_| ()).map_err(|_| ())
 }

@@ -160,10 +160,14 @@ pub struct Lab {
     pub history: RwSignal<Vec<IterationLosses>>,
     /// Whether `history` was restored from an earlier page load.
     pub restored: RwSignal<bool>,
+    /// Whether a finished run (model, results, audits) was restored from an earlier load.
+    pub run_restored: RwSignal<bool>,
     pub progress: RwSignal<Progress>,
     /// Bits of the networks being trained (for the chart's chance line).
     pub bits: RwSignal<usize>,
     pub redraw: RwSignal<u64>,
+    /// Bumped when the window is resized or rotated: every chart draws itself again.
+    pub resized: RwSignal<u64>,
     pub generation: RwSignal<u64>,
     pub evaluation: RwSignal<Option<Evaluation>>,
     /// The configuration of the trained networks the audits use.
@@ -185,9 +189,11 @@ impl Lab {
             form: RwSignal::new(form),
             status: RwSignal::new(Status::Idle),
             restored: RwSignal::new(!history.is_empty()),
+            run_restored: RwSignal::new(false),
             history: RwSignal::new(history),
             progress: RwSignal::new(Progress::default()),
             redraw: RwSignal::new(0),
+            resized: RwSignal::new(0),
             generation: RwSignal::new(0),
             evaluation: RwSignal::new(None),
             trained: RwSignal::new(None),

@@ -7,10 +7,13 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::app::form::Form;
+use crate::app::kept_run::KeptRun;
 use crate::app::report;
 use crate::nn::attack::{AttackerKind, Suite, SuiteConfig};
 use crate::nn::audit::{Audit, AuditConfig, EveStart};
-use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
+use crate::nn::config::TrainingConfig;
+use crate::nn::evaluation::{EVALUATION_SAMPLES, Evaluation, evaluate};
 use crate::nn::inference::Cipher;
 use crate::nn::pending::ReadError;
 use crate::nn::seeds;
@@ -46,6 +49,60 @@ pub fn saved_losses() -> (Vec<crate::nn::metrics::IterationLosses>, Option<usize
     let get = |key| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
     let history = get(SAVED_LOSSES_KEY).map(|t| report::parse_losses_csv(&t)).unwrap_or_default();
     (history, get(SAVED_BITS_KEY).and_then(|b| b.parse().ok()))
+}
+
+/// Where a finished run (model, settings, results, audits) is kept in the tab.
+const KEPT_RUN_KEY: &str = "anc.run.json";
+
+fn kept_run() -> Option<KeptRun> {
+    session_storage()?.get_item(KEPT_RUN_KEY).ok().flatten().and_then(|t| KeptRun::from_json(&t))
+}
+
+fn keep_run(run: Option<&KeptRun>) {
+    if let Some(storage) = session_storage() {
+        let _ = match run {
+            Some(run) => storage.set_item(KEPT_RUN_KEY, &run.to_json()),
+            None => storage.remove_item(KEPT_RUN_KEY),
+        };
+    }
+}
+
+/// Updates the kept run (if one is kept) with `change`.
+fn update_kept_run(change: impl FnOnce(&mut KeptRun)) {
+    if let Some(mut run) = kept_run() {
+        change(&mut run);
+        keep_run(Some(&run));
+    }
+}
+
+/// Brings back the run a reload interrupted: a finished one whole (the trained model on the
+/// CPU, its settings, results and audits); of an unfinished one only its losses are kept,
+/// which the page says.
+pub fn restore_run(lab: Lab) {
+    let Some(run) = kept_run() else { return };
+    let device = Device::flex().autodiff();
+    let Ok(ciphers) = run.ciphers(&device) else { return keep_run(None) };
+    lab.engine.update_value(|e| {
+        e.device = Some(device);
+        e.stage = Stage::Trained { config: run.config.clone(), ciphers };
+    });
+    let total = run.config.total_iterations();
+    lab.form.set(Form::of(&run.config));
+    lab.bits.set(run.config.cipher.bits);
+    lab.progress.set(Progress { done: total, total, seconds: 0.0 });
+    lab.evaluation.set(Some(run.evaluation));
+    lab.trained.set(Some(run.config));
+    if let Some(suite) = run.suite {
+        lab.suite.target.set(Some(SuiteTarget::Trained));
+        lab.suite.result.set(Some(suite));
+        lab.suite.status.set(Status::Done);
+    }
+    if let Some(continued) = run.continued {
+        lab.continued.result.set(Some(continued));
+        lab.continued.status.set(Status::Done);
+    }
+    lab.run_restored.set(true);
+    lab.status.set(Status::Done);
 }
 
 fn save_losses(lab: Lab) {
@@ -98,6 +155,8 @@ pub fn start(lab: Lab) {
     lab.status.set(Status::Starting);
     lab.history.set(Vec::new());
     lab.restored.set(false);
+    lab.run_restored.set(false);
+    keep_run(None);
     lab.evaluation.set(None);
     lab.bits.set(config.cipher.bits);
     lab.progress.set(Progress { done: 0, total: config.total_iterations(), seconds: 0.0 });
@@ -140,6 +199,8 @@ pub fn reset(lab: Lab) {
     lab.status.set(Status::Idle);
     lab.history.set(Vec::new());
     lab.restored.set(false);
+    lab.run_restored.set(false);
+    keep_run(None);
     lab.evaluation.set(None);
     lab.trained.set(None);
     lab.progress.set(Progress::default());
@@ -228,9 +289,10 @@ async fn finish(lab: Lab, mine: u64) {
     let Some(Some((config, pending))) = taken else { return };
     match pending.read_async().await {
         Ok(evaluation) if lab.generation.get_untracked() == mine => {
-            lab.evaluation.set(Some(evaluation));
-            lab.trained.set(Some(config));
+            lab.evaluation.set(Some(evaluation.clone()));
+            lab.trained.set(Some(config.clone()));
             lab.status.set(Status::Done);
+            keep_finished_run(lab, mine, config, evaluation).await;
         }
         Ok(_) => {}
         Err(e) => fail(lab, mine, format!("the device failed while evaluating ({})", innermost_cause(&e))),
@@ -238,6 +300,20 @@ async fn finish(lab: Lab, mine: u64) {
 }
 
 /// Forgets both audits (a new training run, or a reset).
+/// Keeps a finished run in the tab (its weights read back to the CPU first).
+async fn keep_finished_run(lab: Lab, mine: u64, config: TrainingConfig, evaluation: Evaluation) {
+    let ciphers = lab.engine.with_value(|e| match &e.stage {
+        Stage::Trained { ciphers, .. } => Some(ciphers.clone()),
+        _ => None,
+    });
+    let Some(ciphers) = ciphers else { return };
+    if let Ok(ciphers) = ciphers_to(&ciphers, &Device::flex()).read_async().await
+        && lab.generation.get_untracked() == mine
+    {
+        keep_run(Some(&KeptRun::new(config, &ciphers, evaluation)));
+    }
+}
+
 fn reset_audits(lab: Lab) {
     reset_continued(lab);
     reset_suite(lab);
@@ -322,6 +398,7 @@ async fn run_continued(lab: Lab, mine: u64) {
     let Some(Some(pending)) = pending else { return };
     match pending.read_async().await {
         Ok(result) if audit.generation.get_untracked() == mine => {
+            update_kept_run(|run| run.continued = Some(result.clone()));
             audit.result.set(Some(result));
             audit.status.set(Status::Done);
         }
@@ -414,6 +491,9 @@ async fn run_suite(lab: Lab, mine: u64) {
         && let Some(result) = result
     {
         suite.current.set(None);
+        if suite.target.get_untracked() == Some(SuiteTarget::Trained) {
+            update_kept_run(|run| run.suite = Some(result.clone()));
+        }
         suite.result.set(Some(result));
         suite.status.set(Status::Done);
     }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::app::form::{Field, Form};
 use crate::nn::config::Preset;
+use crate::text::codec::{Ciphertext, trim_ciphertext};
 use crate::web::lab::Lab;
 use crate::web::text_lab::{ModelSlot, TextLab};
 
@@ -31,7 +32,14 @@ pub fn link(lab: Lab, text: TextLab, extras: Extras) -> String {
         params.append("model", slot.key());
     }
     if extras.ciphertext && !text.ciphertext.get_untracked().is_empty() {
-        params.append("ciphertext", crate::text::codec::trim_ciphertext(&text.ciphertext.get_untracked()));
+        // The compact form where the ciphertext reads on the form's model: a link about a
+        // third as long (base64url of the floats instead of 5-bit symbols).
+        let typed = text.ciphertext.get_untracked();
+        let compact = text
+            .info()
+            .and_then(|i| Ciphertext::parse(&typed, &i.preset, i.bits).ok())
+            .map(|c| c.to_compact());
+        params.append("ciphertext", &compact.unwrap_or_else(|| trim_ciphertext(&typed).to_string()));
     }
     if extras.key {
         params.append("key", text.key_text.get_untracked().trim());
@@ -60,10 +68,38 @@ pub fn apply_fragment(lab: Lab, text: TextLab) {
     if let Some(slot) = params.get("model").and_then(|m| ModelSlot::ALL.into_iter().find(|s| s.key() == m)) {
         text.slot.set(slot);
     }
-    if let Some(c) = params.get("ciphertext") {
-        text.ciphertext.set(c);
+    let ciphertext = params.get("ciphertext");
+    let key = params.get("key");
+    if let Some(c) = &ciphertext {
+        text.ciphertext.set(c.clone());
+        // The message box would show the page's example text: it is not what was sent.
+        text.plaintext.set(String::new());
     }
-    if let Some(key) = params.get("key") {
-        text.shared_key.set(Some(key));
+    if let Some(key) = &key {
+        text.shared_key.set(Some(key.clone()));
     }
+    if ciphertext.is_some() {
+        let model = params.get("model").unwrap_or_else(|| "your own".into());
+        text.arrival.set(Some(match key {
+            Some(_) => format!(
+                "This link brought a ciphertext for the {model} model and its key: press “Bob decrypts” to read it."
+            ),
+            None => format!(
+                "This link brought a ciphertext for the {model} model, but not its key: ask the sender for the key, type it in the key field, then press “Bob decrypts”. (The key in the field now is a random one: with it Bob reads garbage.)"
+            ),
+        }));
+    }
+}
+
+/// Brings the message form into view (the form calls it once a shared message's model has
+/// loaded, so nothing above it still moves).
+pub fn scroll_to_messages() {
+    leptos::task::spawn_local(async {
+        crate::web::yield_now::yield_now().await;
+        let section =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("messages-title"));
+        if let Some(section) = section {
+            section.scroll_into_view();
+        }
+    });
 }

@@ -40,7 +40,7 @@ impl ModelSlot {
     }
 
     fn shipped_source(self) -> &'static str {
-        "shipped with the site (trained by `anc train`)"
+        "shipped with the site (trained by the anc command line)"
     }
 
     fn index(self) -> usize {
@@ -87,11 +87,16 @@ pub struct TextLab {
     /// Per slot: the model's description, or why it is not there.
     pub infos: [RwSignal<Option<Result<ModelInfo, String>>>; 4],
     pub models: StoredValue<[Option<FormModel>; 4], LocalStorage>,
+    /// Bumped whenever a model is put in a slot (a new model in the same slot is another
+    /// model: readings made with the old one no longer apply).
+    pub revision: RwSignal<u64>,
     /// Where the model in the `Trained` slot came from (trained here, a file, kept).
     pub own_source: RwSignal<String>,
     /// Why the last model file was refused (the current model is kept).
     pub file_error: RwSignal<Option<String>>,
     pub key_text: RwSignal<String>,
+    /// What a share link brought and what it lacks, said above the form (none without a link).
+    pub arrival: RwSignal<Option<String>>,
     /// A key from a share link, used instead of a fresh one once the model has loaded.
     pub shared_key: RwSignal<Option<String>>,
     pub plaintext: RwSignal<String>,
@@ -104,10 +109,12 @@ impl TextLab {
             slot: RwSignal::new(ModelSlot::ShippedPoc8),
             infos: std::array::from_fn(|_| RwSignal::new(None)),
             models: StoredValue::new_local(std::array::from_fn(|_| None)),
+            revision: RwSignal::new(0),
             own_source: RwSignal::new(String::new()),
             file_error: RwSignal::new(None),
             key_text: RwSignal::new(String::new()),
             shared_key: RwSignal::new(None),
+            arrival: RwSignal::new(None),
             plaintext: RwSignal::new("hello, bob! eve cannot read this.".into()),
             ciphertext: RwSignal::new(String::new()),
         }
@@ -186,6 +193,7 @@ impl TextLab {
         self.infos[slot.index()].set(Some(Ok(ModelInfo::of(&model))));
         let cipher = Cipher::new(&model.ciphers, &Device::flex());
         self.models.update_value(|m| m[slot.index()] = Some(FormModel { saved: model, cipher }));
+        self.revision.update(|r| *r += 1);
     }
 
     /// Loads the three shipped models from the site's own `models/` folder, and the model

@@ -12,7 +12,7 @@ let server;
 before(async () => { server = await serve(path.join(__dirname, '..', '..', 'dist')); });
 after(async () => server && server.close());
 
-test('the attackers read the form model, and say which one and how far', { timeout: 600_000 }, async () => {
+test('the attackers read the form model, and say which one and how far', { timeout: 3_600_000 }, async () => {
   const browser = await launch({ webgpu: false });
   try {
     const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`);
@@ -23,12 +23,14 @@ test('the attackers read the form model, and say which one and how far', { timeo
     // A bad budget is refused before anything runs.
     await lab.by('audit-steps-fresh').fill('0');
     assert.ok(await lab.by('audit-start-form').isDisabled());
-    await lab.by('audit-steps-fresh').fill('150');
+    // AUDIT_STEPS=3000 times the page's default budget (a benchmark, not a test of speed).
+    const steps = process.env.AUDIT_STEPS || '150';
+    await lab.by('audit-steps-fresh').fill(steps);
     const started = Date.now();
     await lab.by('audit-start-form').click();
-    await lab.page.getByTestId('audit-result-fresh').waitFor({ timeout: 540_000 });
+    await lab.page.getByTestId('audit-result-fresh').waitFor({ timeout: 3_500_000 });
     const seconds = (Date.now() - started) / 1000;
-    console.log(`page suite on strong16, 150 steps per attacker: ${seconds.toFixed(1)} s`);
+    console.log(`page suite on strong16, at most ${steps} steps per attacker: ${seconds.toFixed(1)} s`);
     assert.match(await lab.by('audit-target').textContent(), /Attacking the message form's model: strong16/);
     const result = await lab.by('audit-result-fresh').textContent();
     assert.match(result, /Cipher strength: \d+\.\d\d bits wrong of 16 by the best of 7 attackers \(.+, \d+ steps\)/);
@@ -36,7 +38,7 @@ test('the attackers read the form model, and say which one and how far', { timeo
     const rows = await lab.page.locator('[data-testid=suite-table] tbody tr').allTextContents();
     assert.equal(rows.length, 7);
     const best = Number(/Cipher strength: (\d+\.\d\d)/.exec(result)[1]);
-    const figures = await lab.page.locator('[data-testid=suite-table] tbody tr td:first-child').allTextContents();
+    const figures = await lab.page.locator('[data-testid=suite-table] tbody tr td:nth-of-type(1)').allTextContents();
     assert.equal(Math.min(...figures.map(Number)), best);
     assert.ok(await lab.inkedPixels('audit-chart-fresh') > 300, 'a curve per attacker');
     await lab.screenshot('suite-strong16');

@@ -59,7 +59,7 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     // Invalid input: Start disabled, the core's message beside the field; fixed: enabled.
     await lab.setField('batch_size', '0');
     assert.equal(await lab.startDisabled(), true);
-    assert.match(await lab.errorOf('batch_size'), /batch_size = 0 is not allowed/);
+    assert.match(await lab.errorOf('batch_size'), /^Batch size = 0 is not allowed/);
     await lab.setField('batch_size', 'many');
     assert.match(await lab.errorOf('batch_size'), /whole number/);
     await lab.setField('ab_learning_rate', '-1');
@@ -146,12 +146,28 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     assert.deepEqual(lab.problems, [], 'console errors or foreign requests');
     assert.ok(server.requests.some((u) => u.endsWith('.wasm')));
 
-    // Nothing lost: a reload shows the last run's losses again.
+    // Nothing lost: a reload brings the run back whole — its losses, settings, trained
+    // model, results and both audits.
+    const settings = { preset: await lab.by('preset').inputValue(), epochs: await lab.by('input-epochs').inputValue() };
+    const bobFigure = await lab.by('bob-correct').textContent();
+    const strength = await lab.by('audit-result-fresh').textContent();
     await lab.page.reload();
     await lab.by('start').waitFor();
-    assert.match(await lab.status(), /restored/);
+    assert.match(await lab.status(), /restored after a reload: the trained model, its settings, results and audits/);
     await lab.page.waitForTimeout(300);
     assert.ok(await lab.inkedPixels() > 2000, 'the restored chart looks blank');
+    assert.equal(await lab.by('preset').inputValue(), settings.preset, 'the preset snapped back');
+    assert.equal(await lab.by('input-epochs').inputValue(), settings.epochs);
+    assert.equal(await lab.by('bob-correct').textContent(), bobFigure);
+    assert.equal(await lab.by('audit-result-fresh').textContent(), strength);
+    assert.match(await lab.by('audit-result-continue').textContent(), /This Eve now/);
+    assert.equal(await lab.by('audit-start-continue').isDisabled(), false, 'the restored model can be audited');
+    assert.equal(await lab.by('use-trained').isDisabled(), false, 'the restored model can go to the form');
+    // Reset forgets it: the next reload starts empty.
+    await lab.by('reset').click();
+    await lab.page.reload();
+    await lab.by('start').waitFor();
+    assert.match(await lab.status(), /^Ready/);
   } finally {
     await browser.close();
   }

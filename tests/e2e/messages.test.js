@@ -56,6 +56,7 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     const rank = Number(/#(\d+)/.exec(await lab.by('true-key-rank').textContent())[1]);
     assert.ok(rank <= 3, `the true key ranked ${rank}`);
     assert.match(await lab.by('candidates').textContent(), new RegExp(await lab.by('key').inputValue()));
+    assert.equal(await lab.by('too-short-to-rank').textContent(), '', 'a 31-character message is long enough to rank');
     await lab.screenshot('messages-poc8');
 
     // The wrong key gives garbage.
@@ -120,7 +121,14 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     const sharedCiphertext = await lab.by('ciphertext').inputValue();
     const sharedKey = await lab.by('key').inputValue();
     await lab.by('make-share-link').click();
-    assert.doesNotMatch(await lab.by('share-link').inputValue(), /[#&]key=/);
+    const keyless = await lab.by('share-link').inputValue();
+    assert.doesNotMatch(keyless, /[#&]key=/);
+    // The link carries the compact form: base64url of the floats, not 5-bit symbols.
+    const compactBody = /ciphertext=poc8%2F\d+%2F([A-Za-z0-9_-]+)/.exec(keyless);
+    assert.ok(compactBody, `not the compact form: ${keyless}`);
+    const longForm = new URLSearchParams({ ciphertext: sharedCiphertext }).toString().length;
+    assert.ok(compactBody[0].length < longForm, `the compact form is not shorter: ${compactBody[0].length} vs ${longForm}`);
+    console.log(`share link: ${keyless.length} characters (the ciphertext ${compactBody[0].length}; in the long form it would be ${longForm})`);
     await lab.by('share-key').check();
     await lab.by('make-share-link').click();
     const link = await lab.by('share-link').inputValue();
@@ -128,15 +136,86 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     const friend = await LabPage.open(browser.context, link);
     await friend.page.waitForFunction(() => /Using poc8/.test(document.querySelector('[data-testid=model-info]').textContent));
     await friend.page.waitForFunction((k) => document.querySelector('[data-testid=key]').value === k, sharedKey);
-    assert.equal(await friend.by('ciphertext').inputValue(), sharedCiphertext);
+    assert.match(await friend.by('ciphertext').inputValue(), /^poc8\/\d+\/[A-Za-z0-9_-]+$/);
+    // The friend lands on the message, told what came in the link; no example text is left.
+    assert.match(await friend.by('link-notice').textContent(), /a ciphertext for the poc8 model and its key/);
+    assert.equal(await friend.by('plaintext').inputValue(), '');
+    assert.ok(await friend.page.evaluate(() => {
+      const r = document.getElementById('messages-title').getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight;
+    }), 'the shared message is not in view');
     assert.equal(await friend.by('input-epochs').inputValue(), '7');
     await friend.by('decrypt').click();
     const read = await friend.by('bob-text').textContent();
     const same = [...message].filter((c, i) => read[i] === c).length;
     assert.ok(same >= message.length * 0.9, `the friend read “${read}”`);
     await friend.screenshot('shared-link');
+    // Without the key: said plainly, and what to do.
+    const stranger = await LabPage.open(browser.context, keyless);
+    await stranger.page.waitForFunction(() => /not its key: ask the sender/.test(document.querySelector('[data-testid=link-notice]')?.textContent || ''));
+    // Copy puts the link on the clipboard (or says the browser refused).
+    await lab.by('copy-share-link').click();
+    await lab.page.waitForFunction(() => /Copied|did not allow/.test(document.querySelector('[data-testid=share-copied]').textContent));
+    assert.deepEqual(stranger.problems, []);
     assert.deepEqual(lab.problems, []);
     assert.deepEqual(friend.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('no stale reading: the picker, readings and compact form follow every change', { timeout: 300_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const lab = await LabPage.open(browser.context, server.url);
+    await lab.page.waitForFunction(() => /Using poc8/.test(document.querySelector('[data-testid=model-info]').textContent));
+    const count = (id) => lab.page.locator(`[data-testid=${id}]`).count();
+    await lab.by('plaintext').fill('hello world');
+    await lab.by('encrypt').click();
+    const sent = await lab.by('ciphertext').inputValue();
+    assert.match(await lab.by('too-short-to-rank').textContent(), /11 characters: under 24, the true key often does not rank first/);
+    await lab.by('decrypt').click();
+    assert.equal(await lab.by('bob-text').textContent(), 'hello world');
+    // A refused (cut) ciphertext: the error, and no reading of the old one under it.
+    await lab.by('ciphertext').fill(sent.slice(0, -3));
+    assert.equal(await count('bob-reading'), 0, "Bob's reading of the old ciphertext stayed");
+    assert.equal(await count('compact'), 0, 'the compact form of the old ciphertext stayed');
+    await lab.by('decrypt').click();
+    assert.match(await lab.by('messages-error').textContent(), /symbols/);
+    assert.equal(await count('bob-reading'), 0);
+    // Back to the right ciphertext: the error goes with the change.
+    await lab.by('ciphertext').fill(sent);
+    assert.equal(await lab.by('messages-error').textContent(), '');
+    await lab.by('decrypt').click();
+    const key = await lab.by('key').inputValue();
+    // A wrong key's reading goes when the right key is typed back.
+    await lab.by('key').fill(((parseInt(key, 16) ^ 0xff) & 0xff).toString(16).padStart(2, '0'));
+    assert.equal(await count('bob-reading'), 0, 'a reading with the old key stayed');
+    await lab.by('decrypt').click();
+    assert.equal(await count('bob-reading'), 1);
+    await lab.by('key').fill(key);
+    assert.equal(await count('bob-reading'), 0, 'the wrong-key reading stayed after the right key came back');
+    // Eve's reading does not depend on the key, but goes with the model.
+    await lab.by('attack').click();
+    assert.equal(await count('eve-reading'), 1);
+    await lab.by('model-choice').selectOption('seed16');
+    assert.equal(await count('eve-reading'), 0, "Eve's reading of another model stayed");
+
+    // The picker shows the model the form uses, through a file loaded twice.
+    const file = fs.readFileSync(path.join(__dirname, '..', '..', 'public', 'models', 'seed16.bin'));
+    const upload = () => lab.by('upload-model').setInputFiles({ name: 'seed16.bin', mimeType: 'application/octet-stream', buffer: file });
+    await upload();
+    await lab.page.waitForFunction(() => /loaded from the file seed16\.bin/.test(document.querySelector('[data-testid=model-info]').textContent));
+    for (const pick of ['seed16', 'trained', 'strong16']) await lab.by('model-choice').selectOption(pick);
+    await lab.page.waitForFunction(() => /Using strong16/.test(document.querySelector('[data-testid=model-info]').textContent));
+    await lab.by('upload-model').setInputFiles([]);
+    await upload();
+    await lab.page.waitForFunction(() => /Using seed16 .*loaded from the file/.test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.equal(await lab.by('model-choice').inputValue(), 'trained', 'the picker shows another model than the form uses');
+    await lab.by('model-choice').selectOption('strong16');
+    await lab.page.waitForFunction(() => /Using strong16/.test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.equal(await lab.by('model-choice').inputValue(), 'strong16');
+    assert.deepEqual(lab.problems, []);
   } finally {
     await browser.close();
   }

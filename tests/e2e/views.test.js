@@ -36,7 +36,10 @@ test('cipher views follow the form model, strong16 included', { timeout: 300_000
     assert.match(info, /Using strong16 \(16 bits\).*the best of 7 fresh attackers \(.+, \d+ steps\) gets \d+\.\d\d bits wrong of 16 \(guessing: 8\)/);
     assert.match(await lab.by('per-bit-audit').textContent(), /the best of 7 fresh attackers/);
     for (const id of CANVASES) {
-      assert.ok(await lab.inkedPixels(id) > 500, `${id} is drawn for strong16`);
+      // strong16's per-bit bars are all near zero (its best attacker reads every bit): only
+      // the legend's colors show there.
+      const least = id === 'view-per-bit' ? 100 : 500;
+      assert.ok(await lab.inkedPixels(id) > least, `${id} is drawn for strong16`);
     }
     const body = await lab.page.textContent('body');
     const secure = body.match(/\bsecure\b/gi) || [];

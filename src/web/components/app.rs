@@ -25,9 +25,12 @@ fn backend_from_address() -> BackendChoice {
 pub fn App() -> impl IntoView {
     let lab = Lab::new(backend_from_address(), session::saved_losses());
     provide_context(lab);
+    // Charts size themselves from their boxes: a resize or a rotation redraws them all.
+    let _ = window_event_listener(leptos::ev::resize, move |_| lab.resized.update(|n| *n += 1));
     let text = TextLab::new();
     provide_context(text);
     text.load_shipped();
+    session::restore_run(lab);
     crate::web::share::apply_fragment(lab, text);
     view! {
         <header class="masthead">

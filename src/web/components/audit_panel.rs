@@ -20,6 +20,7 @@ pub fn AuditPanel() -> impl IntoView {
     let key = EveStart::Continue.name();
     Effect::new(move |_| {
         audit.redraw.track();
+        lab.resized.track();
         lab.trained.track();
         let Some(canvas) = canvas.get() else { return };
         let points =

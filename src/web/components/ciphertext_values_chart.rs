@@ -4,6 +4,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::web::lab::Lab;
+
 use crate::web::chart::{AB_COLOR, EVE_COLOR};
 use crate::web::components::cipher_views::CipherPictures;
 use crate::web::figures::{self, BarAxes, Bars};
@@ -13,7 +15,9 @@ pub fn CiphertextValuesChart(pictures: RwSignal<Option<CipherPictures>>) -> impl
     let histogram = NodeRef::<Canvas>::new();
     let leak = NodeRef::<Canvas>::new();
     let error = RwSignal::new(None::<String>);
+    let resized = Lab::get().resized;
     Effect::new(move |_| {
+        resized.track();
         let (Some(h), Some(l)) = (histogram.get(), leak.get()) else { return };
         pictures.with(|p| {
             let Some(p) = p else { return };

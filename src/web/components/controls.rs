@@ -39,6 +39,7 @@ pub fn Controls() -> impl IntoView {
                     id="preset"
                     data-testid="preset"
                     prop:disabled=active
+                    prop:value=move || lab.form.with(|f| f.preset.name())
                     on:change=move |ev| {
                         if let Ok(preset) = Preset::from_name(&event_target_value(&ev)) {
                             lab.form.set(Form::new(preset));
@@ -60,6 +61,7 @@ pub fn Controls() -> impl IntoView {
                     id="field-optimizer"
                     data-testid="input-optimizer"
                     prop:disabled=active
+                    prop:value=optimizer
                     on:change=move |ev| {
                         let value = event_target_value(&ev);
                         lab.form.update(|f| {

@@ -31,7 +31,7 @@ pub fn Explainer() -> impl IntoView {
                     <path d="M250,22 Q75,22 75,56" fill="none" stroke="#a16207" stroke-dasharray="5 3"/>
                     <path d="M360,22 Q535,22 535,56" fill="none" stroke="#a16207" stroke-dasharray="5 3" marker-end="url(#arrow)"/>
                     <text x="535" y="140">"guess of P"</text>
-                    <text x="420" y="180">"guess of P, without K"</text>
+                    <text x="372" y="180" text-anchor="start">"guess of P, without K"</text>
                 </g>
             </svg>
             <p>

@@ -5,6 +5,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::web::lab::Lab;
+
 use crate::web::components::cipher_views::CipherPictures;
 use crate::web::figures::{self, HeatMap};
 
@@ -13,7 +15,9 @@ pub fn KeyAvalancheMap(pictures: RwSignal<Option<CipherPictures>>) -> impl IntoV
     let ciphertext = NodeRef::<Canvas>::new();
     let decrypted = NodeRef::<Canvas>::new();
     let error = RwSignal::new(None::<String>);
+    let resized = Lab::get().resized;
     Effect::new(move |_| {
+        resized.track();
         let (Some(c), Some(d)) = (ciphertext.get(), decrypted.get()) else { return };
         pictures.with(|p| {
             let Some(p) = p else { return };

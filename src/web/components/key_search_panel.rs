@@ -90,6 +90,18 @@ pub fn KeySearchPanel() -> impl IntoView {
             )
         })
     };
+    // Short messages give the ranking too little to go on: say so, with the measured length.
+    let short = move || {
+        let info = text.info()?;
+        let c = Ciphertext::parse(&text.ciphertext.get(), &info.preset, info.bits).ok()?;
+        (c.chars < english::SHORTEST_RANKABLE).then(|| {
+            format!(
+                "This message has {} characters: under {}, the true key often does not rank first (the readings give too little English to tell them apart).",
+                c.chars,
+                english::SHORTEST_RANKABLE
+            )
+        })
+    };
     let rank = move || {
         (job.status.get() == Status::Done).then(|| match found.get().rank {
             Some(r) => {
@@ -102,8 +114,8 @@ pub fn KeySearchPanel() -> impl IntoView {
         <div class="key-search" data-testid="key-search">
             <h3>"Brute force: an attacker with Bob's network but not the key"</h3>
             <p class="note">
-                "She decrypts the ciphertext with every possible key and ranks the readings by how much "
-                "their letters look like English. With 8 or 16 key bits there are only 256 or 65,536 keys: "
+                "She decrypts the ciphertext with every possible key and ranks the readings by how many "
+                "common English words they hold and how much their letters look like English. With 8 or 16 key bits there are only 256 or 65,536 keys: "
                 "that is why real ciphers use keys of 128 bits or more."
             </p>
             <button type="button" data-testid="brute-force" prop:disabled=running on:click=start>
@@ -118,6 +130,7 @@ pub fn KeySearchPanel() -> impl IntoView {
                 }).collect_view()}
             </ol>
             <p data-testid="true-key-rank">{rank}</p>
+            <p class="note" data-testid="too-short-to-rank">{short}</p>
         </div>
     }
 }

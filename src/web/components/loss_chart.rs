@@ -16,6 +16,7 @@ pub fn LossChart() -> impl IntoView {
     // Redraw only when the training loop says so (a few times a second at most).
     Effect::new(move |_| {
         lab.redraw.track();
+        lab.resized.track();
         let Some(canvas) = canvas.get() else { return };
         let series = lab.history.with_untracked(|h| {
             let curve = |name, color, pick: fn(&crate::nn::metrics::IterationLosses) -> f32| Series {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::text::codec::{Ciphertext, Key, char_of, encode_text};
+use crate::text::codec::{Ciphertext, Key, char_of, count, encode_text};
 use crate::text::messages::{Agreement, decrypt, eavesdrop, encrypt};
 use crate::web::components::key_search_panel::KeySearchPanel;
 use crate::web::download;
@@ -17,16 +17,63 @@ struct Reading {
     agreement: Option<Agreement>,
 }
 
+/// The inputs as they are now, read without subscribing (in event handlers).
+fn inputs_untracked(text: TextLab) -> Inputs {
+    Inputs {
+        model: (text.slot.get_untracked(), text.revision.get_untracked()),
+        key: text.key_text.get_untracked(),
+        ciphertext: text.ciphertext.get_untracked(),
+        plaintext: text.plaintext.get_untracked(),
+    }
+}
+
+/// What a reading (or an error) was made from. It is shown only while these stay the same:
+/// any change of model, key or ciphertext hides every reading derived from the old ones.
+#[derive(Clone, Debug, PartialEq)]
+struct Inputs {
+    /// The slot and the model in it.
+    model: (ModelSlot, u64),
+    /// The key (empty for Eve, who reads without it).
+    key: String,
+    ciphertext: String,
+    plaintext: String,
+}
+
+impl Inputs {
+    /// Whether a reading made from `self` still applies to `now` (the message text does not
+    /// change what the ciphertext says).
+    fn same_reading(&self, now: &Inputs) -> bool {
+        (&self.model, &self.key, &self.ciphertext) == (&now.model, &now.key, &now.ciphertext)
+    }
+}
+
 #[component]
 pub fn MessagesPanel() -> impl IntoView {
     let text = TextLab::get();
     let lab = Lab::get();
-    let error = RwSignal::new(None::<String>);
-    let bob = RwSignal::new(None::<Reading>);
-    let eve = RwSignal::new(None::<Reading>);
+    let inputs = move || Inputs {
+        model: (text.slot.get(), text.revision.get()),
+        key: text.key_text.get(),
+        ciphertext: text.ciphertext.get(),
+        plaintext: text.plaintext.get(),
+    };
+    let without_key = move || Inputs { key: String::new(), ..inputs() };
+    let error = RwSignal::new(None::<(Inputs, String)>);
+    let bob = RwSignal::new(None::<(Inputs, Reading)>);
+    let eve = RwSignal::new(None::<(Inputs, Reading)>);
     // The codes last encrypted here, to mark Bob's and Eve's characters.
     let sent = RwSignal::new(None::<Vec<u8>>);
-    let compact = RwSignal::new(String::new());
+    // The compact form of the ciphertext Alice made last, beside that ciphertext's text.
+    let compact = RwSignal::new(None::<(String, String)>);
+    let shown_compact = move || {
+        let now = text.ciphertext.get();
+        compact.get().filter(|(long, _)| *long == now).map(|(_, short)| short)
+    };
+    let shown_error = move || {
+        let now = inputs();
+        error.get().filter(|(made, _)| *made == now).map(|(_, e)| e)
+    };
+    let fail = move |e: String| error.set(Some((inputs_untracked(text), e)));
     let key_error = move || {
         let info = text.info()?;
         Key::parse(&text.key_text.get(), info.bits).err().map(|e| e.to_string())
@@ -46,10 +93,17 @@ pub fn MessagesPanel() -> impl IntoView {
     let share_key = RwSignal::new(false);
     let share_ciphertext = RwSignal::new(true);
     let share_link = RwSignal::new(String::new());
-    // A model's key length differs: draw a key whenever the chosen model changes.
+    let copied = RwSignal::new(None::<String>);
+    // A model's key length differs: draw a key whenever the chosen model changes. A shared
+    // message is brought into view once its model is there.
+    let landed = StoredValue::new(false);
     Effect::new(move |_| {
         text.slot.track();
         if text.info().is_some() {
+            if text.arrival.get_untracked().is_some() && !landed.get_value() {
+                landed.set_value(true);
+                crate::web::share::scroll_to_messages();
+            }
             // A key that came with a share link is used once, in place of a fresh one.
             match text.shared_key.get_untracked() {
                 Some(key) => {
@@ -83,6 +137,8 @@ pub fn MessagesPanel() -> impl IntoView {
     };
     let on_encrypt = move |_| {
         error.set(None);
+        bob.set(None);
+        eve.set(None);
         let Some(info) = text.info() else { return };
         let result = (|| -> Result<Ciphertext, String> {
             let codes = encode_text(&text.plaintext.get_untracked()).map_err(|e| e.to_string())?;
@@ -99,26 +155,30 @@ pub fn MessagesPanel() -> impl IntoView {
         match result {
             Ok(c) => {
                 text.ciphertext.set(c.to_text());
-                compact.set(c.to_compact());
-                bob.set(None);
-                eve.set(None);
+                compact.set(Some((c.to_text(), c.to_compact())));
             }
-            Err(e) => error.set(Some(e)),
+            Err(e) => fail(e),
         }
     };
-    let on_decrypt = move |_| match read(true) {
-        Ok(r) => {
-            error.set(None);
-            bob.set(Some(r));
+    let on_decrypt = move |_| {
+        bob.set(None);
+        match read(true) {
+            Ok(r) => {
+                error.set(None);
+                bob.set(Some((inputs_untracked(text), r)));
+            }
+            Err(e) => fail(e),
         }
-        Err(e) => error.set(Some(e)),
     };
-    let on_attack = move |_| match read(false) {
-        Ok(r) => {
-            error.set(None);
-            eve.set(Some(r));
+    let on_attack = move |_| {
+        eve.set(None);
+        match read(false) {
+            Ok(r) => {
+                error.set(None);
+                eve.set(Some((Inputs { key: String::new(), ..inputs_untracked(text) }, r)));
+            }
+            Err(e) => fail(e),
         }
-        Err(e) => error.set(Some(e)),
     };
     let model_line = move || match text.infos
         [ModelSlot::ALL.iter().position(|s| *s == text.slot.get()).unwrap_or(0)]
@@ -139,16 +199,18 @@ pub fn MessagesPanel() -> impl IntoView {
         text.info().map(|i| {
             let p = i.packing();
             format!(
-                "Each {}-bit block holds {} character code(s) of 5 bits and {} fresh random bit(s), so the same text encrypts differently each time.",
+                "Each {}-bit block holds {} of 5 bits and {}, so the same text encrypts differently each time.",
                 i.bits,
-                p.chars_per_block(),
-                p.random_bits()
+                count(p.chars_per_block(), "character code", "character codes"),
+                count(p.random_bits(), "fresh random bit", "fresh random bits")
             )
         })
     };
-    let show = |reading: RwSignal<Option<Reading>>, who: &'static str| {
+    let show = move |reading: RwSignal<Option<(Inputs, Reading)>>, who: &'static str| {
         move || {
-            reading.get().map(|r| {
+            let now = if who == "Eve" { without_key() } else { inputs() };
+            let current = reading.get().filter(|(made, _)| made.same_reading(&now)).map(|(_, r)| r);
+            current.map(|r| {
                 let summary = r.agreement.map(|a| {
                     format!(
                         " — {:.0} % of characters and {:.0} % of bits right",
@@ -172,11 +234,13 @@ pub fn MessagesPanel() -> impl IntoView {
         <section class="messages" aria-labelledby="messages-title">
             <h2 id="messages-title">"Encrypt, decrypt, attack"</h2>
             <p class="toy">"A teaching toy: this cipher is not secure. Do not use it for anything real."</p>
+            {move || text.arrival.get().map(|a| view! { <p class="link-notice" data-testid="link-notice" role="status">{a}</p> })}
             <div class="field">
                 <label for="model-choice">"Model"</label>
                 <select
                     id="model-choice"
                     data-testid="model-choice"
+                    prop:value=move || text.slot.get().key()
                     on:change=move |ev| {
                         let key = event_target_value(&ev);
                         if let Some(slot) = ModelSlot::ALL.into_iter().find(|s| s.key() == key) {
@@ -262,17 +326,17 @@ pub fn MessagesPanel() -> impl IntoView {
                     prop:value=move || text.ciphertext.get()
                     on:input=move |ev| text.ciphertext.set(event_target_value(&ev))></textarea>
             </div>
-            <Show when=move || compact.with(|c| !c.is_empty())>
+            <Show when=move || shown_compact().is_some()>
                 <div class="field">
                     <label for="compact">"The same ciphertext, compact (base64url of the floats; also accepted above)"</label>
-                    <input id="compact" data-testid="compact" type="text" readonly prop:value=move || compact.get()/>
+                    <input id="compact" data-testid="compact" type="text" readonly prop:value=move || shown_compact().unwrap_or_default()/>
                 </div>
             </Show>
             <div class="buttons">
                 <button type="button" data-testid="decrypt" on:click=on_decrypt>"Bob decrypts (with the key)"</button>
                 <button type="button" data-testid="attack" on:click=on_attack>"Eve attacks (no key)"</button>
             </div>
-            <p class="error" data-testid="messages-error" role="alert">{move || error.get()}</p>
+            <p class="error" data-testid="messages-error" role="alert">{shown_error}</p>
             <div class="share">
                 <label><input type="checkbox" data-testid="share-ciphertext" prop:checked=move || share_ciphertext.get()
                     on:change=move |ev| share_ciphertext.set(event_target_checked(&ev))/>" include the ciphertext"</label>
@@ -282,9 +346,22 @@ pub fn MessagesPanel() -> impl IntoView {
                 <button type="button" data-testid="make-share-link" on:click=move |_| {
                     let extras = crate::web::share::Extras { ciphertext: share_ciphertext.get_untracked(), key: share_key.get_untracked() };
                     share_link.set(crate::web::share::link(lab, text, extras));
+                    copied.set(None);
                 }>"Make a share link"</button>
                 <Show when=move || !share_link.get().is_empty()>
-                    <input type="text" readonly data-testid="share-link" aria-label="Share link" prop:value=move || share_link.get()/>
+                    <div class="row">
+                        <input type="text" readonly data-testid="share-link" aria-label="Share link" prop:value=move || share_link.get()/>
+                        <button type="button" data-testid="copy-share-link" on:click=move |_| {
+                            let link = share_link.get_untracked();
+                            leptos::task::spawn_local(async move {
+                                copied.set(Some(match crate::web::download::copy_text(&link).await {
+                                    Ok(()) => "Copied to the clipboard.".to_string(),
+                                    Err(()) => "The browser did not allow copying: select the link and copy it.".to_string(),
+                                }));
+                            });
+                        }>"Copy"</button>
+                    </div>
+                    <p class="note" data-testid="share-copied" role="status">{move || copied.get()}</p>
                     <p class="note">"The settings travel in the part after #, which browsers never send to a server. "
                         "Your classmate needs the same model: shipped models work; a model trained here must be downloaded and sent too."</p>
                 </Show>

@@ -4,6 +4,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::web::lab::Lab;
+
 use crate::web::chart::{BOB_COLOR, EVE_COLOR};
 use crate::web::components::cipher_views::CipherPictures;
 use crate::web::figures::{self, BarAxes, Bars};
@@ -12,7 +14,9 @@ use crate::web::figures::{self, BarAxes, Bars};
 pub fn PerBitErrors(pictures: RwSignal<Option<CipherPictures>>) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let error = RwSignal::new(None::<String>);
+    let resized = Lab::get().resized;
     Effect::new(move |_| {
+        resized.track();
         let Some(canvas) = canvas.get() else { return };
         pictures.with(|p| {
             let Some(p) = p else { return };

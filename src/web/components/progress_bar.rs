@@ -24,15 +24,23 @@ pub fn ProgressBar() -> impl IntoView {
             p.done, p.total, speed.per_second
         )
     };
-    let status = move || match lab.status.get() {
-        Status::Idle if lab.restored.get() => "Losses of the last run in this tab, restored.".to_string(),
+    let status = move || {
+        match lab.status.get() {
+        Status::Idle if lab.restored.get() => {
+            "Losses of a run a reload interrupted, restored; its networks were not kept: press Start to train again."
+                .to_string()
+        }
         Status::Idle => "Ready. Press Start (or Enter in a field).".to_string(),
         Status::Starting => "Opening the device…".to_string(),
         Status::Running => "Training…".to_string(),
         Status::Paused => "Paused.".to_string(),
         Status::Evaluating => "Evaluating on 10,000 fresh messages…".to_string(),
+        Status::Done if lab.run_restored.get() => {
+            "Done (restored after a reload: the trained model, its settings, results and audits).".to_string()
+        }
         Status::Done => "Done.".to_string(),
         Status::Failed(why) => format!("Stopped: {why}. The losses so far are kept (save them below)."),
+    }
     };
     view! {
         <div class="progress">

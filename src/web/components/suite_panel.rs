@@ -46,6 +46,7 @@ pub fn SuitePanel() -> impl IntoView {
         move || suite.steps.with(|s| s.trim().parse::<usize>().ok().filter(|n| (1..=100_000).contains(n)));
     Effect::new(move |_| {
         suite.redraw.track();
+        lab.resized.track();
         lab.trained.track();
         let Some(canvas) = canvas.get() else { return };
         let series: Vec<Series> = suite.history.with_untracked(|h| {
@@ -149,7 +150,7 @@ pub fn SuitePanel() -> impl IntoView {
                     AttackerKind::ALL.len()
                 )}
                 {format!(
-                    "Here each trains at most {PAGE_SUITE_STEPS} steps by default (the command line's `anc audit` allows 20,000), so a stronger attacker may read more."
+                    "Here each trains at most {PAGE_SUITE_STEPS} steps by default (the command line's anc audit allows 20,000), so a stronger attacker may read more."
                 )}
             </p>
             <div class="audit-controls">
