@@ -92,3 +92,12 @@ fn speed_and_time_left() {
     assert_eq!(clock(125.4), "2:05");
     assert_eq!(clock(3725.0), "1:02:05");
 }
+
+#[test]
+fn whole_numbers_are_grouped_by_thousands() {
+    use anc::app::report::grouped;
+    assert_eq!(
+        [0, 999, 1000, 3000, 20_000, 1_234_567].map(grouped),
+        ["0", "999", "1,000", "3,000", "20,000", "1,234,567"]
+    );
+}

@@ -12,6 +12,19 @@ pub fn losses_csv(history: &[IterationLosses]) -> String {
     out
 }
 
+/// A whole number with its thousands grouped as people write them: `20000` -> `20,000`.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// An audit's loss curve as CSV.
 pub fn audit_csv(history: &[AuditLoss]) -> String {
     let mut out = String::from("step,eve_loss\n");

@@ -33,6 +33,7 @@ test('the attackers read the form model, and say which one and how far', { timeo
     console.log(`page suite on strong16, at most ${steps} steps per attacker: ${seconds.toFixed(1)} s`);
     assert.match(await lab.by('audit-target').textContent(), /Attacking the message form's model: strong16/);
     const result = await lab.by('audit-result-fresh').textContent();
+    console.log(result);
     assert.match(result, /Cipher strength: \d+\.\d\d bits wrong of 16 by the best of 7 attackers \(.+, \d+ steps\)/);
     // The best named is the row with the fewest bits wrong.
     const rows = await lab.page.locator('[data-testid=suite-table] tbody tr').allTextContents();

@@ -56,7 +56,7 @@ fn optimizer() -> impl clap::builder::TypedValueParser<Value = OptimizerKind> {
 /// A preset and the fields that override it.
 #[derive(Args, Debug, Clone)]
 pub struct ConfigArgs {
-    /// Starting point: seed16 (the write-up), poc8 (8-bit text model), paper16 (Adam, batch 4096), strong16 (tuned for a stronger cipher).
+    /// Starting point: seed16 (the write-up), poc8 (8-bit text model), paper16 (Adam, batch 4096), strong16 (tuned against an Eve of Eve's own shape; the attacker suite reads it almost whole).
     #[arg(long, default_value = "seed16")]
     pub preset: String,
     /// Seed of the weights and of every random message and key.

@@ -108,6 +108,6 @@ fn preset_label(preset: Preset) -> &'static str {
         Preset::Seed16 => "seed16 — the write-up's 16-bit setup (default)",
         Preset::Poc8 => "poc8 — 8 bits, the text-encryption networks",
         Preset::Paper16 => "paper16 — the paper's Adam, batch 4096",
-        Preset::Strong16 => "strong16 — the write-up's networks, tuned for a stronger cipher",
+        Preset::Strong16 => "strong16 — tuned against Eve's own shape (other attackers read it)",
     }
 }

@@ -5,7 +5,7 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::app::report::{Throughput, clock};
+use crate::app::report::{Throughput, clock, grouped};
 use crate::nn::attack::{AttackRow, AttackerKind};
 use crate::web::chart::{self, Axes, Series};
 use crate::web::lab::{Lab, PAGE_SUITE_STEPS, Status, SuiteTarget};
@@ -150,7 +150,8 @@ pub fn SuitePanel() -> impl IntoView {
                     AttackerKind::ALL.len()
                 )}
                 {format!(
-                    "Here each trains at most {PAGE_SUITE_STEPS} steps by default (the command line's anc audit allows 20,000), so a stronger attacker may read more."
+                    "Here each trains at most {} steps by default (the command line's anc audit allows 20,000), so a stronger attacker may read more.",
+                    grouped(PAGE_SUITE_STEPS)
                 )}
             </p>
             <div class="audit-controls">
