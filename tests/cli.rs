@@ -226,7 +226,7 @@ fn sweep_trains_and_audits_each_seed_and_summarises() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("| seed | Bob % correct"), "{text}");
     assert!(text.lines().any(|l| l.starts_with("| 1 |")), "{text}");
-    assert!(text.contains("0/1 seeds reach Bob >= 99.9 % and fresh Eve >= 7 bits wrong"), "{text}");
+    assert!(text.contains("0/1 seeds reach Bob >= 99.9 % and the best attacker >= 7 bits wrong"), "{text}");
     one_line_error(&anc(&["sweep", "--seeds", "0"]));
     one_line_error(&anc(&["sweep", "--audit-steps", "0"]));
 }

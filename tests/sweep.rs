@@ -24,6 +24,9 @@ fn summary_counts_the_seeds_that_reach_the_bar() {
     assert!((s.median_fresh_eve_bit_errors - 7.1).abs() < 1e-9);
     assert_eq!(s.min_fresh_eve_bit_errors, 6.9);
     assert_eq!(s.mean_seconds_per_seed, 15.0);
-    assert!(s.to_string().starts_with("2/4 seeds reach Bob >= 99.9 % and fresh Eve >= 7 bits wrong"), "{s}");
+    assert!(
+        s.to_string().starts_with("2/4 seeds reach Bob >= 99.9 % and the best attacker >= 7 bits wrong"),
+        "{s}"
+    );
     assert_eq!(table_row(&runs[0]), "| 1 | 99.95 | 7.50 | 7.20 (eve-adam) | 10.0 | 5.0 |");
 }

@@ -30,12 +30,13 @@ pub struct SeedResult {
 pub struct Bar {
     /// Least share of messages Bob must read fully (percent).
     pub bob_correct_pct: f64,
-    /// Least bits wrong the best fresh Eve must get.
+    /// Least bits wrong the best fresh attacker must get.
     pub fresh_eve_bit_errors: f64,
 }
 
 impl Bar {
-    /// The bar of a strong 16-bit cipher: Bob ≥ 99.9 %, a fresh Eve ≥ 7.0 bits wrong of 16.
+    /// The bar of a strong 16-bit cipher: Bob ≥ 99.9 %, the best fresh attacker ≥ 7.0 bits
+    /// wrong of 16.
     pub const STRONG16: Bar = Bar { bob_correct_pct: 99.9, fresh_eve_bit_errors: 7.0 };
 
     /// Whether `result` reaches this bar.
@@ -56,7 +57,7 @@ pub struct Summary {
     pub bar: Bar,
     /// Median of Bob's % correct.
     pub median_bob_correct_pct: f64,
-    /// Median of the best fresh Eve's bits wrong.
+    /// Median of the best fresh attacker's bits wrong.
     pub median_fresh_eve_bit_errors: f64,
     /// The lowest best-fresh-Eve bits wrong (the weakest cipher of the sweep).
     pub min_fresh_eve_bit_errors: f64,
@@ -95,8 +96,8 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{}/{} seeds reach Bob >= {} % and fresh Eve >= {} bits wrong; median Bob {:.2} %, \
-             median fresh Eve {:.2} bits wrong (lowest {:.2}); {:.0} s per seed",
+            "{}/{} seeds reach Bob >= {} % and the best attacker >= {} bits wrong; median Bob {:.2} %, \
+             median best attacker {:.2} bits wrong (lowest {:.2}); {:.0} s per seed",
             self.meeting_bar,
             self.seeds,
             self.bar.bob_correct_pct,
@@ -110,7 +111,7 @@ impl std::fmt::Display for Summary {
 }
 
 /// The table header, in Markdown (so it pastes into a README as is).
-pub const TABLE_HEADER: &str = "| seed | Bob % correct | trained Eve bits wrong | fresh Eve bits wrong (best attacker) | train s | audit s |\n\
+pub const TABLE_HEADER: &str = "| seed | Bob % correct | trained Eve bits wrong | best fresh attacker bits wrong (which) | train s | audit s |\n\
                                 |---:|---:|---:|---:|---:|---:|";
 
 /// One Markdown table row.

@@ -234,7 +234,7 @@ pub struct SweepArgs {
     /// Least Bob % correct a cipher must reach to count in the summary.
     #[arg(long, default_value_t = 99.9)]
     pub bob_bar: f64,
-    /// Least fresh-Eve bits wrong a cipher must reach to count in the summary.
+    /// Least bits wrong the best attacker must leave for a cipher to count in the summary.
     #[arg(long, default_value_t = 7.0)]
     pub eve_bar: f64,
     /// Folder to keep each seed's model in (`<preset>-seed<S>.bin`, audit figure recorded).
