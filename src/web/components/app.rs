@@ -1,4 +1,5 @@
-//! The whole page: what it is, the training lab, the results and the security audit.
+//! The whole page, in the order a class follows it: what it is, 1 the training lab and its
+//! results, 2 the attacks on the trained cipher, 3 the message form, then inside the cipher.
 
 use leptos::prelude::*;
 
@@ -43,7 +44,7 @@ pub fn App() -> impl IntoView {
         <main>
             <Explainer/>
             <section class="lab" aria-labelledby="lab-title">
-                <h2 id="lab-title">"Train them"</h2>
+                <h2 id="lab-title">"1 · Train them"</h2>
                 <BackendBadge/>
                 <Controls/>
                 <ProgressBar/>
@@ -51,10 +52,8 @@ pub fn App() -> impl IntoView {
                 <Results/>
                 <UseTrained/>
             </section>
-            <MessagesPanel/>
-            <CipherViews/>
             <section class="audit" aria-labelledby="audit-title">
-                <h2 id="audit-title">"How strong is the cipher? Attack it"</h2>
+                <h2 id="audit-title">"2 · Attack it: how strong is the cipher?"</h2>
                 <p>
                     "Freeze Alice, then let eavesdroppers train against the frozen cipher. "
                     "Fresh attackers start from new random weights; the best of them is the cipher's strength "
@@ -66,6 +65,8 @@ pub fn App() -> impl IntoView {
                     <AuditPanel/>
                 </div>
             </section>
+            <MessagesPanel/>
+            <CipherViews/>
         </main>
         <footer>
             <p>

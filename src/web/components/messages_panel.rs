@@ -232,7 +232,7 @@ pub fn MessagesPanel() -> impl IntoView {
     };
     view! {
         <section class="messages" aria-labelledby="messages-title">
-            <h2 id="messages-title">"Encrypt, decrypt, attack"</h2>
+            <h2 id="messages-title">"3 · Send a message: encrypt, decrypt, attack"</h2>
             <p class="toy">"A teaching toy: this cipher is not secure. Do not use it for anything real."</p>
             {move || text.arrival.get().map(|a| view! { <p class="link-notice" data-testid="link-notice" role="status">{a}</p> })}
             <div class="field">

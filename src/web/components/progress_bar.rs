@@ -38,7 +38,9 @@ pub fn ProgressBar() -> impl IntoView {
         Status::Done if lab.run_restored.get() => {
             "Done (restored after a reload: the trained model, its settings, results and audits).".to_string()
         }
-        Status::Done => "Done.".to_string(),
+        Status::Done => {
+            "Done. Next: 2 · attack the cipher below, or use this model for 3 · a message.".to_string()
+        }
         Status::Failed(why) => format!("Stopped: {why}. The losses so far are kept (save them below)."),
     }
     };
