@@ -42,7 +42,7 @@ impl Avalanche {
 
 /// The values of a tensor on a CPU device (the views are computed synchronously).
 fn host(t: Tensor<2>) -> Vec<f32> {
-    Pending::of(t, |values| values).read().expect("a CPU device reads back")
+    Pending::floats(t).read().expect("a CPU device reads back")
 }
 
 /// The midpoint of Alice's output range: a ciphertext value above it reads as a 1.

@@ -21,7 +21,8 @@ impl Strength {
     /// The strength a model file records, if it records one.
     pub fn of(header: &ModelHeader) -> Option<Self> {
         let bit_errors = header.fresh_eve_bit_errors?;
-        let suite = header.attack_suite.as_ref().map(|s| (s.best().attacker.label(), s.attackers.len()));
+        let count = header.attack_suite.as_ref().map(|s| s.attackers.len());
+        let suite = header.best_attacker().map(|a| a.attacker.label()).zip(count);
         Some(Self {
             bit_errors,
             bit_error_rates: header.fresh_eve_bit_error_rates.clone(),

@@ -75,6 +75,13 @@ impl<T: 'static> Pending<T> {
     }
 }
 
+impl Pending<Vec<f32>> {
+    /// The floats of one tensor, flattened (row-major).
+    pub fn floats<const D: usize>(tensor: Tensor<D>) -> Self {
+        Self::of(tensor, |values| values)
+    }
+}
+
 fn floats(data: burn::tensor::TensorData) -> Result<Vec<f32>, ReadError> {
     data.convert::<f32>().try_into_vec::<f32>().map_err(|e| ReadError::DataType(format!("{e:?}")))
 }

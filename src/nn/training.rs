@@ -111,11 +111,6 @@ impl Trainer {
         &self.replicas[0].ciphers
     }
 
-    /// The networks' kernels on the training device.
-    pub fn runner(&self) -> &Runner {
-        &self.runner
-    }
-
     /// Gives the networks up (to save them or to audit them).
     pub fn into_ciphers(mut self) -> Ciphers {
         self.replicas.swap_remove(0).ciphers

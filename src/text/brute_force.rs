@@ -67,7 +67,7 @@ impl KeySearch {
         let keys = (first..first + count).flat_map(|n| key_number(n, bits).floats().repeat(blocks)).collect();
         let runner = self.cipher.runner();
         let ciphertext = runner.rows(values.repeat(count as usize), bits);
-        let guesses = Pending::of(self.cipher.decrypt(ciphertext, runner.rows(keys, bits)), |g| g)
+        let guesses = Pending::floats(self.cipher.decrypt(ciphertext, runner.rows(keys, bits)))
             .read()
             .expect("a CPU device reads back");
         guesses.chunks(blocks * bits).map(|g| self.packing.unpack(g, self.ciphertext.chars)).collect()

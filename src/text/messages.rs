@@ -14,11 +14,6 @@ fn keys(runner: &Runner, key: &Key, rows: usize) -> Tensor<2> {
     runner.rows(key.floats().repeat(rows), key.bits.len())
 }
 
-/// The floats of a `[blocks, bits]` result, once read back.
-fn floats(t: Tensor<2>) -> Pending<Vec<f32>> {
-    Pending::of(t, |values| values)
-}
-
 /// Alice's ciphertext of message blocks (`blocks · bits` 0/1 floats, see
 /// [`Packing::pack`]) under `key`.
 ///
@@ -33,7 +28,7 @@ pub fn encrypt(cipher: &Cipher, message_blocks: &[f32], key: &Key) -> Pending<Ve
     let runner = cipher.runner();
     let messages = runner.rows(message_blocks.to_vec(), bits);
     let keys = keys(runner, key, messages.dims()[0]);
-    floats(cipher.encrypt(&MessageBatch { messages, keys }))
+    Pending::floats(cipher.encrypt(&MessageBatch { messages, keys }))
 }
 
 /// Bob's guess of the message blocks from a ciphertext and `key`.
@@ -45,14 +40,14 @@ pub fn decrypt(cipher: &Cipher, ciphertext: &[f32], key: &Key) -> Pending<Vec<f3
     );
     let c = cipher.runner().rows(ciphertext.to_vec(), bits);
     let k = keys(cipher.runner(), key, c.dims()[0]);
-    floats(cipher.decrypt(c, k))
+    Pending::floats(cipher.decrypt(c, k))
 }
 
 /// Eve's guess of the message blocks from the ciphertext alone.
 pub fn eavesdrop(cipher: &Cipher, ciphertext: &[f32]) -> Pending<Vec<f32>> {
     let bits = cipher.bits();
     assert!(ciphertext.len().is_multiple_of(bits), "ciphertext of {bits}-bit blocks");
-    floats(cipher.eavesdrop(cipher.runner().rows(ciphertext.to_vec(), bits)))
+    Pending::floats(cipher.eavesdrop(cipher.runner().rows(ciphertext.to_vec(), bits)))
 }
 
 /// How many of `guess`'s characters and bits match `truth` (same length).

@@ -73,11 +73,6 @@ impl AttackerKind {
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
-
-    /// Whether it learns by gradient descent (the Bayes read-out counts instead).
-    pub fn is_network(self) -> bool {
-        self != AttackerKind::Bayes
-    }
 }
 
 impl std::fmt::Display for AttackerKind {

@@ -115,7 +115,7 @@ pub struct AttackRun {
 
 /// Floats of a tensor on a host device (the suite reads its checks back at once).
 fn host(t: Tensor<2>) -> Vec<f32> {
-    Pending::of(t, |v| v).read().expect("the attacker suite runs on a CPU device")
+    Pending::floats(t).read().expect("the attacker suite runs on a CPU device")
 }
 
 impl AttackRun {
@@ -186,11 +186,6 @@ impl AttackRun {
     /// Which attacker this is.
     pub fn kind(&self) -> AttackerKind {
         self.kind
-    }
-
-    /// Held-out bits wrong at the best check so far, if one was made.
-    pub fn best_bits_wrong(&self) -> Option<f64> {
-        self.best.as_ref().map(|b| b.0)
     }
 
     /// The learner's guesses (probabilities) for `ciphertext`, as host floats.
