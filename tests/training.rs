@@ -4,6 +4,7 @@
 use anc::nn::data::BitSource;
 use anc::nn::inference::{Cipher, Runner};
 use anc::nn::model::Network;
+use anc::nn::replicas::{Peer, Swapped};
 use anc::nn::steps::Steps;
 use anc::nn::training::losses::{
     EveCount, ab_loss, ab_loss_share, bits_wrong_loss, bits_wrong_share, per_bit_eve_term,
@@ -239,6 +240,47 @@ fn two_replicas_train_like_one_and_stay_identical() {
     assert!(initial.iter().zip(&w2).any(|(a, b)| (a - b).abs() > 1e-4));
     // Both replicas took the same summed steps: bit-identical weights.
     assert_eq!(all_weights(pair.replica_ciphers(0)), all_weights(pair.replica_ciphers(1)));
+}
+
+/// A peer that really waits (as one in another Web Worker does): its message comes
+/// through a channel the other replica's future fills.
+struct WaitingPeer {
+    send: futures::channel::mpsc::UnboundedSender<Vec<Tensor<1>>>,
+    receive: std::cell::RefCell<futures::channel::mpsc::UnboundedReceiver<Vec<Tensor<1>>>>,
+}
+
+impl Peer for WaitingPeer {
+    fn swap(&self, mine: Vec<Tensor<1>>) -> Swapped<'_> {
+        use futures::StreamExt;
+        self.send.unbounded_send(mine).unwrap();
+        Box::pin(async move { self.receive.borrow_mut().next().await.expect("the peer's tensors") })
+    }
+}
+
+#[test]
+fn replicas_that_await_each_other_train_exactly_like_two_threads() {
+    let config = tiny(Preset::Seed16).with_eve_steps(2);
+    let device = device();
+    let mut threads =
+        Trainer::with_replicas(config.clone(), config.cipher.init(config.seed, &device), &device, 2);
+    let expected = threads.run(5).read().unwrap();
+    let (to_one, from_zero) = futures::channel::mpsc::unbounded();
+    let (to_zero, from_one) = futures::channel::mpsc::unbounded();
+    let peer = |send, receive| Box::new(WaitingPeer { send, receive: std::cell::RefCell::new(receive) });
+    let mut zero = Trainer::remote_replica(config.clone(), &device, 0, peer(to_one, from_one)).unwrap();
+    let mut one = Trainer::remote_replica(config.clone(), &device, 1, peer(to_zero, from_zero)).unwrap();
+    // Both on one thread: each waits for the other at every exchange.
+    let (rows, other_rows) =
+        futures::executor::block_on(futures::future::join(zero.run_async(3), one.run_async(3)));
+    let (more, more_other) =
+        futures::executor::block_on(futures::future::join(zero.run_async(2), one.run_async(2)));
+    let rows: Vec<_> = rows.read().unwrap().into_iter().chain(more.read().unwrap()).collect();
+    let other: Vec<_> = other_rows.read().unwrap().into_iter().chain(more_other.read().unwrap()).collect();
+    assert_eq!(rows, expected, "the same losses, bit for bit, as two threads");
+    assert_eq!(other, expected, "both replicas report the whole batch's losses");
+    assert!(zero.is_done() && one.is_done());
+    assert_eq!(all_weights(zero.ciphers()), all_weights(threads.ciphers()));
+    assert_eq!(all_weights(one.ciphers()), all_weights(threads.ciphers()));
 }
 
 #[test]

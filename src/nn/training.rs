@@ -12,7 +12,7 @@ use crate::nn::inference::Runner;
 use crate::nn::metrics::{IterationLosses, pending_rows};
 use crate::nn::model::{Ciphers, Network};
 use crate::nn::pending::Pending;
-use crate::nn::replicas::{Link, default_replicas, replicate};
+use crate::nn::replicas::{Link, Peer, ThreadPeer, default_replicas, finish_now, replicate};
 use crate::nn::steps::Steps;
 
 pub mod losses;
@@ -48,6 +48,13 @@ pub fn eve_step(
     (optim.step(learning_rate, eve, grads), loss.detach())
 }
 
+/// What replica `index` of `count` reads: its rows of each batch are its share of them.
+fn rows_of<'a>(config: &'a TrainingConfig, runner: &'a Runner, index: usize, count: usize) -> Shared<'a> {
+    let batch = config.batch_size;
+    let (start, end) = (index * batch / count, (index + 1) * batch / count);
+    Shared { config, runner, start, rows: end - start }
+}
+
 /// Trains Alice, Bob and Eve by the schedule of a [`TrainingConfig`].
 pub struct Trainer {
     config: TrainingConfig,
@@ -55,6 +62,9 @@ pub struct Trainer {
     runner: Runner,
     /// Replica 0 (the one reported) and, on a multi-core CPU, its helper.
     replicas: Vec<Replica>,
+    /// Where this trainer is one replica of two and the other runs elsewhere (another Web
+    /// Worker): the link to it.
+    remote: Option<Link>,
     iteration: usize,
 }
 
@@ -88,7 +98,52 @@ impl Trainer {
                 Replica::new(&config, if r == 0 { ciphers.clone() } else { replicate(&ciphers) }, device)
             })
             .collect();
-        Self { config, runner, replicas, iteration: 0 }
+        Self { config, runner, replicas, remote: None, iteration: 0 }
+    }
+
+    /// Replica `index` (0 or 1) of a run split over two replicas where the other one runs
+    /// elsewhere, reached through `peer` (in the page: another Web Worker). Both build the
+    /// same networks from the seed; train it with [`Trainer::run_async`].
+    ///
+    /// # Panics
+    /// If `index` is not 0 or 1.
+    pub fn remote_replica(
+        config: TrainingConfig,
+        device: &Device,
+        index: usize,
+        peer: Box<dyn Peer>,
+    ) -> Result<Self, ConfigError> {
+        config.validate()?;
+        assert!(config.batch_size >= 2, "at least one row of each batch per replica");
+        let ciphers = config.cipher.init(config.seed, device);
+        let mut trainer = Self::with_replicas(config, ciphers, device, 1);
+        trainer.remote = Some(Link::to_peer(index, peer));
+        Ok(trainer)
+    }
+
+    /// Like [`Steps::run`], for a trainer whose replicas may wait for each other (a
+    /// [`Trainer::remote_replica`]); a trainer of this process's replicas never waits.
+    pub async fn run_async(&mut self, iterations: usize) -> Pending<Vec<IterationLosses>> {
+        let Some(link) = self.remote.take() else { return self.run(iterations) };
+        let (first, todo) = self.next_iterations(iterations);
+        let mut rows = Vec::with_capacity(todo);
+        {
+            let at = rows_of(&self.config, &self.runner, link.index(), 2);
+            let replica = &mut self.replicas[0];
+            for i in first - 1..first - 1 + todo {
+                rows.push(replica.iterate(&at, &link, i).await);
+            }
+        }
+        self.remote = Some(link);
+        self.iteration += todo;
+        pending_rows(first, rows)
+    }
+
+    /// The first iteration (1-based) of the next run of up to `iterations`, and how many
+    /// the schedule leaves for it.
+    fn next_iterations(&self, iterations: usize) -> (usize, usize) {
+        let left = self.config.total_iterations().saturating_sub(self.iteration);
+        (self.iteration + 1, iterations.min(left))
     }
 
     /// The configuration being trained.
@@ -121,31 +176,32 @@ impl Steps for Trainer {
     type Row = IterationLosses;
 
     /// Runs up to `iterations` iterations (fewer if the schedule ends first).
+    ///
+    /// # Panics
+    /// For a [`Trainer::remote_replica`] (its peer is awaited: use [`Trainer::run_async`]).
     fn run(&mut self, iterations: usize) -> Pending<Vec<IterationLosses>> {
-        let first = self.iteration + 1;
-        let left = self.config.total_iterations().saturating_sub(self.iteration);
-        let todo = iterations.min(left);
-        let batch = self.config.batch_size;
+        assert!(self.remote.is_none(), "a remote replica trains with run_async");
+        let (first, todo) = self.next_iterations(iterations);
+        let start = first - 1;
         let count = self.replicas.len();
-        let bounds = |r: usize| (r * batch / count, (r + 1) * batch / count);
-        let start = self.iteration;
+        let shared: Vec<Shared> = (0..count).map(|r| rows_of(&self.config, &self.runner, r, count)).collect();
         let (main, helpers) = self.replicas.split_first_mut().expect("replica 0");
-        let shared = |r| {
-            let (start, end) = bounds(r);
-            Shared { config: &self.config, runner: &self.runner, start, rows: end - start }
-        };
         let rows = match helpers {
-            [] => (start..start + todo).map(|i| main.iterate(&shared(0), &Link::solo(), i)).collect(),
+            [] => {
+                let link = Link::solo();
+                (start..start + todo).map(|i| finish_now(main.iterate(&shared[0], &link, i))).collect()
+            }
             [helper] => std::thread::scope(|scope| {
-                let (link, helper_link) = Link::pair();
-                let helper_shared = shared(1);
+                let (mine, theirs) = ThreadPeer::pair();
+                let helper_shared = &shared[1];
                 scope.spawn(move || {
+                    let link = Link::to_peer(1, Box::new(theirs));
                     for i in start..start + todo {
-                        helper.iterate(&helper_shared, &helper_link, i);
+                        finish_now(helper.iterate(helper_shared, &link, i));
                     }
                 });
-                let main_shared = shared(0);
-                (start..start + todo).map(|i| main.iterate(&main_shared, &link, i)).collect()
+                let link = Link::to_peer(0, Box::new(mine));
+                (start..start + todo).map(|i| finish_now(main.iterate(&shared[0], &link, i))).collect()
             }),
             _ => unreachable!("at most two replicas"),
         };

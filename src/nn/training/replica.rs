@@ -71,7 +71,7 @@ impl Replica {
     /// Iteration `iteration` (0-based) on this replica's rows: `ab_steps` Alice+Bob steps,
     /// then `eve_steps` Eve steps. Returns the whole batch's losses `[1, 3]` (the same on
     /// every replica).
-    pub(super) fn iterate(&mut self, at: &Shared, link: &Link, iteration: usize) -> Tensor<2> {
+    pub(super) async fn iterate(&mut self, at: &Shared<'_>, link: &Link, iteration: usize) -> Tensor<2> {
         let c = at.config;
         if c.resets_eve_before(iteration) {
             // Every replica draws the same fresh Eves from the seed and the iteration.
@@ -89,7 +89,7 @@ impl Replica {
                     .source
                     .draw(1, c.batch_size, c.cipher.bits, at.runner.device())
                     .rows(at.start, at.rows);
-                self.eve_steps(at, link, &batch.get(0), 1, c.eve_learning_rate);
+                self.eve_steps(at, link, &batch.get(0), 1, c.eve_learning_rate).await;
             }
         }
         let factor = c.learning_rate_factor(iteration);
@@ -99,20 +99,17 @@ impl Replica {
         let mut last = None;
         let alice_moves = !c.only_bob_moves_at(iteration);
         for i in 0..c.ab_steps {
-            last = Some(self.ab_step(
-                at,
-                &batches.get(i),
-                link,
-                iteration,
-                c.ab_learning_rate * factor,
-                alice_moves,
-            ));
+            let lr = c.ab_learning_rate * factor;
+            last = Some(self.ab_step(at, &batches.get(i), link, iteration, lr, alice_moves).await);
         }
         let (ab, bob) = last.expect("at least one Alice+Bob step");
         // Alice is frozen for all of this iteration's Eve steps.
         let eve_losses = match c.eve_steps {
             0 => Vec::new(),
-            n => self.eve_steps(at, link, &batches.joined(c.ab_steps, n), n, c.eve_learning_rate * factor),
+            n => {
+                self.eve_steps(at, link, &batches.joined(c.ab_steps, n), n, c.eve_learning_rate * factor)
+                    .await
+            }
         };
         let eve = if eve_losses.is_empty() {
             Tensor::from_floats([f32::NAN], at.runner.device())
@@ -124,9 +121,9 @@ impl Replica {
 
     /// `steps` Eve steps (every Eve, on the same batches) against the frozen Alice, on the
     /// `steps` consecutive batches of `joined`. Returns the first Eve's whole-batch losses.
-    fn eve_steps(
+    async fn eve_steps(
         &mut self,
-        at: &Shared,
+        at: &Shared<'_>,
         link: &Link,
         joined: &MessageBatch,
         steps: usize,
@@ -154,7 +151,8 @@ impl Replica {
             // The replicas' loss shares (the first Eve's: the one reported) travel with
             // their gradients.
             let first_loss = first_loss.expect("at least one Eve");
-            let (grads, shares) = all_reduce(link, &eves.iter().collect::<Vec<_>>(), grads, first_loss);
+            let (grads, shares) =
+                all_reduce(link, &eves.iter().collect::<Vec<_>>(), grads, Some(first_loss)).await;
             let mut moved = eves
                 .into_iter()
                 .zip(grads)
@@ -174,9 +172,9 @@ impl Replica {
     /// Each replica holds only its share of `L_E`, but `L_AB` is not linear in it: each
     /// backs up [`ab_loss_share`] with the other's share held constant, so the replicas'
     /// gradients add up to exactly the whole batch's.
-    fn ab_step(
+    async fn ab_step(
         &mut self,
-        at: &Shared,
+        at: &Shared<'_>,
         batch: &MessageBatch,
         link: &Link,
         iteration: usize,
@@ -213,7 +211,7 @@ impl Replica {
             std::iter::once(&bob_share).chain(&eve_shares).map(|s| s.clone().detach()).collect(),
             0,
         );
-        let totals = sum_values(link, shares.clone()); // [L_B, each Eve's errors] of the whole batch
+        let totals = sum_values(link, shares.clone()).await; // [L_B, each Eve's errors] of the whole batch
         let others = totals.clone() - shares;
         let eve_totals = |sums: &Tensor<1>| -> Vec<Tensor<1>> {
             (0..eves).map(|j| sums.clone().narrow(0, 1 + j * width, width)).collect()
@@ -224,7 +222,7 @@ impl Replica {
             GradientsParams::from_module(&mut grads, alice),
             GradientsParams::from_module(&mut grads, bob),
         ];
-        let (mut sums, _) = all_reduce(link, &[alice, bob], own, ());
+        let (mut sums, _) = all_reduce(link, &[alice, bob], own, None).await;
         let (bob_grads, alice_grads) = (sums.pop().expect("Bob's"), sums.pop().expect("Alice's"));
         if alice_moves {
             self.ciphers.alice = self.ab_optim.step(lr, self.ciphers.alice.clone(), alice_grads);
