@@ -253,7 +253,8 @@ impl Peer for WaitingPeer {
     fn swap(&self, mine: Vec<Tensor<1>>) -> Swapped<'_> {
         use futures::StreamExt;
         self.send.unbounded_send(mine).unwrap();
-        Box::pin(async move { self.receive.borrow_mut().next().await.expect("the peer's tensors") })
+        let next = futures::future::poll_fn(|cx| self.receive.borrow_mut().poll_next_unpin(cx));
+        Box::pin(async move { next.await.expect("the peer's tensors") })
     }
 }
 
