@@ -12,8 +12,13 @@ fn main() {
     // Once, first: otherwise wasm-ld wraps every export in a constructor call and each
     // WebGPU launch reruns them all (10–20× slower; `../shared/notes/burn-web.md`).
     unsafe { __wasm_call_ctors() };
-    anc::web::panic_banner::install();
     let _ = console_log::init_with_level(log::Level::Warn);
+    // The same module runs the page and, in Web Workers, the learning engine.
+    if anc::web::engine::in_worker() {
+        console_error_panic_hook::set_once();
+        return anc::web::engine::worker::start();
+    }
+    anc::web::panic_banner::install();
     anc::web::start();
 }
 

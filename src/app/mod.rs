@@ -1,7 +1,9 @@
 //! Plain logic behind the page and the command line, natively tested: the training form,
 //! loss reports, sweep tables and the "inside the cipher" views. No web type.
 
+pub mod backend;
 pub mod cipher_views;
+pub mod engine_protocol;
 pub mod form;
 pub mod kept_run;
 pub mod report;

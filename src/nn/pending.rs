@@ -16,6 +16,17 @@ pub enum ReadError {
     DataType(String),
 }
 
+impl ReadError {
+    /// What went wrong, in a few words: burn's device errors nest ("… Caused by: …
+    /// Backtrace: …"), so a device error keeps its innermost cause.
+    pub fn cause(&self) -> String {
+        let ReadError::Device(error) = self else { return self.to_string() };
+        let before_backtrace = error.split("Backtrace:").next().unwrap_or(error);
+        let cause = before_backtrace.rsplit("Caused by:").map(str::trim).find(|c| !c.is_empty());
+        cause.unwrap_or(error).to_string()
+    }
+}
+
 /// Turns the floats read back (one list per tensor, in order) into the value.
 type Finish<T> = Box<dyn FnOnce(Vec<Vec<f32>>) -> T>;
 

@@ -4,65 +4,7 @@
 use burn::prelude::*;
 use burn::tensor::wgpu::WgpuBackend;
 
-/// What the user asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum BackendChoice {
-    /// WebGPU if it works here, else the CPU.
-    #[default]
-    Auto,
-    WebGpu,
-    Cpu,
-}
-
-impl BackendChoice {
-    pub const ALL: [BackendChoice; 3] = [BackendChoice::Auto, BackendChoice::WebGpu, BackendChoice::Cpu];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            BackendChoice::Auto => "auto",
-            BackendChoice::WebGpu => "webgpu",
-            BackendChoice::Cpu => "cpu",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            BackendChoice::Auto => "Automatic",
-            BackendChoice::WebGpu => "WebGPU",
-            BackendChoice::Cpu => "CPU",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.key() == key)
-    }
-}
-
-/// The device that runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BackendKind {
-    WebGpu,
-    Cpu,
-}
-
-impl BackendKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            BackendKind::WebGpu => "WebGPU",
-            BackendKind::Cpu => "CPU",
-        }
-    }
-}
-
-/// The backend in use and the reason it was chosen, for the badge.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BackendInfo {
-    pub kind: BackendKind,
-    /// A few words for the badge.
-    pub reason: String,
-    /// The full error, if WebGPU failed (shown on hover and in the note below the badge).
-    pub detail: Option<String>,
-}
+pub use crate::app::backend::{BackendChoice, BackendInfo, BackendKind};
 
 /// The CPU device (with autodiff) and its badge.
 pub fn cpu(reason: impl Into<String>, detail: Option<String>) -> (Device, BackendInfo) {
@@ -76,9 +18,9 @@ pub struct NoWebGpu {
     pub detail: Option<String>,
 }
 
-/// Whether the browser exposes `navigator.gpu` at all.
+/// Whether this page or worker exposes `navigator.gpu` at all.
 fn browser_has_webgpu() -> bool {
-    let navigator = web_sys::window().map(|w| w.navigator());
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok();
     navigator.is_some_and(|n| js_sys::Reflect::has(&n, &"gpu".into()).unwrap_or(false))
 }
 

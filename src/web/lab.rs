@@ -6,14 +6,14 @@ use burn::prelude::*;
 use leptos::prelude::*;
 
 use crate::app::form::Form;
-use crate::nn::attack::{AttackRow, AttackerKind, Suite, SuiteResult};
+use crate::nn::attack::{AttackRow, AttackerKind, SuiteResult};
 use crate::nn::audit::Audit;
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::metrics::{AuditLoss, IterationLosses};
 use crate::nn::model::Ciphers;
-use crate::nn::training::Trainer;
 use crate::web::backend::{BackendChoice, BackendInfo};
+use crate::web::engine::client::EngineWorker;
 
 /// Where a training run stands.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -50,24 +50,26 @@ pub struct Progress {
 /// The learning objects, which are not `Send` and so live outside signals.
 #[derive(Default)]
 pub struct Engine {
-    /// The device of the current run and its backend.
+    /// The page's own CPU device, where the trained networks are kept for the audits.
     pub device: Option<Device>,
-    /// burn's WebGPU runtime opens once per page: its outcome is kept here.
-    pub webgpu: Option<Result<Device, crate::web::backend::NoWebGpu>>,
+    /// The engine workers of the current run (replica 0 first); dropping them ends them.
+    pub workers: Vec<EngineWorker>,
+    /// Why WebGPU failed in this page, if it did (Automatic then trains on the CPU).
+    pub webgpu_lost: Option<String>,
     pub stage: Stage,
     /// The model's own Eve, trained on against the frozen cipher.
     pub continued: Option<Audit>,
-    /// The attacker suite against the frozen cipher (on the CPU device).
-    pub suite: Option<Suite>,
+    /// The engine workers of the attacker suite (on the CPU).
+    pub suite_workers: Vec<EngineWorker>,
 }
 
-/// What the engine holds (one per page, so variant sizes do not matter).
+/// What the page holds of the run (the engine workers hold it while it trains). One per
+/// page, so variant sizes do not matter.
 #[derive(Default)]
 #[allow(clippy::large_enum_variant)]
 pub enum Stage {
     #[default]
     Empty,
-    Training(Trainer),
     Trained {
         config: TrainingConfig,
         ciphers: Ciphers,
@@ -124,8 +126,8 @@ pub struct SuiteState {
     /// Every attacker's held-out checks, in the order they came.
     pub history: RwSignal<Vec<AttackRow>>,
     pub progress: RwSignal<Progress>,
-    /// The attacker training now, and how many are done.
-    pub current: RwSignal<Option<(AttackerKind, usize)>>,
+    /// The attackers training now (two side by side where the browser has the cores).
+    pub current: RwSignal<Vec<AttackerKind>>,
     /// The model attacked (none before a run).
     pub target: RwSignal<Option<SuiteTarget>>,
     pub result: RwSignal<Option<SuiteResult>>,
@@ -140,7 +142,7 @@ impl SuiteState {
             steps: RwSignal::new(PAGE_SUITE_STEPS.to_string()),
             history: RwSignal::new(Vec::new()),
             progress: RwSignal::new(Progress::default()),
-            current: RwSignal::new(None),
+            current: RwSignal::new(Vec::new()),
             target: RwSignal::new(None),
             result: RwSignal::new(None),
             redraw: RwSignal::new(0),
@@ -157,6 +159,9 @@ pub struct Lab {
     pub backend: RwSignal<Option<BackendInfo>>,
     pub form: RwSignal<Form>,
     pub status: RwSignal<Status>,
+    /// What a starting run is doing, when it takes a while (timing the backends, WebGPU
+    /// compiling its kernels).
+    pub phase: RwSignal<Option<String>>,
     pub history: RwSignal<Vec<IterationLosses>>,
     /// Whether `history` was restored from an earlier page load.
     pub restored: RwSignal<bool>,
@@ -188,6 +193,7 @@ impl Lab {
             bits: RwSignal::new(bits.unwrap_or(form.preset.config().cipher.bits)),
             form: RwSignal::new(form),
             status: RwSignal::new(Status::Idle),
+            phase: RwSignal::new(None),
             restored: RwSignal::new(!history.is_empty()),
             run_restored: RwSignal::new(false),
             history: RwSignal::new(history),

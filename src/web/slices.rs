@@ -5,8 +5,8 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
 use crate::nn::pending::{Pending, ReadError};
+use crate::web::browser::now_ms;
 use crate::web::lab::{Progress, Status};
-use crate::web::session::now_ms;
 use crate::web::yield_now::yield_now;
 
 /// Target time of one slice on the page's thread.
@@ -14,10 +14,10 @@ pub const SLICE_MS: f64 = 35.0;
 /// Redraw the charts at most every this many ms.
 const REDRAW_MS: f64 = 250.0;
 
-/// The next slice size: scaled so that a slice takes about [`SLICE_MS`], at most doubling
+/// The next slice size: scaled so that a slice takes about `target_ms`, at most doubling
 /// from one slice to the next and never above `max`.
-pub fn next_slice(slice: u64, elapsed_ms: f64, max: u64) -> u64 {
-    let scaled = slice as f64 * SLICE_MS / elapsed_ms.max(1.0);
+pub fn next_slice(slice: u64, elapsed_ms: f64, max: u64, target_ms: f64) -> u64 {
+    let scaled = slice as f64 * target_ms / elapsed_ms.max(1.0);
     (scaled.round() as u64).clamp(1, (slice * 2).max(1)).min(max)
 }
 
@@ -88,7 +88,7 @@ impl<R: Send + Sync + 'static> Job<R> {
                 return Outcome::Abandoned;
             }
             let elapsed = now_ms() - started;
-            slice = next_slice(slice, elapsed, max_slice);
+            slice = next_slice(slice, elapsed, max_slice, SLICE_MS);
             self.history.update(|h| h.extend(rows));
             self.progress.update(|p| {
                 p.done = done;

@@ -1,5 +1,6 @@
-// Prints one JSON line: seed16 iterations per second in the page (CPU wasm, and WebGPU
-// where this browser gives an adapter) beside native `anc bench` measured in the same run.
+// Prints one JSON line: seed16 iterations per second in the page (CPU wasm on two engine
+// workers and on one, and WebGPU where this browser gives an adapter) beside native
+// `anc bench` (two threads and one) measured in the same run.
 'use strict';
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
@@ -11,10 +12,10 @@ const ITERATIONS = Number(process.env.ITERATIONS || 200);
 const WEBGPU_ITERATIONS = Number(process.env.WEBGPU_ITERATIONS || 10);
 const ROOT = path.join(__dirname, '..', '..');
 
-async function inPage(url, webgpu, iterations) {
+async function inPage(url, webgpu, iterations, query = '') {
   const browser = await launch({ webgpu });
   try {
-    const lab = await LabPage.open(browser.context, url + (webgpu ? '' : '?backend=cpu'));
+    const lab = await LabPage.open(browser.context, url + (webgpu ? '?backend=webgpu' : `?backend=cpu${query}`));
     if (webgpu && !(await lab.page.evaluate(async () => !!(navigator.gpu && await navigator.gpu.requestAdapter())))) {
       return { skipped: 'no WebGPU adapter' };
     }
@@ -52,6 +53,8 @@ async function inPage(url, webgpu, iterations) {
       ['bench', '--preset', 'seed16', '--backend', 'cpu', '--json'], { encoding: 'utf8' }));
     const cpu = await inPage(server.url, false, ITERATIONS);
     console.error(`page, CPU: ${JSON.stringify(cpu)}`);
+    const oneWorker = await inPage(server.url, false, ITERATIONS, '&workers=1');
+    console.error(`page, CPU, one worker: ${JSON.stringify(oneWorker)}`);
     const webgpu = await inPage(server.url, true, WEBGPU_ITERATIONS);
     const ratio = (r) => (r && r.iterations_per_s ? r.iterations_per_s / native.iterations_per_s : null);
     console.log(JSON.stringify({
@@ -60,6 +63,7 @@ async function inPage(url, webgpu, iterations) {
       native_single_thread_iterations_per_s: native.single_thread_iterations_per_s,
       page_cpu: cpu, page_cpu_vs_native: ratio(cpu),
       page_cpu_vs_native_single_thread: cpu.iterations_per_s / native.single_thread_iterations_per_s,
+      page_cpu_one_worker: oneWorker, page_two_workers_vs_one: cpu.iterations_per_s / oneWorker.iterations_per_s,
       page_webgpu: webgpu, page_webgpu_vs_native: ratio(webgpu),
     }));
   } finally {

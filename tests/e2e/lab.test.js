@@ -175,18 +175,19 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
 
 test('WebGPU (where this browser gives an adapter): trains; a lost device stops cleanly and the CPU takes over', { timeout: 600_000 }, async (t) => {
   const browser = await launch({ webgpu: true });
-  // Keep a handle on the page's GPUDevice so the test can lose it mid-run.
-  await browser.context.addInitScript(() => {
-    if (!globalThis.GPUAdapter) return;
-    const requestDevice = GPUAdapter.prototype.requestDevice;
-    GPUAdapter.prototype.requestDevice = async function (...args) {
-      const device = await requestDevice.apply(this, args);
-      window.gpuDeviceForTests = device;
-      return device;
-    };
-  });
   try {
-    const lab = await LabPage.open(browser.context, server.url);
+    const page = await browser.context.newPage();
+    // Keep a handle on each engine worker's GPUDevice so the test can lose it mid-run.
+    page.on('worker', (worker) => worker.evaluate(() => {
+      if (!globalThis.GPUAdapter) return;
+      const requestDevice = GPUAdapter.prototype.requestDevice;
+      GPUAdapter.prototype.requestDevice = async function (...args) {
+        const device = await requestDevice.apply(this, args);
+        self.gpuDeviceForTests = device;
+        return device;
+      };
+    }).catch(() => {}));
+    const lab = await LabPage.open(browser.context, `${server.url}?backend=webgpu`, page);
     const hasAdapter = await lab.page.evaluate(async () => !!(navigator.gpu && await navigator.gpu.requestAdapter()));
     if (!hasAdapter) {
       t.skip('no WebGPU adapter in this browser');
@@ -213,7 +214,11 @@ test('WebGPU (where this browser gives an adapter): trains; a lost device stops 
     await shortRun(lab, { epochs: 1, iterations: 40, batch: 64 });
     await lab.start();
     await lab.page.waitForFunction(() => Number(document.querySelector('[data-testid=iteration]').textContent) >= 2, null, { timeout: 300_000 });
-    await lab.page.evaluate(() => window.gpuDeviceForTests.destroy());
+    let lost = 0;
+    for (const worker of lab.page.workers()) {
+      lost += await worker.evaluate(() => (self.gpuDeviceForTests ? (self.gpuDeviceForTests.destroy(), 1) : 0));
+    }
+    assert.equal(lost, 1, 'one engine worker holds a WebGPU device');
     await lab.page.waitForFunction(() => /^Stopped/.test(document.querySelector('[data-testid=status]').textContent), null, { timeout: 120_000 });
     assert.match(await lab.status(), /device failed while training \(.+\)\. The losses so far are kept/);
     const kept = await lab.iteration();

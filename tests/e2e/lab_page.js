@@ -41,8 +41,8 @@ class LabPage {
     });
   }
 
-  static async open(context, url) {
-    const lab = new LabPage(await context.newPage());
+  static async open(context, url, page = null) {
+    const lab = new LabPage(page || await context.newPage());
     const started = Date.now();
     await lab.page.goto(url);
     await lab.page.getByTestId('start').waitFor();

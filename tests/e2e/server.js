@@ -17,6 +17,10 @@ function serve(root, port = 0) {
   const server = http.createServer((req, res) => {
     requests.push(req.url);
     const url = new URL(req.url, 'http://127.0.0.1');
+    // For the tests: an answer that takes `ms`, so a synchronous request holds a page's
+    // thread without using a core.
+    const sleep = /^\/__sleep\/(\d+)$/.exec(url.pathname);
+    if (sleep) { setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('slept'), Number(sleep[1])); return; }
     const base = path.resolve(root);
     let file = path.join(base, decodeURIComponent(url.pathname));
     if (!file.startsWith(base)) { res.writeHead(403).end(); return; }

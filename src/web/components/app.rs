@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::web::backend::BackendChoice;
+use crate::web::browser::query;
 use crate::web::components::{
     audit_panel::AuditPanel, backend_badge::BackendBadge, controls::Controls, explainer::Explainer,
     loss_chart::LossChart, progress_bar::ProgressBar, results::Results, suite_panel::SuitePanel,
@@ -12,26 +13,24 @@ use crate::web::components::{
     cipher_views::CipherViews, messages_panel::MessagesPanel, use_trained::UseTrained,
 };
 use crate::web::lab::Lab;
-use crate::web::session;
 use crate::web::text_lab::TextLab;
+use crate::web::{tab_storage, training_run};
 
 /// The backend asked for in the address (`?backend=cpu`, `webgpu` or `auto`).
 fn backend_from_address() -> BackendChoice {
-    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
-    params.and_then(|p| p.get("backend")).and_then(|k| BackendChoice::from_key(&k)).unwrap_or_default()
+    query("backend").and_then(|k| BackendChoice::from_key(&k)).unwrap_or_default()
 }
 
 #[component]
 pub fn App() -> impl IntoView {
-    let lab = Lab::new(backend_from_address(), session::saved_losses());
+    let lab = Lab::new(backend_from_address(), tab_storage::saved_losses());
     provide_context(lab);
     // Charts size themselves from their boxes: a resize or a rotation redraws them all.
     let _ = window_event_listener(leptos::ev::resize, move |_| lab.resized.update(|n| *n += 1));
     let text = TextLab::new();
     provide_context(text);
     text.load_shipped();
-    session::restore_run(lab);
+    training_run::restore_run(lab);
     crate::web::share::apply_fragment(lab, text);
     view! {
         <header class="masthead">

@@ -9,10 +9,15 @@ use crate::web::lab::Lab;
 pub fn BackendBadge() -> impl IntoView {
     let lab = Lab::get();
     let text = move || match lab.backend.get() {
+        // Automatic's reason starts with the backend's name ("CPU: 290 it/s vs WebGPU …").
+        Some(info) if info.reason.starts_with(info.kind.label()) => info.reason,
         Some(info) => format!("{} — {}", info.kind.label(), info.reason),
         None => match lab.choice.get() {
             BackendChoice::Cpu => "CPU — chosen".to_string(),
-            _ => "WebGPU if this browser offers it, else CPU (decided when training starts)".to_string(),
+            BackendChoice::WebGpu => "WebGPU — chosen (the CPU if this browser has none)".to_string(),
+            BackendChoice::Auto => {
+                "Automatic: the faster of WebGPU and the CPU here, timed when training starts".to_string()
+            }
         },
     };
     let kind_class = move || match lab.backend.get().map(|b| b.kind) {

@@ -7,7 +7,7 @@ use crate::nn::config::OptimizerKind;
 use crate::nn::config::Preset;
 use crate::web::components::form_field::FormField;
 use crate::web::lab::{Lab, Status};
-use crate::web::session;
+use crate::web::training_run;
 
 #[component]
 pub fn Controls() -> impl IntoView {
@@ -29,7 +29,7 @@ pub fn Controls() -> impl IntoView {
             on:submit=move |ev| {
                 ev.prevent_default();
                 if can_start() {
-                    session::start(lab);
+                    training_run::start(lab);
                 }
             }
         >
@@ -85,7 +85,7 @@ pub fn Controls() -> impl IntoView {
                     type="button"
                     data-testid="pause"
                     prop:disabled=move || lab.status.get() != Status::Running
-                    on:click=move |_| session::pause(lab)
+                    on:click=move |_| training_run::pause(lab)
                 >
                     "Pause"
                 </button>
@@ -93,11 +93,11 @@ pub fn Controls() -> impl IntoView {
                     type="button"
                     data-testid="resume"
                     prop:disabled=move || lab.status.get() != Status::Paused
-                    on:click=move |_| session::resume(lab)
+                    on:click=move |_| training_run::resume(lab)
                 >
                     "Resume"
                 </button>
-                <button type="button" data-testid="reset" on:click=move |_| session::reset(lab)>"Reset"</button>
+                <button type="button" data-testid="reset" on:click=move |_| training_run::reset(lab)>"Reset"</button>
             </div>
         </form>
     }

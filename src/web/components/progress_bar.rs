@@ -25,13 +25,16 @@ pub fn ProgressBar() -> impl IntoView {
         )
     };
     let status = move || {
+        if let (Status::Starting | Status::Running, Some(phase)) = (lab.status.get(), lab.phase.get()) {
+            return phase;
+        }
         match lab.status.get() {
         Status::Idle if lab.restored.get() => {
             "Losses of a run a reload interrupted, restored; its networks were not kept: press Start to train again."
                 .to_string()
         }
         Status::Idle => "Ready. Press Start (or Enter in a field).".to_string(),
-        Status::Starting => "Opening the device…".to_string(),
+        Status::Starting => "Starting the engine…".to_string(),
         Status::Running => "Training…".to_string(),
         Status::Paused => "Paused.".to_string(),
         Status::Evaluating => "Evaluating on 10,000 fresh messages…".to_string(),

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 
 use crate::app::report::{Throughput, clock, grouped};
 use crate::nn::attack::{AttackRow, AttackerKind};
+use crate::web::attack_run;
 use crate::web::chart::{self, Axes, Series};
 use crate::web::lab::{Lab, PAGE_SUITE_STEPS, Status, SuiteTarget};
-use crate::web::session;
 use crate::web::text_lab::TextLab;
 use plotters::style::RGBColor;
 
@@ -84,13 +84,17 @@ pub fn SuitePanel() -> impl IntoView {
                 "Train Alice and Bob first, or attack the message form's model.".to_string()
             }
             Status::Idle => "Ready.".to_string(),
-            Status::Starting => "Copying the cipher to the CPU…".to_string(),
+            Status::Starting => "Starting the attackers' workers…".to_string(),
             Status::Failed(why) => format!("Stopped: {why}"),
-            Status::Evaluating => "Scoring every attacker on 10,000 fresh messages…".to_string(),
+            Status::Evaluating => "Scoring the attackers on 10,000 fresh messages…".to_string(),
             Status::Done => format!("Done: {} attackers in {}.", AttackerKind::ALL.len(), clock(p.seconds)),
             Status::Running | Status::Paused => {
-                let now = suite.current.get().map_or(String::new(), |(kind, i)| {
-                    format!("attacker {} of {}: {} · ", i + 1, AttackerKind::ALL.len(), kind.label())
+                let now = suite.current.with(|now| match &now[..] {
+                    [] => String::new(),
+                    [one] => format!("training now: {} · ", one.label()),
+                    [one, two, ..] => {
+                        format!("training now, side by side: {} and {} · ", one.label(), two.label())
+                    }
                 });
                 let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
                 let paused = if suite.status.get() == Status::Paused { "paused · " } else { "" };
@@ -146,7 +150,7 @@ pub fn SuitePanel() -> impl IntoView {
             <h3>"Attack it: fresh attackers of several shapes"</h3>
             <p class="note">
                 {format!(
-                    "{} attackers train one after another against the frozen Alice (they see ciphertexts and the messages behind them, never the key): Eve's own shape with two optimisers, deeper and wider networks, one trained by cross-entropy, a residual network that reads each value through bins, and a naive-Bayes count. Each stops when it no longer improves on held-out messages. The best one is the cipher's strength. ",
+                    "{} attackers train against the frozen Alice (one after another, two at a time where this computer has the cores) (they see ciphertexts and the messages behind them, never the key): Eve's own shape with two optimisers, deeper and wider networks, one trained by cross-entropy, a residual network that reads each value through bins, and a naive-Bayes count. Each stops when it no longer improves on held-out messages. The best one is the cipher's strength. ",
                     AttackerKind::ALL.len()
                 )}
                 {format!(
@@ -170,7 +174,7 @@ pub fn SuitePanel() -> impl IntoView {
                     type="button"
                     data-testid="audit-start-fresh"
                     prop:disabled=move || !can_start()
-                    on:click=move |_| session::start_suite(lab, SuiteTarget::Trained)
+                    on:click=move |_| attack_run::start_suite(lab, SuiteTarget::Trained)
                 >
                     "Attack the model trained here"
                 </button>
@@ -181,7 +185,7 @@ pub fn SuitePanel() -> impl IntoView {
                     on:click=move |_| {
                         let slot = text.slot.get_untracked();
                         let name = text.info().map_or_else(String::new, |i| format!("{}, {}", i.preset, text.source(slot)));
-                        session::start_suite(lab, SuiteTarget::Form(name))
+                        attack_run::start_suite(lab, SuiteTarget::Form(name))
                     }
                 >
                     {move || text.info().map_or("Attack the message form's model".to_string(), |i| format!("Attack the form's model ({})", i.preset))}
@@ -190,7 +194,7 @@ pub fn SuitePanel() -> impl IntoView {
                     type="button"
                     data-testid="audit-pause-fresh"
                     prop:disabled=move || !matches!(suite.status.get(), Status::Running | Status::Paused)
-                    on:click=move |_| session::toggle(suite.status)
+                    on:click=move |_| attack_run::toggle_suite(lab)
                 >
                     {move || if suite.status.get() == Status::Paused { "Resume" } else { "Pause" }}
                 </button>

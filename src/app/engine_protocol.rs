@@ -1,0 +1,97 @@
+//! The one message protocol between the page and its engine workers (the Web Workers that
+//! hold the devices and train): commands in, progress, loss rows, results and errors out,
+//! each a JSON string. Plain Rust, so both ends and the tests share it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::backend::{BackendKind, Speed};
+use crate::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteResult};
+use crate::nn::config::TrainingConfig;
+use crate::nn::evaluation::Evaluation;
+use crate::nn::metrics::IterationLosses;
+
+/// What the page asks of an engine worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Times warm iterations of `config` on `backend` for about `budget_ms` (the warm-up
+    /// included), for "Automatic". Answered by [`Event::Measured`].
+    Measure {
+        config: TrainingConfig,
+        backend: BackendKind,
+        budget_ms: f64,
+    },
+    /// Trains `config` on `backend` as replica `replica` of `replicas` (1 or 2; with 2 the
+    /// message carries a port to the other replica's worker). Replica 0 reports rows and the
+    /// trained model; replica 1 follows it through the exchanges.
+    Train {
+        config: TrainingConfig,
+        backend: BackendKind,
+        replica: usize,
+        replicas: usize,
+    },
+    /// Trains the attackers `kinds` one after another against the frozen Alice of `model`
+    /// (a model file), on the CPU, each scored on `samples` fresh messages.
+    Attack {
+        model: Vec<u8>,
+        kinds: Vec<AttackerKind>,
+        config: SuiteConfig,
+        samples: usize,
+    },
+    /// Stops stepping until [`Command::Resume`] (the other replica waits at its next exchange).
+    Pause,
+    Resume,
+}
+
+/// What an engine worker tells the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    /// The worker's wasm started: it takes commands now.
+    Ready,
+    /// The device opened; `fallback` says why it is the CPU where WebGPU was asked for.
+    Opened { backend: BackendKind, fallback: Option<Fallback> },
+    /// The first iterations run while the backend compiles its kernels (slow on WebGPU).
+    WarmingUp,
+    /// The answer to [`Command::Measure`].
+    Measured { backend: BackendKind, speed: Speed },
+    /// Iterations done: their losses, the iterations done in all, and the seconds they took
+    /// (a warm-up's are not counted, so the speed and time left stay honest).
+    Rows { rows: Vec<IterationLosses>, done: usize, seconds: f64 },
+    /// Attackers' held-out checks: the attacker training now, the steps done in all (the
+    /// budgets of those that stopped early included) and the seconds they took.
+    AttackRows { rows: Vec<AttackRow>, current: Option<AttackerKind>, done: usize, seconds: f64 },
+    /// The answer to [`Command::Attack`]: every attacker's result.
+    Attacked { result: SuiteResult },
+    /// Training is over; the 10,000-message evaluation runs.
+    Evaluating,
+    /// The trained networks (a model file) and their evaluation.
+    Trained { model: Vec<u8>, evaluation: Evaluation },
+    /// The work stopped: why, in words for the page.
+    Failed { message: String },
+}
+
+/// Why WebGPU was not used: a few words, and the browser's or burn's error.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fallback {
+    pub reason: String,
+    pub detail: Option<String>,
+}
+
+impl Command {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a command serialises")
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| format!("not an engine command ({e})"))
+    }
+}
+
+impl Event {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("an event serialises")
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| format!("not an engine event ({e})"))
+    }
+}

@@ -1,0 +1,142 @@
+//! The page's handle on one engine worker: starts it on this page's own wasm module,
+//! queues commands until it is ready, and hands its events (and its crash, as a
+//! [`Event::Failed`]) to a handler the page can change. Dropping it ends the worker.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::app::engine_protocol::{Command, Event};
+
+/// The worker's first script: it imports the page's own JS glue and instantiates the
+/// module the page posts (already compiled: nothing is downloaded again); the module's
+/// `main` then sees no `window` and starts the engine ([`super::worker::start`]).
+const BOOTSTRAP: &str = r#"
+self.onmessage = async (event) => {
+  self.onmessage = null;
+  try {
+    const glue = await import(event.data.glue);
+    await glue.default({ module_or_path: event.data.module });
+  } catch (error) {
+    self.postMessage(JSON.stringify({ Failed: { message: `the engine could not start (${error})` } }));
+  }
+};
+"#;
+
+type Handler = Rc<RefCell<Box<dyn FnMut(Event)>>>;
+/// Commands (with the port they carry) sent before the worker was ready.
+type Queue = Rc<RefCell<Vec<(String, Option<web_sys::MessagePort>)>>>;
+
+/// One engine worker.
+pub struct EngineWorker {
+    worker: web_sys::Worker,
+    script_url: String,
+    ready: Rc<Cell<bool>>,
+    queue: Queue,
+    handler: Handler,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+/// The URL of the page's JS glue (trunk preloads it), resolved against the page.
+fn glue_url() -> Result<String, String> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let link = document
+        .query_selector("link[rel=modulepreload][href$='.js']")
+        .ok()
+        .flatten()
+        .and_then(|l| l.get_attribute("href"))
+        .ok_or("the page's script is not named in it (link rel=modulepreload)")?;
+    let base = web_sys::window().and_then(|w| w.location().href().ok()).ok_or("no location")?;
+    web_sys::Url::new_with_base(&link, &base)
+        .map(|u| u.href())
+        .map_err(|_| format!("a bad script URL: {link}"))
+}
+
+fn js_error(value: JsValue) -> String {
+    value.as_string().or_else(|| js_sys::JSON::stringify(&value).ok().map(String::from)).unwrap_or_default()
+}
+
+impl EngineWorker {
+    /// Starts a worker; `handler` gets its events.
+    pub fn spawn(handler: impl FnMut(Event) + 'static) -> Result<Self, String> {
+        let glue = glue_url()?;
+        let parts = js_sys::Array::of1(&BOOTSTRAP.into());
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_error)?;
+        let script_url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
+        let worker_options = web_sys::WorkerOptions::new();
+        worker_options.set_type(web_sys::WorkerType::Module);
+        let worker = web_sys::Worker::new_with_options(&script_url, &worker_options).map_err(js_error)?;
+
+        let handler: Handler = Rc::new(RefCell::new(Box::new(handler)));
+        let ready = Rc::new(Cell::new(false));
+        let queue: Queue = Rc::default();
+        let on_message = {
+            let (handler, ready, queue, worker) =
+                (handler.clone(), ready.clone(), queue.clone(), worker.clone());
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
+                let event = match message.data().as_string().map(|t| Event::from_json(&t)) {
+                    Some(Ok(event)) => event,
+                    Some(Err(e)) => Event::Failed { message: e },
+                    None => Event::Failed { message: "the engine sent something that is not text".into() },
+                };
+                if event == Event::Ready {
+                    ready.set(true);
+                    for (text, port) in queue.borrow_mut().drain(..) {
+                        post(&worker, &text, port.as_ref());
+                    }
+                    return;
+                }
+                (handler.borrow_mut())(event);
+            })
+        };
+        let on_error = {
+            let handler = handler.clone();
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |error: web_sys::ErrorEvent| {
+                error.prevent_default();
+                let message = format!("the engine stopped ({})", error.message());
+                (handler.borrow_mut())(Event::Failed { message });
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let start = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&start, &"glue".into(), &glue.into());
+        let _ = js_sys::Reflect::set(&start, &"module".into(), &wasm_bindgen::module());
+        worker.post_message(&start).map_err(js_error)?;
+        Ok(Self { worker, script_url, ready, queue, handler, _on_message: on_message, _on_error: on_error })
+    }
+
+    /// Sends `command` (queued until the worker is ready), with `port` transferred if given.
+    pub fn send(&self, command: &Command, port: Option<web_sys::MessagePort>) {
+        let text = command.to_json();
+        if self.ready.get() {
+            post(&self.worker, &text, port.as_ref());
+        } else {
+            self.queue.borrow_mut().push((text, port));
+        }
+    }
+
+    /// Gives the worker's events to `handler` from now on.
+    pub fn set_handler(&self, handler: impl FnMut(Event) + 'static) {
+        *self.handler.borrow_mut() = Box::new(handler);
+    }
+}
+
+fn post(worker: &web_sys::Worker, text: &str, port: Option<&web_sys::MessagePort>) {
+    let _ = match port {
+        Some(port) => worker.post_message_with_transfer(&text.into(), &js_sys::Array::of1(port)),
+        None => worker.post_message(&text.into()),
+    };
+}
+
+impl Drop for EngineWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+        let _ = web_sys::Url::revoke_object_url(&self.script_url);
+    }
+}

@@ -1,0 +1,13 @@
+//! The learning engine in Web Workers, so the page's thread only draws: each worker runs
+//! this page's own wasm module (no second download) and holds its device and trainer;
+//! the page talks to it through [`crate::app::engine_protocol`]. Two CPU workers train as
+//! data-parallel replicas over a `MessageChannel` ([`port_peer`]).
+
+pub mod client;
+pub mod port_peer;
+pub mod worker;
+
+/// Whether this wasm instance runs in a worker (no `window`), not in the page.
+pub fn in_worker() -> bool {
+    web_sys::window().is_none()
+}

@@ -1,0 +1,63 @@
+//! The other training replica, in another engine worker: the two exchange their gradients
+//! as `Float32Array`s (transferred, not copied) over a `MessagePort` pair, and each awaits
+//! the other's (a worker cannot block).
+
+use std::cell::RefCell;
+
+use burn::prelude::*;
+use burn::tensor::TensorData;
+use futures::StreamExt;
+use futures::channel::mpsc::{UnboundedReceiver, unbounded};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+
+use crate::nn::pending::Pending;
+use crate::nn::replicas::{Peer, Swapped};
+
+/// This worker's end of the exchange.
+pub struct PortPeer {
+    port: web_sys::MessagePort,
+    /// The peer's messages, in the order they came (it may run ahead by one exchange).
+    inbox: RefCell<UnboundedReceiver<Vec<f32>>>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl PortPeer {
+    pub fn new(port: web_sys::MessagePort) -> Self {
+        let (send, inbox) = unbounded();
+        let on_message = Closure::new(move |event: web_sys::MessageEvent| {
+            let _ = send.unbounded_send(js_sys::Float32Array::new(&event.data()).to_vec());
+        });
+        port.set_onmessage(Some(on_message.as_ref().unchecked_ref())); // also starts the port
+        Self { port, inbox: RefCell::new(inbox), _on_message: on_message }
+    }
+}
+
+impl Peer for PortPeer {
+    /// # Panics
+    /// If the other worker's messages stop making sense (the page then stops the run).
+    fn swap(&self, mine: Vec<Tensor<1>>) -> Swapped<'_> {
+        Box::pin(async move {
+            let device = mine[0].device();
+            let lengths: Vec<usize> = mine.iter().map(|t| t.dims()[0]).collect();
+            let floats =
+                Pending::floats(Tensor::cat(mine, 0)).read_async().await.expect("CPU tensors read back");
+            let array = js_sys::Float32Array::from(&floats[..]);
+            self.port
+                .post_message_with_transferable(&array, &js_sys::Array::of1(&array.buffer()))
+                .expect("the exchange port is open");
+            let next = futures::future::poll_fn(|cx| self.inbox.borrow_mut().poll_next_unpin(cx));
+            let theirs = next.await.expect("the other engine worker stopped");
+            assert_eq!(theirs.len(), floats.len(), "both replicas exchange the same tensors");
+            let mut rest = &theirs[..];
+            lengths
+                .into_iter()
+                .map(|n| {
+                    let (chunk, tail) = rest.split_at(n);
+                    rest = tail;
+                    Tensor::from_data(TensorData::new(chunk.to_vec(), [n]), &device)
+                })
+                .collect()
+        })
+    }
+}

@@ -1,0 +1,268 @@
+//! Inside an engine worker: takes [`Command`]s, opens its device (WebGPU once per worker),
+//! trains or measures, and posts [`Event`]s back. Started by `main` when the module runs in
+//! a worker.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use burn::prelude::*;
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen_futures::spawn_local;
+use web_time::Instant;
+
+use crate::app::backend::{BackendKind, Speed};
+use crate::app::engine_protocol::{Command, Event, Fallback};
+use crate::nn::attack::{AttackerKind, Suite, SuiteConfig};
+use crate::nn::config::TrainingConfig;
+use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
+use crate::nn::inference::Cipher;
+use crate::nn::model_file::{self, ModelHeader};
+use crate::nn::seeds;
+use crate::nn::steps::Steps;
+use crate::nn::training::Trainer;
+use crate::nn::transfer::ciphers_to;
+use crate::web::backend::{NoWebGpu, open_webgpu};
+use crate::web::engine::port_peer::PortPeer;
+use crate::web::slices::next_slice;
+use crate::web::yield_now::yield_now;
+
+/// Target time of one slice of training in a worker: short enough to answer a pause and
+/// stream losses, long enough that the messages cost little.
+const SLICE_MS: f64 = 100.0;
+/// The most iterations in one slice.
+const SLICE_MAX: u64 = 512;
+
+/// What one worker keeps between commands.
+#[derive(Default)]
+struct State {
+    paused: Cell<bool>,
+    /// burn's WebGPU runtime opens once per wasm instance: its outcome is kept.
+    webgpu: RefCell<Option<Result<Device, NoWebGpu>>>,
+}
+
+fn scope() -> web_sys::DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(event: &Event) {
+    let _ = scope().post_message(&event.to_json().into());
+}
+
+/// Installs the command handler and tells the page the worker is ready. A panic is posted
+/// as a failure first, so the page says what went wrong (the module is dead after it).
+pub fn start() {
+    let console_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        console_hook(info);
+        post(&Event::Failed { message: format!("the engine crashed ({info})") });
+    }));
+    let state = Rc::new(State::default());
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let Some(text) = event.data().as_string() else { return };
+        let port = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok();
+        match Command::from_json(&text) {
+            Ok(Command::Pause) => state.paused.set(true),
+            Ok(Command::Resume) => state.paused.set(false),
+            Ok(Command::Train { config, backend, replica, replicas }) => {
+                spawn_local(train(state.clone(), config, backend, replica, replicas, port))
+            }
+            Ok(Command::Measure { config, backend, budget_ms }) => {
+                spawn_local(measure(state.clone(), config, backend, budget_ms))
+            }
+            Ok(Command::Attack { model, kinds, config, samples }) => {
+                spawn_local(attack(state.clone(), model, kinds, config, samples))
+            }
+            Err(message) => post(&Event::Failed { message }),
+        }
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget(); // the handler lives as long as the worker
+    post(&Event::Ready);
+}
+
+/// Opens `backend`'s device (WebGPU once per worker, else the CPU, saying why).
+async fn open(state: &State, backend: BackendKind) -> (Device, BackendKind, Option<Fallback>) {
+    if backend == BackendKind::WebGpu {
+        let known = state.webgpu.borrow().clone();
+        let outcome = match known {
+            Some(outcome) => outcome,
+            None => {
+                let outcome = open_webgpu().await;
+                *state.webgpu.borrow_mut() = Some(outcome.clone());
+                outcome
+            }
+        };
+        match outcome {
+            Ok(device) => return (device, BackendKind::WebGpu, None),
+            Err(why) => {
+                let fallback = Fallback { reason: why.reason.into(), detail: why.detail };
+                return (Device::flex().autodiff(), BackendKind::Cpu, Some(fallback));
+            }
+        }
+    }
+    (Device::flex().autodiff(), BackendKind::Cpu, None)
+}
+
+/// Trains replica `replica` of `replicas`, posting its losses (replica 0) and the result.
+async fn train(
+    state: Rc<State>,
+    config: TrainingConfig,
+    backend: BackendKind,
+    replica: usize,
+    replicas: usize,
+    port: Option<web_sys::MessagePort>,
+) {
+    let (device, kind, fallback) = open(&state, backend).await;
+    let reports = replica == 0;
+    if reports {
+        post(&Event::Opened { backend: kind, fallback });
+    }
+    let made = match (replicas, port) {
+        (2, Some(port)) => {
+            Trainer::remote_replica(config.clone(), &device, replica, Box::new(PortPeer::new(port)))
+        }
+        (2, None) => {
+            return post(&Event::Failed { message: "a replica came without its peer's port".into() });
+        }
+        _ => Trainer::new(config.clone(), &device),
+    };
+    let mut trainer = match made {
+        Ok(trainer) => trainer,
+        Err(e) => return post(&Event::Failed { message: e.to_string() }),
+    };
+    let mut warming = kind == BackendKind::WebGpu;
+    if warming && reports {
+        post(&Event::WarmingUp);
+    }
+    let mut slice = 1;
+    while !trainer.is_done() {
+        while state.paused.get() {
+            TimeoutFuture::new(50).await;
+        }
+        let started = Instant::now();
+        let pending = trainer.run_async(slice as usize).await;
+        let rows = match pending.read_async().await {
+            Ok(rows) => rows,
+            Err(e) => {
+                let message = format!("the device failed while training ({})", e.cause());
+                return post(&Event::Failed { message });
+            }
+        };
+        let elapsed = started.elapsed().as_secs_f64();
+        slice = next_slice(slice, elapsed * 1000.0, SLICE_MAX, SLICE_MS);
+        if reports {
+            // The warm-up's seconds (kernels compiling) would make the speed and the time
+            // left absurd: they are not counted.
+            let seconds = if warming { 0.0 } else { elapsed };
+            post(&Event::Rows { rows, done: trainer.done(), seconds });
+        }
+        warming = false;
+        yield_now().await; // lets a pause in
+    }
+    if reports {
+        finish(trainer, &device).await;
+    }
+}
+
+/// Evaluates the trained networks on 10,000 messages and posts them as a model file.
+async fn finish(trainer: Trainer, device: &Device) {
+    post(&Event::Evaluating);
+    let config = trainer.config().clone();
+    let ciphers = trainer.into_ciphers();
+    let pending = evaluate(&Cipher::new(&ciphers, device), EVALUATION_SAMPLES, seeds::held_out(config.seed));
+    let evaluation = match pending.read_async().await {
+        Ok(evaluation) => evaluation,
+        Err(e) => {
+            let message = format!("the device failed while evaluating ({})", e.cause());
+            return post(&Event::Failed { message });
+        }
+    };
+    match ciphers_to(&ciphers, &Device::flex()).read_async().await {
+        Ok(on_cpu) => {
+            let header = ModelHeader::trained(config, Some(evaluation.bob.correct_pct));
+            post(&Event::Trained { model: model_file::save(&header, &on_cpu), evaluation });
+        }
+        Err(e) => {
+            post(&Event::Failed { message: format!("the weights could not be read back ({})", e.cause()) })
+        }
+    }
+}
+
+/// Times warm iterations of `config` on `backend`: two to warm up (kernels compile), then
+/// slices until about a second of steady work or the budget is spent.
+async fn measure(state: Rc<State>, config: TrainingConfig, backend: BackendKind, budget_ms: f64) {
+    let answer = |speed| post(&Event::Measured { backend, speed });
+    let (device, kind, fallback) = open(&state, backend).await;
+    if kind != backend {
+        return answer(Speed::Unavailable(fallback.map(|f| f.reason).unwrap_or_default()));
+    }
+    // Long enough a schedule whatever the run's own length.
+    let config = config.with_epochs(1000);
+    let mut trainer = match Trainer::new(config, &device) {
+        Ok(trainer) => trainer,
+        Err(e) => return answer(Speed::Unavailable(e.to_string())),
+    };
+    let began = Instant::now();
+    let spent_ms = || began.elapsed().as_secs_f64() * 1000.0;
+    for _ in 0..2 {
+        if let Err(e) = trainer.run(1).read_async().await {
+            return answer(Speed::Unavailable(format!("failed ({})", e.cause())));
+        }
+    }
+    let (mut iterations, mut seconds, mut slice) = (0, 0.0, 1);
+    while seconds < 1.0 && spent_ms() < budget_ms {
+        let started = Instant::now();
+        if let Err(e) = trainer.run(slice as usize).read_async().await {
+            return answer(Speed::Unavailable(format!("failed ({})", e.cause())));
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        iterations += slice;
+        seconds += elapsed;
+        slice = next_slice(slice, elapsed * 1000.0, SLICE_MAX, SLICE_MS);
+    }
+    answer(Speed::Measured(iterations as f64 / seconds.max(1e-9)))
+}
+
+/// Trains the attackers `kinds` against the frozen Alice of `model`, one after another, on
+/// the CPU, posting their held-out checks and then every attacker's result.
+async fn attack(
+    state: Rc<State>,
+    model: Vec<u8>,
+    kinds: Vec<AttackerKind>,
+    config: SuiteConfig,
+    samples: usize,
+) {
+    let device = Device::flex().autodiff();
+    let saved = match model_file::load(&model, &device) {
+        Ok(saved) => saved,
+        Err(e) => {
+            return post(&Event::Failed {
+                message: format!("the model to attack did not arrive whole ({e})"),
+            });
+        }
+    };
+    let made = Suite::new(&saved.ciphers, &saved.header.config.cipher, &kinds, config, samples, &device);
+    let mut suite = match made {
+        Ok(suite) => suite,
+        Err(e) => return post(&Event::Failed { message: e.to_string() }),
+    };
+    let mut slice = 1;
+    while !suite.is_done() {
+        while state.paused.get() {
+            TimeoutFuture::new(50).await;
+        }
+        let current = suite.runs().iter().find(|r| !r.is_done()).map(|r| r.kind());
+        let started = Instant::now();
+        let rows = match suite.run(slice as usize).read_async().await {
+            Ok(rows) => rows,
+            Err(e) => return post(&Event::Failed { message: format!("the device failed ({})", e.cause()) }),
+        };
+        let seconds = started.elapsed().as_secs_f64();
+        slice = next_slice(slice, seconds * 1000.0, SLICE_MAX, SLICE_MS);
+        post(&Event::AttackRows { rows, current, done: suite.done(), seconds });
+        yield_now().await;
+    }
+    post(&Event::Attacked { result: suite.finish() });
+}

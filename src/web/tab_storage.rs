@@ -1,0 +1,50 @@
+//! What the page keeps in this tab, so a reload loses nothing: the losses of the current
+//! run (with their message bits, for the chart's scale) and a finished run whole (model,
+//! settings, results, audits).
+
+use crate::app::kept_run::KeptRun;
+use crate::app::report;
+use crate::nn::metrics::IterationLosses;
+use crate::web::browser::{session_storage, store, stored};
+
+/// Where the losses of the current run are kept (restored after a crash or a reload).
+pub const SAVED_LOSSES_KEY: &str = "anc.losses.csv";
+/// Bits per message of the saved losses.
+const SAVED_BITS_KEY: &str = "anc.losses.bits";
+/// Where a finished run is kept.
+const KEPT_RUN_KEY: &str = "anc.run.json";
+
+/// The losses saved by an earlier load of the page, and their message bits.
+pub fn saved_losses() -> (Vec<IterationLosses>, Option<usize>) {
+    let history =
+        stored(session_storage(), SAVED_LOSSES_KEY).map(|t| report::parse_losses_csv(&t)).unwrap_or_default();
+    (history, stored(session_storage(), SAVED_BITS_KEY).and_then(|b| b.parse().ok()))
+}
+
+/// Keeps the losses of the current run (or forgets them).
+pub fn save_losses(losses: Option<(&[IterationLosses], usize)>) {
+    let (csv, bits) = match losses {
+        Some((history, bits)) => (Some(report::losses_csv(history)), Some(bits.to_string())),
+        None => (None, None),
+    };
+    store(session_storage(), SAVED_LOSSES_KEY, csv.as_deref());
+    store(session_storage(), SAVED_BITS_KEY, bits.as_deref());
+}
+
+/// The finished run kept in this tab, if any.
+pub fn kept_run() -> Option<KeptRun> {
+    stored(session_storage(), KEPT_RUN_KEY).and_then(|t| KeptRun::from_json(&t))
+}
+
+/// Keeps `run` (or forgets the kept one).
+pub fn keep_run(run: Option<&KeptRun>) {
+    store(session_storage(), KEPT_RUN_KEY, run.map(KeptRun::to_json).as_deref());
+}
+
+/// Updates the kept run (if one is kept) with `change`.
+pub fn update_kept_run(change: impl FnOnce(&mut KeptRun)) {
+    if let Some(mut run) = kept_run() {
+        change(&mut run);
+        keep_run(Some(&run));
+    }
+}

@@ -1,0 +1,270 @@
+//! The page's training run: start, pause, resume, reset, its end, and the restore of a run
+//! a reload interrupted. The engine workers train ([`crate::web::engine`]); this sends
+//! them commands and records their events in the lab's signals.
+
+use std::cell::Cell;
+
+use burn::prelude::Device;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::backend::{BackendInfo, BackendKind};
+use crate::app::engine_protocol::{Command, Event};
+use crate::app::form::Form;
+use crate::app::kept_run::KeptRun;
+use crate::nn::config::TrainingConfig;
+use crate::nn::evaluation::Evaluation;
+use crate::nn::model_file;
+use crate::nn::replicas::MIN_SPLIT_BATCH;
+use crate::web::browser::{cores, now_ms, query};
+use crate::web::choose_backend::{Chosen, choose};
+use crate::web::engine::client::EngineWorker;
+use crate::web::lab::{Lab, Progress, Stage, Status, SuiteTarget};
+use crate::web::session::reset_audits;
+use crate::web::tab_storage::{keep_run, kept_run, save_losses};
+
+/// Redraw the chart (and keep the losses in the tab) at most every this many ms.
+const REDRAW_MS: f64 = 250.0;
+
+/// Brings back the run a reload interrupted: a finished one whole (the trained model on the
+/// CPU, its settings, results and audits); of an unfinished one only its losses are kept,
+/// which the page says.
+pub fn restore_run(lab: Lab) {
+    let Some(run) = kept_run() else { return };
+    let device = Device::flex().autodiff();
+    let Ok(ciphers) = run.ciphers(&device) else { return keep_run(None) };
+    lab.engine.update_value(|e| {
+        e.device = Some(device);
+        e.stage = Stage::Trained { config: run.config.clone(), ciphers };
+    });
+    let total = run.config.total_iterations();
+    lab.form.set(Form::of(&run.config));
+    lab.bits.set(run.config.cipher.bits);
+    lab.progress.set(Progress { done: total, total, seconds: 0.0 });
+    lab.evaluation.set(Some(run.evaluation));
+    lab.trained.set(Some(run.config));
+    if let Some(suite) = run.suite {
+        lab.suite.target.set(Some(SuiteTarget::Trained));
+        lab.suite.result.set(Some(suite));
+        lab.suite.status.set(Status::Done);
+    }
+    if let Some(continued) = run.continued {
+        lab.continued.result.set(Some(continued));
+        lab.continued.status.set(Status::Done);
+    }
+    lab.run_restored.set(true);
+    lab.status.set(Status::Done);
+}
+
+fn keep_losses(lab: Lab) {
+    lab.history.with_untracked(|h| save_losses(Some((h, lab.bits.get_untracked()))));
+}
+
+/// Forgets the current run's workers (ending them). Deferred: this may run inside one of
+/// their own message handlers, which must not be dropped while they run.
+fn end_workers(lab: Lab) {
+    let workers = lab.engine.try_update_value(|e| std::mem::take(&mut e.workers));
+    spawn_local(async move { drop(workers) });
+}
+
+/// Starts a new run with the form's configuration (does nothing if the form is invalid).
+pub fn start(lab: Lab) {
+    let Ok(config) = lab.form.with_untracked(|f| f.config()) else { return };
+    let mine = lab.generation.get_untracked() + 1;
+    lab.generation.set(mine);
+    lab.status.set(Status::Starting);
+    lab.history.set(Vec::new());
+    lab.restored.set(false);
+    lab.run_restored.set(false);
+    keep_run(None);
+    lab.evaluation.set(None);
+    lab.bits.set(config.cipher.bits);
+    lab.progress.set(Progress { done: 0, total: config.total_iterations(), seconds: 0.0 });
+    lab.redraw.update(|n| *n += 1);
+    reset_audits(lab);
+    lab.trained.set(None);
+    lab.engine.update_value(|e| {
+        e.workers.clear();
+        e.stage = Stage::Empty;
+    });
+    spawn_local(async move {
+        let chosen = choose(lab, &config).await;
+        if lab.generation.get_untracked() == mine {
+            launch(lab, mine, config, chosen);
+        }
+    });
+}
+
+/// How many CPU workers train `config`: two (data-parallel replicas) where the browser
+/// reports two or more cores and the batch is worth splitting; `?workers=1` or `2` forces.
+fn cpu_workers(config: &TrainingConfig) -> usize {
+    let splittable = config.batch_size >= MIN_SPLIT_BATCH;
+    match query("workers").as_deref() {
+        Some("1") => 1,
+        Some("2") if config.batch_size >= 2 => 2,
+        _ if splittable && cores() >= 2 => 2,
+        _ => 1,
+    }
+}
+
+/// Starts the engine workers of run `mine` on the chosen backend.
+fn launch(lab: Lab, mine: u64, config: TrainingConfig, chosen: Chosen) {
+    let Chosen { kind, reason, detail, worker } = chosen;
+    let replicas = if kind == BackendKind::Cpu { cpu_workers(&config) } else { 1 };
+    let spawn = |handler: Box<dyn FnMut(Event)>| EngineWorker::spawn(handler);
+    let first = match worker {
+        Some(worker) => {
+            worker.set_handler(reporter(lab, mine));
+            Ok(worker)
+        }
+        None => spawn(Box::new(reporter(lab, mine))),
+    };
+    let follower = move |event| {
+        if let Event::Failed { message } = event {
+            fail(lab, mine, message);
+        }
+    };
+    let workers: Result<Vec<EngineWorker>, String> = match replicas {
+        1 => first.map(|w| vec![w]),
+        _ => first.and_then(|a| Ok(vec![a, spawn(Box::new(follower))?])),
+    };
+    let workers = match workers {
+        Ok(workers) => workers,
+        Err(e) => return fail(lab, mine, format!("the engine could not start ({e})")),
+    };
+    let train = |replica| Command::Train { config: config.clone(), backend: kind, replica, replicas };
+    if let [a, b] = &workers[..] {
+        let Ok(channel) = web_sys::MessageChannel::new() else {
+            return fail(lab, mine, "this browser gave no MessageChannel".into());
+        };
+        a.send(&train(0), Some(channel.port1()));
+        b.send(&train(1), Some(channel.port2()));
+    } else {
+        workers[0].send(&train(0), None);
+    }
+    let reason = if replicas == 2 { format!("{reason} · 2 workers") } else { reason };
+    lab.backend.set(Some(BackendInfo { kind, reason, detail }));
+    lab.engine.update_value(|e| e.workers = workers);
+    lab.status.set(Status::Running);
+}
+
+/// The handler of replica 0's events (the one that reports).
+fn reporter(lab: Lab, mine: u64) -> impl FnMut(Event) + 'static {
+    let last_draw = Cell::new(now_ms());
+    move |event| {
+        if lab.generation.get_untracked() != mine {
+            return;
+        }
+        match event {
+            Event::Opened { backend, fallback: Some(why) } => {
+                lab.backend.set(Some(BackendInfo { kind: backend, reason: why.reason, detail: why.detail }));
+            }
+            Event::WarmingUp => lab.phase.set(Some(
+                "Warming up: WebGPU compiles its kernels before the first iteration (seconds on a GPU, \
+                 longer on a software one)…"
+                    .into(),
+            )),
+            Event::Rows { rows, done, seconds } => {
+                if lab.phase.get_untracked().is_some() {
+                    lab.phase.set(None);
+                }
+                lab.history.update(|h| h.extend(rows));
+                lab.progress.update(|p| {
+                    p.done = done;
+                    p.seconds += seconds;
+                });
+                if now_ms() - last_draw.get() >= REDRAW_MS {
+                    last_draw.set(now_ms());
+                    lab.redraw.update(|n| *n += 1);
+                    keep_losses(lab);
+                }
+            }
+            Event::Evaluating => {
+                lab.redraw.update(|n| *n += 1);
+                keep_losses(lab);
+                lab.status.set(Status::Evaluating);
+            }
+            Event::Trained { model, evaluation } => finish(lab, &model, evaluation),
+            Event::Failed { message } => fail(lab, mine, message),
+            _ => {}
+        }
+    }
+}
+
+/// Keeps the trained networks (on the page's CPU, for the audits and the message form) and
+/// the run in the tab.
+fn finish(lab: Lab, model: &[u8], evaluation: Evaluation) {
+    end_workers(lab);
+    let device = Device::flex().autodiff();
+    let saved = match model_file::load(model, &device) {
+        Ok(saved) => saved,
+        Err(e) => {
+            return lab.status.set(Status::Failed(format!("the trained model did not arrive whole ({e})")));
+        }
+    };
+    let config = saved.header.config;
+    keep_run(Some(&KeptRun::new(config.clone(), &saved.ciphers, evaluation.clone())));
+    lab.engine.update_value(|e| {
+        e.device = Some(device);
+        e.stage = Stage::Trained { config: config.clone(), ciphers: saved.ciphers };
+    });
+    lab.evaluation.set(Some(evaluation));
+    lab.trained.set(Some(config));
+    lab.status.set(Status::Done);
+}
+
+fn fail(lab: Lab, mine: u64, message: String) {
+    if lab.generation.get_untracked() != mine || matches!(lab.status.get_untracked(), Status::Failed(_)) {
+        return;
+    }
+    end_workers(lab);
+    // A failed WebGPU device is not offered again in this page: Automatic now means CPU.
+    if lab.backend.get_untracked().is_some_and(|b| b.kind == BackendKind::WebGpu) {
+        lab.engine.update_value(|e| e.webgpu_lost = Some(message.clone()));
+    }
+    lab.phase.set(None);
+    keep_losses(lab);
+    lab.redraw.update(|n| *n += 1);
+    lab.status.set(Status::Failed(message));
+}
+
+fn send_to_reporter(lab: Lab, command: Command) {
+    lab.engine.with_value(|e| {
+        if let Some(worker) = e.workers.first() {
+            worker.send(&command, None);
+        }
+    });
+}
+
+pub fn pause(lab: Lab) {
+    if lab.status.get_untracked() == Status::Running {
+        send_to_reporter(lab, Command::Pause);
+        lab.status.set(Status::Paused);
+    }
+}
+
+pub fn resume(lab: Lab) {
+    if lab.status.get_untracked() == Status::Paused {
+        send_to_reporter(lab, Command::Resume);
+        lab.status.set(Status::Running);
+    }
+}
+
+/// Stops any run and forgets it (the chart empties).
+pub fn reset(lab: Lab) {
+    lab.generation.update(|g| *g += 1);
+    end_workers(lab);
+    lab.status.set(Status::Idle);
+    lab.phase.set(None);
+    lab.history.set(Vec::new());
+    lab.restored.set(false);
+    lab.run_restored.set(false);
+    keep_run(None);
+    lab.evaluation.set(None);
+    lab.trained.set(None);
+    lab.progress.set(Progress::default());
+    lab.redraw.update(|n| *n += 1);
+    reset_audits(lab);
+    lab.engine.update_value(|e| e.stage = Stage::Empty);
+    save_losses(None);
+}
