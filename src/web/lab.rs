@@ -1,11 +1,14 @@
 //! The page's shared state: signals the components read and write, and the non-`Send`
-//! learning objects (device, trainer, audits) kept in local storage. Put in context once
+//! objects (the trained networks, the engine workers, the continued-Eve audit) kept in
+//! local storage. Put in context once
 //! by the app; every component takes it with [`Lab::get`].
+
+use std::collections::BTreeMap;
 
 use burn::prelude::*;
 use leptos::prelude::*;
 
-use crate::app::form::Form;
+use crate::app::form::{Field, Form};
 use crate::nn::attack::{AttackRow, AttackerKind, SuiteResult};
 use crate::nn::audit::Audit;
 use crate::nn::config::TrainingConfig;
@@ -14,6 +17,9 @@ use crate::nn::metrics::{AuditLoss, IterationLosses};
 use crate::nn::model::Ciphers;
 use crate::web::backend::{BackendChoice, BackendInfo};
 use crate::web::engine::client::EngineWorker;
+
+/// What the form describes: a configuration, or each field's error.
+pub type FormConfig = Result<TrainingConfig, BTreeMap<Field, String>>;
 
 /// Where a training run stands.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -158,6 +164,8 @@ pub struct Lab {
     /// The backend of the current (or last) run, for the badge.
     pub backend: RwSignal<Option<BackendInfo>>,
     pub form: RwSignal<Form>,
+    /// The form parsed once: its configuration, or every field's error.
+    pub config: Memo<FormConfig>,
     pub status: RwSignal<Status>,
     /// What a starting run is doing, when it takes a while (timing the backends, WebGPU
     /// compiling its kernels).
@@ -187,11 +195,13 @@ impl Lab {
     /// A lab with the backend `choice` and the losses (and their bits) of an earlier run.
     pub fn new(choice: BackendChoice, (history, bits): (Vec<IterationLosses>, Option<usize>)) -> Self {
         let form = Form::new(crate::nn::config::Preset::Seed16);
+        let form_signal = RwSignal::new(form.clone());
         Self {
             choice: RwSignal::new(choice),
             backend: RwSignal::new(None),
             bits: RwSignal::new(bits.unwrap_or(form.preset.config().cipher.bits)),
-            form: RwSignal::new(form),
+            config: Memo::new(move |_| form_signal.with(Form::config)),
+            form: form_signal,
             status: RwSignal::new(Status::Idle),
             phase: RwSignal::new(None),
             restored: RwSignal::new(!history.is_empty()),

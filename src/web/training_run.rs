@@ -69,7 +69,7 @@ fn end_workers(lab: Lab) {
 
 /// Starts a new run with the form's configuration (does nothing if the form is invalid).
 pub fn start(lab: Lab) {
-    let Ok(config) = lab.form.with_untracked(|f| f.config()) else { return };
+    let Ok(config) = lab.config.get_untracked() else { return };
     let mine = lab.generation.get_untracked() + 1;
     lab.generation.set(mine);
     lab.status.set(Status::Starting);

@@ -12,7 +12,7 @@ use crate::web::training_run;
 #[component]
 pub fn Controls() -> impl IntoView {
     let lab = Lab::get();
-    let errors = Memo::new(move |_| lab.form.with(|f| f.config().err().unwrap_or_default()));
+    let errors = Memo::new(move |_| lab.config.with(|c| c.as_ref().err().cloned().unwrap_or_default()));
     let error_of = move |field: Field| Signal::derive(move || errors.with(|e| e.get(&field).cloned()));
     let active = move || lab.status.get().is_active();
     let can_start = move || errors.with(|e| e.is_empty()) && !active();

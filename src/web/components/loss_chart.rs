@@ -35,7 +35,7 @@ pub fn LossChart() -> impl IntoView {
             ]
         });
         // Before a run, span the run the form describes.
-        let planned = lab.form.with(|f| f.config().map_or(0, |c| c.total_iterations()));
+        let planned = lab.config.with(|c| c.as_ref().map_or(0, |c| c.total_iterations()));
         let total = match lab.progress.get_untracked().total {
             0 => planned,
             total => total,

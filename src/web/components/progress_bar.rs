@@ -9,7 +9,7 @@ use crate::web::lab::{Lab, Status};
 #[component]
 pub fn ProgressBar() -> impl IntoView {
     let lab = Lab::get();
-    let per_epoch = move || lab.form.with(|f| f.config().map(|c| c.iterations_per_epoch).unwrap_or(1)).max(1);
+    let per_epoch = move || lab.config.with(|c| c.as_ref().map_or(1, |c| c.iterations_per_epoch)).max(1);
     let summary = move || {
         let p = lab.progress.get();
         if p.total == 0 {
