@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing the page need, each only if missing (a second run
 # takes seconds): rustfmt and clippy, the wasm32 target, trunk, the wasm-bindgen CLI matching Cargo.lock,
-# wasm-opt and playwright-core (npm, into node_modules/) and, with `--browser`, Debian's
+# wasm-opt, playwright-core and axe-core (npm, into node_modules/) and, with `--browser`, Debian's
 # Chromium. Nothing is fetched from anywhere but crates.io, npm and Debian's apt.
 # Sourced by setup.sh and test.sh: it puts node_modules/.bin on PATH.
 set -euo pipefail
@@ -41,9 +41,9 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
     # Not --locked: one of its locked dependencies is no longer on crates.io.
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "== installing npm packages (wasm-opt, playwright-core)"
+    echo "== installing npm packages (wasm-opt, playwright-core, axe-core)"
     npm ci --no-audit --no-fund
 fi
 export PATH="$PWD/node_modules/.bin:$PATH"

@@ -4,7 +4,7 @@ use anc::Preset;
 use anc::app::backend::{BackendKind, Measurement, Speed, rate};
 use anc::app::engine_protocol::{Command, Event, Fallback};
 use anc::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteResult};
-use anc::nn::metrics::IterationLosses;
+use anc::nn::metrics::{AuditLoss, IterationLosses};
 
 #[test]
 fn every_command_and_event_survives_the_trip() {
@@ -18,6 +18,7 @@ fn every_command_and_event_survives_the_trip() {
             config: SuiteConfig::new().with_max_steps(300),
             samples: 1000,
         },
+        Command::Continue { model: vec![1, 2], steps: 40 },
         Command::Pause,
         Command::Resume,
     ];
@@ -44,6 +45,8 @@ fn every_command_and_event_survives_the_trip() {
             seconds: 1.5,
         },
         Event::Attacked { result: SuiteResult { attackers: Vec::new() } },
+        Event::AuditRows { rows: vec![AuditLoss { step: 4, eve: 7.5 }], done: 4, seconds: 0.25 },
+        Event::Audited { evaluation: sample_evaluation() },
         Event::Evaluating,
         Event::Trained { model: vec![1, 2, 255], evaluation: sample_evaluation() },
         Event::Failed { message: "the device failed".into() },

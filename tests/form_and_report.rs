@@ -101,3 +101,12 @@ fn whole_numbers_are_grouped_by_thousands() {
         ["0", "999", "1,000", "3,000", "20,000", "1,234,567"]
     );
 }
+
+#[test]
+fn every_field_explains_itself_by_its_own_label() {
+    for field in anc::app::form::Field::ALL {
+        let hint = field.hint();
+        assert!(hint.starts_with(&format!("{}: ", field.label())), "{hint}");
+        assert!(hint.len() > field.label().len() + 20, "{hint}");
+    }
+}

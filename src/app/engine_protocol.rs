@@ -8,7 +8,7 @@ use crate::app::backend::{BackendKind, Speed};
 use crate::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteResult};
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
-use crate::nn::metrics::IterationLosses;
+use crate::nn::metrics::{AuditLoss, IterationLosses};
 
 /// What the page asks of an engine worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,6 +37,12 @@ pub enum Command {
         config: SuiteConfig,
         samples: usize,
     },
+    /// Trains the model's own Eve on against its frozen Alice (a model file) for `steps`
+    /// steps, on the CPU, then scores her on 10,000 fresh messages.
+    Continue {
+        model: Vec<u8>,
+        steps: usize,
+    },
     /// Stops stepping until [`Command::Resume`] (the other replica waits at its next exchange).
     Pause,
     Resume,
@@ -61,6 +67,10 @@ pub enum Event {
     AttackRows { rows: Vec<AttackRow>, current: Option<AttackerKind>, done: usize, seconds: f64 },
     /// The answer to [`Command::Attack`]: every attacker's result.
     Attacked { result: SuiteResult },
+    /// The continued Eve's losses, the steps done and the seconds they took.
+    AuditRows { rows: Vec<AuditLoss>, done: usize, seconds: f64 },
+    /// The answer to [`Command::Continue`]: the continued Eve's (and Bob's) reading.
+    Audited { evaluation: Evaluation },
     /// Training is over; the 10,000-message evaluation runs.
     Evaluating,
     /// The trained networks (a model file) and their evaluation.

@@ -61,6 +61,35 @@ impl Field {
         }
     }
 
+    /// What the field means, in a sentence a newcomer can follow (the glossary's line and
+    /// the label's tooltip).
+    pub fn hint(self) -> &'static str {
+        match self {
+            Field::Epochs => {
+                "Epochs: how many times the schedule of iterations repeats; more epochs, a longer run."
+            }
+            Field::IterationsPerEpoch => {
+                "Iterations per epoch: one iteration is one Alice+Bob step, then Eve's steps, each on a fresh batch."
+            }
+            Field::BatchSize => {
+                "Batch size: random messages and keys the networks see in one step; larger batches give steadier, slower steps."
+            }
+            Field::Optimizer => {
+                "Optimiser: the rule that turns a loss into weight changes (RMSprop in the write-up, Adam in the paper)."
+            }
+            Field::AbLearningRate => {
+                "Alice+Bob learning rate: how far one step moves Alice's and Bob's weights."
+            }
+            Field::EveLearningRate => "Eve learning rate: how far one step moves Eve's weights.",
+            Field::EveSteps => {
+                "Eve steps per Alice+Bob step: how many steps Eve trains against each new cipher."
+            }
+            Field::Seed => {
+                "Seed: fixes the random start and messages, so the same settings and seed train the same."
+            }
+        }
+    }
+
     /// The field's text for `config`.
     pub fn text(self, config: &TrainingConfig) -> String {
         match self {

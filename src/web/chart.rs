@@ -77,13 +77,32 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
 /// Draws `series` on `canvas`, with a dashed line at chance (N/2 bits), axis titles and a
 /// legend.
 pub fn draw(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Result<(), String> {
+    draw_over(canvas, &[], series, axes)
+}
+
+/// A curve's color faded towards white, for the curves of earlier runs.
+fn faded(color: RGBColor) -> RGBColor {
+    let fade = |c: u8| (c as f64 + (255.0 - c as f64) * 0.45).round() as u8;
+    RGBColor(fade(color.0), fade(color.1), fade(color.2))
+}
+
+/// Like [`draw`], with `earlier` drawn first, thin and faded (one legend entry for them all).
+pub fn draw_over(
+    canvas: &HtmlCanvasElement,
+    earlier: &[Series],
+    series: &[Series],
+    axes: &Axes,
+) -> Result<(), String> {
     let ratio = fit_to_screen(canvas);
     let px = |v: f64| (v * ratio).round() as u32;
     let font = |size: f64| ("sans-serif", size * ratio).into_font();
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context on the canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let y_end = axes.bits as f64;
+    // The data's range, with room above, and the chance line always in view: the losses
+    // of a 16-bit run stay under about 9, and a 0..16 axis would squash them.
+    let highest = earlier.iter().chain(series).flat_map(|s| s.points.iter().map(|p| p.1)).fold(0.0, f64::max);
+    let y_end = (highest.max(axes.bits as f64 / 2.0) * 1.15).ceil().min(axes.bits as f64).max(1.0);
     // At least 10 steps wide, so an empty chart still has sensible whole-number ticks.
     let x_end = axes.x_end.max(10.0);
     let mut chart = ChartBuilder::on(&root)
@@ -105,7 +124,7 @@ pub fn draw(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Resul
         .draw()
         .map_err(|e| e.to_string())?;
     // Chance: a guesser gets half the bits wrong.
-    let chance = y_end / 2.0;
+    let chance = axes.bits as f64 / 2.0;
     let dash = (x_end / 60.0).max(f64::MIN_POSITIVE);
     let dashes = (0..60).step_by(2).map(|i| {
         let a = i as f64 * dash;
@@ -121,6 +140,18 @@ pub fn draw(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Resul
         font(12.0).color(&CHANCE_COLOR).pos(Pos::new(HPos::Right, VPos::Bottom)),
     );
     chart.draw_series(std::iter::once(label)).map_err(|e| e.to_string())?;
+    for (i, s) in earlier.iter().enumerate() {
+        let color = faded(s.color);
+        let drawn = chart
+            .draw_series(LineSeries::new(thin(&s.points), color.stroke_width(px(1.5))))
+            .map_err(|e| e.to_string())?;
+        if i == 0 {
+            let grey = faded(CHANCE_COLOR);
+            drawn
+                .label("earlier runs")
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], grey.stroke_width(3)));
+        }
+    }
     for s in series {
         let color = s.color;
         chart
@@ -129,7 +160,7 @@ pub fn draw(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Resul
             .label(s.name)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
     }
-    if !series.is_empty() {
+    if !series.is_empty() || !earlier.is_empty() {
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight, ratio)?;
     }
     root.present().map_err(|e| e.to_string())

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 
 use crate::app::form::{Field, Form};
 use crate::nn::attack::{AttackRow, AttackerKind, SuiteResult};
-use crate::nn::audit::Audit;
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::metrics::{AuditLoss, IterationLosses};
@@ -63,8 +62,8 @@ pub struct Engine {
     /// Why WebGPU failed in this page, if it did (Automatic then trains on the CPU).
     pub webgpu_lost: Option<String>,
     pub stage: Stage,
-    /// The model's own Eve, trained on against the frozen cipher.
-    pub continued: Option<Audit>,
+    /// The engine worker of the continued-Eve audit.
+    pub continued: Option<EngineWorker>,
     /// The engine workers of the attacker suite (on the CPU).
     pub suite_workers: Vec<EngineWorker>,
 }
@@ -81,6 +80,19 @@ pub enum Stage {
         ciphers: Ciphers,
     },
 }
+
+/// A finished run of this visit, kept to compare: its curves are drawn faintly under the
+/// next runs' (same recipe, another seed, another cipher).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EarlierRun {
+    /// The preset and seed ("seed16, seed 1").
+    pub label: String,
+    pub history: Vec<IterationLosses>,
+    pub evaluation: Evaluation,
+}
+
+/// How many earlier runs are kept (the oldest goes first).
+pub const EARLIER_RUNS: usize = 4;
 
 /// The continued-Eve audit's state.
 #[derive(Clone, Copy)]
@@ -171,6 +183,8 @@ pub struct Lab {
     /// compiling its kernels).
     pub phase: RwSignal<Option<String>>,
     pub history: RwSignal<Vec<IterationLosses>>,
+    /// Earlier finished runs of this visit, oldest first.
+    pub earlier: RwSignal<Vec<EarlierRun>>,
     /// Whether `history` was restored from an earlier page load.
     pub restored: RwSignal<bool>,
     /// Whether a finished run (model, results, audits) was restored from an earlier load.
@@ -207,6 +221,7 @@ impl Lab {
             restored: RwSignal::new(!history.is_empty()),
             run_restored: RwSignal::new(false),
             history: RwSignal::new(history),
+            earlier: RwSignal::new(Vec::new()),
             progress: RwSignal::new(Progress::default()),
             redraw: RwSignal::new(0),
             resized: RwSignal::new(0),

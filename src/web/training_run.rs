@@ -18,9 +18,9 @@ use crate::nn::model_file;
 use crate::nn::replicas::MIN_SPLIT_BATCH;
 use crate::web::browser::{cores, now_ms, query};
 use crate::web::choose_backend::{Chosen, choose};
+use crate::web::continued_audit::reset_audits;
 use crate::web::engine::client::EngineWorker;
-use crate::web::lab::{Lab, Progress, Stage, Status, SuiteTarget};
-use crate::web::session::reset_audits;
+use crate::web::lab::{EARLIER_RUNS, EarlierRun, Lab, Progress, Stage, Status, SuiteTarget};
 use crate::web::tab_storage::{keep_run, kept_run, save_losses};
 
 /// Redraw the chart (and keep the losses in the tab) at most every this many ms.
@@ -70,6 +70,7 @@ fn end_workers(lab: Lab) {
 /// Starts a new run with the form's configuration (does nothing if the form is invalid).
 pub fn start(lab: Lab) {
     let Ok(config) = lab.config.get_untracked() else { return };
+    keep_as_earlier(lab);
     let mine = lab.generation.get_untracked() + 1;
     lab.generation.set(mine);
     lab.status.set(Status::Starting);
@@ -92,6 +93,24 @@ pub fn start(lab: Lab) {
         if lab.generation.get_untracked() == mine {
             launch(lab, mine, config, chosen);
         }
+    });
+}
+
+/// Keeps the finished run on screen (if there is one) among the earlier runs, to compare.
+fn keep_as_earlier(lab: Lab) {
+    let (Some(config), Some(evaluation)) = (lab.trained.get_untracked(), lab.evaluation.get_untracked())
+    else {
+        return;
+    };
+    let run = EarlierRun {
+        label: format!("{}, seed {}", config.preset.name(), config.seed),
+        history: lab.history.get_untracked(),
+        evaluation,
+    };
+    lab.earlier.update(|e| {
+        e.push(run);
+        let extra = e.len().saturating_sub(EARLIER_RUNS);
+        e.drain(..extra);
     });
 }
 

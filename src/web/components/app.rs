@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use crate::web::backend::BackendChoice;
 use crate::web::browser::query;
 use crate::web::components::{
-    audit_panel::AuditPanel, backend_badge::BackendBadge, controls::Controls, explainer::Explainer,
-    loss_chart::LossChart, progress_bar::ProgressBar, results::Results, suite_panel::SuitePanel,
+    audit_panel::AuditPanel, backend_badge::BackendBadge, controls::Controls, earlier_runs::EarlierRuns,
+    explainer::Explainer, loss_chart::LossChart, progress_bar::ProgressBar, results::Results,
+    suite_panel::SuitePanel,
 };
 use crate::web::components::{
     cipher_views::CipherViews, messages_panel::MessagesPanel, use_trained::UseTrained,
@@ -39,6 +40,9 @@ pub fn App() -> impl IntoView {
                 <strong>"A teaching toy, not encryption. "</strong>
                 "The cipher these networks learn is not secure: never use it to protect anything."
             </p>
+            <a class="next-step" href="#lab-title" data-testid="next-step">
+                "Start with step 1: train them ↓"
+            </a>
         </header>
         <main>
             <Explainer/>
@@ -49,6 +53,7 @@ pub fn App() -> impl IntoView {
                 <ProgressBar/>
                 <LossChart/>
                 <Results/>
+                <EarlierRuns/>
                 <UseTrained/>
             </section>
             <section class="audit" aria-labelledby="audit-title">

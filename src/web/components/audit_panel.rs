@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use crate::app::report::{Throughput, audit_csv, clock};
 use crate::nn::audit::EveStart;
 use crate::web::chart::{self, Axes, EVE_COLOR, Series};
+use crate::web::continued_audit;
 use crate::web::download;
 use crate::web::lab::{Lab, Status};
-use crate::web::session;
 
 #[component]
 pub fn AuditPanel() -> impl IntoView {
@@ -83,7 +83,7 @@ pub fn AuditPanel() -> impl IntoView {
                     type="button"
                     data-testid=format!("audit-start-{key}")
                     prop:disabled=move || !can_start()
-                    on:click=move |_| session::start_continued(lab)
+                    on:click=move |_| continued_audit::start_continued(lab)
                 >
                     "Run"
                 </button>
@@ -91,7 +91,7 @@ pub fn AuditPanel() -> impl IntoView {
                     type="button"
                     data-testid=format!("audit-pause-{key}")
                     prop:disabled=move || !matches!(audit.status.get(), Status::Running | Status::Paused)
-                    on:click=move |_| session::toggle(audit.status)
+                    on:click=move |_| continued_audit::toggle_continued(lab)
                 >
                     {move || if audit.status.get() == Status::Paused { "Resume" } else { "Pause" }}
                 </button>

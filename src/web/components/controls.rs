@@ -33,7 +33,7 @@ pub fn Controls() -> impl IntoView {
                 }
             }
         >
-            <div class="field">
+            <div class="field preset">
                 <label for="preset">"Preset"</label>
                 <select
                     id="preset"
@@ -55,8 +55,28 @@ pub fn Controls() -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
+            <div class="buttons start-row">
+                <button type="submit" data-testid="start" prop:disabled=move || !can_start()>"Start"</button>
+                <button
+                    type="button"
+                    data-testid="pause"
+                    prop:disabled=move || lab.status.get() != Status::Running
+                    on:click=move |_| training_run::pause(lab)
+                >
+                    "Pause"
+                </button>
+                <button
+                    type="button"
+                    data-testid="resume"
+                    prop:disabled=move || lab.status.get() != Status::Paused
+                    on:click=move |_| training_run::resume(lab)
+                >
+                    "Resume"
+                </button>
+                <button type="button" data-testid="reset" on:click=move |_| training_run::reset(lab)>"Reset"</button>
+            </div>
             <div class="field">
-                <label for="field-optimizer">"Optimiser"</label>
+                <label for="field-optimizer" title=Field::Optimizer.hint()>"Optimiser"</label>
                 <select
                     id="field-optimizer"
                     data-testid="input-optimizer"
@@ -79,26 +99,10 @@ pub fn Controls() -> impl IntoView {
                 </select>
             </div>
             {fields}
-            <div class="buttons">
-                <button type="submit" data-testid="start" prop:disabled=move || !can_start()>"Start"</button>
-                <button
-                    type="button"
-                    data-testid="pause"
-                    prop:disabled=move || lab.status.get() != Status::Running
-                    on:click=move |_| training_run::pause(lab)
-                >
-                    "Pause"
-                </button>
-                <button
-                    type="button"
-                    data-testid="resume"
-                    prop:disabled=move || lab.status.get() != Status::Paused
-                    on:click=move |_| training_run::resume(lab)
-                >
-                    "Resume"
-                </button>
-                <button type="button" data-testid="reset" on:click=move |_| training_run::reset(lab)>"Reset"</button>
-            </div>
+            <details class="glossary" data-testid="glossary">
+                <summary>"What do these settings mean?"</summary>
+                <ul>{Field::ALL.into_iter().map(|f| view! { <li>{f.hint()}</li> }).collect_view()}</ul>
+            </details>
         </form>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-/// Alice, Bob and Eve: who sees what, and what each curve means.
+/// Alice, Bob and Eve: who sees what (the curves' key is under the loss chart).
 #[component]
 pub fn Explainer() -> impl IntoView {
     view! {
@@ -41,14 +41,6 @@ pub fn Explainer() -> impl IntoView {
                 " sees only the ciphertext and tries too. Alice and Bob are rewarded when Bob reads the message "
                 "and Eve does no better than guessing; Eve is trained, in turn, to read it anyway."
             </p>
-            <dl class="curves">
-                <dt class="ab">"Alice+Bob loss"</dt>
-                <dd>"Bob's bits wrong plus a penalty that grows as Eve moves away from guessing."</dd>
-                <dt class="bob">"Bob"</dt>
-                <dd>"Bits of the 16 that Bob gets wrong on average. It should fall towards 0."</dd>
-                <dt class="eve">"Eve"</dt>
-                <dd>"Bits Eve gets wrong. Guessing gets half wrong (the dashed line): Eve first learns a little, then Alice changes the cipher and pushes her back up."</dd>
-            </dl>
         </section>
     }
 }

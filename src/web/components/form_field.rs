@@ -20,7 +20,7 @@ pub fn FormField(
     let value = move || lab.form.with(|f| f.texts.get(&field).cloned().unwrap_or_default());
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id.clone()>{field.label()}</label>
+            <label for=id.clone() title=field.hint()>{field.label()}</label>
             <input
                 id=id
                 type="text"

@@ -17,6 +17,24 @@ pub fn LossChart() -> impl IntoView {
     Effect::new(move |_| {
         lab.redraw.track();
         lab.resized.track();
+        // Bob's and Eve's curves of the earlier runs, faint under this one's.
+        let earlier: Vec<Series> = lab.earlier.with(|runs| {
+            runs.iter()
+                .flat_map(|run| {
+                    let points = |pick: fn(&crate::nn::metrics::IterationLosses) -> f32| {
+                        run.history
+                            .iter()
+                            .map(|l| (l.iteration as f64, pick(l) as f64))
+                            .filter(|p| p.1.is_finite())
+                            .collect()
+                    };
+                    [
+                        Series { name: "", color: BOB_COLOR, points: points(|l| l.bob) },
+                        Series { name: "", color: EVE_COLOR, points: points(|l| l.eve) },
+                    ]
+                })
+                .collect()
+        });
         let Some(canvas) = canvas.get() else { return };
         let series = lab.history.with_untracked(|h| {
             let curve = |name, color, pick: fn(&crate::nn::metrics::IterationLosses) -> f32| Series {
@@ -41,9 +59,10 @@ pub fn LossChart() -> impl IntoView {
             total => total,
         };
         let seen = lab.history.with_untracked(|h| h.last().map_or(0, |l| l.iteration));
+        let seen = earlier.iter().filter_map(|s| s.points.last()).fold(seen, |m, p| m.max(p.0 as usize));
         let axes =
             Axes { x_title: "iteration", x_end: total.max(seen) as f64, bits: lab.bits.get_untracked() };
-        error.set(chart::draw(&canvas, &series, &axes).err());
+        error.set(chart::draw_over(&canvas, &earlier, &series, &axes).err());
     });
     let empty = move || lab.history.with(|h| h.is_empty());
     view! {
@@ -61,6 +80,18 @@ pub fn LossChart() -> impl IntoView {
                 )}
                 {move || error.get().map(|e| view! { <span class="error">" Chart error: " {e}</span> })}
             </figcaption>
+            <dl class="curves" data-testid="curves-key">
+                <dt class="ab">"Alice+Bob loss"</dt>
+                <dd>
+                    "Not a count of bits: Bob's bits wrong plus a penalty that grows as Eve moves away from guessing. What Alice and Bob minimise."
+                </dd>
+                <dt class="bob">"Bob"</dt>
+                <dd>{move || format!("Bits of the {} that Bob gets wrong on average. It should fall towards 0.", lab.bits.get())}</dd>
+                <dt class="eve">"Eve"</dt>
+                <dd>
+                    "Bits Eve gets wrong. Guessing gets half wrong (the dashed line): Eve first learns a little, then Alice changes the cipher and pushes her back up."
+                </dd>
+            </dl>
             <div class="buttons">
                 <button
                     type="button"

@@ -6,6 +6,7 @@ pub mod backend_badge;
 pub mod cipher_views;
 pub mod ciphertext_values_chart;
 pub mod controls;
+pub mod earlier_runs;
 pub mod explainer;
 pub mod form_field;
 pub mod key_avalanche_map;

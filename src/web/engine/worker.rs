@@ -15,6 +15,7 @@ use web_time::Instant;
 use crate::app::backend::{BackendKind, Speed};
 use crate::app::engine_protocol::{Command, Event, Fallback};
 use crate::nn::attack::{AttackerKind, Suite, SuiteConfig};
+use crate::nn::audit::{Audit, AuditConfig, EveStart};
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
 use crate::nn::inference::Cipher;
@@ -74,6 +75,7 @@ pub fn start() {
             Ok(Command::Attack { model, kinds, config, samples }) => {
                 spawn_local(attack(state.clone(), model, kinds, config, samples))
             }
+            Ok(Command::Continue { model, steps }) => spawn_local(continue_eve(state.clone(), model, steps)),
             Err(message) => post(&Event::Failed { message }),
         }
     });
@@ -265,4 +267,39 @@ async fn attack(
         yield_now().await;
     }
     post(&Event::Attacked { result: suite.finish() });
+}
+
+/// Trains the model's own Eve on against its frozen Alice, posting her losses, then scores
+/// her (and Bob) on 10,000 fresh messages.
+async fn continue_eve(state: Rc<State>, model: Vec<u8>, steps: usize) {
+    let device = Device::flex().autodiff();
+    let saved = match model_file::load(&model, &device) {
+        Ok(saved) => saved,
+        Err(e) => return post(&Event::Failed { message: format!("the model did not arrive whole ({e})") }),
+    };
+    let config = AuditConfig::new().with_start(EveStart::Continue).with_steps(steps);
+    let mut audit = match Audit::new(&saved.ciphers, &saved.header.config.cipher, config, &device) {
+        Ok(audit) => audit,
+        Err(e) => return post(&Event::Failed { message: e.to_string() }),
+    };
+    let mut slice = 1;
+    while !audit.is_done() {
+        while state.paused.get() {
+            TimeoutFuture::new(50).await;
+        }
+        let started = Instant::now();
+        let rows = match audit.run(slice as usize).read_async().await {
+            Ok(rows) => rows,
+            Err(e) => return post(&Event::Failed { message: format!("the device failed ({})", e.cause()) }),
+        };
+        let seconds = started.elapsed().as_secs_f64();
+        slice = next_slice(slice, seconds * 1000.0, SLICE_MAX, SLICE_MS);
+        post(&Event::AuditRows { rows, done: audit.done(), seconds });
+        yield_now().await;
+    }
+    post(&Event::Evaluating);
+    match audit.evaluate().read_async().await {
+        Ok(evaluation) => post(&Event::Audited { evaluation }),
+        Err(e) => post(&Event::Failed { message: format!("the device failed ({})", e.cause()) }),
+    }
 }

@@ -1,0 +1,63 @@
+// Accessibility and the first screen: axe-core (npm, node_modules/) finds no violation on
+// the page after a run, at desktop and phone sizes; screenshots of both go to target/e2e/.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { serve } = require('./server');
+const { launch, LabPage } = require('./lab_page');
+
+const DIST = path.join(__dirname, '..', '..', 'dist');
+const AXE = require.resolve('axe-core/axe.min.js');
+let server;
+before(async () => { server = await serve(DIST); });
+after(async () => server && server.close());
+
+/** axe-core's violations on the page, each as "rule: the first few elements". */
+async function violations(page) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`));
+  return found;
+}
+
+for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`axe-core finds no violation after a run (${name}, ${viewport.width}×${viewport.height})`, { timeout: 300_000 }, async () => {
+    const browser = await launch({ webgpu: false });
+    try {
+      const page = await browser.context.newPage();
+      await page.setViewportSize(viewport);
+      const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`, page);
+      await lab.screenshot(`first-screen-${name}`);
+      // The first step is on the first screen: Start itself on a desktop, and at every size
+      // a link to it that brings Start into view.
+      const start = await lab.by('start').boundingBox();
+      const link = await lab.by('next-step').boundingBox();
+      assert.ok(link && link.y + link.height <= viewport.height, 'the next step is on the first screen');
+      await lab.by('next-step').click();
+      assert.ok(await lab.by('start').evaluate((b) => {
+        const r = b.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight;
+      }), 'the link brings Start into view');
+      if (name === 'desktop') {
+        assert.ok(start && start.y + start.height <= viewport.height, `Start at y=${start && start.y} below the first screen`);
+      }
+      await lab.choosePreset('poc8');
+      await lab.setField('epochs', 1);
+      await lab.setField('iterations_per_epoch', 20);
+      await lab.setField('batch_size', 64);
+      await lab.start();
+      await lab.waitForDone(120_000);
+      await lab.by('results').waitFor();
+      // The settings explain themselves: a glossary line for each, opened from the form.
+      await lab.by('glossary').locator('summary').click();
+      assert.match(await lab.by('glossary').textContent(), /Batch size: random messages and keys/);
+      await lab.screenshot(`after-run-${name}`);
+      const found = await violations(lab.page);
+      assert.deepEqual(found, [], found.join('\n'));
+      assert.deepEqual(lab.problems, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
