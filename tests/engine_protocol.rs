@@ -19,6 +19,7 @@ fn every_command_and_event_survives_the_trip() {
             samples: 1000,
         },
         Command::Continue { model: vec![1, 2], steps: 40 },
+        Command::Watch { message: vec![1.0, 0.0], key: vec![0.0, 1.0] },
         Command::Pause,
         Command::Resume,
     ];
@@ -47,6 +48,9 @@ fn every_command_and_event_survives_the_trip() {
         Event::Attacked { result: SuiteResult { attackers: Vec::new() } },
         Event::AuditRows { rows: vec![AuditLoss { step: 4, eve: 7.5 }], done: 4, seconds: 0.25 },
         Event::Audited { evaluation: sample_evaluation() },
+        Event::Watched {
+            reading: anc::nn::inference::OneReading { ciphertext: vec![0.5], bob: vec![0.9], eve: vec![0.1] },
+        },
         Event::Evaluating,
         Event::Trained { model: vec![1, 2, 255], evaluation: sample_evaluation() },
         Event::Failed { message: "the device failed".into() },

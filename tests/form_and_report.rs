@@ -110,3 +110,12 @@ fn every_field_explains_itself_by_its_own_label() {
         assert!(hint.len() > field.label().len() + 20, "{hint}");
     }
 }
+
+#[test]
+fn a_message_typed_as_bits_is_read_checked_and_written_back() {
+    use anc::app::bits::{bits_text, parse_bits};
+    assert_eq!(parse_bits("1011 0001", 8), Ok(vec![1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0]));
+    assert_eq!(parse_bits("10110001", 16).unwrap_err(), "8 bits; this model needs exactly 16");
+    assert_eq!(parse_bits("10120001", 8).unwrap_err(), "only 0 and 1: '2' at 4");
+    assert_eq!(bits_text(&[0.9, 0.2, 0.51, 0.5]), "1010");
+}

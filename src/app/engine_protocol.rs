@@ -8,6 +8,7 @@ use crate::app::backend::{BackendKind, Speed};
 use crate::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteResult};
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
+use crate::nn::inference::OneReading;
 use crate::nn::metrics::{AuditLoss, IterationLosses};
 
 /// What the page asks of an engine worker.
@@ -43,6 +44,12 @@ pub enum Command {
         model: Vec<u8>,
         steps: usize,
     },
+    /// Reads this one message under this key with the networks being trained, after every
+    /// slice ([`Event::Watched`]).
+    Watch {
+        message: Vec<f32>,
+        key: Vec<f32>,
+    },
     /// Stops stepping until [`Command::Resume`] (the other replica waits at its next exchange).
     Pause,
     Resume,
@@ -71,6 +78,8 @@ pub enum Event {
     AuditRows { rows: Vec<AuditLoss>, done: usize, seconds: f64 },
     /// The answer to [`Command::Continue`]: the continued Eve's (and Bob's) reading.
     Audited { evaluation: Evaluation },
+    /// The watched message as the networks being trained read it now.
+    Watched { reading: OneReading },
     /// Training is over; the 10,000-message evaluation runs.
     Evaluating,
     /// The trained networks (a model file) and their evaluation.

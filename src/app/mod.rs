@@ -2,6 +2,7 @@
 //! loss reports, sweep tables and the "inside the cipher" views. No web type.
 
 pub mod backend;
+pub mod bits;
 pub mod cipher_views;
 pub mod engine_protocol;
 pub mod form;

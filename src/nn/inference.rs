@@ -7,9 +7,12 @@
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
+use serde::{Deserialize, Serialize};
+
 use crate::nn::data::MessageBatch;
 use crate::nn::kernels::Kernels;
 use crate::nn::model::{Ciphers, Network};
+use crate::nn::pending::Pending;
 
 /// The kernels of `bits`-bit networks on one device, and the networks' three uses.
 #[derive(Clone, Debug)]
@@ -100,5 +103,47 @@ impl Cipher {
     /// Eve's reading without the key: `[batch, N]`.
     pub fn eavesdrop(&self, ciphertext: Tensor<2>) -> Tensor<2> {
         self.runner.eavesdrop(&self.ciphers.eve, ciphertext)
+    }
+
+    /// What each network makes of one `message` under one `key` (N bits each, 0 or 1).
+    ///
+    /// # Panics
+    /// If either is not N values long.
+    pub fn read_one(&self, message: &[f32], key: &[f32]) -> Pending<OneReading> {
+        let bits = self.bits();
+        assert!(message.len() == bits && key.len() == bits, "a message and a key of {bits} bits");
+        let batch = MessageBatch {
+            messages: self.runner.rows(message.to_vec(), bits),
+            keys: self.runner.rows(key.to_vec(), bits),
+        };
+        let ciphertext = self.encrypt(&batch);
+        let bob = self.decrypt(ciphertext.clone(), batch.keys);
+        let eve = self.eavesdrop(ciphertext.clone());
+        Pending::new(vec![ciphertext, bob, eve], |mut read| {
+            let (eve, bob, ciphertext) = (read.pop(), read.pop(), read.pop());
+            OneReading {
+                ciphertext: ciphertext.unwrap_or_default(),
+                bob: bob.unwrap_or_default(),
+                eve: eve.unwrap_or_default(),
+            }
+        })
+    }
+}
+
+/// One message read by the three networks: Alice's ciphertext values (-1..1), and Bob's and
+/// Eve's guesses (0..1; a bit reads as 1 above 0.5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OneReading {
+    pub ciphertext: Vec<f32>,
+    pub bob: Vec<f32>,
+    pub eve: Vec<f32>,
+}
+
+impl OneReading {
+    /// How many of `message`'s bits Bob and Eve each read right.
+    pub fn right(&self, message: &[f32]) -> (usize, usize) {
+        let count =
+            |guess: &[f32]| guess.iter().zip(message).filter(|(g, m)| (**g > 0.5) == (**m > 0.5)).count();
+        (count(&self.bob), count(&self.eve))
     }
 }

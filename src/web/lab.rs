@@ -94,6 +94,15 @@ pub struct EarlierRun {
 /// How many earlier runs are kept (the oldest goes first).
 pub const EARLIER_RUNS: usize = 4;
 
+/// One message followed bit by bit: the message and key as typed, and how the networks
+/// read them (live while training, from the trained model after).
+#[derive(Clone, Copy)]
+pub struct WatchState {
+    pub message: RwSignal<String>,
+    pub key: RwSignal<String>,
+    pub reading: RwSignal<Option<crate::nn::inference::OneReading>>,
+}
+
 /// The continued-Eve audit's state.
 #[derive(Clone, Copy)]
 pub struct AuditState {
@@ -185,6 +194,8 @@ pub struct Lab {
     pub history: RwSignal<Vec<IterationLosses>>,
     /// Earlier finished runs of this visit, oldest first.
     pub earlier: RwSignal<Vec<EarlierRun>>,
+    /// The one message followed bit by bit.
+    pub watch: WatchState,
     /// Whether `history` was restored from an earlier page load.
     pub restored: RwSignal<bool>,
     /// Whether a finished run (model, results, audits) was restored from an earlier load.
@@ -222,6 +233,11 @@ impl Lab {
             run_restored: RwSignal::new(false),
             history: RwSignal::new(history),
             earlier: RwSignal::new(Vec::new()),
+            watch: WatchState {
+                message: RwSignal::new(String::new()),
+                key: RwSignal::new(String::new()),
+                reading: RwSignal::new(None),
+            },
             progress: RwSignal::new(Progress::default()),
             redraw: RwSignal::new(0),
             resized: RwSignal::new(0),

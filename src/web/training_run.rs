@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::backend::{BackendInfo, BackendKind};
+use crate::app::bits::parse_bits;
 use crate::app::engine_protocol::{Command, Event};
 use crate::app::form::Form;
 use crate::app::kept_run::KeptRun;
@@ -79,6 +80,7 @@ pub fn start(lab: Lab) {
     lab.run_restored.set(false);
     keep_run(None);
     lab.evaluation.set(None);
+    lab.watch.reading.set(None);
     lab.bits.set(config.cipher.bits);
     lab.progress.set(Progress { done: 0, total: config.total_iterations(), seconds: 0.0 });
     lab.redraw.update(|n| *n += 1);
@@ -161,6 +163,9 @@ fn launch(lab: Lab, mine: u64, config: TrainingConfig, chosen: Chosen) {
     } else {
         workers[0].send(&train(0), None);
     }
+    if let Some((message, key)) = watched(lab) {
+        workers[0].send(&Command::Watch { message, key }, None);
+    }
     let reason = if replicas == 2 { format!("{reason} · 2 workers") } else { reason };
     lab.backend.set(Some(BackendInfo { kind, reason, detail }));
     lab.engine.update_value(|e| e.workers = workers);
@@ -198,6 +203,7 @@ fn reporter(lab: Lab, mine: u64) -> impl FnMut(Event) + 'static {
                     keep_losses(lab);
                 }
             }
+            Event::Watched { reading } => lab.watch.reading.set(Some(reading)),
             Event::Evaluating => {
                 lab.redraw.update(|n| *n += 1);
                 keep_losses(lab);
@@ -247,6 +253,20 @@ fn fail(lab: Lab, mine: u64, message: String) {
     lab.status.set(Status::Failed(message));
 }
 
+/// The watched message and key, if both are valid bits for the run's networks.
+pub fn watched(lab: Lab) -> Option<(Vec<f32>, Vec<f32>)> {
+    let bits = lab.bits.get_untracked();
+    let message = parse_bits(&lab.watch.message.get_untracked(), bits).ok()?;
+    Some((message, parse_bits(&lab.watch.key.get_untracked(), bits).ok()?))
+}
+
+/// Tells the run's reporting worker which message to read after each slice.
+pub fn send_watch(lab: Lab) {
+    if let Some((message, key)) = watched(lab) {
+        send_to_reporter(lab, Command::Watch { message, key });
+    }
+}
+
 fn send_to_reporter(lab: Lab, command: Command) {
     lab.engine.with_value(|e| {
         if let Some(worker) = e.workers.first() {
@@ -281,6 +301,7 @@ pub fn reset(lab: Lab) {
     keep_run(None);
     lab.evaluation.set(None);
     lab.trained.set(None);
+    lab.watch.reading.set(None);
     lab.progress.set(Progress::default());
     lab.redraw.update(|n| *n += 1);
     reset_audits(lab);

@@ -61,6 +61,10 @@ test('while the workers train, the page has no long task, and training goes on w
   try {
     const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`);
     console.log(`controls drawn ${lab.loadMs} ms after navigation`);
+    // The page settles first: the form's shipped model and its cipher views are computed on
+    // the page when it opens (a long task of its own, not the training's).
+    await lab.page.waitForFunction(() => (document.querySelector('[data-testid=views-model]')?.textContent || '').includes('model: poc8 ('), null, { timeout: 60_000 });
+    await lab.page.waitForTimeout(500);
     await lab.page.evaluate(() => {
       window.longTasks = [];
       new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration)))

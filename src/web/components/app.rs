@@ -7,8 +7,8 @@ use crate::web::backend::BackendChoice;
 use crate::web::browser::query;
 use crate::web::components::{
     audit_panel::AuditPanel, backend_badge::BackendBadge, controls::Controls, earlier_runs::EarlierRuns,
-    explainer::Explainer, loss_chart::LossChart, progress_bar::ProgressBar, results::Results,
-    suite_panel::SuitePanel,
+    explainer::Explainer, loss_chart::LossChart, one_message::OneMessage, progress_bar::ProgressBar,
+    results::Results, suite_panel::SuitePanel,
 };
 use crate::web::components::{
     cipher_views::CipherViews, messages_panel::MessagesPanel, use_trained::UseTrained,
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                 <Controls/>
                 <ProgressBar/>
                 <LossChart/>
+                <OneMessage/>
                 <Results/>
                 <EarlierRuns/>
                 <UseTrained/>

@@ -13,6 +13,7 @@ pub mod key_avalanche_map;
 pub mod key_search_panel;
 pub mod loss_chart;
 pub mod messages_panel;
+pub mod one_message;
 pub mod per_bit_errors;
 pub mod progress_bar;
 pub mod results;

@@ -39,6 +39,8 @@ const SLICE_MAX: u64 = 512;
 #[derive(Default)]
 struct State {
     paused: Cell<bool>,
+    /// The message and key the page watches, read after every slice of training.
+    watch: RefCell<Option<(Vec<f32>, Vec<f32>)>>,
     /// burn's WebGPU runtime opens once per wasm instance: its outcome is kept.
     webgpu: RefCell<Option<Result<Device, NoWebGpu>>>,
 }
@@ -66,6 +68,7 @@ pub fn start() {
         match Command::from_json(&text) {
             Ok(Command::Pause) => state.paused.set(true),
             Ok(Command::Resume) => state.paused.set(false),
+            Ok(Command::Watch { message, key }) => *state.watch.borrow_mut() = Some((message, key)),
             Ok(Command::Train { config, backend, replica, replicas }) => {
                 spawn_local(train(state.clone(), config, backend, replica, replicas, port))
             }
@@ -159,12 +162,25 @@ async fn train(
             // left absurd: they are not counted.
             let seconds = if warming { 0.0 } else { elapsed };
             post(&Event::Rows { rows, done: trainer.done(), seconds });
+            watch(&state, &trainer, &device).await;
         }
         warming = false;
         yield_now().await; // lets a pause in
     }
     if reports {
         finish(trainer, &device).await;
+    }
+}
+
+/// Reads the watched message with the networks as they are now, for the page.
+async fn watch(state: &State, trainer: &Trainer, device: &Device) {
+    let Some((message, key)) = state.watch.borrow().clone() else { return };
+    let cipher = Cipher::new(trainer.ciphers(), device);
+    if message.len() != cipher.bits() || key.len() != cipher.bits() {
+        return;
+    }
+    if let Ok(reading) = cipher.read_one(&message, &key).read_async().await {
+        post(&Event::Watched { reading });
     }
 }
 
