@@ -12,13 +12,11 @@ use crate::nn::attack::{AttackResult, AttackerKind, SuiteConfig, SuiteResult};
 use crate::nn::evaluation::EVALUATION_SAMPLES;
 use crate::nn::model_file::{self, ModelHeader};
 use crate::web::browser::{cores, now_ms};
-use crate::web::engine::client::EngineWorker;
+use crate::web::engine::client::{EngineWorker, end_later};
 use crate::web::lab::{Lab, Progress, Stage, Status, SuiteTarget};
+use crate::web::slices::REDRAW_MS;
 use crate::web::tab_storage::update_kept_run;
 use crate::web::text_lab::TextLab;
-
-/// Redraw the chart at most every this many ms.
-const REDRAW_MS: f64 = 250.0;
 
 /// Where one worker's share of the suite stands.
 #[derive(Default)]
@@ -46,7 +44,7 @@ pub fn reset_suite(lab: Lab) {
 /// Ends the suite's workers (deferred: this may run inside one of their handlers).
 fn end_workers(lab: Lab) {
     let workers = lab.engine.try_update_value(|e| std::mem::take(&mut e.suite_workers));
-    leptos::task::spawn_local(async move { drop(workers) });
+    end_later(workers);
 }
 
 /// The model `target` names, as a model file (the workers load it on their CPU).

@@ -7,12 +7,10 @@ use leptos::prelude::*;
 use crate::app::engine_protocol::{Command, Event};
 use crate::nn::model_file::{self, ModelHeader};
 use crate::web::browser::now_ms;
-use crate::web::engine::client::EngineWorker;
+use crate::web::engine::client::{EngineWorker, end_later};
 use crate::web::lab::{Lab, Progress, Stage, Status};
+use crate::web::slices::REDRAW_MS;
 use crate::web::tab_storage::update_kept_run;
-
-/// Redraw the chart at most every this many ms.
-const REDRAW_MS: f64 = 250.0;
 
 /// Forgets both audits (a new training run, or a reset).
 pub fn reset_audits(lab: Lab) {
@@ -34,7 +32,7 @@ fn reset_continued(lab: Lab) {
 /// Ends the audit's worker (deferred: this may run inside its own handler).
 fn end_worker(lab: Lab) {
     let worker = lab.engine.try_update_value(|e| e.continued.take());
-    leptos::task::spawn_local(async move { drop(worker) });
+    end_later(worker);
 }
 
 /// Starts (or restarts) training the model's own Eve against the frozen cipher.

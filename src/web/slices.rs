@@ -11,8 +11,8 @@ use crate::web::yield_now::yield_now;
 
 /// Target time of one slice on the page's thread.
 pub const SLICE_MS: f64 = 35.0;
-/// Redraw the charts at most every this many ms.
-const REDRAW_MS: f64 = 250.0;
+/// Redraw the charts at most every this many ms (every long job of the page).
+pub const REDRAW_MS: f64 = 250.0;
 
 /// The next slice size: scaled so that a slice takes about `target_ms`, at most doubling
 /// from one slice to the next and never above `max`.

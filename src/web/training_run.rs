@@ -20,12 +20,10 @@ use crate::nn::replicas::MIN_SPLIT_BATCH;
 use crate::web::browser::{cores, now_ms, query};
 use crate::web::choose_backend::{Chosen, choose};
 use crate::web::continued_audit::reset_audits;
-use crate::web::engine::client::EngineWorker;
+use crate::web::engine::client::{EngineWorker, end_later};
 use crate::web::lab::{EARLIER_RUNS, EarlierRun, Lab, Progress, Stage, Status, SuiteTarget};
+use crate::web::slices::REDRAW_MS;
 use crate::web::tab_storage::{keep_run, kept_run, save_losses};
-
-/// Redraw the chart (and keep the losses in the tab) at most every this many ms.
-const REDRAW_MS: f64 = 250.0;
 
 /// Brings back the run a reload interrupted: a finished one whole (the trained model on the
 /// CPU, its settings, results and audits); of an unfinished one only its losses are kept,
@@ -61,11 +59,10 @@ fn keep_losses(lab: Lab) {
     lab.history.with_untracked(|h| save_losses(Some((h, lab.bits.get_untracked()))));
 }
 
-/// Forgets the current run's workers (ending them). Deferred: this may run inside one of
-/// their own message handlers, which must not be dropped while they run.
+/// Forgets the current run's workers, ending them ([`end_later`]).
 fn end_workers(lab: Lab) {
     let workers = lab.engine.try_update_value(|e| std::mem::take(&mut e.workers));
-    spawn_local(async move { drop(workers) });
+    end_later(workers);
 }
 
 /// Starts a new run with the form's configuration (does nothing if the form is invalid).

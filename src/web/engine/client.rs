@@ -127,6 +127,12 @@ impl EngineWorker {
     }
 }
 
+/// Ends `workers` (engine workers, or something holding them) on the next turn: a worker
+/// must not be dropped inside its own message handler, which is where runs end.
+pub fn end_later<T: 'static>(workers: T) {
+    wasm_bindgen_futures::spawn_local(async move { drop(workers) });
+}
+
 fn post(worker: &web_sys::Worker, text: &str, port: Option<&web_sys::MessagePort>) {
     let _ = match port {
         Some(port) => worker.post_message_with_transfer(&text.into(), &js_sys::Array::of1(port)),
