@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tools.sh "$@"
-echo "== building the page with trunk (about 8 minutes the first time, seconds when nothing changed)"
+echo "== building the page with trunk (10–14 minutes on 2 cores the first time, seconds when nothing changed)"
 TRUNK_SKIP_VERSION_CHECK=true trunk build --release --offline
 wasm=$(ls dist/*.wasm)
 echo "page built: $wasm $(stat -c %s "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzipped"

@@ -33,11 +33,11 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     rustup target add wasm32-unknown-unknown
 fi
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
-    echo "== installing trunk $TRUNK_VERSION (several minutes, once)"
+    echo "== installing trunk $TRUNK_VERSION (about 9 minutes on 2 cores, once)"
     cargo install trunk --version "$TRUNK_VERSION" --locked
 fi
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-    echo "== installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+    echo "== installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4–5 minutes on 2 cores, once)"
     # Not --locked: one of its locked dependencies is no longer on crates.io.
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi

@@ -195,15 +195,17 @@ fn sweep_trains_and_audits_each_seed_and_summarises() {
         models.to_str().unwrap(),
         "--json",
     ]));
-    let results = out["results"].as_array().unwrap();
+    let points = out["points"].as_array().unwrap();
+    assert_eq!(points.len(), 1, "no grid: one point");
+    let results = points[0]["results"].as_array().unwrap();
     assert_eq!(results.iter().map(|r| r["seed"].as_u64().unwrap()).collect::<Vec<_>>(), vec![5, 6]);
     for r in results {
         assert!(anc::nn::attack::AttackerKind::from_name(r["best_attacker"].as_str().unwrap()).is_some());
         assert!((0.0..=8.0).contains(&r["fresh_eve_bit_errors"].as_f64().unwrap()));
     }
-    assert_eq!(out["summary"]["seeds"], 2);
-    assert_eq!(out["summary"]["meeting_bar"], 2, "every cipher passes a zero bar");
-    assert_eq!(out["audit_steps"], 15);
+    assert_eq!(points[0]["summary"]["seeds"], 2);
+    assert_eq!(points[0]["summary"]["meeting_bar"], 2, "every cipher passes a zero bar");
+    assert_eq!(out["sweep"]["audit_steps"], 15);
     for seed in [5, 6] {
         let m = models.join(format!("poc8-seed{seed}.bin"));
         let eval = json_line(&anc(&["eval", "--model", m.to_str().unwrap(), "--json"]));
@@ -229,6 +231,94 @@ fn sweep_trains_and_audits_each_seed_and_summarises() {
     assert!(text.contains("0/1 seeds reach Bob >= 99.9 % and the best attacker >= 7 bits wrong"), "{text}");
     one_line_error(&anc(&["sweep", "--seeds", "0"]));
     one_line_error(&anc(&["sweep", "--audit-steps", "0"]));
+}
+
+/// A sweep's figures without its timings (which differ from run to run).
+fn figures(merged: &serde_json::Value) -> Vec<(String, u64, String)> {
+    let mut rows = Vec::new();
+    for point in merged["points"].as_array().unwrap() {
+        for r in point["results"].as_array().unwrap() {
+            let mut r = r.clone();
+            r.as_object_mut().unwrap().retain(|k, _| !k.ends_with("_seconds"));
+            rows.push((point["point"].to_string(), r["seed"].as_u64().unwrap(), r.to_string()));
+        }
+    }
+    rows
+}
+
+#[test]
+fn a_sweep_split_into_shards_merges_into_the_whole_sweeps_tables() {
+    let dir = tempdir();
+    let sweep = |extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            "--preset",
+            "poc8",
+            "--seed",
+            "3",
+            "--seeds",
+            "2",
+            "--epochs",
+            "1",
+            "--iterations-per-epoch",
+            "6",
+            "--batch-size",
+            "64",
+            "--audit-steps",
+            "5",
+            "--grid",
+            "eve-weight=1,2",
+            "--threads",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        anc(&args)
+    };
+    let whole = sweep(&["--jsonl"]);
+    assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stderr));
+    let whole_file = dir.join("whole.jsonl");
+    std::fs::write(&whole_file, &whole.stdout).unwrap();
+    assert_eq!(String::from_utf8_lossy(&whole.stdout).lines().count(), 4, "2 points x 2 seeds, a line each");
+    let mut shard_files = Vec::new();
+    for index in 0..3 {
+        let out = sweep(&["--shard", &format!("{index}/3")]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let file = dir.join(format!("shard-{index}.jsonl"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        shard_files.push(file.to_str().unwrap().to_string());
+    }
+    let merge = |files: &[&str], json: bool| {
+        let mut args = vec!["sweep", "merge"];
+        args.extend_from_slice(files);
+        if json {
+            args.push("--json");
+        }
+        anc(&args)
+    };
+    let shards: Vec<&str> = shard_files.iter().map(String::as_str).rev().collect();
+    let merged = json_line(&merge(&shards, true));
+    let reference = json_line(&merge(&[whole_file.to_str().unwrap()], true));
+    assert_eq!(figures(&merged), figures(&reference), "each job trains and audits alike wherever it runs");
+    assert_eq!(figures(&merged).len(), 4);
+    assert_eq!(merged["points"][1]["point"], serde_json::json!([["eve-weight", "2"]]));
+    let text = String::from_utf8(merge(&shards, false).stdout).unwrap();
+    assert!(text.contains("### eve-weight=1") && text.contains("### eve-weight=2"), "{text}");
+    assert!(text.contains("| point | seeds | reach the bar"), "{text}");
+    // A shard missing: its seeds are named. The same file twice: refused.
+    let text = String::from_utf8(merge(&shards[..2], false).stdout).unwrap();
+    assert!(text.contains("missing seeds:"), "{text}");
+    let err = one_line_error(&merge(&[shards[0], shards[0]], false));
+    assert!(err.contains("appears twice"), "{err}");
+    // Mistakes are one line, before anything trains.
+    let err = one_line_error(&sweep(&["--grid", "no-such-option=1"]));
+    assert!(err.contains("no training option --no-such-option"), "{err}");
+    let err = one_line_error(&sweep(&["--grid", "batch-size=sixty"]));
+    assert!(err.contains("--grid at eve-weight=1 batch-size=sixty: invalid value 'sixty'"), "{err}");
+    one_line_error(&sweep(&["--shard", "3/3"]));
+    one_line_error(&sweep(&["--grid", "extra-dense=maybe"]));
+    let err = one_line_error(&sweep(&["--grid", "extra-dense=true,false"]));
+    assert!(err.contains("train with the same options"), "poc8 has the extra layer already: {err}");
+    one_line_error(&merge(&[dir.join("absent.jsonl").to_str().unwrap()], false));
 }
 
 #[test]

@@ -10,3 +10,5 @@ pub mod kept_run;
 pub mod report;
 pub mod strength;
 pub mod sweep;
+pub mod sweep_grid;
+pub mod sweep_lines;

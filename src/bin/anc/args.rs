@@ -216,9 +216,23 @@ pub struct ExportArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, args_override_self = true)]
 pub struct SweepArgs {
+    #[command(subcommand)]
+    pub command: Option<SweepCommand>,
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Also vary a training option over values, `option=value,value,...` (e.g.
+    /// eve-weight=4,8,16; a switch takes true,false); repeat for a grid of every combination.
+    #[arg(long, value_name = "OPTION=VALUES")]
+    pub grid: Vec<String>,
+    /// Run only this machine's share of the jobs (points × seeds), `I/N` with I from 0 to N−1,
+    /// and write each finished job as one JSON line (join the shards with `anc sweep merge`).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Write each finished job as one JSON line, as a shard does (for the whole sweep).
+    #[arg(long)]
+    pub jsonl: bool,
     /// How many seeds to train, counting up from the preset's seed (or --seed).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub seeds: u64,
@@ -244,6 +258,22 @@ pub struct SweepArgs {
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub threads: Option<u8>,
     /// Print one JSON line instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SweepCommand {
+    /// Join the JSON lines of a sweep's shards into its tables and summaries.
+    Merge(MergeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The shards' JSON-lines files (`-` reads standard input).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Print one JSON object instead of the tables.
     #[arg(long)]
     pub json: bool,
 }

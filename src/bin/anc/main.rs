@@ -1,5 +1,5 @@
 //! `anc`: the learning core on the command line — train, evaluate, audit, export, bench,
-//! sweep. One file per subcommand over the helpers of `common`.
+//! sweep (and merge its shards). One file per subcommand over the helpers of `common`.
 
 mod args;
 mod audit;
@@ -7,6 +7,7 @@ mod bench;
 mod common;
 mod eval;
 mod export;
+mod merge;
 mod sweep;
 mod train;
 
