@@ -1,5 +1,6 @@
-//! The fast paths (matrix-product convolutions, host tanh/sigmoid) compute the same
-//! function and the same gradients as burn's own `Conv1d`, `tanh` and `sigmoid`.
+//! The fast paths (matrix-product convolutions; on the CPU the fused host operations with
+//! their own backward passes) compute the same function and the same gradients as burn's
+//! own `Conv1d`, `Linear`, `tanh` and `sigmoid`.
 
 use anc::nn::kernels::{Activations, Kernels};
 use anc::nn::model::{CipherConfig, Network, OutputActivation, Role};
@@ -94,6 +95,14 @@ fn host_activations_match_burn_outputs_and_gradients() {
     let poc = CipherConfig::new().with_bits(8).with_extra_dense(true).with_ciphertext(OutputActivation::Tanh);
     for role in [Role::Alice, Role::Bob, Role::Eve] {
         check_network(poc.clone(), role, Activations::Host);
+    }
+    // The fused channel mixing at other sizes: 8 channels (a fixed-size loop) and 12 (the
+    // general loop).
+    for channels in [4, 6] {
+        let wide = CipherConfig::new().with_channels(Some(channels));
+        for role in [Role::Alice, Role::Bob, Role::Eve] {
+            check_network(wide.clone(), role, Activations::Host);
+        }
     }
 }
 

@@ -5,29 +5,32 @@
 //!   selection tensor; the padding simply drops out. The other convolutions are reshapes
 //!   plus tiny products (see [`crate::nn::model::Network::forward`]). Fewer, larger ops: faster
 //!   on CPU and fewer kernel launches on a GPU.
-//! - **Vectorised tanh and sigmoid on CPU devices.** burn's CPU backend computes `tanh`,
-//!   `exp` and `sigmoid` one scalar libm call at a time. No crate offers a vectorised f32
-//!   tanh that plugs into burn's autodiff, so this module writes one: a rational
-//!   approximation (the [13/6] form Eigen uses, max error ~3e-7) in a plain loop the
-//!   compiler vectorises (natively; the page's wasm build uses the explicit SIMD of
-//!   `lanes`, see there why). It is reattached to the graph as `x·g + c` with constants
-//!   `g = f'(x)` and `c = y − x·g`, which gives forward value `y` and burn's own backward.
-//!   It reads tensor data synchronously, so it is only used on host (CPU) devices; on a GPU
-//!   burn's own kernels run.
+//! - **Fused host operations on CPU devices.** burn's CPU backend computes `tanh`, `exp` and
+//!   `sigmoid` one scalar libm call at a time, and hands even `[8192, 4]·[4, 4]` products to
+//!   gemm. On CPU devices every layer is one fused operation with its own backward pass
+//!   ([`fused`]: `f(x·W + b)` for the tiny channel mixing, `f(x + b)` after the larger
+//!   products), and `f` is a vectorised rational approximation of tanh (the [13/6] form Eigen
+//!   uses, max error ~3e-7) in a plain loop the compiler vectorises (natively; the page's
+//!   wasm build uses the explicit SIMD of `lanes`, see there why). They read tensor data
+//!   synchronously, so they only run on host (CPU) devices; on a GPU burn's own kernels run.
 
 use burn::prelude::*;
 use burn::tensor::TensorData;
+
+pub(crate) mod fused;
+
+pub use fused::Activation;
 
 // Used by the wasm build; compiled natively too so its test runs there.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod lanes;
 
-/// Which implementation of tanh/sigmoid runs.
+/// Which implementation of each layer's product, bias and activation runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activations {
-    /// burn's own `tanh` / `sigmoid` (any device).
+    /// burn's own products, adds, `tanh` and `sigmoid` (any device).
     Burn,
-    /// The vectorised host loop (CPU devices only).
+    /// The fused host operations of [`fused`] (CPU devices only).
     Host,
 }
 
@@ -36,7 +39,7 @@ pub enum Activations {
 pub struct Kernels {
     activations: Activations,
     /// `[8, 2N · 4N]` 0/1 selection turning conv1's weights into its banded matrix.
-    conv1_selection: Option<Tensor<2>>,
+    conv1_selection: Tensor<2>,
     bits: usize,
 }
 
@@ -49,12 +52,7 @@ impl Kernels {
 
     /// Kernels with a chosen activation implementation (tests compare the two).
     pub fn with_activations(bits: usize, device: &Device, activations: Activations) -> Self {
-        Self { activations, conv1_selection: Some(conv1_selection(bits, device)), bits }
-    }
-
-    /// burn's own activations and no convolution matrices: the reference path.
-    pub fn reference() -> Self {
-        Self { activations: Activations::Burn, conv1_selection: None, bits: 0 }
+        Self { activations, conv1_selection: conv1_selection(bits, device), bits }
     }
 
     /// Which activation implementation runs.
@@ -65,24 +63,33 @@ impl Kernels {
     /// conv1's weights `[2, 1, 4]` as the banded matrix `[2N, 4N]` of the "same"
     /// convolution (1 left, 2 right of padding), columns ordered (position, tap, channel).
     pub fn conv1_matrix(&self, weight: &Tensor<3>) -> Tensor<2> {
-        let selection = self.conv1_selection.as_ref().expect("reference kernels have no conv matrices");
         let n = self.bits;
-        weight.clone().reshape([1, 8]).matmul(selection.clone()).reshape([2 * n, 4 * n])
+        weight.clone().reshape([1, 8]).matmul(self.conv1_selection.clone()).reshape([2 * n, 4 * n])
     }
 
-    /// tanh, by the chosen implementation.
-    pub fn tanh<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+    /// `f(x·W + b)` for a small `W` (the per-position channel mixing): x `[R, I]`, w `[I, O]`,
+    /// b `[O]` -> `[R, O]`. One fused host operation on CPU devices (see [`fused`]).
+    pub fn mix(&self, x: Tensor<2>, w: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
         match self.activations {
-            Activations::Burn => x.tanh(),
-            Activations::Host => host_activation(x, Curve::Tanh),
+            Activations::Host => fused::mix(x, w, b, activation),
+            Activations::Burn => self.activate(x.matmul(w) + b.unsqueeze(), activation),
         }
     }
 
-    /// The logistic sigmoid, by the chosen implementation.
-    pub fn sigmoid<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+    /// `f(x + b)`: x `[R, O]`, b `[O]` -> `[R, O]`; one fused host operation on CPU devices.
+    pub fn shift(&self, x: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
         match self.activations {
-            Activations::Burn => burn::tensor::activation::sigmoid(x),
-            Activations::Host => host_activation(x, Curve::Sigmoid),
+            Activations::Host => fused::shift(x, b, activation),
+            Activations::Burn => self.activate(x + b.unsqueeze(), activation),
+        }
+    }
+
+    /// burn's own `f` (the path on devices other than the CPU).
+    fn activate(&self, x: Tensor<2>, activation: Activation) -> Tensor<2> {
+        match activation {
+            Activation::None => x,
+            Activation::Tanh => x.tanh(),
+            Activation::Sigmoid => burn::tensor::activation::sigmoid(x),
         }
     }
 }
@@ -118,46 +125,6 @@ enum Curve {
     Sigmoid,
 }
 
-/// Applies tanh or sigmoid on the host, keeping burn's gradient (see the module docs).
-fn host_activation<const D: usize>(x: Tensor<D>, curve: Curve) -> Tensor<D> {
-    let device = x.device();
-    let shape = x.shape();
-    let data = x.to_data();
-    let xs = data.as_slice::<f32>().expect("f32 activations");
-    if !x.is_tracked() {
-        let mut y = xs.to_vec();
-        apply(&mut y, curve);
-        return Tensor::from_data(TensorData::new(y, shape), &device);
-    }
-    let mut slope = vec![0f32; xs.len()];
-    let mut offset = vec![0f32; xs.len()];
-    slope_and_offset(xs, &mut slope, &mut offset, curve);
-    let slope = Tensor::from_data(TensorData::new(slope, shape.clone()), &device);
-    let offset = Tensor::from_data(TensorData::new(offset, shape), &device);
-    x * slope + offset
-}
-
-/// For each `x`: `y = f(x)`, `slope = f'(x)`, `offset = y − x·slope`, in one pass.
-#[inline(always)]
-fn slope_and_offset_loop(xs: &[f32], slope: &mut [f32], offset: &mut [f32], curve: Curve) {
-    match curve {
-        Curve::Tanh => {
-            for ((&x, g), c) in xs.iter().zip(slope.iter_mut()).zip(offset.iter_mut()) {
-                let y = tanh_one(x);
-                *g = 1.0 - y * y;
-                *c = y - x * *g;
-            }
-        }
-        Curve::Sigmoid => {
-            for ((&x, g), c) in xs.iter().zip(slope.iter_mut()).zip(offset.iter_mut()) {
-                let y = sigmoid_one(x);
-                *g = y * (1.0 - y);
-                *c = y - x * *g;
-            }
-        }
-    }
-}
-
 /// `f(x)` for every value, in place.
 #[inline(always)]
 fn apply_loop(values: &mut [f32], curve: Curve) {
@@ -174,11 +141,6 @@ mod avx2 {
     use super::Curve;
 
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn slope_and_offset(xs: &[f32], slope: &mut [f32], offset: &mut [f32], curve: Curve) {
-        super::slope_and_offset_loop(xs, slope, offset, curve)
-    }
-
-    #[target_feature(enable = "avx2,fma")]
     pub(super) fn apply(values: &mut [f32], curve: Curve) {
         super::apply_loop(values, curve)
     }
@@ -188,23 +150,8 @@ mod avx2 {
     }
 }
 
-/// The fastest form of the loops for this target: explicit SIMD in wasm, AVX2+FMA where the
-/// x86-64 processor has it, else the plain loop.
-fn slope_and_offset(xs: &[f32], slope: &mut [f32], offset: &mut [f32], curve: Curve) {
-    #[cfg(target_arch = "wasm32")]
-    lanes::slope_and_offset(xs, slope, offset, curve);
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        #[cfg(target_arch = "x86_64")]
-        if avx2::available() {
-            // SAFETY: the processor has AVX2 and FMA (checked just above).
-            return unsafe { avx2::slope_and_offset(xs, slope, offset, curve) };
-        }
-        slope_and_offset_loop(xs, slope, offset, curve)
-    }
-}
-
-/// `f(x)` in place, by the fastest form for this target (as [`slope_and_offset`]).
+/// `f(x)` in place, by the fastest form for this target: explicit SIMD in wasm, AVX2+FMA
+/// where the x86-64 processor has it, else the plain loop.
 fn apply(values: &mut [f32], curve: Curve) {
     #[cfg(target_arch = "wasm32")]
     lanes::apply(values, curve);

@@ -15,7 +15,7 @@ use burn::tensor::TensorData;
 use rand::{Rng, SeedableRng, rngs::SmallRng};
 use serde::{Deserialize, Serialize};
 
-use crate::nn::kernels::Kernels;
+use crate::nn::kernels::{Activation, Kernels};
 
 /// The last activation of a network: what range its outputs lie in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,10 +170,11 @@ impl Network {
         d_out / 2
     }
 
-    fn activate<const D: usize>(&self, x: Tensor<D>, kernels: &Kernels) -> Tensor<D> {
+    /// The output activation as a fused operation's `f`.
+    fn output_activation(&self) -> Activation {
         match self.output {
-            OutputActivation::Sigmoid => kernels.sigmoid(x),
-            OutputActivation::Tanh => kernels.tanh(x),
+            OutputActivation::Sigmoid => Activation::Sigmoid,
+            OutputActivation::Tanh => Activation::Tanh,
         }
     }
 
@@ -185,33 +186,39 @@ impl Network {
         let n = self.bits();
         let mut x = input;
         for layer in &self.dense {
-            x = kernels.tanh(layer.forward(x)); // [batch, 2N]
+            x = kernels.shift(x.matmul(layer.weight.val()), bias(&layer.bias), Activation::Tanh); // [batch, 2N]
         }
         // conv1, a pair of channels at a time: [batch, 2N] x [2N, 4N]; columns ordered
         // (position s, tap k, channel c) so that conv2's input is a plain reshape.
         let [c1, _, _] = self.conv1.weight.dims();
         let (pairs, c2) = (c1 / 2, 2 * c1);
         let w1 = self.conv1.weight.val();
-        let b1 = self.conv1.bias.as_ref().expect("bias").val();
+        let b1 = bias(&self.conv1.bias);
         let x: Vec<Tensor<2>> = (0..pairs)
             .map(|g| {
                 let x = x.clone().matmul(kernels.conv1_matrix(&w1.clone().narrow(0, 2 * g, 2))); // [batch, 4N]
                 let x = x.reshape([batch * n, 4]); // [batch*N, (k, c)]
                 let b = b1.clone().narrow(0, 2 * g, 2);
-                kernels.tanh(x + Tensor::cat(vec![b.clone(), b], 0).unsqueeze()) // [batch*N, 4]
+                kernels.shift(x, Tensor::cat(vec![b.clone(), b], 0), Activation::Tanh) // [batch*N, 4]
             })
             .collect();
         let x = Tensor::cat(x, 1); // [batch*N, (pair, k, c)]
         // conv2 (kernel 2, stride 2): each row holds both taps of every channel.
         let w2 =
             self.conv2.weight.val().reshape([c2, pairs, 2, 2]).permute([1, 3, 2, 0]).reshape([2 * c1, c2]); // [(pair, k, c), out]
-        let x = kernels.tanh(x.matmul(w2) + bias_row(&self.conv2)); // [batch*N, 2C]
+        let x = kernels.mix(x, w2, bias(&self.conv2.bias), Activation::Tanh); // [batch*N, 2C]
         // conv3, conv4 (kernel 1): per-position channel mixing.
         let w3 = self.conv3.weight.val().reshape([c2, c2]).transpose(); // [in, out]
-        let x = kernels.tanh(x.matmul(w3) + bias_row(&self.conv3)); // [batch*N, 2C]
+        let x = kernels.mix(x, w3, bias(&self.conv3.bias), Activation::Tanh); // [batch*N, 2C]
         let w4 = self.conv4.weight.val().reshape([1, c2]).transpose(); // [2C, 1]
-        let x = (x.matmul(w4) + bias_row(&self.conv4)).reshape([batch, n]); // [batch, N]
-        self.finish(x, kernels)
+        match &self.head {
+            // The proof-of-concept's head: tanh, then Linear(N -> N), then the output.
+            Some(head) => {
+                let x = kernels.mix(x, w4, bias(&self.conv4.bias), Activation::Tanh).reshape([batch, n]);
+                kernels.shift(x.matmul(head.weight.val()), bias(&head.bias), self.output_activation())
+            }
+            None => kernels.mix(x, w4, bias(&self.conv4.bias), self.output_activation()).reshape([batch, n]),
+        }
     }
 
     /// Runs the network exactly as written in the spec with burn's `Conv1d` and `tanh`:
@@ -228,21 +235,18 @@ impl Network {
         let x = self.conv2.forward(x).tanh(); // [batch, 4, N]
         let x = self.conv3.forward(x).tanh(); // [batch, 4, N]
         let x = self.conv4.forward(x).reshape([batch, n]); // [batch, N]
-        self.finish(x, &Kernels::reference())
-    }
-
-    /// The tail shared by both paths: the optional head, then the output activation.
-    fn finish(&self, x: Tensor<2>, kernels: &Kernels) -> Tensor<2> {
-        match &self.head {
-            Some(head) => {
-                let x = kernels.tanh(x);
-                self.activate(head.forward(x), kernels)
-            }
-            None => self.activate(x, kernels),
+        let x = match &self.head {
+            Some(head) => head.forward(x.tanh()),
+            None => x,
+        };
+        match self.output {
+            OutputActivation::Sigmoid => burn::tensor::activation::sigmoid(x),
+            OutputActivation::Tanh => x.tanh(),
         }
     }
 }
 
-fn bias_row(layer: &Conv1d) -> Tensor<2> {
-    layer.bias.as_ref().expect("bias").val().unsqueeze() // [1, out]
+/// A layer's bias `[out]` (every layer here has one).
+fn bias(bias: &Option<Param<Tensor<1>>>) -> Tensor<1> {
+    bias.as_ref().expect("bias").val()
 }

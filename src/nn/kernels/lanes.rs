@@ -28,7 +28,6 @@ const B2: f32x4 = f32x4::splat(super::B2);
 const B4: f32x4 = f32x4::splat(super::B4);
 const B6: f32x4 = f32x4::splat(super::B6);
 const HALF: f32x4 = f32x4::splat(0.5);
-const ONE: f32x4 = f32x4::splat(1.0);
 
 /// [`super::tanh_one`] on four values.
 #[inline(always)]
@@ -63,24 +62,6 @@ pub(super) fn apply(values: &mut [f32], curve: Curve) {
     super::apply_loop(chunks.into_remainder(), curve);
 }
 
-/// [`super::slope_and_offset_loop`]: `f'(x)` and `f(x) − x·f'(x)` for every value.
-pub(super) fn slope_and_offset(xs: &[f32], slope: &mut [f32], offset: &mut [f32], curve: Curve) {
-    let whole = xs.len() / 4 * 4;
-    for ((x, g), c) in
-        xs[..whole].chunks_exact(4).zip(slope.chunks_exact_mut(4)).zip(offset.chunks_exact_mut(4))
-    {
-        let x = load(x);
-        let y = curve4(x, curve);
-        let d = match curve {
-            Curve::Tanh => ONE - y * y,
-            Curve::Sigmoid => y * (ONE - y),
-        };
-        g.copy_from_slice(&d.to_array());
-        c.copy_from_slice(&(y - x * d).to_array());
-    }
-    super::slope_and_offset_loop(&xs[whole..], &mut slope[whole..], &mut offset[whole..], curve);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,12 +79,6 @@ mod tests {
             apply(&mut lanes, curve);
             super::super::apply_loop(&mut scalar, curve);
             assert_eq!(lanes, scalar);
-
-            let n = xs.len();
-            let (mut g4, mut c4, mut g1, mut c1) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-            slope_and_offset(&xs, &mut g4, &mut c4, curve);
-            super::super::slope_and_offset_loop(&xs, &mut g1, &mut c1, curve);
-            assert_eq!((g4, c4), (g1, c1));
         }
     }
 }

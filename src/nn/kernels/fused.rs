@@ -1,0 +1,406 @@
+//! Fused host operations for the CPU backend, each with its own backward pass:
+//!
+//! - [`HostOps::mix`]: `f(x·W + b)` for the per-position channel mixing of conv2–conv4, where
+//!   `W` is tiny (`[4, 4]`, `[4, 1]`). burn-flex hands such a product to gemm, which spent
+//!   ~60 µs on an `[8192, 4]·[4, 4]` product and ~45 µs more on its backward (measured with
+//!   a scratch bench); a plain loop over the rows does it in a few.
+//! - [`HostOps::shift`]: `f(x + b)` after the larger products (dense layers, conv1), which
+//!   stay with gemm: one pass instead of a bias add, a copy out, two tensors in and the
+//!   `x·g + c` reattachment the unfused path pays (see [`crate::nn::kernels`]).
+//!
+//! `f` is tanh, the sigmoid or nothing. The backward passes read `f'` from the output
+//! (`1 − y²`, `y(1 − y)`). burn offers custom operations through its backend-extension
+//! macro and leaves the backward to the user (as its own fused-kernel example does); no crate
+//! has these, so they are written here. Only host devices (burn's CPU backend) run them.
+
+use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::flex::FlexTensor;
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Autodiff, Backend, Flex, TensorMetadata, backend_extension};
+use burn::prelude::*;
+use burn::tensor::TensorData;
+
+use super::{Curve, apply};
+
+/// Which `f` a fused operation applies, as the extension's plain argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
+    None = 0,
+    Tanh = 1,
+    Sigmoid = 2,
+}
+
+impl Activation {
+    fn code(self) -> u8 {
+        self as u8
+    }
+
+    fn from_code(code: u8) -> Self {
+        match code {
+            1 => Activation::Tanh,
+            2 => Activation::Sigmoid,
+            _ => Activation::None,
+        }
+    }
+}
+
+/// The fused operations; implemented for burn's CPU backend and its autodiff.
+#[backend_extension(Flex, Autodiff)]
+pub trait HostOps: Backend {
+    /// `f(x·W + b)`: x `[R, I]`, w `[I, O]`, b `[O]` -> `[R, O]` (`f` by [`Activation`] code).
+    fn mix(
+        x: FloatTensor<Self>,
+        w: FloatTensor<Self>,
+        b: FloatTensor<Self>,
+        activation: u8,
+    ) -> FloatTensor<Self>;
+    /// `f(x + b)`: x `[R, O]`, b `[O]` -> `[R, O]`.
+    fn shift(x: FloatTensor<Self>, b: FloatTensor<Self>, activation: u8) -> FloatTensor<Self>;
+    /// `dy · f'` read from the output `y`: both `[R, O]`.
+    fn through_activation(y: FloatTensor<Self>, dy: FloatTensor<Self>, activation: u8) -> FloatTensor<Self>;
+    /// `dz·Wᵀ`: dz `[R, O]`, w `[I, O]` -> `[R, I]`.
+    fn mix_input_grad(dz: FloatTensor<Self>, w: FloatTensor<Self>) -> FloatTensor<Self>;
+    /// `xᵀ·dz`: x `[R, I]`, dz `[R, O]` -> `[I, O]`.
+    fn mix_weight_grad(x: FloatTensor<Self>, dz: FloatTensor<Self>) -> FloatTensor<Self>;
+    /// The sum of each column: `[R, O]` -> `[O]`.
+    fn column_sums(dz: FloatTensor<Self>) -> FloatTensor<Self>;
+}
+
+/// A 2-D tensor's rows, columns and values (copied only when not contiguous).
+fn matrix(t: &FlexTensor) -> (usize, usize, std::borrow::Cow<'_, [f32]>) {
+    let dims = t.shape().to_vec();
+    let (rows, cols) = match dims.as_slice() {
+        [cols] => (1, *cols),
+        [rows, cols] => (*rows, *cols),
+        other => panic!("a fused host op takes matrices, not {other:?}"),
+    };
+    let values = match t.as_slice::<f32>() {
+        Some(values) => std::borrow::Cow::Borrowed(values),
+        None => {
+            std::borrow::Cow::Owned(t.to_contiguous().as_slice::<f32>().expect("contiguous f32").to_vec())
+        }
+    };
+    (rows, cols, values)
+}
+
+fn tensor(values: Vec<f32>, shape: Vec<usize>) -> FlexTensor {
+    FlexTensor::from_data(TensorData::new(values, shape))
+}
+
+/// `f` over `values` in place, by the vectorised loops of [`crate::nn::kernels`].
+fn activate(values: &mut [f32], activation: Activation) {
+    match activation {
+        Activation::None => {}
+        Activation::Tanh => apply(values, Curve::Tanh),
+        Activation::Sigmoid => apply(values, Curve::Sigmoid),
+    }
+}
+
+/// Calls `$f::<I, O>` for the sizes the networks use (I, O of 2, 4, 8, 16 or O = 1), so each
+/// loop is compiled for fixed small arrays (unrolled, vectorised); `$general` otherwise.
+macro_rules! by_size {
+    ($inputs:expr, $outputs:expr, $f:ident, $general:expr, ($($arg:expr),*)) => {
+        match ($inputs, $outputs) {
+            (4, 4) => $f::<4, 4>($($arg),*),
+            (4, 1) => $f::<4, 1>($($arg),*),
+            (8, 8) => $f::<8, 8>($($arg),*),
+            (8, 1) => $f::<8, 1>($($arg),*),
+            (16, 16) => $f::<16, 16>($($arg),*),
+            (16, 1) => $f::<16, 1>($($arg),*),
+            (2, 2) => $f::<2, 2>($($arg),*),
+            (2, 1) => $f::<2, 1>($($arg),*),
+            _ => $general,
+        }
+    };
+}
+
+/// `w` `[I, O]` as fixed arrays.
+fn weights<const I: usize, const O: usize>(w: &[f32]) -> [[f32; O]; I] {
+    std::array::from_fn(|i| std::array::from_fn(|o| w[i * O + o]))
+}
+
+/// y = x·W + b, row by row, for fixed I and O.
+fn mix_fixed<const I: usize, const O: usize>(x: &[f32], w: &[f32], b: &[f32], y: &mut [f32]) {
+    let w = weights::<I, O>(w);
+    let b: [f32; O] = std::array::from_fn(|o| b[o]);
+    for (row, out) in x.chunks_exact(I).zip(y.chunks_exact_mut(O)) {
+        let mut acc = b;
+        for i in 0..I {
+            for o in 0..O {
+                acc[o] += row[i] * w[i][o];
+            }
+        }
+        out.copy_from_slice(&acc);
+    }
+}
+
+fn mix_general(x: &[f32], w: &[f32], b: &[f32], y: &mut [f32], inputs: usize, outputs: usize) {
+    for (row, out) in x.chunks_exact(inputs).zip(y.chunks_exact_mut(outputs)) {
+        out.copy_from_slice(b);
+        for (&xi, w_row) in row.iter().zip(w.chunks_exact(outputs)) {
+            out.iter_mut().zip(w_row).for_each(|(o, &wio)| *o += xi * wio);
+        }
+    }
+}
+
+/// dx = dz·Wᵀ, row by row, for fixed I and O.
+fn input_grad_fixed<const I: usize, const O: usize>(dz: &[f32], w: &[f32], dx: &mut [f32]) {
+    let w = weights::<I, O>(w);
+    for (g, d) in dz.chunks_exact(O).zip(dx.chunks_exact_mut(I)) {
+        let mut acc = [0f32; I];
+        for o in 0..O {
+            for i in 0..I {
+                acc[i] += g[o] * w[i][o];
+            }
+        }
+        d.copy_from_slice(&acc);
+    }
+}
+
+fn input_grad_general(dz: &[f32], w: &[f32], dx: &mut [f32], inputs: usize, outputs: usize) {
+    for (g, d) in dz.chunks_exact(outputs).zip(dx.chunks_exact_mut(inputs)) {
+        for (di, w_row) in d.iter_mut().zip(w.chunks_exact(outputs)) {
+            *di = g.iter().zip(w_row).map(|(&g, &wio)| g * wio).sum();
+        }
+    }
+}
+
+/// dW = xᵀ·dz, accumulated over the rows in registers, for fixed I and O.
+fn weight_grad_fixed<const I: usize, const O: usize>(x: &[f32], dz: &[f32], dw: &mut [f32]) {
+    let mut acc = [[0f32; O]; I];
+    for (row, g) in x.chunks_exact(I).zip(dz.chunks_exact(O)) {
+        for i in 0..I {
+            for o in 0..O {
+                acc[i][o] += row[i] * g[o];
+            }
+        }
+    }
+    dw.copy_from_slice(acc.as_flattened());
+}
+
+fn weight_grad_general(x: &[f32], dz: &[f32], dw: &mut [f32], inputs: usize, outputs: usize) {
+    for (row, g) in x.chunks_exact(inputs).zip(dz.chunks_exact(outputs)) {
+        for (&xi, dw_row) in row.iter().zip(dw.chunks_exact_mut(outputs)) {
+            dw_row.iter_mut().zip(g).for_each(|(d, &g)| *d += xi * g);
+        }
+    }
+}
+
+/// The sum of each of `C` columns.
+fn column_sums_fixed<const C: usize>(values: &[f32], sums: &mut [f32]) {
+    let mut acc = [0f32; C];
+    for row in values.chunks_exact(C) {
+        for c in 0..C {
+            acc[c] += row[c];
+        }
+    }
+    sums.copy_from_slice(&acc);
+}
+
+fn column_sums_general(values: &[f32], sums: &mut [f32]) {
+    let cols = sums.len();
+    for row in values.chunks_exact(cols) {
+        sums.iter_mut().zip(row).for_each(|(s, &v)| *s += v);
+    }
+}
+
+impl HostOps for Flex {
+    fn mix(x: FlexTensor, w: FlexTensor, b: FlexTensor, activation: u8) -> FlexTensor {
+        let (rows, inputs, x) = matrix(&x);
+        let (w_rows, outputs, w) = matrix(&w);
+        let (_, b_len, b) = matrix(&b);
+        assert_eq!((w_rows, b_len), (inputs, outputs), "mix: x [R, I], w [I, O], b [O]");
+        let mut y = vec![0f32; rows * outputs];
+        by_size!(
+            inputs,
+            outputs,
+            mix_fixed,
+            mix_general(&x, &w, &b, &mut y, inputs, outputs),
+            (&x, &w, &b, &mut y)
+        );
+        activate(&mut y, Activation::from_code(activation));
+        tensor(y, vec![rows, outputs])
+    }
+
+    fn shift(x: FlexTensor, b: FlexTensor, activation: u8) -> FlexTensor {
+        let (rows, cols, x) = matrix(&x);
+        let (_, b_len, b) = matrix(&b);
+        assert_eq!(b_len, cols, "shift: x [R, O], b [O]");
+        let mut y = x.into_owned();
+        for row in y.chunks_exact_mut(cols) {
+            row.iter_mut().zip(b.iter()).for_each(|(v, &bias)| *v += bias);
+        }
+        activate(&mut y, Activation::from_code(activation));
+        tensor(y, vec![rows, cols])
+    }
+
+    fn through_activation(y: FlexTensor, dy: FlexTensor, activation: u8) -> FlexTensor {
+        let (rows, cols, y) = matrix(&y);
+        let (_, _, dy) = matrix(&dy);
+        let mut dz = dy.into_owned();
+        match Activation::from_code(activation) {
+            Activation::None => {}
+            Activation::Tanh => dz.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= 1.0 - y * y),
+            Activation::Sigmoid => dz.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= y * (1.0 - y)),
+        }
+        tensor(dz, vec![rows, cols])
+    }
+
+    fn mix_input_grad(dz: FlexTensor, w: FlexTensor) -> FlexTensor {
+        let (rows, outputs, dz) = matrix(&dz);
+        let (inputs, _, w) = matrix(&w);
+        let mut dx = vec![0f32; rows * inputs];
+        by_size!(
+            inputs,
+            outputs,
+            input_grad_fixed,
+            input_grad_general(&dz, &w, &mut dx, inputs, outputs),
+            (&dz, &w, &mut dx)
+        );
+        tensor(dx, vec![rows, inputs])
+    }
+
+    fn mix_weight_grad(x: FlexTensor, dz: FlexTensor) -> FlexTensor {
+        let (_, inputs, x) = matrix(&x);
+        let (_, outputs, dz) = matrix(&dz);
+        let mut dw = vec![0f32; inputs * outputs];
+        by_size!(
+            inputs,
+            outputs,
+            weight_grad_fixed,
+            weight_grad_general(&x, &dz, &mut dw, inputs, outputs),
+            (&x, &dz, &mut dw)
+        );
+        tensor(dw, vec![inputs, outputs])
+    }
+
+    fn column_sums(dz: FlexTensor) -> FlexTensor {
+        let (_, cols, dz) = matrix(&dz);
+        let mut sums = vec![0f32; cols];
+        match cols {
+            1 => column_sums_fixed::<1>(&dz, &mut sums),
+            4 => column_sums_fixed::<4>(&dz, &mut sums),
+            8 => column_sums_fixed::<8>(&dz, &mut sums),
+            16 => column_sums_fixed::<16>(&dz, &mut sums),
+            32 => column_sums_fixed::<32>(&dz, &mut sums),
+            _ => column_sums_general(&dz, &mut sums),
+        }
+        tensor(sums, vec![cols])
+    }
+}
+
+/// The backward of [`HostOps::mix`]; state: x, w, the output y and `f`.
+#[derive(Debug)]
+struct MixBackward;
+
+impl<B: Backend + HostOps> Backward<B, 3> for MixBackward {
+    type State = (FloatTensor<B>, FloatTensor<B>, FloatTensor<B>, u8);
+
+    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (x, w, y, activation) = ops.state;
+        let dz = B::through_activation(y, grads.consume::<B>(&ops.node), activation);
+        let [x_node, w_node, b_node] = ops.parents;
+        if let Some(node) = w_node {
+            grads.register::<B>(node.id, B::mix_weight_grad(x, dz.clone()));
+        }
+        if let Some(node) = b_node {
+            grads.register::<B>(node.id, B::column_sums(dz.clone()));
+        }
+        if let Some(node) = x_node {
+            grads.register::<B>(node.id, B::mix_input_grad(dz, w));
+        }
+    }
+}
+
+/// The backward of [`HostOps::shift`]; state: the output y and `f`.
+#[derive(Debug)]
+struct ShiftBackward;
+
+impl<B: Backend + HostOps> Backward<B, 2> for ShiftBackward {
+    type State = (FloatTensor<B>, u8);
+
+    fn backward(self, ops: Ops<Self::State, 2>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (y, activation) = ops.state;
+        let dz = B::through_activation(y, grads.consume::<B>(&ops.node), activation);
+        let [x_node, b_node] = ops.parents;
+        if let Some(node) = b_node {
+            grads.register::<B>(node.id, B::column_sums(dz.clone()));
+        }
+        if let Some(node) = x_node {
+            grads.register::<B>(node.id, dz);
+        }
+    }
+}
+
+impl<B: Backend + HostOps, C: CheckpointStrategy> HostOps for Autodiff<B, C> {
+    fn mix(
+        x: FloatTensor<Self>,
+        w: FloatTensor<Self>,
+        b: FloatTensor<Self>,
+        activation: u8,
+    ) -> FloatTensor<Self> {
+        match MixBackward.prepare::<C>([x.node(), w.node(), b.node()]).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let (x, w) = (x.into_primitive(), w.into_primitive());
+                let y = B::mix(x.clone(), w.clone(), b.into_primitive(), activation);
+                prep.finish((x, w, y.clone(), activation), y)
+            }
+            OpsKind::UnTracked(prep) => {
+                prep.finish(B::mix(x.into_primitive(), w.into_primitive(), b.into_primitive(), activation))
+            }
+        }
+    }
+
+    fn shift(x: FloatTensor<Self>, b: FloatTensor<Self>, activation: u8) -> FloatTensor<Self> {
+        match ShiftBackward.prepare::<C>([x.node(), b.node()]).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let y = B::shift(x.into_primitive(), b.into_primitive(), activation);
+                prep.finish((y.clone(), activation), y)
+            }
+            OpsKind::UnTracked(prep) => {
+                prep.finish(B::shift(x.into_primitive(), b.into_primitive(), activation))
+            }
+        }
+    }
+
+    // The backward helpers only run inside the backward passes above, on the inner backend.
+    fn through_activation(_: FloatTensor<Self>, _: FloatTensor<Self>, _: u8) -> FloatTensor<Self> {
+        unreachable!("a backward helper: called on the inner backend")
+    }
+
+    fn mix_input_grad(_: FloatTensor<Self>, _: FloatTensor<Self>) -> FloatTensor<Self> {
+        unreachable!("a backward helper: called on the inner backend")
+    }
+
+    fn mix_weight_grad(_: FloatTensor<Self>, _: FloatTensor<Self>) -> FloatTensor<Self> {
+        unreachable!("a backward helper: called on the inner backend")
+    }
+
+    fn column_sums(_: FloatTensor<Self>) -> FloatTensor<Self> {
+        unreachable!("a backward helper: called on the inner backend")
+    }
+}
+
+/// `f(x·W + b)` on a host device (x `[R, I]`, w `[I, O]`, b `[O]` -> `[R, O]`).
+pub fn mix(x: Tensor<2>, w: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
+    use burn::backend::Dispatch;
+    Tensor::from_dispatch(<Dispatch as HostOps>::mix(
+        x.into_dispatch(),
+        w.into_dispatch(),
+        b.into_dispatch(),
+        activation.code(),
+    ))
+}
+
+/// `f(x + b)` on a host device (x `[R, O]`, b `[O]` -> `[R, O]`).
+pub fn shift(x: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
+    use burn::backend::Dispatch;
+    Tensor::from_dispatch(<Dispatch as HostOps>::shift(
+        x.into_dispatch(),
+        b.into_dispatch(),
+        activation.code(),
+    ))
+}
