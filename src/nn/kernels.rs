@@ -18,6 +18,7 @@ use burn::prelude::*;
 use burn::tensor::TensorData;
 
 pub(crate) mod fused;
+mod mix_loops;
 
 pub use fused::Activation;
 

@@ -23,6 +23,7 @@ use burn::backend::{Autodiff, Backend, Flex, TensorMetadata, backend_extension};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
+use super::mix_loops::{column_sums, input_grad, mix as mix_rows, weight_grad};
 use super::{Curve, apply};
 
 /// Which `f` a fused operation applies, as the extension's plain argument.
@@ -99,114 +100,6 @@ fn activate(values: &mut [f32], activation: Activation) {
     }
 }
 
-/// Calls `$f::<I, O>` for the sizes the networks use (I, O of 2, 4, 8, 16 or O = 1), so each
-/// loop is compiled for fixed small arrays (unrolled, vectorised); `$general` otherwise.
-macro_rules! by_size {
-    ($inputs:expr, $outputs:expr, $f:ident, $general:expr, ($($arg:expr),*)) => {
-        match ($inputs, $outputs) {
-            (4, 4) => $f::<4, 4>($($arg),*),
-            (4, 1) => $f::<4, 1>($($arg),*),
-            (8, 8) => $f::<8, 8>($($arg),*),
-            (8, 1) => $f::<8, 1>($($arg),*),
-            (16, 16) => $f::<16, 16>($($arg),*),
-            (16, 1) => $f::<16, 1>($($arg),*),
-            (2, 2) => $f::<2, 2>($($arg),*),
-            (2, 1) => $f::<2, 1>($($arg),*),
-            _ => $general,
-        }
-    };
-}
-
-/// `w` `[I, O]` as fixed arrays.
-fn weights<const I: usize, const O: usize>(w: &[f32]) -> [[f32; O]; I] {
-    std::array::from_fn(|i| std::array::from_fn(|o| w[i * O + o]))
-}
-
-/// y = x·W + b, row by row, for fixed I and O.
-fn mix_fixed<const I: usize, const O: usize>(x: &[f32], w: &[f32], b: &[f32], y: &mut [f32]) {
-    let w = weights::<I, O>(w);
-    let b: [f32; O] = std::array::from_fn(|o| b[o]);
-    for (row, out) in x.chunks_exact(I).zip(y.chunks_exact_mut(O)) {
-        let mut acc = b;
-        for i in 0..I {
-            for o in 0..O {
-                acc[o] += row[i] * w[i][o];
-            }
-        }
-        out.copy_from_slice(&acc);
-    }
-}
-
-fn mix_general(x: &[f32], w: &[f32], b: &[f32], y: &mut [f32], inputs: usize, outputs: usize) {
-    for (row, out) in x.chunks_exact(inputs).zip(y.chunks_exact_mut(outputs)) {
-        out.copy_from_slice(b);
-        for (&xi, w_row) in row.iter().zip(w.chunks_exact(outputs)) {
-            out.iter_mut().zip(w_row).for_each(|(o, &wio)| *o += xi * wio);
-        }
-    }
-}
-
-/// dx = dz·Wᵀ, row by row, for fixed I and O.
-fn input_grad_fixed<const I: usize, const O: usize>(dz: &[f32], w: &[f32], dx: &mut [f32]) {
-    let w = weights::<I, O>(w);
-    for (g, d) in dz.chunks_exact(O).zip(dx.chunks_exact_mut(I)) {
-        let mut acc = [0f32; I];
-        for o in 0..O {
-            for i in 0..I {
-                acc[i] += g[o] * w[i][o];
-            }
-        }
-        d.copy_from_slice(&acc);
-    }
-}
-
-fn input_grad_general(dz: &[f32], w: &[f32], dx: &mut [f32], inputs: usize, outputs: usize) {
-    for (g, d) in dz.chunks_exact(outputs).zip(dx.chunks_exact_mut(inputs)) {
-        for (di, w_row) in d.iter_mut().zip(w.chunks_exact(outputs)) {
-            *di = g.iter().zip(w_row).map(|(&g, &wio)| g * wio).sum();
-        }
-    }
-}
-
-/// dW = xᵀ·dz, accumulated over the rows in registers, for fixed I and O.
-fn weight_grad_fixed<const I: usize, const O: usize>(x: &[f32], dz: &[f32], dw: &mut [f32]) {
-    let mut acc = [[0f32; O]; I];
-    for (row, g) in x.chunks_exact(I).zip(dz.chunks_exact(O)) {
-        for i in 0..I {
-            for o in 0..O {
-                acc[i][o] += row[i] * g[o];
-            }
-        }
-    }
-    dw.copy_from_slice(acc.as_flattened());
-}
-
-fn weight_grad_general(x: &[f32], dz: &[f32], dw: &mut [f32], inputs: usize, outputs: usize) {
-    for (row, g) in x.chunks_exact(inputs).zip(dz.chunks_exact(outputs)) {
-        for (&xi, dw_row) in row.iter().zip(dw.chunks_exact_mut(outputs)) {
-            dw_row.iter_mut().zip(g).for_each(|(d, &g)| *d += xi * g);
-        }
-    }
-}
-
-/// The sum of each of `C` columns.
-fn column_sums_fixed<const C: usize>(values: &[f32], sums: &mut [f32]) {
-    let mut acc = [0f32; C];
-    for row in values.chunks_exact(C) {
-        for c in 0..C {
-            acc[c] += row[c];
-        }
-    }
-    sums.copy_from_slice(&acc);
-}
-
-fn column_sums_general(values: &[f32], sums: &mut [f32]) {
-    let cols = sums.len();
-    for row in values.chunks_exact(cols) {
-        sums.iter_mut().zip(row).for_each(|(s, &v)| *s += v);
-    }
-}
-
 impl HostOps for Flex {
     fn mix(x: FlexTensor, w: FlexTensor, b: FlexTensor, activation: u8) -> FlexTensor {
         let (rows, inputs, x) = matrix(&x);
@@ -214,13 +107,7 @@ impl HostOps for Flex {
         let (_, b_len, b) = matrix(&b);
         assert_eq!((w_rows, b_len), (inputs, outputs), "mix: x [R, I], w [I, O], b [O]");
         let mut y = vec![0f32; rows * outputs];
-        by_size!(
-            inputs,
-            outputs,
-            mix_fixed,
-            mix_general(&x, &w, &b, &mut y, inputs, outputs),
-            (&x, &w, &b, &mut y)
-        );
+        mix_rows(&x, &w, &b, &mut y, inputs, outputs);
         activate(&mut y, Activation::from_code(activation));
         tensor(y, vec![rows, outputs])
     }
@@ -253,13 +140,7 @@ impl HostOps for Flex {
         let (rows, outputs, dz) = matrix(&dz);
         let (inputs, _, w) = matrix(&w);
         let mut dx = vec![0f32; rows * inputs];
-        by_size!(
-            inputs,
-            outputs,
-            input_grad_fixed,
-            input_grad_general(&dz, &w, &mut dx, inputs, outputs),
-            (&dz, &w, &mut dx)
-        );
+        input_grad(&dz, &w, &mut dx, inputs, outputs);
         tensor(dx, vec![rows, inputs])
     }
 
@@ -267,27 +148,14 @@ impl HostOps for Flex {
         let (_, inputs, x) = matrix(&x);
         let (_, outputs, dz) = matrix(&dz);
         let mut dw = vec![0f32; inputs * outputs];
-        by_size!(
-            inputs,
-            outputs,
-            weight_grad_fixed,
-            weight_grad_general(&x, &dz, &mut dw, inputs, outputs),
-            (&x, &dz, &mut dw)
-        );
+        weight_grad(&x, &dz, &mut dw, inputs, outputs);
         tensor(dw, vec![inputs, outputs])
     }
 
     fn column_sums(dz: FlexTensor) -> FlexTensor {
         let (_, cols, dz) = matrix(&dz);
         let mut sums = vec![0f32; cols];
-        match cols {
-            1 => column_sums_fixed::<1>(&dz, &mut sums),
-            4 => column_sums_fixed::<4>(&dz, &mut sums),
-            8 => column_sums_fixed::<8>(&dz, &mut sums),
-            16 => column_sums_fixed::<16>(&dz, &mut sums),
-            32 => column_sums_fixed::<32>(&dz, &mut sums),
-            _ => column_sums_general(&dz, &mut sums),
-        }
+        column_sums(&dz, &mut sums);
         tensor(sums, vec![cols])
     }
 }
