@@ -84,6 +84,8 @@ fn impossible_values_are_refused_with_field_and_range() {
         (base.clone().with_bob_margin(Some(0.0)), "bob_margin"),
         (base.clone().with_eve_weight_ramp(Some(0)), "eve_weight_ramp"),
         (base.clone().with_bob_margin(Some(0.6)), "bob_margin"),
+        (base.clone().with_ciphertext_noise(Some(0.0)), "ciphertext_noise"),
+        (base.clone().with_ciphertext_noise(Some(1.5)), "ciphertext_noise"),
     ];
     for (config, field) in cases {
         let (got, allowed) = refused(config);
@@ -150,6 +152,7 @@ fn configs_saved_before_the_optional_fields_still_load() {
         "eve_term_per_bit",
         "bob_margin",
         "eve_weight_ramp",
+        "ciphertext_noise",
     ] {
         json.as_object_mut().unwrap().remove(field).expect(field);
     }

@@ -418,6 +418,32 @@ fn per_bit_eve_term_and_bob_margin_change_the_step_and_train_alike_on_two_replic
 }
 
 #[test]
+fn noise_on_bobs_ciphertext_changes_his_reading_and_trains_alike_on_two_replicas() {
+    let config = tiny(Preset::Seed16).with_ciphertext_noise(Some(0.3));
+    let device = device();
+    let train = |config: &TrainingConfig, replicas| {
+        let ciphers = config.cipher.init(config.seed, &device);
+        let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
+        (trainer.run(4).read().unwrap(), all_weights(trainer.ciphers()))
+    };
+    // Both replicas draw the whole batch's noise and keep their rows: one or two, the same.
+    let ((l1, w1), (l2, w2)) = (train(&config, 1), train(&config, 2));
+    for (a, b) in l1.iter().zip(&l2) {
+        for (x, y) in [(a.ab, b.ab), (a.bob, b.bob), (a.eve, b.eve)] {
+            assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
+        }
+    }
+    let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(worst < 1e-4, "weights drifted apart by {worst}");
+    // Bob reads through the noise from the first step: his loss differs, and so does training.
+    let (plain, plain_weights) = train(&tiny(Preset::Seed16), 1);
+    assert_ne!(plain[0].bob, l1[0].bob, "Bob's first reading is through the noise");
+    assert!(w1 != plain_weights, "the noise changes nothing");
+    // The same seed draws the same noise.
+    assert_eq!(train(&config, 1).1, w1);
+}
+
+#[test]
 fn a_ramped_eve_weight_starts_the_eve_term_small() {
     // The first iteration's reported L_AB is L_B plus the Eve term at that iteration's weight.
     let config = tiny(Preset::Seed16).with_eve_weight(Some(8.0));

@@ -221,6 +221,11 @@ pub struct TrainingConfig {
     /// first iterations: Alice and Bob agree on a code before Alice has to hide it.
     /// `None`: the full weight from the start (the write-up).
     pub eve_weight_ramp: Option<usize>,
+    /// Bob reads Alice's ciphertext through uniform noise of this standard deviation in the
+    /// Alice+Bob steps (Eve, her term and the attackers read it clean): a code kept in small
+    /// differences of the values no longer reaches him, so Alice must push her values
+    /// apart. `None`: no noise (the write-up).
+    pub ciphertext_noise: Option<f64>,
 }
 
 impl TrainingConfig {

@@ -121,6 +121,10 @@ pub struct ConfigArgs {
     /// The Eve term's weight rises from 0 to its value over this many first iterations.
     #[arg(long)]
     pub eve_weight_ramp: Option<usize>,
+    /// Bob reads the ciphertext through uniform noise of this standard deviation while
+    /// training (Eve and the attackers read it clean).
+    #[arg(long)]
+    pub ciphertext_noise: Option<f64>,
 }
 
 #[derive(Args, Debug)]

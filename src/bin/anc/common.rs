@@ -51,6 +51,7 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
         extra_dense,
         channels,
         eve_weight_ramp,
+        ciphertext_noise,
         ..
     } = args.clone();
     let set = |field: &mut usize, value: Option<usize>| *field = value.unwrap_or(*field);
@@ -70,6 +71,7 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     config.bob_only_iterations = bob_only_iterations.or(config.bob_only_iterations);
     config.eves = eves.or(config.eves);
     config.eve_catch_up_every = eve_catch_up_every.or(config.eve_catch_up_every);
+    config.ciphertext_noise = ciphertext_noise.or(config.ciphertext_noise);
     config.bob_margin = bob_margin.or(config.bob_margin);
     config.cipher.channels = channels.or(config.cipher.channels);
     config.eve_weight_ramp = eve_weight_ramp.or(config.eve_weight_ramp);

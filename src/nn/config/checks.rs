@@ -131,6 +131,9 @@ impl TrainingConfig {
                 });
             }
         }
+        if let Some(sd) = self.ciphertext_noise {
+            check_positive_up_to("ciphertext_noise", sd, 1.0)?;
+        }
         if let Some(ramp) = self.eve_weight_ramp {
             check_range("eve_weight_ramp", ramp, limits::EVE_RESET_EVERY)?;
         }

@@ -11,7 +11,7 @@ use super::losses::{
 };
 use super::optimizer;
 use crate::nn::config::TrainingConfig;
-use crate::nn::data::{BitSource, MessageBatch};
+use crate::nn::data::{BitSource, MessageBatch, NoiseSource};
 use crate::nn::inference::Runner;
 use crate::nn::model::{Ciphers, Network, Role};
 use crate::nn::replicas::{Link, all_reduce, sum_values};
@@ -27,6 +27,8 @@ pub(super) struct Replica {
     /// One optimiser per Eve: `ciphers.eve`'s first, then each rival's.
     eve_optims: Vec<ModuleOptimizer>,
     source: BitSource,
+    /// The noise Bob reads the ciphertext through, when the run has some.
+    noise: NoiseSource,
 }
 
 /// What every replica's iteration reads.
@@ -65,6 +67,7 @@ impl Replica {
             eve_optims: eve_optimizers(config),
             // The data streams are seeded apart from the weights (which use `seed` itself).
             source: BitSource::new(seeds::training_data(config.seed)),
+            noise: NoiseSource::new(seeds::ciphertext_noise(config.seed)),
         }
     }
 
@@ -183,9 +186,19 @@ impl Replica {
     ) -> (Tensor<1>, Tensor<1>) {
         let (bits, batch_size, weight) =
             (at.config.cipher.bits, at.config.batch_size, at.config.eve_weight_at(iteration));
+        let device = at.runner.device();
+        // Every replica draws the whole batch's noise and keeps its own rows.
+        let noise = at
+            .config
+            .ciphertext_noise
+            .map(|sd| self.noise.draw(batch_size, bits, sd, device).narrow(0, at.start, at.rows));
         let Ciphers { alice, bob, eve } = &self.ciphers;
         let ciphertext = at.runner.encrypt(alice, batch);
-        let bob_guess = at.runner.decrypt(bob, ciphertext.clone(), batch.keys.clone());
+        let heard = match noise {
+            Some(noise) => ciphertext.clone() + noise,
+            None => ciphertext.clone(),
+        };
+        let bob_guess = at.runner.decrypt(bob, heard, batch.keys.clone());
         let bob_share = bits_wrong_share(batch.messages.clone(), bob_guess.clone(), batch_size);
         // What Bob learns from: bits wrong (the write-up), cross-entropy, or bits wrong
         // beyond a margin.
