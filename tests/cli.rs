@@ -350,6 +350,8 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
         "4",
         "--eve-weight-ramp",
         "2",
+        "--ciphertext-noise",
+        "0.25",
         "--out",
         m,
         "--json",
@@ -367,8 +369,13 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
     );
     assert!(saved.ciphers.alice.head.is_some(), "the extra dense layer was built");
     assert_eq!((config.cipher.channels, config.eve_weight_ramp), (Some(4), Some(2)));
+    assert_eq!(config.ciphertext_noise, Some(0.25));
     assert_eq!(saved.ciphers.bob.conv2.weight.dims(), [8, 4, 2], "conv2 has twice conv1's channels");
     assert!(one_line_error(&anc(&["train", "--bob-margin", "0.7", "--out", m])).contains("bob_margin = 0.7"));
+    assert!(
+        one_line_error(&anc(&["train", "--ciphertext-noise", "2", "--out", m]))
+            .contains("ciphertext_noise = 2")
+    );
     let both = anc(&["train", "--bob-margin", "0.1", "--bob-cross-entropy", "--out", m]);
     assert!(one_line_error(&both).contains("bob_cross_entropy"));
 }
