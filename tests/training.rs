@@ -10,7 +10,9 @@ use anc::nn::training::losses::{
     EveCount, ab_loss, ab_loss_share, bits_wrong_loss, bits_wrong_share, per_bit_eve_term,
 };
 use anc::nn::training::{eve_step, optimizer};
-use anc::{Audit, AuditConfig, EveStart, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate};
+use anc::{
+    Audit, AuditConfig, EveStart, IterationLosses, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate,
+};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
@@ -213,6 +215,28 @@ fn all_weights(ciphers: &anc::Ciphers) -> Vec<f32> {
     [&ciphers.alice, &ciphers.bob, &ciphers.eve].into_iter().flat_map(weights).collect()
 }
 
+/// Four iterations of `config` on `replicas` replicas: the losses and every weight after.
+fn four_iterations(config: &TrainingConfig, replicas: usize) -> (Vec<IterationLosses>, Vec<f32>) {
+    let device = device();
+    let ciphers = config.cipher.init(config.seed, &device);
+    let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
+    (trainer.run(4).read().unwrap(), all_weights(trainer.ciphers()))
+}
+
+/// One and two replicas train `config` alike (losses and weights within 1e-4); returns the
+/// one-replica run.
+fn trains_alike_on_two_replicas(config: &TrainingConfig) -> (Vec<IterationLosses>, Vec<f32>) {
+    let ((l1, w1), (l2, w2)) = (four_iterations(config, 1), four_iterations(config, 2));
+    for (a, b) in l1.iter().zip(&l2) {
+        for (x, y) in [(a.ab, b.ab), (a.bob, b.bob), (a.eve, b.eve)] {
+            assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
+        }
+    }
+    let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(worst < 1e-4, "weights drifted apart by {worst}");
+    (l1, w1)
+}
+
 #[test]
 fn two_replicas_train_like_one_and_stay_identical() {
     let config = tiny(Preset::Seed16).with_eve_steps(2);
@@ -307,21 +331,9 @@ fn several_eves_share_the_eve_term_and_train_alike_on_two_replicas() {
     assert_eq!(first(config.clone()), three, "the extra Eves are drawn from the seed");
 
     // The extra Eves' gradients cross between replicas like the first one's.
-    let device = device();
-    let train = |replicas| {
-        let ciphers = config.cipher.init(config.seed, &device);
-        let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
-        (trainer.run(4).read().unwrap(), all_weights(trainer.ciphers()))
-    };
-    let ((l1, w1), (l2, w2)) = (train(1), train(2));
-    for (a, b) in l1.iter().zip(&l2) {
-        for (x, y) in [(a.ab, b.ab), (a.bob, b.bob), (a.eve, b.eve)] {
-            assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
-        }
-    }
-    let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
-    assert!(worst < 1e-4, "weights drifted apart by {worst}");
+    trains_alike_on_two_replicas(&config);
     // And they change what Alice learns.
+    let device = device();
     let alice_after = |config: TrainingConfig| {
         let mut trainer = Trainer::new(config, &device).unwrap();
         let _ = trainer.run(4).read().unwrap();
@@ -391,56 +403,30 @@ fn per_bit_eve_term_and_bob_margin_change_the_step_and_train_alike_on_two_replic
     // A margin of ½ drops every bit an untrained Bob already leans the right way on (a
     // smaller one would change nothing yet: his errors are all near ½).
     let config = tiny(Preset::Seed16).with_eve_term_per_bit(Some(true)).with_bob_margin(Some(0.5));
-    let device = device();
-    let train = |config: &TrainingConfig, replicas| {
-        let ciphers = config.cipher.init(config.seed, &device);
-        let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
-        (trainer.run(4).read().unwrap(), all_weights(trainer.ciphers()))
-    };
     // The per-bit shares and the margin travel between replicas like the write-up's.
-    let ((l1, w1), (l2, w2)) = (train(&config, 1), train(&config, 2));
-    for (a, b) in l1.iter().zip(&l2) {
-        for (x, y) in [(a.ab, b.ab), (a.bob, b.bob), (a.eve, b.eve)] {
-            assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
-        }
-    }
-    let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
-    assert!(worst < 1e-4, "weights drifted apart by {worst}");
+    let (l1, _) = trains_alike_on_two_replicas(&config);
     // Each option changes what is learned; the reported Bob loss stays bits wrong.
-    let (plain, plain_weights) = train(&tiny(Preset::Seed16), 1);
+    let (plain, plain_weights) = four_iterations(&tiny(Preset::Seed16), 1);
     assert_eq!(plain[0].bob, l1[0].bob, "the first Bob loss is measured before any step");
     for (name, alone) in [
         ("per-bit term", config.clone().with_bob_margin(None)),
         ("margin", config.with_eve_term_per_bit(None)),
     ] {
-        assert!(train(&alone, 1).1 != plain_weights, "the {name} changes nothing");
+        assert!(four_iterations(&alone, 1).1 != plain_weights, "the {name} changes nothing");
     }
 }
 
 #[test]
 fn noise_on_bobs_ciphertext_changes_his_reading_and_trains_alike_on_two_replicas() {
     let config = tiny(Preset::Seed16).with_ciphertext_noise(Some(0.3));
-    let device = device();
-    let train = |config: &TrainingConfig, replicas| {
-        let ciphers = config.cipher.init(config.seed, &device);
-        let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
-        (trainer.run(4).read().unwrap(), all_weights(trainer.ciphers()))
-    };
     // Both replicas draw the whole batch's noise and keep their rows: one or two, the same.
-    let ((l1, w1), (l2, w2)) = (train(&config, 1), train(&config, 2));
-    for (a, b) in l1.iter().zip(&l2) {
-        for (x, y) in [(a.ab, b.ab), (a.bob, b.bob), (a.eve, b.eve)] {
-            assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
-        }
-    }
-    let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
-    assert!(worst < 1e-4, "weights drifted apart by {worst}");
+    let (l1, w1) = trains_alike_on_two_replicas(&config);
     // Bob reads through the noise from the first step: his loss differs, and so does training.
-    let (plain, plain_weights) = train(&tiny(Preset::Seed16), 1);
+    let (plain, plain_weights) = four_iterations(&tiny(Preset::Seed16), 1);
     assert_ne!(plain[0].bob, l1[0].bob, "Bob's first reading is through the noise");
     assert!(w1 != plain_weights, "the noise changes nothing");
     // The same seed draws the same noise.
-    assert_eq!(train(&config, 1).1, w1);
+    assert_eq!(four_iterations(&config, 1).1, w1);
 }
 
 #[test]
