@@ -48,17 +48,20 @@ impl fmt::Display for Point {
         if self.0.is_empty() {
             return f.write_str("as given");
         }
-        let parts: Vec<String> = self.0.iter().map(|(option, value)| format!("{option}={value}")).collect();
-        f.write_str(&parts.join(" "))
+        f.write_str(&self.parts().join(" "))
     }
 }
 
 impl Point {
+    /// `option=value`, one per axis.
+    fn parts(&self) -> Vec<String> {
+        self.0.iter().map(|(option, value)| format!("{option}={value}")).collect()
+    }
+
     /// The point in a file name: `eve-weight=4,channels=8` (characters other than letters,
     /// digits and `.=_-` as `_`); empty for the empty point.
     pub fn slug(&self) -> String {
-        let parts: Vec<String> = self.0.iter().map(|(option, value)| format!("{option}={value}")).collect();
-        parts
+        self.parts()
             .join(",")
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() || ".=_-,".contains(c) { c } else { '_' })
