@@ -20,8 +20,6 @@ use burn::tensor::TensorData;
 pub(crate) mod fused;
 mod mix_loops;
 
-pub use fused::Activation;
-
 // Used by the wasm build; compiled natively too so its test runs there.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod lanes;
@@ -88,7 +86,6 @@ impl Kernels {
     /// burn's own `f` (the path on devices other than the CPU).
     fn activate(&self, x: Tensor<2>, activation: Activation) -> Tensor<2> {
         match activation {
-            Activation::None => x,
             Activation::Tanh => x.tanh(),
             Activation::Sigmoid => burn::tensor::activation::sigmoid(x),
         }
@@ -120,18 +117,20 @@ fn conv1_selection(bits: usize, device: &Device) -> Tensor<2> {
     Tensor::from_data(TensorData::new(s, [8, rows * cols]), device)
 }
 
-#[derive(Clone, Copy)]
-enum Curve {
+/// The curve a layer ends in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
     Tanh,
+    /// The logistic sigmoid.
     Sigmoid,
 }
 
 /// `f(x)` for every value, in place.
 #[inline(always)]
-fn apply_loop(values: &mut [f32], curve: Curve) {
+fn apply_loop(values: &mut [f32], curve: Activation) {
     match curve {
-        Curve::Tanh => values.iter_mut().for_each(|v| *v = tanh_one(*v)),
-        Curve::Sigmoid => values.iter_mut().for_each(|v| *v = sigmoid_one(*v)),
+        Activation::Tanh => values.iter_mut().for_each(|v| *v = tanh_one(*v)),
+        Activation::Sigmoid => values.iter_mut().for_each(|v| *v = sigmoid_one(*v)),
     }
 }
 
@@ -139,10 +138,10 @@ fn apply_loop(values: &mut [f32], curve: Curve) {
 /// so without this a loop uses 4 of 8 lanes and no fused multiply-add. Picked at run time.
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::Curve;
+    use super::Activation;
 
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn apply(values: &mut [f32], curve: Curve) {
+    pub(super) fn apply(values: &mut [f32], curve: Activation) {
         super::apply_loop(values, curve)
     }
 
@@ -153,7 +152,7 @@ mod avx2 {
 
 /// `f(x)` in place, by the fastest form for this target: explicit SIMD in wasm, AVX2+FMA
 /// where the x86-64 processor has it, else the plain loop.
-fn apply(values: &mut [f32], curve: Curve) {
+fn apply(values: &mut [f32], curve: Activation) {
     #[cfg(target_arch = "wasm32")]
     lanes::apply(values, curve);
     #[cfg(not(target_arch = "wasm32"))]
@@ -199,10 +198,10 @@ fn tanh_one(v: f32) -> f32 {
 
 /// tanh of every value, in place.
 pub fn tanh_in_place(values: &mut [f32]) {
-    apply(values, Curve::Tanh)
+    apply(values, Activation::Tanh)
 }
 
 /// The logistic sigmoid `0.5 + 0.5·tanh(x / 2)` of every value, in place.
 pub fn sigmoid_in_place(values: &mut [f32]) {
-    apply(values, Curve::Sigmoid)
+    apply(values, Activation::Sigmoid)
 }

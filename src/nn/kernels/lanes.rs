@@ -10,7 +10,7 @@
 
 use wide::f32x4;
 
-use super::Curve;
+use super::Activation;
 
 // The constants as `const` vectors: built at compile time (at opt-level "s" a `splat` in
 // the loop stayed a little store loop per call and made this slower than scalar code).
@@ -41,10 +41,10 @@ fn tanh4(v: f32x4) -> f32x4 {
 
 /// The curve on four values.
 #[inline(always)]
-fn curve4(x: f32x4, curve: Curve) -> f32x4 {
+fn curve4(x: f32x4, curve: Activation) -> f32x4 {
     match curve {
-        Curve::Tanh => tanh4(x),
-        Curve::Sigmoid => HALF + HALF * tanh4(HALF * x),
+        Activation::Tanh => tanh4(x),
+        Activation::Sigmoid => HALF + HALF * tanh4(HALF * x),
     }
 }
 
@@ -54,7 +54,7 @@ fn load(values: &[f32]) -> f32x4 {
 }
 
 /// [`super::apply_loop`]: `f(x)` for every value, in place.
-pub(super) fn apply(values: &mut [f32], curve: Curve) {
+pub(super) fn apply(values: &mut [f32], curve: Activation) {
     let mut chunks = values.chunks_exact_mut(4);
     for chunk in &mut chunks {
         chunk.copy_from_slice(&curve4(load(chunk), curve).to_array());
@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn four_lanes_match_the_scalar_loop_bit_for_bit() {
-        for curve in [Curve::Tanh, Curve::Sigmoid] {
+        for curve in [Activation::Tanh, Activation::Sigmoid] {
             let xs = inputs();
             let (mut lanes, mut scalar) = (xs.clone(), xs.clone());
             apply(&mut lanes, curve);

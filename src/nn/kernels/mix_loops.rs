@@ -10,17 +10,19 @@
 
 use wide::f32x4;
 
-/// Calls `$f::<I, O>` for the sizes the networks use (I, O of 2, 4, 8, 16 or O = 1), so each
-/// loop is compiled for fixed small arrays (unrolled, vectorised); `$general` otherwise.
+/// Picks the loop for `(inputs, outputs)`: `$four_four` and `$four_one` (four lanes) for the
+/// write-up's 4 → 4 and 4 → 1, `$fixed::<I, O>` for the wider networks' sizes (conv1 of 4 or
+/// 8 channels: I of 8 or 16), compiled for fixed small arrays (unrolled, vectorised
+/// natively), and `$general` for anything else.
 macro_rules! by_size {
-    ($inputs:expr, $outputs:expr, $f:ident, $general:expr, ($($arg:expr),*)) => {
+    ($inputs:expr, $outputs:expr, $four_four:ident, $four_one:ident, $fixed:ident, $general:expr, ($($arg:expr),*)) => {
         match ($inputs, $outputs) {
-            (8, 8) => $f::<8, 8>($($arg),*),
-            (8, 1) => $f::<8, 1>($($arg),*),
-            (16, 16) => $f::<16, 16>($($arg),*),
-            (16, 1) => $f::<16, 1>($($arg),*),
-            (2, 2) => $f::<2, 2>($($arg),*),
-            (2, 1) => $f::<2, 1>($($arg),*),
+            (4, 4) => $four_four($($arg),*),
+            (4, 1) => $four_one($($arg),*),
+            (8, 8) => $fixed::<8, 8>($($arg),*),
+            (8, 1) => $fixed::<8, 1>($($arg),*),
+            (16, 16) => $fixed::<16, 16>($($arg),*),
+            (16, 1) => $fixed::<16, 1>($($arg),*),
             _ => $general,
         }
     };
@@ -203,41 +205,41 @@ fn weight_grad_4x1(x: &[f32], dz: &[f32], dw: &mut [f32]) {
 
 /// y = x·W + b, x `[R, inputs]`, w `[inputs, outputs]`, b `[outputs]`.
 pub(super) fn mix(x: &[f32], w: &[f32], b: &[f32], y: &mut [f32], inputs: usize, outputs: usize) {
-    match (inputs, outputs) {
-        (4, 4) => mix_4x4(x, w, b, y),
-        (4, 1) => mix_4x1(x, w, b, y),
-        _ => by_size!(inputs, outputs, mix_fixed, mix_general(x, w, b, y, inputs, outputs), (x, w, b, y)),
-    }
+    by_size!(
+        inputs,
+        outputs,
+        mix_4x4,
+        mix_4x1,
+        mix_fixed,
+        mix_general(x, w, b, y, inputs, outputs),
+        (x, w, b, y)
+    )
 }
 
 /// dx = dz·Wᵀ, dz `[R, outputs]`, w `[inputs, outputs]`.
 pub(super) fn input_grad(dz: &[f32], w: &[f32], dx: &mut [f32], inputs: usize, outputs: usize) {
-    match (inputs, outputs) {
-        (4, 4) => input_grad_4x4(dz, w, dx),
-        (4, 1) => input_grad_4x1(dz, w, dx),
-        _ => by_size!(
-            inputs,
-            outputs,
-            input_grad_fixed,
-            input_grad_general(dz, w, dx, inputs, outputs),
-            (dz, w, dx)
-        ),
-    }
+    by_size!(
+        inputs,
+        outputs,
+        input_grad_4x4,
+        input_grad_4x1,
+        input_grad_fixed,
+        input_grad_general(dz, w, dx, inputs, outputs),
+        (dz, w, dx)
+    )
 }
 
 /// dW = xᵀ·dz, x `[R, inputs]`, dz `[R, outputs]`.
 pub(super) fn weight_grad(x: &[f32], dz: &[f32], dw: &mut [f32], inputs: usize, outputs: usize) {
-    match (inputs, outputs) {
-        (4, 4) => weight_grad_4x4(x, dz, dw),
-        (4, 1) => weight_grad_4x1(x, dz, dw),
-        _ => by_size!(
-            inputs,
-            outputs,
-            weight_grad_fixed,
-            weight_grad_general(x, dz, dw, inputs, outputs),
-            (x, dz, dw)
-        ),
-    }
+    by_size!(
+        inputs,
+        outputs,
+        weight_grad_4x4,
+        weight_grad_4x1,
+        weight_grad_fixed,
+        weight_grad_general(x, dz, dw, inputs, outputs),
+        (x, dz, dw)
+    )
 }
 
 /// The sum of each column of `values` (as many columns as `sums` has).
