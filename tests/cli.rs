@@ -352,6 +352,8 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
         "2",
         "--ciphertext-noise",
         "0.25",
+        "--ciphertext",
+        "cos",
         "--out",
         m,
         "--json",
@@ -370,6 +372,12 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
     assert!(saved.ciphers.alice.head.is_some(), "the extra dense layer was built");
     assert_eq!((config.cipher.channels, config.eve_weight_ramp), (Some(4), Some(2)));
     assert_eq!(config.ciphertext_noise, Some(0.25));
+    assert_eq!(config.cipher.ciphertext, anc::nn::model::OutputActivation::Cos);
+    assert_eq!(
+        saved.ciphers.alice.output,
+        anc::nn::model::OutputActivation::Cos,
+        "the file keeps Alice's output"
+    );
     assert_eq!(saved.ciphers.bob.conv2.weight.dims(), [8, 4, 2], "conv2 has twice conv1's channels");
     assert!(one_line_error(&anc(&["train", "--bob-margin", "0.7", "--out", m])).contains("bob_margin = 0.7"));
     assert!(

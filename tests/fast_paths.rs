@@ -96,6 +96,10 @@ fn host_activations_match_burn_outputs_and_gradients() {
     for role in [Role::Alice, Role::Bob, Role::Eve] {
         check_network(poc.clone(), role, Activations::Host);
     }
+    let angle = CipherConfig::new().with_ciphertext(OutputActivation::Cos);
+    for activations in [Activations::Host, Activations::Burn] {
+        check_network(angle.clone(), Role::Alice, activations);
+    }
     // The fused channel mixing at other sizes: 8 channels (a fixed-size loop) and 12 (the
     // general loop).
     for channels in [4, 6] {

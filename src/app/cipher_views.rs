@@ -7,7 +7,6 @@ use burn::prelude::*;
 
 use crate::nn::data::{BitSource, MessageBatch};
 use crate::nn::inference::Cipher;
-use crate::nn::model::OutputActivation;
 use crate::nn::pending::Pending;
 
 /// Key avalanche: for each key bit `j` and output bit `i`, the share of (message, key)
@@ -43,14 +42,6 @@ impl Avalanche {
 /// The values of a tensor on a CPU device (the views are computed synchronously).
 fn host(t: Tensor<2>) -> Vec<f32> {
     Pending::floats(t).read().expect("a CPU device reads back")
-}
-
-/// The midpoint of Alice's output range: a ciphertext value above it reads as a 1.
-fn midpoint(activation: OutputActivation) -> f32 {
-    match activation {
-        OutputActivation::Sigmoid => 0.5,
-        OutputActivation::Tanh => 0.0,
-    }
 }
 
 /// Flips each key bit of `samples` random (message, key) pairs in turn and counts which
@@ -95,7 +86,7 @@ pub fn key_avalanche(cipher: &Cipher, samples: usize, seed: u64) -> Avalanche {
     };
     Avalanche {
         bits,
-        ciphertext: flips(&host(ciphertext), midpoint(cipher.ciphers().alice.output)),
+        ciphertext: flips(&host(ciphertext), cipher.ciphers().alice.output.midpoint()),
         decrypted: flips(&host(decrypted), 0.5),
         samples,
     }
@@ -148,10 +139,8 @@ pub fn ciphertext_values(cipher: &Cipher, samples: usize, bins: usize, seed: u64
     let batch = BitSource::new(seed).batch(samples, bits, cipher.runner().device());
     let messages = host(batch.messages.clone());
     let values = host(cipher.encrypt(&batch));
-    let range = match cipher.ciphers().alice.output {
-        OutputActivation::Sigmoid => (0.0, 1.0),
-        OutputActivation::Tanh => (-1.0, 1.0),
-    };
+    let (low, high) = cipher.ciphers().alice.output.range();
+    let range = (f64::from(low), f64::from(high));
     let bins = bins.max(1);
     let mut histogram = vec![0usize; bins];
     for &v in &values {

@@ -25,6 +25,53 @@ pub enum OutputActivation {
     Sigmoid,
     /// (-1, 1): Alice's ciphertext in the 8-bit proof of concept.
     Tanh,
+    /// [-1, 1]: cos(π·tanh z), an angle read through its cosine (after Coutinho et al.
+    /// 2018, "Learning perfectly secure cryptography to protect communications with
+    /// adversarial neural cryptography"). The cosine cannot tell t from -t, so an Alice
+    /// whose t is m + k - 1 sends the same value for (0, 0) and (1, 1): m XOR k.
+    Cos,
+}
+
+impl OutputActivation {
+    /// Every output activation, in the order `--help` lists them.
+    pub const ALL: [OutputActivation; 3] =
+        [OutputActivation::Sigmoid, OutputActivation::Tanh, OutputActivation::Cos];
+
+    /// The activation's name in model files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputActivation::Sigmoid => "sigmoid",
+            OutputActivation::Tanh => "tanh",
+            OutputActivation::Cos => "cos",
+        }
+    }
+
+    /// Looks an activation up by its name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// The range its outputs lie in.
+    pub fn range(self) -> (f32, f32) {
+        match self {
+            OutputActivation::Sigmoid => (0.0, 1.0),
+            OutputActivation::Tanh | OutputActivation::Cos => (-1.0, 1.0),
+        }
+    }
+
+    /// The middle of [`range`](Self::range): a value above it reads as a 1.
+    pub fn midpoint(self) -> f32 {
+        let (low, high) = self.range();
+        (low + high) / 2.0
+    }
+
+    /// What follows the fused activation: the cosine of the angle for `Cos`.
+    fn finish(self, x: Tensor<2>) -> Tensor<2> {
+        match self {
+            OutputActivation::Sigmoid | OutputActivation::Tanh => x,
+            OutputActivation::Cos => x.mul_scalar(std::f32::consts::PI).cos(),
+        }
+    }
 }
 
 /// The shapes shared by the three networks.
@@ -170,11 +217,11 @@ impl Network {
         d_out / 2
     }
 
-    /// The output activation as a fused operation's `f`.
+    /// The output activation as a fused operation's `f` (`Cos` takes the cosine after it).
     fn output_activation(&self) -> Activation {
         match self.output {
             OutputActivation::Sigmoid => Activation::Sigmoid,
-            OutputActivation::Tanh => Activation::Tanh,
+            OutputActivation::Tanh | OutputActivation::Cos => Activation::Tanh,
         }
     }
 
@@ -211,14 +258,15 @@ impl Network {
         let w3 = self.conv3.weight.val().reshape([c2, c2]).transpose(); // [in, out]
         let x = kernels.mix(x, w3, bias(&self.conv3.bias), Activation::Tanh); // [batch*N, 2C]
         let w4 = self.conv4.weight.val().reshape([1, c2]).transpose(); // [2C, 1]
-        match &self.head {
+        let x = match &self.head {
             // The proof-of-concept's head: tanh, then Linear(N -> N), then the output.
             Some(head) => {
                 let x = kernels.mix(x, w4, bias(&self.conv4.bias), Activation::Tanh).reshape([batch, n]);
                 kernels.shift(x.matmul(head.weight.val()), bias(&head.bias), self.output_activation())
             }
             None => kernels.mix(x, w4, bias(&self.conv4.bias), self.output_activation()).reshape([batch, n]),
-        }
+        };
+        self.output.finish(x)
     }
 
     /// Runs the network exactly as written in the spec with burn's `Conv1d` and `tanh`:
@@ -242,6 +290,7 @@ impl Network {
         match self.output {
             OutputActivation::Sigmoid => burn::tensor::activation::sigmoid(x),
             OutputActivation::Tanh => x.tanh(),
+            OutputActivation::Cos => x.tanh().mul_scalar(std::f32::consts::PI).cos(),
         }
     }
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anc::OptimizerKind;
 use anc::nn::attack::AttackerKind;
+use anc::nn::model::OutputActivation;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -51,6 +52,12 @@ fn attacker() -> impl clap::builder::TypedValueParser<Value = AttackerKind> {
 fn optimizer() -> impl clap::builder::TypedValueParser<Value = OptimizerKind> {
     PossibleValuesParser::new(OptimizerKind::ALL.map(OptimizerKind::name))
         .map(|name| OptimizerKind::from_name(&name).expect("one of the possible values"))
+}
+
+/// Parses an output activation by the core's names.
+fn ciphertext() -> impl clap::builder::TypedValueParser<Value = OutputActivation> {
+    PossibleValuesParser::new(OutputActivation::ALL.map(OutputActivation::name))
+        .map(|name| OutputActivation::from_name(&name).expect("one of the possible values"))
 }
 
 /// A preset and the fields that override it.
@@ -115,6 +122,10 @@ pub struct ConfigArgs {
     /// Each network ends in one more dense layer, N to N (as the 8-bit text preset does).
     #[arg(long)]
     pub extra_dense: bool,
+    /// Alice's output: sigmoid (the write-up), tanh (the 8-bit text preset) or cos (an angle
+    /// read through its cosine, so a value cannot tell t from -t).
+    #[arg(long, value_parser = ciphertext())]
+    pub ciphertext: Option<OutputActivation>,
     /// conv1's output channels (2 in the write-up; conv2 and conv3 get twice as many).
     #[arg(long)]
     pub channels: Option<usize>,

@@ -50,6 +50,7 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
         bob_margin,
         extra_dense,
         channels,
+        ciphertext,
         eve_weight_ramp,
         ciphertext_noise,
         ..
@@ -74,6 +75,7 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     config.ciphertext_noise = ciphertext_noise.or(config.ciphertext_noise);
     config.bob_margin = bob_margin.or(config.bob_margin);
     config.cipher.channels = channels.or(config.cipher.channels);
+    config.cipher.ciphertext = ciphertext.unwrap_or(config.cipher.ciphertext);
     config.eve_weight_ramp = eve_weight_ramp.or(config.eve_weight_ramp);
     if bob_cross_entropy {
         config.bob_cross_entropy = Some(true)
