@@ -86,6 +86,8 @@ fn impossible_values_are_refused_with_field_and_range() {
         (base.clone().with_bob_margin(Some(0.6)), "bob_margin"),
         (base.clone().with_ciphertext_noise(Some(0.0)), "ciphertext_noise"),
         (base.clone().with_ciphertext_noise(Some(1.5)), "ciphertext_noise"),
+        (base.clone().with_binned_eve(Some(4)), "binned_eve"),
+        (base.clone().with_binned_eve(Some(513)), "binned_eve"),
     ];
     for (config, field) in cases {
         let (got, allowed) = refused(config);
@@ -153,6 +155,7 @@ fn configs_saved_before_the_optional_fields_still_load() {
         "bob_margin",
         "eve_weight_ramp",
         "ciphertext_noise",
+        "binned_eve",
     ] {
         json.as_object_mut().unwrap().remove(field).expect(field);
     }

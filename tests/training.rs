@@ -430,6 +430,19 @@ fn noise_on_bobs_ciphertext_changes_his_reading_and_trains_alike_on_two_replicas
 }
 
 #[test]
+fn a_binned_eve_trains_alike_on_two_replicas_and_changes_what_alice_learns() {
+    let config = tiny(Preset::Seed16).with_binned_eve(Some(16));
+    // She is drawn from the seed on every replica and her gradients are added like the others'.
+    let (l1, w1) = trains_alike_on_two_replicas(&config);
+    let (plain, plain_weights) = four_iterations(&tiny(Preset::Seed16), 1);
+    // The reported Eve is still the write-up's, and Bob's first reading comes before any step.
+    assert_eq!(plain[0].bob, l1[0].bob);
+    assert_ne!(plain[0].ab, l1[0].ab, "the binned Eve's term is in the first L_AB");
+    assert!(w1 != plain_weights, "the binned Eve changes nothing");
+    assert_eq!(four_iterations(&config, 1).1, w1, "the same seed, the same binned Eve");
+}
+
+#[test]
 fn a_ramped_eve_weight_starts_the_eve_term_small() {
     // The first iteration's reported L_AB is L_B plus the Eve term at that iteration's weight.
     let config = tiny(Preset::Seed16).with_eve_weight(Some(8.0));

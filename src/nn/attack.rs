@@ -19,7 +19,7 @@ use crate::nn::steps::Steps;
 
 mod bayes;
 mod kinds;
-mod nets;
+pub(crate) mod nets;
 mod run;
 
 pub use kinds::AttackerKind;

@@ -226,6 +226,11 @@ pub struct TrainingConfig {
     /// differences of the values no longer reaches him, so Alice must push her values
     /// apart. `None`: no noise (the write-up).
     pub ciphertext_noise: Option<f64>,
+    /// A second kind of Eve trains beside the write-up's: the attacker suite's strongest
+    /// shape, each ciphertext value read through soft bins then a residual block of this
+    /// width, learning by cross-entropy. Alice+Bob's Eve term covers her as one more Eve,
+    /// so Alice must hide the magnitudes such an attacker reads. `None`: none (the write-up).
+    pub binned_eve: Option<usize>,
 }
 
 impl TrainingConfig {

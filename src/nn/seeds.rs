@@ -18,6 +18,11 @@ pub fn reset_eves(seed: u64, iteration: usize) -> u64 {
     seed ^ (iteration as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
+/// The binned Eve of a run of `seed`, or of a reset drawn from `seed` (`binned_eve`).
+pub fn binned_eve(seed: u64) -> u64 {
+    seed ^ 0xb1_22ed_e7e0
+}
+
 /// The noise Bob reads the ciphertext through in a run of `seed` (`ciphertext_noise`).
 pub fn ciphertext_noise(seed: u64) -> u64 {
     seed ^ 0x0015_e000

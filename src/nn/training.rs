@@ -15,6 +15,7 @@ use crate::nn::pending::Pending;
 use crate::nn::replicas::{Link, Peer, ThreadPeer, default_replicas, finish_now, replicate};
 use crate::nn::steps::Steps;
 
+mod binned_eve;
 pub mod losses;
 mod replica;
 use losses::bits_wrong_loss;

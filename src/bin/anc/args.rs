@@ -136,6 +136,10 @@ pub struct ConfigArgs {
     /// training (Eve and the attackers read it clean).
     #[arg(long)]
     pub ciphertext_noise: Option<f64>,
+    /// An Eve of the attacker suite's strongest shape trains beside the others (soft bins,
+    /// then a residual block of this width); Alice hides from her too.
+    #[arg(long, value_name = "WIDTH")]
+    pub binned_eve: Option<usize>,
 }
 
 #[derive(Args, Debug)]

@@ -53,6 +53,7 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
         ciphertext,
         eve_weight_ramp,
         ciphertext_noise,
+        binned_eve,
         ..
     } = args.clone();
     let set = |field: &mut usize, value: Option<usize>| *field = value.unwrap_or(*field);
@@ -73,6 +74,7 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     config.eves = eves.or(config.eves);
     config.eve_catch_up_every = eve_catch_up_every.or(config.eve_catch_up_every);
     config.ciphertext_noise = ciphertext_noise.or(config.ciphertext_noise);
+    config.binned_eve = binned_eve.or(config.binned_eve);
     config.bob_margin = bob_margin.or(config.bob_margin);
     config.cipher.channels = channels.or(config.cipher.channels);
     config.cipher.ciphertext = ciphertext.unwrap_or(config.cipher.ciphertext);

@@ -25,6 +25,8 @@ pub mod limits {
     pub const EVE_RESET_EVERY: RangeInclusive<usize> = 1..=1_000_000;
     /// Eves training side by side.
     pub const EVES: RangeInclusive<usize> = 1..=8;
+    /// Width of the binned Eve's residual block.
+    pub const BINNED_EVE: RangeInclusive<usize> = 8..=512;
     /// Largest weight of the Eve term in Alice+Bob's loss.
     pub const EVE_WEIGHT_MAX: f64 = 100.0;
     /// Learning rates (exclusive of 0).
@@ -139,6 +141,9 @@ impl TrainingConfig {
         }
         if let Some(n) = self.eves {
             check_range("eves", n, limits::EVES)?;
+        }
+        if let Some(width) = self.binned_eve {
+            check_range("binned_eve", width, limits::BINNED_EVE)?;
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use rand::{SeedableRng, rngs::SmallRng};
 
+use super::binned_eve::BinnedEve;
 use super::losses::{
     EveCount, ab_loss, ab_loss_share, beyond_margin_share, bits_wrong_share, cross_entropy_share,
 };
@@ -29,6 +30,8 @@ pub(super) struct Replica {
     source: BitSource,
     /// The noise Bob reads the ciphertext through, when the run has some.
     noise: NoiseSource,
+    /// The Eve of the attacker suite's strongest shape, when the run has one.
+    binned: Option<BinnedEve>,
 }
 
 /// What every replica's iteration reads.
@@ -68,6 +71,7 @@ impl Replica {
             // The data streams are seeded apart from the weights (which use `seed` itself).
             source: BitSource::new(seeds::training_data(config.seed)),
             noise: NoiseSource::new(seeds::ciphertext_noise(config.seed)),
+            binned: BinnedEve::new(config, config.seed, device),
         }
     }
 
@@ -83,6 +87,7 @@ impl Replica {
                 c.cipher.init_network(Role::Eve, &mut SmallRng::seed_from_u64(seed), at.runner.device());
             self.rivals = rival_eves(c, seed, at.runner.device());
             self.eve_optims = eve_optimizers(c);
+            self.binned = BinnedEve::new(c, seed, at.runner.device());
         }
         if let Some(every) = c.eve_catch_up_every.filter(|_| c.catches_up_before(iteration)) {
             // Alice frozen, the Eves train as long as the interval, at their full rate (a
@@ -164,6 +169,9 @@ impl Replica {
             self.ciphers.eve = moved.next().expect("the first Eve");
             self.rivals = moved.collect();
             losses.extend(shares);
+            if let Some(binned) = &mut self.binned {
+                binned.step(link, ciphertext, messages, at.config.batch_size, lr).await;
+            }
         }
         losses
     }
@@ -212,13 +220,12 @@ impl Replica {
         // Each Eve's share of her errors: bits wrong per message, or per bit on its own.
         let count = if at.config.eve_term_per_bit() { EveCount::PerBit } else { EveCount::Total { bits } };
         let width = count.width(bits);
-        let eve_shares: Vec<Tensor<1>> = std::iter::once(eve)
+        let guesses = std::iter::once(eve)
             .chain(&self.rivals)
-            .map(|eve| {
-                let guess = at.runner.eavesdrop(&eve.valid(), ciphertext.clone());
-                count.share(batch.messages.clone(), guess, batch_size)
-            })
-            .collect();
+            .map(|eve| at.runner.eavesdrop(&eve.valid(), ciphertext.clone()))
+            .chain(self.binned.iter().map(|binned| binned.guess(ciphertext.clone())));
+        let eve_shares: Vec<Tensor<1>> =
+            guesses.map(|guess| count.share(batch.messages.clone(), guess, batch_size)).collect();
         let eves = eve_shares.len();
         let shares = Tensor::cat(
             std::iter::once(&bob_share).chain(&eve_shares).map(|s| s.clone().detach()).collect(),

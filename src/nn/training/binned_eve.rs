@@ -1,0 +1,73 @@
+//! The binned Eve ([`TrainingConfig::binned_eve`]): an eavesdropper of the attacker suite's
+//! strongest shape (each ciphertext value read through soft bins, then a residual block,
+//! learning by cross-entropy) trained beside the write-up's Eves, so that Alice is pushed
+//! to hide the magnitudes such an attacker reads, not only what an Eve of her own
+//! opponent's shape reads.
+
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use burn::tensor::activation::{log_sigmoid, sigmoid};
+use rand::{SeedableRng, rngs::SmallRng};
+
+use super::optimizer;
+use crate::nn::attack::nets::ResidualNet;
+use crate::nn::config::TrainingConfig;
+use crate::nn::model::OutputActivation;
+use crate::nn::replicas::{Link, all_reduce};
+use crate::nn::seeds;
+
+/// The binned Eve's network and optimiser.
+pub(super) struct BinnedEve {
+    net: ResidualNet,
+    optim: ModuleOptimizer,
+    /// Alice's output activation: fixes how ciphertexts are scaled to the bins' −3..3.
+    output: OutputActivation,
+}
+
+impl BinnedEve {
+    /// The run's binned Eve drawn from `seed` (the run's, or a reset's), if it has one.
+    pub(super) fn new(config: &TrainingConfig, seed: u64, device: &Device) -> Option<Self> {
+        let width = config.binned_eve?;
+        let mut rng = SmallRng::seed_from_u64(seeds::binned_eve(seed));
+        Some(Self {
+            net: ResidualNet::new(config.cipher.bits, width, 1, &mut rng, device),
+            optim: optimizer(config.optimizer),
+            output: config.cipher.ciphertext,
+        })
+    }
+
+    /// Logits of the message bits from ciphertexts `[rows, N]`, Alice's output range mapped
+    /// onto the bins' −3..3 (a fixed scale, so every replica reads alike).
+    fn logits(net: &ResidualNet, ciphertext: Tensor<2>, output: OutputActivation) -> Tensor<2> {
+        let (low, high) = output.range();
+        let half = (high - low) / 2.0;
+        net.forward(ciphertext.sub_scalar(low + half).mul_scalar(3.0 / half))
+    }
+
+    /// Her guesses (probabilities) `[rows, N]` with her weights frozen, for Alice+Bob's
+    /// Eve term: gradients reach Alice through `ciphertext` only.
+    pub(super) fn guess(&self, ciphertext: Tensor<2>) -> Tensor<2> {
+        sigmoid(Self::logits(&self.net.valid(), ciphertext, self.output))
+    }
+
+    /// One step on a replica's rows of a whole batch of `batch_size`: per-bit cross-entropy
+    /// on the logits (`−m·log σ(x) − (1 − m)·log σ(−x)`, summed over bits, averaged over the
+    /// batch), gradients added over the replicas.
+    pub(super) async fn step(
+        &mut self,
+        link: &Link,
+        ciphertext: Tensor<2>,
+        messages: Tensor<2>,
+        batch_size: usize,
+        lr: f64,
+    ) {
+        let logits = Self::logits(&self.net, ciphertext.detach(), self.output);
+        let ones = messages.clone() * log_sigmoid(logits.clone());
+        let zeros = messages.neg().add_scalar(1.0) * log_sigmoid(logits.neg());
+        let loss = (ones + zeros).sum().neg().div_scalar(batch_size as f32);
+        let grads = GradientsParams::from_grads(loss.backward(), &self.net);
+        let (mut grads, _) = all_reduce(link, &[&self.net], vec![grads], None).await;
+        let grads = grads.pop().expect("the binned Eve's gradients");
+        self.net = self.optim.step(lr, self.net.clone(), grads);
+    }
+}
