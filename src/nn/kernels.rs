@@ -66,6 +66,11 @@ impl Kernels {
         weight.clone().reshape([1, 8]).matmul(self.conv1_selection.clone()).reshape([2 * n, 4 * n])
     }
 
+    /// conv1's 0/1 selection matrix `[8, 2N·4N]` (see [`Kernels::conv1_matrix`]).
+    pub(crate) fn conv1_selection(&self) -> Tensor<2> {
+        self.conv1_selection.clone()
+    }
+
     /// `f(x·W + b)` for a small `W` (the per-position channel mixing): x `[R, I]`, w `[I, O]`,
     /// b `[O]` -> `[R, O]`. One fused host operation on CPU devices (see [`fused`]).
     pub fn mix(&self, x: Tensor<2>, w: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {

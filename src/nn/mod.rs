@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod model;
 pub mod model_file;
 pub mod pending;
+pub mod population;
 pub mod replicas;
 pub mod seeds;
 pub mod steps;

@@ -6,6 +6,7 @@ use anyhow::Result;
 use serde_json::json;
 
 use crate::args::{Backend, BenchArgs};
+use anc::nn::population::Population;
 use anc::nn::steps::Steps;
 
 use crate::common::{SLICE, build_config, device, trainer};
@@ -13,23 +14,42 @@ use crate::common::{SLICE, build_config, device, trainer};
 /// Iterations per second of `iterations` timed iterations after `warmup` untimed ones.
 /// The losses are read back once per timed run, as the page and `anc train` do per slice.
 fn measure(args: &BenchArgs, backend: Backend, threads: Option<u8>) -> Result<f64> {
+    let config = timed_config(args)?;
+    let device = device(backend)?;
+    let trainer = trainer(config, &device, threads)?;
+    time_steps(args, trainer)
+}
+
+/// The configuration timed: the warm-up and timed iterations as one epoch.
+fn timed_config(args: &BenchArgs) -> Result<anc::TrainingConfig> {
     let mut config = build_config(&args.config)?;
     config.epochs = 1;
     config.iterations_per_epoch = args.warmup + args.iterations;
     // Times the schedule's ordinary iterations: a Bob-only tail would not fit the short
     // run (and is refused when as long as it).
     config.bob_only_iterations = None;
-    let device = device(backend)?;
-    let mut trainer = trainer(config, &device, threads)?;
-    trainer.run(args.warmup).read()?;
+    Ok(config)
+}
+
+/// Steps per second of `args.iterations` steps of `work` after `args.warmup` untimed ones,
+/// read back a slice at a time.
+fn time_steps(args: &BenchArgs, mut work: impl Steps) -> Result<f64> {
+    work.run(args.warmup).read()?;
     let start = Instant::now();
     let mut done = 0;
     while done < args.iterations {
         let n = (args.iterations - done).min(SLICE);
-        let losses = trainer.run(n).read()?;
-        done += losses.len();
+        done += work.run(n).read()?.len();
     }
     Ok(args.iterations as f64 / start.elapsed().as_secs_f64())
+}
+
+/// Member-iterations per second of a population of `members` (seeds 1..=members).
+fn measure_population(args: &BenchArgs, backend: Backend, members: u16) -> Result<f64> {
+    let config = timed_config(args)?;
+    let seeds: Vec<u64> = (1..=u64::from(members)).collect();
+    let population = Population::new(&config, &seeds, &device(backend)?)?;
+    Ok(time_steps(args, population)? * f64::from(members))
 }
 
 pub fn run(args: BenchArgs) -> Result<()> {
@@ -44,6 +64,13 @@ pub fn run(args: BenchArgs) -> Result<()> {
         };
         match measure(&args, backend, args.threads) {
             Ok(rate) => {
+                for &members in &args.population {
+                    let key = match backend {
+                        Backend::Cpu => format!("population_{members}_member_iterations_per_s"),
+                        Backend::Wgpu => format!("wgpu_population_{members}_member_iterations_per_s"),
+                    };
+                    results.insert(key, json!(measure_population(&args, backend, members)?));
+                }
                 results.insert(key.into(), json!(rate));
                 // On the CPU, also the one-thread figure, to show what the second core adds.
                 if backend == Backend::Cpu && args.threads.is_none() {

@@ -1,0 +1,106 @@
+//! A population (K ciphers in stacked tensors) trains each member as a single run of its
+//! seed would, refuses what it does not train, and gives its members back intact.
+
+use anc::nn::model::Network;
+use anc::nn::population::{Population, PopulationError};
+use anc::nn::steps::Steps;
+use anc::{Ciphers, Preset, Trainer, TrainingConfig};
+use burn::prelude::*;
+
+fn device() -> Device {
+    Device::flex().autodiff()
+}
+
+fn floats<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data().try_into_vec::<f32>().unwrap()
+}
+
+/// Every weight and bias of a network, in a fixed order.
+fn weights(net: &Network) -> Vec<f32> {
+    let mut all = Vec::new();
+    for layer in &net.dense {
+        all.extend(floats(layer.weight.val()));
+        all.extend(floats(layer.bias.as_ref().unwrap().val()));
+    }
+    for conv in [&net.conv1, &net.conv2, &net.conv3, &net.conv4] {
+        all.extend(floats(conv.weight.val()));
+        all.extend(floats(conv.bias.as_ref().unwrap().val()));
+    }
+    all
+}
+
+fn all_weights(c: &Ciphers) -> Vec<f32> {
+    [&c.alice, &c.bob, &c.eve].into_iter().flat_map(weights).collect()
+}
+
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+/// A short run with every schedule option a population trains.
+fn short(preset: Preset) -> TrainingConfig {
+    preset
+        .config()
+        .with_batch_size(32)
+        .with_epochs(1)
+        .with_iterations_per_epoch(6)
+        .with_bob_only_iterations(Some(2))
+        .with_eve_weight_ramp(Some(3))
+}
+
+#[test]
+fn each_member_trains_as_a_single_run_of_its_seed() {
+    let device = device();
+    for (config, tolerance) in [(short(Preset::Strong16), 2e-4), (short(Preset::Seed16), 2e-4)] {
+        let seeds = [1, 7, 42];
+        let mut population = Population::new(&config, &seeds, &device).unwrap();
+        // The members come out of the stack as they went in.
+        for (k, &seed) in seeds.iter().enumerate() {
+            assert_eq!(all_weights(&population.member(k)), all_weights(&config.cipher.init(seed, &device)));
+        }
+        let rows = population.run(6).read().unwrap();
+        assert_eq!((rows.len(), rows[0].len(), population.done()), (6, 3, 6));
+        assert!(population.is_done() && population.run(1).read().unwrap().is_empty());
+        for (k, &seed) in seeds.iter().enumerate() {
+            let single = config.clone().with_seed(seed);
+            let mut trainer =
+                Trainer::with_replicas(single.clone(), single.cipher.init(seed, &device), &device, 1);
+            let alone = trainer.run(6).read().unwrap();
+            for (row, own) in rows.iter().map(|r| r[k]).zip(&alone) {
+                assert_eq!(row.iteration, own.iteration);
+                for (x, y) in [(row.ab, own.ab), (row.bob, own.bob), (row.eve, own.eve)] {
+                    assert!((x - y).abs() <= tolerance * y.abs().max(1.0), "member {k}: {row:?} vs {own:?}");
+                }
+            }
+            let drift = max_diff(&all_weights(&population.member(k)), &all_weights(trainer.ciphers()));
+            assert!(drift < tolerance, "member {k} (seed {seed}) drifted from its single run by {drift}");
+            assert_eq!(population.member_config(k), single);
+        }
+        // Members differ: each has its own seed and data.
+        assert!(max_diff(&all_weights(&population.member(0)), &all_weights(&population.member(1))) > 0.01);
+    }
+}
+
+#[test]
+fn what_a_population_does_not_train_is_refused_by_name() {
+    let device = device();
+    let base = short(Preset::Seed16);
+    for (config, name) in [
+        (Preset::Poc8.config(), "extra_dense"),
+        (base.clone().with_eves(Some(2)), "eves"),
+        (base.clone().with_eve_reset_every(Some(3)), "eve_reset_every"),
+        (base.clone().with_binned_eve(Some(16)), "binned_eve"),
+        (base.clone().with_ciphertext_noise(Some(0.1)), "ciphertext_noise"),
+        (base.clone().with_bob_cross_entropy(Some(true)), "bob_cross_entropy"),
+    ] {
+        let error = Population::new(&config, &[1, 2], &device).err().expect("refused");
+        assert_eq!(error, PopulationError::Unsupported(name));
+        assert!(error.to_string().contains(name));
+    }
+    assert_eq!(Population::new(&base, &[], &device).err(), Some(PopulationError::Empty));
+    assert!(matches!(
+        Population::new(&base.with_batch_size(0), &[1], &device).err(),
+        Some(PopulationError::Config(_))
+    ));
+}
