@@ -233,6 +233,77 @@ fn sweep_trains_and_audits_each_seed_and_summarises() {
     one_line_error(&anc(&["sweep", "--audit-steps", "0"]));
 }
 
+#[test]
+fn a_sweep_trains_each_points_seeds_as_one_population_when_asked() {
+    let sweep = |extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            "--preset",
+            "seed16",
+            "--seeds",
+            "3",
+            "--grid",
+            "eve-weight=1,2",
+            "--epochs",
+            "1",
+            "--iterations-per-epoch",
+            "30",
+            "--batch-size",
+            "64",
+            "--audit-steps",
+            "10",
+            "--attackers",
+            "eve-adam,bayes",
+            "--threads",
+            "1",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        json_line(&anc(&args))
+    };
+    let (alone, together) = (sweep(&[]), sweep(&["--population"]));
+    // A population's seconds are shared equally by its members: one figure per point.
+    let seconds = |out: &serde_json::Value, point: usize| -> Vec<f64> {
+        let results = out["points"][point]["results"].as_array().unwrap();
+        results.iter().map(|r| r["train_seconds"].as_f64().unwrap()).collect()
+    };
+    for point in [0, 1] {
+        let shared = seconds(&together, point);
+        assert!(shared.iter().all(|s| *s == shared[0]), "{shared:?}");
+        let own = seconds(&alone, point);
+        assert!(own.iter().any(|s| *s != own[0]), "single runs each take their own time: {own:?}");
+    }
+    let rows = |out: &serde_json::Value| -> Vec<(u64, f64, f64, f64)> {
+        out["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["results"].as_array().unwrap().clone())
+            .map(|r| {
+                let f = |k: &str| r[k].as_f64().unwrap();
+                (
+                    r["seed"].as_u64().unwrap(),
+                    f("bob_correct_pct"),
+                    f("trained_eve_bit_errors"),
+                    f("fresh_eve_bit_errors"),
+                )
+            })
+            .collect()
+    };
+    let (alone, together) = (rows(&alone), rows(&together));
+    assert_eq!(alone.len(), 6, "two points of three seeds");
+    for (a, t) in alone.iter().zip(&together) {
+        assert_eq!(a.0, t.0);
+        // The same ciphers within float tolerance: figures on 10,000 messages agree closely.
+        assert!((a.1 - t.1).abs() <= 0.05, "Bob: alone {a:?}, in a population {t:?}");
+        assert!((a.2 - t.2).abs() <= 0.01 && (a.3 - t.3).abs() <= 0.01, "Eve: {a:?} vs {t:?}");
+    }
+    // The points' ciphers differ, so the comparison above is not of one cipher six times.
+    assert_ne!(alone[0].2, alone[3].2);
+    let refused = one_line_error(&anc(&["sweep", "--preset", "poc8", "--population", "--seeds", "2"]));
+    assert!(refused.contains("extra_dense"), "{refused}");
+}
+
 /// A sweep's figures without its timings (which differ from run to run).
 fn figures(merged: &serde_json::Value) -> Vec<(String, u64, String)> {
     let mut rows = Vec::new();

@@ -276,6 +276,11 @@ pub struct SweepArgs {
     /// Threads sharing each training batch (1 or 2; default: 2 on a CPU with 2+ cores).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub threads: Option<u8>,
+    /// Train each point's seeds (this shard's share of them) as one population: stacked
+    /// tensors, one optimiser, each member as its own single run within float tolerance.
+    /// Only the write-up's training and the presets' schedule options.
+    #[arg(long)]
+    pub population: bool,
     /// Print one JSON line instead of the table.
     #[arg(long)]
     pub json: bool,

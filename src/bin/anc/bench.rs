@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use anyhow::Result;
+use burn::prelude::Device;
 use serde_json::json;
 
 use crate::args::{Backend, BenchArgs};
@@ -13,10 +14,9 @@ use crate::common::{SLICE, build_config, device, trainer};
 
 /// Iterations per second of `iterations` timed iterations after `warmup` untimed ones.
 /// The losses are read back once per timed run, as the page and `anc train` do per slice.
-fn measure(args: &BenchArgs, backend: Backend, threads: Option<u8>) -> Result<f64> {
+fn measure(args: &BenchArgs, device: &Device, threads: Option<u8>) -> Result<f64> {
     let config = timed_config(args)?;
-    let device = device(backend)?;
-    let trainer = trainer(config, &device, threads)?;
+    let trainer = trainer(config, device, threads)?;
     time_steps(args, trainer)
 }
 
@@ -45,10 +45,10 @@ fn time_steps(args: &BenchArgs, mut work: impl Steps) -> Result<f64> {
 }
 
 /// Member-iterations per second of a population of `members` (seeds 1..=members).
-fn measure_population(args: &BenchArgs, backend: Backend, members: u16) -> Result<f64> {
+fn measure_population(args: &BenchArgs, device: &Device, members: u16) -> Result<f64> {
     let config = timed_config(args)?;
     let seeds: Vec<u64> = (1..=u64::from(members)).collect();
-    let population = Population::new(&config, &seeds, &device(backend)?)?;
+    let population = Population::new(&config, &seeds, device)?;
     Ok(time_steps(args, population)? * f64::from(members))
 }
 
@@ -62,21 +62,22 @@ pub fn run(args: BenchArgs) -> Result<()> {
             Backend::Cpu => "iterations_per_s",
             Backend::Wgpu => "wgpu_iterations_per_s",
         };
-        match measure(&args, backend, args.threads) {
-            Ok(rate) => {
+        // One device per backend for every measurement (wgpu initialises once per process).
+        match device(backend).and_then(|device| Ok((measure(&args, &device, args.threads)?, device))) {
+            Ok((rate, device)) => {
                 for &members in &args.population {
                     let key = match backend {
                         Backend::Cpu => format!("population_{members}_member_iterations_per_s"),
                         Backend::Wgpu => format!("wgpu_population_{members}_member_iterations_per_s"),
                     };
-                    results.insert(key, json!(measure_population(&args, backend, members)?));
+                    results.insert(key, json!(measure_population(&args, &device, members)?));
                 }
                 results.insert(key.into(), json!(rate));
                 // On the CPU, also the one-thread figure, to show what the second core adds.
                 if backend == Backend::Cpu && args.threads.is_none() {
                     results.insert(
                         "single_thread_iterations_per_s".into(),
-                        json!(measure(&args, backend, Some(1))?),
+                        json!(measure(&args, &device, Some(1))?),
                     );
                 }
             }

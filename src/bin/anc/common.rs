@@ -15,7 +15,7 @@ use anc::nn::replicas::default_replicas;
 use anc::nn::replicas::replicate;
 use anc::nn::steps::Steps;
 use anc::{Audit, AuditConfig, AuditLoss, Ciphers, Evaluation, IterationLosses, Trainer};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use burn::prelude::Device;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -110,7 +110,9 @@ pub fn device(backend: Backend) -> Result<Device> {
             .map_err(|e| anyhow::anyhow!("no wgpu adapter: {e:?}"))?
             .autodiff()),
         #[cfg(not(feature = "wgpu"))]
-        Backend::Wgpu => bail!("this build has no wgpu backend (rebuild with `--features wgpu`)"),
+        Backend::Wgpu => {
+            Err(anyhow::anyhow!("this build has no wgpu backend (rebuild with `--features wgpu`)"))
+        }
     }
 }
 

@@ -15,8 +15,9 @@ use anc::nn::config::names;
 use anc::nn::evaluation::EVALUATION_SAMPLES;
 use anc::nn::inference::Cipher;
 use anc::nn::model_file::{self, ModelHeader};
+use anc::nn::population::Population;
 use anc::nn::seeds;
-use anc::{Ciphers, Evaluation, TrainingConfig, evaluate};
+use anc::{Ciphers, Evaluation, IterationLosses, TrainingConfig, evaluate};
 use anyhow::{Result, anyhow, bail};
 use burn::prelude::Device;
 use clap::{Args, Parser};
@@ -91,6 +92,8 @@ pub fn run(args: SweepArgs) -> Result<()> {
         eprintln!("shard {}/{}: {} of the sweep's {total} jobs", shard.index, shard.count, mine.len());
     }
     let mut done: Vec<(Origin, SweepLine)> = Vec::new();
+    // With --population: each point's seeds, trained together when the point starts.
+    let mut trained: std::collections::VecDeque<(Ciphers, f64)> = Default::default();
     for (n, job) in mine.iter().enumerate() {
         let (point_config, _) =
             configs.iter().find(|(_, p)| *p == job.point).expect("every job's point is on the grid");
@@ -102,7 +105,16 @@ pub fn run(args: SweepArgs) -> Result<()> {
             }
             println!("{TABLE_HEADER}");
         }
-        let result = one_seed(&args, &job.point, config.clone(), &device)?;
+        if args.population && starts_point {
+            let seeds: Vec<u64> =
+                mine[n..].iter().take_while(|j| j.point == job.point).map(|j| j.seed).collect();
+            trained = train_population(&config, &seeds, &device, args.json)?.into();
+        }
+        let (ciphers, train_seconds) = match trained.pop_front() {
+            Some(member) => member,
+            None => train_one(&args, config.clone(), &device)?,
+        };
+        let result = judge(&args, &job.point, &config, &ciphers, train_seconds, &device)?;
         let line = SweepLine { sweep: settings.clone(), point: job.point.clone(), config, result };
         if lines {
             let mut out = std::io::stdout().lock();
@@ -171,16 +183,45 @@ fn config_at(argv: &[String], point: &Point) -> Result<TrainingConfig> {
     build_config(&args.config).map_err(|e| anyhow!("--grid at {point}: {e:#}"))
 }
 
-/// Trains one seed of a point, evaluates it, audits it with every attacker; keeps the model
-/// if asked.
-fn one_seed(args: &SweepArgs, point: &Point, config: TrainingConfig, device: &Device) -> Result<SeedResult> {
+/// Trains one seed of a point: its networks and the seconds it took.
+fn train_one(args: &SweepArgs, config: TrainingConfig, device: &Device) -> Result<(Ciphers, f64)> {
     let started = Instant::now();
     let mut trainer = trainer(config.clone(), device, args.threads)?;
     let bar = progress(config.total_iterations(), args.json);
     run_to_end(&mut trainer, SLICE, &bar, losses_message, |_| Ok(()))?;
-    let train_seconds = started.elapsed().as_secs_f64();
-    let ciphers = trainer.into_ciphers();
-    let cipher = Cipher::new(&ciphers, device);
+    Ok((trainer.into_ciphers(), started.elapsed().as_secs_f64()))
+}
+
+/// Trains `seeds` of a point's `config` as one population: each member's networks, and the
+/// population's seconds shared equally among them.
+fn train_population(
+    config: &TrainingConfig,
+    seeds: &[u64],
+    device: &Device,
+    quiet: bool,
+) -> Result<Vec<(Ciphers, f64)>> {
+    let started = Instant::now();
+    let mut population = Population::new(config, seeds, device)?;
+    let bar = progress(config.total_iterations(), quiet);
+    let message = |members: &Vec<IterationLosses>| {
+        let bob = members.iter().map(|l| l.bob).fold(f32::INFINITY, f32::min);
+        format!("{} ciphers at once; best Bob {bob:.3}", members.len())
+    };
+    run_to_end(&mut population, SLICE, &bar, message, |_| Ok(()))?;
+    let seconds = started.elapsed().as_secs_f64() / seeds.len() as f64;
+    Ok((0..seeds.len()).map(|k| (population.member(k), seconds)).collect())
+}
+
+/// Evaluates a point's trained seed, audits it with every attacker; keeps the model if asked.
+fn judge(
+    args: &SweepArgs,
+    point: &Point,
+    config: &TrainingConfig,
+    ciphers: &Ciphers,
+    train_seconds: f64,
+    device: &Device,
+) -> Result<SeedResult> {
+    let cipher = Cipher::new(ciphers, device);
     let trained = evaluate(&cipher, EVALUATION_SAMPLES, seeds::held_out(config.seed)).read()?;
 
     let started = Instant::now();
@@ -188,11 +229,11 @@ fn one_seed(args: &SweepArgs, point: &Point, config: TrainingConfig, device: &De
         .with_max_steps(args.audit_steps)
         .with_batch_size(args.audit_batch_size)
         .with_seed(seeds::audit_after_training(config.seed));
-    let suite = run_suite(&ciphers, &config.cipher, &args.attackers, &suite_config, cores(), true)?;
+    let suite = run_suite(ciphers, &config.cipher, &args.attackers, &suite_config, cores(), true)?;
     let audit_seconds = started.elapsed().as_secs_f64();
     let best = suite.best();
     if let Some(dir) = &args.models {
-        keep_model(dir, point, &config, &ciphers, &trained, &suite)?;
+        keep_model(dir, point, config, ciphers, &trained, &suite)?;
     }
     Ok(SeedResult {
         seed: config.seed,
