@@ -77,6 +77,17 @@ fn each_member_trains_as_a_single_run_of_its_seed() {
             assert!(drift < tolerance, "member {k} (seed {seed}) drifted from its single run by {drift}");
             assert_eq!(population.member_config(k), single);
         }
+        // Split over two threads (two groups), every member trains the same.
+        let mut split = Population::with_threads(&config, &seeds, &device, 2).unwrap();
+        assert_eq!(split.threads(), 2);
+        let split_rows = split.run(6).read().unwrap();
+        for k in 0..seeds.len() {
+            let drift = max_diff(&all_weights(&split.member(k)), &all_weights(&population.member(k)));
+            assert!(drift < 1e-6, "member {k} on two threads drifted by {drift}");
+            for (a, b) in split_rows.iter().zip(&rows) {
+                assert!((a[k].bob - b[k].bob).abs() < 1e-6 && (a[k].eve - b[k].eve).abs() < 1e-6);
+            }
+        }
         // Members differ: each has its own seed and data.
         assert!(max_diff(&all_weights(&population.member(0)), &all_weights(&population.member(1))) > 0.01);
     }

@@ -88,8 +88,25 @@ impl Kernels {
         }
     }
 
+    /// [`Kernels::mix`] for K members at once: x `[K, R, I]`, w `[K, I, O]`, b `[K, O]` ->
+    /// `[K, R, O]`, each member's rows through its own weights.
+    pub fn mix_members(&self, x: Tensor<3>, w: Tensor<3>, b: Tensor<2>, activation: Activation) -> Tensor<3> {
+        match self.activations {
+            Activations::Host => fused::mix_members(x, w, b, activation),
+            Activations::Burn => self.activate(x.matmul(w) + b.unsqueeze_dim(1), activation),
+        }
+    }
+
+    /// [`Kernels::shift`] for K members at once: x `[K, R, O]`, b `[K, O]` -> `[K, R, O]`.
+    pub fn shift_members(&self, x: Tensor<3>, b: Tensor<2>, activation: Activation) -> Tensor<3> {
+        match self.activations {
+            Activations::Host => fused::shift_members(x, b, activation),
+            Activations::Burn => self.activate(x + b.unsqueeze_dim(1), activation),
+        }
+    }
+
     /// burn's own `f` (the path on devices other than the CPU).
-    fn activate(&self, x: Tensor<2>, activation: Activation) -> Tensor<2> {
+    fn activate<const D: usize>(&self, x: Tensor<D>, activation: Activation) -> Tensor<D> {
         match activation {
             Activation::Tanh => x.tanh(),
             Activation::Sigmoid => burn::tensor::activation::sigmoid(x),

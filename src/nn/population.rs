@@ -5,24 +5,22 @@
 //! stack is K optimisers with the same schedule. A member trains as a single run of its
 //! seed does (one replica), within float tolerance (`tests/population.rs`).
 //!
-//! It supports the write-up's training and the schedule options of the presets (learning
+//! On a CPU with two cores the members can be split into two groups, one per thread (they
+//! share nothing, so nothing is exchanged). It supports the write-up's training and the schedule options of the presets (learning
 //! rate decay, Eve weight and its ramp, a Bob-only tail); [`Population::new`] refuses the
 //! rest by name.
 
-use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use crate::nn::config::TrainingConfig;
-use crate::nn::data::BitSource;
-use crate::nn::kernels::Kernels;
 use crate::nn::metrics::IterationLosses;
 use crate::nn::model::Ciphers;
 use crate::nn::pending::Pending;
-use crate::nn::seeds;
 use crate::nn::steps::Steps;
-use crate::nn::training::optimizer;
 
+mod group;
 mod stacked;
+use group::Group;
 pub use stacked::StackedNetwork;
 
 /// Why a configuration cannot train as a population.
@@ -55,40 +53,43 @@ fn unsupported(config: &TrainingConfig) -> Option<&'static str> {
     .find_map(|(used, name)| used.then_some(name))
 }
 
-/// Each member's bits wrong per message: `[K, rows, N]` -> `[K]`, over `rows`.
-fn bits_wrong(messages: Tensor<3>, guesses: Tensor<3>) -> Tensor<1> {
-    let [k, rows, _] = messages.dims();
-    (messages - guesses).abs().sum_dim(2).sum_dim(1).reshape([k]).div_scalar(rows as f32)
-}
-
-/// The members' (message, key) batches for one step, stacked: `[K, rows, N]` each.
-struct Stacked {
-    messages: Tensor<3>,
-    keys: Tensor<3>,
+/// Threads a population trains on by default: 2 on a CPU device with two or more cores
+/// (half the members each), else 1.
+pub fn default_threads(device: &Device) -> usize {
+    let cores = crate::nn::replicas::available_cores();
+    if crate::nn::kernels::is_host_device(device) && cores >= 2 { 2 } else { 1 }
 }
 
 /// K ciphers trained together by one schedule.
 pub struct Population {
     config: TrainingConfig,
     seeds: Vec<u64>,
-    alice: StackedNetwork,
-    bob: StackedNetwork,
-    eve: StackedNetwork,
+    /// The members in one or two groups (one per thread), in seed order.
+    groups: Vec<Group>,
     /// Member 0's fresh networks: the shapes [`Population::member`] writes into.
     template: Ciphers,
-    ab_optim: ModuleOptimizer,
-    eve_optim: ModuleOptimizer,
-    sources: Vec<BitSource>,
-    /// The networks' kernels on the training device.
-    kernels: Kernels,
-    device: Device,
     iteration: usize,
 }
 
 impl Population {
     /// One member per seed, each built and fed as a single run of `config` with that seed
-    /// (`device` with autodiff).
+    /// (`device` with autodiff), all on one thread.
     pub fn new(config: &TrainingConfig, seeds: &[u64], device: &Device) -> Result<Self, PopulationError> {
+        Self::with_threads(config, seeds, device, 1)
+    }
+
+    /// Like [`Population::new`], the members split into `threads` groups (1 or 2; fewer
+    /// when there are fewer members), each trained on its own thread (native builds only).
+    ///
+    /// # Panics
+    /// If `threads` is not 1 or 2.
+    pub fn with_threads(
+        config: &TrainingConfig,
+        seeds: &[u64],
+        device: &Device,
+        threads: usize,
+    ) -> Result<Self, PopulationError> {
+        assert!(matches!(threads, 1 | 2), "1 or 2 threads");
         config.validate()?;
         if let Some(option) = unsupported(config) {
             return Err(PopulationError::Unsupported(option));
@@ -96,22 +97,12 @@ impl Population {
         if seeds.is_empty() {
             return Err(PopulationError::Empty);
         }
-        let members: Vec<Ciphers> = seeds.iter().map(|&s| config.cipher.init(s, device)).collect();
-        let stack = |role: fn(&Ciphers) -> &crate::nn::model::Network| {
-            StackedNetwork::stack(&members.iter().map(role).collect::<Vec<_>>())
-        };
+        let size = seeds.len().div_ceil(threads.min(seeds.len()));
         Ok(Self {
-            alice: stack(|c| &c.alice),
-            bob: stack(|c| &c.bob),
-            eve: stack(|c| &c.eve),
-            template: members[0].clone(),
+            groups: seeds.chunks(size).map(|part| Group::new(config, part, device)).collect(),
+            template: config.cipher.init(seeds[0], device),
             config: config.clone(),
             seeds: seeds.to_vec(),
-            ab_optim: optimizer(config.optimizer),
-            eve_optim: optimizer(config.optimizer),
-            sources: seeds.iter().map(|&s| BitSource::new(seeds::training_data(s))).collect(),
-            kernels: Kernels::for_device(config.cipher.bits, device),
-            device: device.clone(),
             iteration: 0,
         })
     }
@@ -126,6 +117,11 @@ impl Population {
         &self.seeds
     }
 
+    /// Threads the members train on (their groups).
+    pub fn threads(&self) -> usize {
+        self.groups.len()
+    }
+
     /// The shared settings (each member's seed is its own).
     pub fn config(&self) -> &TrainingConfig {
         &self.config
@@ -133,95 +129,13 @@ impl Population {
 
     /// Member `k`'s networks, as a single run would hold them.
     pub fn member(&self, k: usize) -> Ciphers {
-        Ciphers {
-            alice: self.alice.member(k, &self.template.alice),
-            bob: self.bob.member(k, &self.template.bob),
-            eve: self.eve.member(k, &self.template.eve),
-        }
+        let size = self.groups[0].members();
+        self.groups[k / size].member(k % size, &self.template)
     }
 
     /// Member `k`'s training configuration (the shared one with its seed).
     pub fn member_config(&self, k: usize) -> TrainingConfig {
         self.config.clone().with_seed(self.seeds[k])
-    }
-
-    /// `steps` batches per member, drawn as a single run draws them, stacked per step.
-    fn draw(&mut self, steps: usize) -> Vec<Stacked> {
-        let (batch, bits) = (self.config.batch_size, self.config.cipher.bits);
-        let drawn: Vec<_> =
-            self.sources.iter_mut().map(|s| s.draw(steps, batch, bits, &self.device)).collect();
-        (0..steps)
-            .map(|i| {
-                let one: Vec<_> = drawn.iter().map(|d| d.get(i)).collect();
-                Stacked {
-                    messages: Tensor::stack(one.iter().map(|b| b.messages.clone()).collect(), 0),
-                    keys: Tensor::stack(one.iter().map(|b| b.keys.clone()).collect(), 0),
-                }
-            })
-            .collect()
-    }
-
-    fn encrypt(&self, alice: &StackedNetwork, batch: &Stacked) -> Tensor<3> {
-        alice.forward(Tensor::cat(vec![batch.messages.clone(), batch.keys.clone()], 2), &self.kernels)
-    }
-
-    /// One Alice+Bob step; each member's (L_AB, L_B) `[K, 2]`, detached.
-    fn ab_step(&mut self, batch: &Stacked, lr: f64, weight: f64, alice_moves: bool) -> Tensor<2> {
-        let ciphertext = self.encrypt(&self.alice, batch);
-        let bob_guess =
-            self.bob.forward(Tensor::cat(vec![ciphertext.clone(), batch.keys.clone()], 2), &self.kernels);
-        let bob = bits_wrong(batch.messages.clone(), bob_guess);
-        let eve = bits_wrong(batch.messages.clone(), self.eve.valid().forward(ciphertext, &self.kernels));
-        // The write-up's Eve term, member by member: w·(N/2 − L_E)²/(N/2)².
-        let half = self.config.cipher.bits as f32 / 2.0;
-        let term = eve.neg().add_scalar(half).powi_scalar(2).mul_scalar(weight as f32 / (half * half));
-        let ab = bob.clone() + term;
-        let mut grads = ab.clone().sum().backward();
-        let alice_grads = GradientsParams::from_module(&mut grads, &self.alice);
-        let bob_grads = GradientsParams::from_module(&mut grads, &self.bob);
-        if alice_moves {
-            self.alice = self.ab_optim.step(lr, self.alice.clone(), alice_grads);
-        }
-        self.bob = self.ab_optim.step(lr, self.bob.clone(), bob_grads);
-        let k = self.members();
-        Tensor::cat(vec![ab.detach().reshape([k, 1]), bob.detach().reshape([k, 1])], 1)
-    }
-
-    /// One Eve step against the frozen Alice's `ciphertext`; each member's L_E `[K]`.
-    fn eve_step(&mut self, ciphertext: Tensor<3>, messages: Tensor<3>, lr: f64) -> Tensor<1> {
-        let loss = bits_wrong(messages, self.eve.forward(ciphertext, &self.kernels));
-        let grads = GradientsParams::from_grads(loss.clone().sum().backward(), &self.eve);
-        self.eve = self.eve_optim.step(lr, self.eve.clone(), grads);
-        loss.detach()
-    }
-
-    /// Iteration `iteration` (0-based) for every member: each member's `[K, 3]` losses.
-    fn iterate(&mut self, iteration: usize) -> Tensor<2> {
-        let c = self.config.clone();
-        let factor = c.learning_rate_factor(iteration);
-        let batches = self.draw(c.ab_steps + c.eve_steps);
-        let alice_moves = !c.only_bob_moves_at(iteration);
-        let weight = c.eve_weight_at(iteration);
-        let mut last = None;
-        for batch in &batches[..c.ab_steps] {
-            last = Some(self.ab_step(batch, c.ab_learning_rate * factor, weight, alice_moves));
-        }
-        let ab_bob = last.expect("at least one Alice+Bob step");
-        let k = self.members();
-        let eve = if c.eve_steps == 0 {
-            Tensor::full([k, 1], f32::NAN, &self.device)
-        } else {
-            let alice = self.alice.valid();
-            let losses: Vec<Tensor<1>> = batches[c.ab_steps..]
-                .iter()
-                .map(|batch| {
-                    let ciphertext = self.encrypt(&alice, batch);
-                    self.eve_step(ciphertext, batch.messages.clone(), c.eve_learning_rate * factor)
-                })
-                .collect();
-            Tensor::stack::<2>(losses, 1).mean_dim(1) // [K, 1]
-        };
-        Tensor::cat(vec![ab_bob, eve], 1)
     }
 }
 
@@ -235,7 +149,22 @@ impl Steps for Population {
         if todo == 0 {
             return Pending::ready(Vec::new());
         }
-        let rows: Vec<Tensor<2>> = (self.iteration..self.iteration + todo).map(|i| self.iterate(i)).collect();
+        let (start, config) = (self.iteration, &self.config);
+        let train = |group: &mut Group| -> Vec<Tensor<2>> {
+            (start..start + todo).map(|i| group.iterate(config, i)).collect()
+        };
+        // Each group's rows `[K_g, 3]` per iteration, joined member-wise in seed order.
+        let per_group: Vec<Vec<Tensor<2>>> = match self.groups.as_mut_slice() {
+            [one] => vec![train(one)],
+            [first_group, second] => std::thread::scope(|scope| {
+                let helper = scope.spawn(|| train(second));
+                let mine = train(first_group);
+                vec![mine, helper.join().expect("the second group's thread")]
+            }),
+            _ => unreachable!("one or two groups"),
+        };
+        let rows: Vec<Tensor<2>> =
+            (0..todo).map(|i| Tensor::cat(per_group.iter().map(|g| g[i].clone()).collect(), 0)).collect();
         self.iteration += todo;
         let k = self.members();
         Pending::of(Tensor::stack::<3>(rows, 0), move |flat| {

@@ -38,12 +38,12 @@ pub fn default_replicas(device: &Device, batch_size: usize) -> usize {
 pub const MIN_SPLIT_BATCH: usize = 64;
 
 #[cfg(not(target_arch = "wasm32"))]
-fn available_cores() -> usize {
+pub(crate) fn available_cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
 #[cfg(target_arch = "wasm32")]
-fn available_cores() -> usize {
+pub(crate) fn available_cores() -> usize {
     1 // no threads in one wasm32-unknown-unknown instance: the page runs two workers instead
 }
 

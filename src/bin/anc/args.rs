@@ -318,8 +318,9 @@ pub struct BenchArgs {
     /// Threads sharing each batch (1 or 2; default: 2 on a CPU with 2+ cores).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub threads: Option<u8>,
-    /// Also time populations of these sizes (K ciphers in stacked tensors, one thread) on
-    /// each backend, as member-iterations per second: e.g. `--population 1,8,16`.
+    /// Also time populations of these sizes (K ciphers in stacked tensors; on a CPU half of
+    /// them on each of `--threads`, default both cores) on each backend, as
+    /// member-iterations per second: e.g. `--population 1,8,16`.
     #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u16).range(1..=256))]
     pub population: Vec<u16>,
     #[arg(long)]

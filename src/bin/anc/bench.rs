@@ -7,7 +7,7 @@ use burn::prelude::Device;
 use serde_json::json;
 
 use crate::args::{Backend, BenchArgs};
-use anc::nn::population::Population;
+use anc::nn::population::{Population, default_threads};
 use anc::nn::steps::Steps;
 
 use crate::common::{SLICE, build_config, device, trainer};
@@ -44,11 +44,13 @@ fn time_steps(args: &BenchArgs, mut work: impl Steps) -> Result<f64> {
     Ok(args.iterations as f64 / start.elapsed().as_secs_f64())
 }
 
-/// Member-iterations per second of a population of `members` (seeds 1..=members).
+/// Member-iterations per second of a population of `members` (seeds 1..=members) on
+/// `--threads` threads (default: both cores on a CPU).
 fn measure_population(args: &BenchArgs, device: &Device, members: u16) -> Result<f64> {
     let config = timed_config(args)?;
     let seeds: Vec<u64> = (1..=u64::from(members)).collect();
-    let population = Population::new(&config, &seeds, device)?;
+    let threads = args.threads.map_or_else(|| default_threads(device), usize::from);
+    let population = Population::with_threads(&config, &seeds, device, threads)?;
     Ok(time_steps(args, population)? * f64::from(members))
 }
 

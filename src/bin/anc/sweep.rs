@@ -15,7 +15,7 @@ use anc::nn::config::names;
 use anc::nn::evaluation::EVALUATION_SAMPLES;
 use anc::nn::inference::Cipher;
 use anc::nn::model_file::{self, ModelHeader};
-use anc::nn::population::Population;
+use anc::nn::population::{Population, default_threads};
 use anc::nn::seeds;
 use anc::{Ciphers, Evaluation, IterationLosses, TrainingConfig, evaluate};
 use anyhow::{Result, anyhow, bail};
@@ -108,7 +108,8 @@ pub fn run(args: SweepArgs) -> Result<()> {
         if args.population && starts_point {
             let seeds: Vec<u64> =
                 mine[n..].iter().take_while(|j| j.point == job.point).map(|j| j.seed).collect();
-            trained = train_population(&config, &seeds, &device, args.json)?.into();
+            let threads = args.threads.map_or_else(|| default_threads(&device), usize::from);
+            trained = train_population(&config, &seeds, &device, threads, args.json)?.into();
         }
         let (ciphers, train_seconds) = match trained.pop_front() {
             Some(member) => member,
@@ -198,10 +199,11 @@ fn train_population(
     config: &TrainingConfig,
     seeds: &[u64],
     device: &Device,
+    threads: usize,
     quiet: bool,
 ) -> Result<Vec<(Ciphers, f64)>> {
     let started = Instant::now();
-    let mut population = Population::new(config, seeds, device)?;
+    let mut population = Population::with_threads(config, seeds, device, threads)?;
     let bar = progress(config.total_iterations(), quiet);
     let message = |members: &Vec<IterationLosses>| {
         let bob = members.iter().map(|l| l.bob).fold(f32::INFINITY, f32::min);

@@ -1,7 +1,7 @@
 //! K networks of one role as one module: every weight gains a leading member dimension
 //! (`[K, ...]`, burn's own layouts after it), and the forward pass is the same matrix-product
-//! form as [`Network::forward`] with batched products, so K members cost one set of
-//! operations instead of K.
+//! form as [`Network::forward`] with batched products and the kernels' member-wise fused
+//! operations, so K members cost one set of operations instead of K.
 
 use burn::module::{Module, Param};
 use burn::prelude::*;
@@ -38,17 +38,6 @@ fn stack<const D: usize, const E: usize>(parts: Vec<Tensor<D>>) -> Param<Tensor<
 
 fn bias(b: &Option<Param<Tensor<1>>>) -> Tensor<1> {
     b.as_ref().expect("every layer has a bias").val()
-}
-
-/// `f(x + b)` for every member: x `[K, R, O]`, b `[K, O]`. The bias is added by broadcast
-/// (it differs per member), then `f` runs as the kernels' own activation over all rows (on
-/// the CPU their vectorised loop: burn's CPU tanh calls libm value by value, which took 70 %
-/// of a population's time).
-fn activate(x: Tensor<3>, b: Tensor<2>, f: Activation, kernels: &Kernels) -> Tensor<3> {
-    let [k, rows, out] = x.dims();
-    let x = (x + b.unsqueeze_dim(1)).reshape([k * rows, out]);
-    let zero = Tensor::zeros([out], &x.device());
-    kernels.shift(x, zero, f).reshape([k, rows, out])
 }
 
 /// Member `k` of a stacked parameter, in the member's own shape `dims`.
@@ -118,28 +107,27 @@ impl StackedNetwork {
     pub fn forward(&self, input: Tensor<3>, kernels: &Kernels) -> Tensor<3> {
         let [k, batch, _] = input.dims();
         let tanh = Activation::Tanh;
-        let x = self
-            .dense
-            .iter()
-            .fold(input, |x, layer| activate(x.matmul(layer.weight.val()), layer.bias.val(), tanh, kernels)); // [K, batch, 2N]
+        let x = self.dense.iter().fold(input, |x, layer| {
+            kernels.shift_members(x.matmul(layer.weight.val()), layer.bias.val(), tanh)
+        }); // [K, batch, 2N]
         let n = x.dims()[2] / 2;
         // conv1 as each member's banded matrix [2N, 4N], columns (position, tap, channel).
         let m1 =
             self.conv1.0.val().reshape([k, 8]).matmul(kernels.conv1_selection()).reshape([k, 2 * n, 4 * n]);
         let b1 = self.conv1.1.val();
         let b1 = Tensor::cat(vec![b1.clone(), b1], 1); // [K, 4]: (tap, channel)
-        let x = activate(x.matmul(m1).reshape([k, batch * n, 4]), b1, tanh, kernels); // [K, batch·N, 4]
+        let x = kernels.shift_members(x.matmul(m1).reshape([k, batch * n, 4]), b1, tanh); // [K, batch·N, 4]
         // conv2 (kernel 2, stride 2): [K, out, in, tap] -> [K, (tap, in), out].
         let w2 = self.conv2.0.val().permute([0, 3, 2, 1]).reshape([k, 4, 4]);
-        let x = activate(x.matmul(w2), self.conv2.1.val(), tanh, kernels); // [K, batch·N, 4]
+        let x = kernels.mix_members(x, w2, self.conv2.1.val(), tanh); // [K, batch·N, 4]
         let w3 = self.conv3.0.val().reshape([k, 4, 4]).swap_dims(1, 2);
-        let x = activate(x.matmul(w3), self.conv3.1.val(), tanh, kernels); // [K, batch·N, 4]
+        let x = kernels.mix_members(x, w3, self.conv3.1.val(), tanh); // [K, batch·N, 4]
         let w4 = self.conv4.0.val().reshape([k, 1, 4]).swap_dims(1, 2);
         let last = match self.output {
             OutputActivation::Sigmoid => Activation::Sigmoid,
             OutputActivation::Tanh | OutputActivation::Cos => Activation::Tanh,
         };
-        let z = activate(x.matmul(w4), self.conv4.1.val(), last, kernels).reshape([k, batch, n]); // [K, batch, N]
+        let z = kernels.mix_members(x, w4, self.conv4.1.val(), last).reshape([k, batch, n]); // [K, batch, N]
         match self.output {
             OutputActivation::Sigmoid | OutputActivation::Tanh => z,
             OutputActivation::Cos => z.mul_scalar(std::f32::consts::PI).cos(),
