@@ -92,7 +92,7 @@ impl Kernels {
     /// `[K, R, O]`, each member's rows through its own weights.
     pub fn mix_members(&self, x: Tensor<3>, w: Tensor<3>, b: Tensor<2>, activation: Activation) -> Tensor<3> {
         match self.activations {
-            Activations::Host => fused::mix_members(x, w, b, activation),
+            Activations::Host => fused::mix(x, w, b, activation),
             Activations::Burn => self.activate(x.matmul(w) + b.unsqueeze_dim(1), activation),
         }
     }
@@ -100,7 +100,7 @@ impl Kernels {
     /// [`Kernels::shift`] for K members at once: x `[K, R, O]`, b `[K, O]` -> `[K, R, O]`.
     pub fn shift_members(&self, x: Tensor<3>, b: Tensor<2>, activation: Activation) -> Tensor<3> {
         match self.activations {
-            Activations::Host => fused::shift_members(x, b, activation),
+            Activations::Host => fused::shift(x, b, activation),
             Activations::Burn => self.activate(x + b.unsqueeze_dim(1), activation),
         }
     }

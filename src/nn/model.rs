@@ -65,8 +65,17 @@ impl OutputActivation {
         (low + high) / 2.0
     }
 
+    /// The fused operation's `f` that ends a network with this output (`Cos` takes the
+    /// cosine after it: [`finish`](Self::finish)).
+    pub(crate) fn activation(self) -> Activation {
+        match self {
+            OutputActivation::Sigmoid => Activation::Sigmoid,
+            OutputActivation::Tanh | OutputActivation::Cos => Activation::Tanh,
+        }
+    }
+
     /// What follows the fused activation: the cosine of the angle for `Cos`.
-    fn finish(self, x: Tensor<2>) -> Tensor<2> {
+    pub(crate) fn finish<const D: usize>(self, x: Tensor<D>) -> Tensor<D> {
         match self {
             OutputActivation::Sigmoid | OutputActivation::Tanh => x,
             OutputActivation::Cos => x.mul_scalar(std::f32::consts::PI).cos(),
@@ -217,14 +226,6 @@ impl Network {
         d_out / 2
     }
 
-    /// The output activation as a fused operation's `f` (`Cos` takes the cosine after it).
-    fn output_activation(&self) -> Activation {
-        match self.output {
-            OutputActivation::Sigmoid => Activation::Sigmoid,
-            OutputActivation::Tanh | OutputActivation::Cos => Activation::Tanh,
-        }
-    }
-
     /// Runs the network with the convolutions as matrix products.
     ///
     /// `input`: `[batch, in]` (in = 2N for Alice and Bob, N for Eve) -> `[batch, N]`.
@@ -262,9 +263,9 @@ impl Network {
             // The proof-of-concept's head: tanh, then Linear(N -> N), then the output.
             Some(head) => {
                 let x = kernels.mix(x, w4, bias(&self.conv4.bias), Activation::Tanh).reshape([batch, n]);
-                kernels.shift(x.matmul(head.weight.val()), bias(&head.bias), self.output_activation())
+                kernels.shift(x.matmul(head.weight.val()), bias(&head.bias), self.output.activation())
             }
-            None => kernels.mix(x, w4, bias(&self.conv4.bias), self.output_activation()).reshape([batch, n]),
+            None => kernels.mix(x, w4, bias(&self.conv4.bias), self.output.activation()).reshape([batch, n]),
         };
         self.output.finish(x)
     }

@@ -261,8 +261,14 @@ impl<C: CheckpointStrategy> HostOps for Autodiff<Flex, C> {
     }
 }
 
-/// `f(x·W + b)` on a host device for K members (x `[K, R, I]`, w `[K, I, O]`, b `[K, O]`).
-pub fn mix_members(x: Tensor<3>, w: Tensor<3>, b: Tensor<2>, activation: Activation) -> Tensor<3> {
+/// `f(x·W + b)` on a host device: x `[R, I]`, w `[I, O]`, b `[O]` -> `[R, O]`, or member by
+/// member (x `[K, R, I]`, w `[K, I, O]`, b `[K, O]` -> `[K, R, O]`).
+pub fn mix<const D: usize, const B: usize>(
+    x: Tensor<D>,
+    w: Tensor<D>,
+    b: Tensor<B>,
+    activation: Activation,
+) -> Tensor<D> {
     use burn::backend::Dispatch;
     let sigmoid = activation == Activation::Sigmoid;
     Tensor::from_dispatch(<Dispatch as HostOps>::mix(
@@ -273,27 +279,12 @@ pub fn mix_members(x: Tensor<3>, w: Tensor<3>, b: Tensor<2>, activation: Activat
     ))
 }
 
-/// `f(x + b)` on a host device for K members (x `[K, R, O]`, b `[K, O]`).
-pub fn shift_members(x: Tensor<3>, b: Tensor<2>, activation: Activation) -> Tensor<3> {
-    use burn::backend::Dispatch;
-    let sigmoid = activation == Activation::Sigmoid;
-    Tensor::from_dispatch(<Dispatch as HostOps>::shift(x.into_dispatch(), b.into_dispatch(), sigmoid))
-}
-
-/// `f(x·W + b)` on a host device (x `[R, I]`, w `[I, O]`, b `[O]` -> `[R, O]`).
-pub fn mix(x: Tensor<2>, w: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
-    use burn::backend::Dispatch;
-    let sigmoid = activation == Activation::Sigmoid;
-    Tensor::from_dispatch(<Dispatch as HostOps>::mix(
-        x.into_dispatch(),
-        w.into_dispatch(),
-        b.into_dispatch(),
-        sigmoid,
-    ))
-}
-
-/// `f(x + b)` on a host device (x `[R, O]`, b `[O]` -> `[R, O]`).
-pub fn shift(x: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
+/// `f(x + b)` on a host device: x `[R, O]`, b `[O]`, or x `[K, R, O]`, b `[K, O]`.
+pub fn shift<const D: usize, const B: usize>(
+    x: Tensor<D>,
+    b: Tensor<B>,
+    activation: Activation,
+) -> Tensor<D> {
     use burn::backend::Dispatch;
     let sigmoid = activation == Activation::Sigmoid;
     Tensor::from_dispatch(<Dispatch as HostOps>::shift(x.into_dispatch(), b.into_dispatch(), sigmoid))

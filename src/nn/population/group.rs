@@ -10,6 +10,7 @@ use crate::nn::data::BitSource;
 use crate::nn::kernels::Kernels;
 use crate::nn::model::{Ciphers, Network};
 use crate::nn::seeds;
+use crate::nn::training::losses::eve_term;
 use crate::nn::training::optimizer;
 
 /// Each member's bits wrong per message: `[K, rows, N]` -> `[K]`, over `rows`.
@@ -104,10 +105,8 @@ impl Group {
         let heard = Tensor::cat(vec![ciphertext.clone(), batch.keys.clone()], 2);
         let bob = bits_wrong(batch.messages.clone(), self.bob.forward(heard, &self.kernels));
         let eve = bits_wrong(batch.messages.clone(), self.eve.valid().forward(ciphertext, &self.kernels));
-        // The write-up's Eve term, member by member: w·(N/2 − L_E)²/(N/2)².
-        let half = bits as f32 / 2.0;
-        let term = eve.neg().add_scalar(half).powi_scalar(2).mul_scalar(weight as f32 / (half * half));
-        let ab = bob.clone() + term;
+        // The write-up's Eve term, member by member.
+        let ab = bob.clone() + eve_term(eve, bits, weight);
         // The sum of the members' losses: each member's gradients are its own.
         let mut grads = ab.clone().sum().backward();
         let alice_grads = GradientsParams::from_module(&mut grads, &self.alice);

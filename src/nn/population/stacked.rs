@@ -123,14 +123,7 @@ impl StackedNetwork {
         let w3 = self.conv3.0.val().reshape([k, 4, 4]).swap_dims(1, 2);
         let x = kernels.mix_members(x, w3, self.conv3.1.val(), tanh); // [K, batch·N, 4]
         let w4 = self.conv4.0.val().reshape([k, 1, 4]).swap_dims(1, 2);
-        let last = match self.output {
-            OutputActivation::Sigmoid => Activation::Sigmoid,
-            OutputActivation::Tanh | OutputActivation::Cos => Activation::Tanh,
-        };
-        let z = kernels.mix_members(x, w4, self.conv4.1.val(), last).reshape([k, batch, n]); // [K, batch, N]
-        match self.output {
-            OutputActivation::Sigmoid | OutputActivation::Tanh => z,
-            OutputActivation::Cos => z.mul_scalar(std::f32::consts::PI).cos(),
-        }
+        let z = kernels.mix_members(x, w4, self.conv4.1.val(), self.output.activation()); // [K, batch·N, 1]
+        self.output.finish(z.reshape([k, batch, n]))
     }
 }

@@ -48,7 +48,7 @@ pub fn beyond_margin_share(
 }
 
 /// The Eve term of Alice+Bob's loss, `w·(N/2 − L_E)² / (N/2)²`, from Eve's bits wrong per
-/// message `L_E` (`[1]`): 0 when Eve is at chance.
+/// message `L_E` (`[1]`, or one per member of a population: `[K]`): 0 when Eve is at chance.
 pub fn eve_term(eve_loss: Tensor<1>, bits: usize, weight: f64) -> Tensor<1> {
     let half = bits as f32 / 2.0;
     let gap = eve_loss.neg().add_scalar(half);
