@@ -59,6 +59,10 @@ fn train_eval_audit_export_round_trip() {
         assert!(eval[key].is_number(), "{key} in {eval}");
     }
     assert!((0.0..=100.0).contains(&eval["bob_correct_pct"].as_f64().unwrap()));
+    // How far from a per-position one-time pad (tests/perfect_cipher.rs checks the pad's figures).
+    for key in ["key_flip_moves_own_position", "key_flip_moves_other_positions"] {
+        assert!((0.0..=1.0).contains(&eval[key].as_f64().unwrap()), "{key} in {eval}");
+    }
 
     // The attacker suite: a row per attacker, the best (fewest bits wrong) as the figure.
     let audit = json_line(&anc(&["audit", "--model", m, "--steps", "30", "--check-every", "10", "--json"]));

@@ -4,6 +4,7 @@
 //! shape is not what stops it (issue: strength research against the right judge).
 
 use anc::Ciphers;
+use anc::app::cipher_views::key_avalanche;
 use anc::nn::attack::{AttackerKind, FrozenAlice, Suite, SuiteConfig};
 use anc::nn::evaluation::evaluate;
 use anc::nn::inference::Cipher;
@@ -85,6 +86,13 @@ fn a_hand_built_one_time_pad_reads_perfectly_and_leaves_every_attacker_at_chance
     let xor = (batch.messages.clone() - batch.keys.clone()).abs().into_data().try_into_vec::<f32>().unwrap();
     let off = c.iter().zip(&xor).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
     assert!(off < 1e-6, "ciphertext differs from m XOR k by {off}");
+    // The distance from a per-position pad that `anc eval` prints: none. A freshly drawn
+    // cipher is far from it.
+    let (own, other) = key_avalanche(&cipher, 200, 9).distance_from_xor();
+    assert!(own > 0.999 && other < 1e-6, "own {own}, other {other}");
+    let fresh = CipherConfig::new().init(3, &device);
+    let (own, other) = key_avalanche(&Cipher::new(&fresh, &device), 200, 9).distance_from_xor();
+    assert!(own < 0.5 && other > 0.0, "a fresh cipher: own {own}, other {other}");
 
     // The suite, as its calibration runs it against a formula one-time pad (tests/attack.rs).
     let config =

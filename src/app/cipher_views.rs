@@ -23,6 +23,11 @@ pub struct Avalanche {
     /// Bob's bits that flip when he reads the ciphertext with the key one bit off,
     /// `[key bit][message bit]` row-major.
     pub decrypted: Vec<f64>,
+    /// How far each ciphertext value moves when a key bit flips, as a share of Alice's
+    /// output range (mean |Δc| / range), `[key bit][ciphertext position]` row-major. A
+    /// per-position one-time pad (`c_i = m_i XOR k_i`) gives 1 where the positions match
+    /// and 0 elsewhere.
+    pub value_changes: Vec<f64>,
     /// Pairs measured.
     pub samples: usize,
 }
@@ -31,6 +36,18 @@ impl Avalanche {
     /// Mean over the whole map of the ciphertext shares (ideal: 0.5).
     pub fn mean_ciphertext(&self) -> f64 {
         self.ciphertext.iter().sum::<f64>() / self.ciphertext.len().max(1) as f64
+    }
+
+    /// How close the cipher is to a per-position one-time pad: the mean of
+    /// [`value_changes`](Self::value_changes) on the own position (key bit i, value i; a pad:
+    /// 1) and elsewhere (a pad: 0).
+    pub fn distance_from_xor(&self) -> (f64, f64) {
+        let n = self.bits;
+        let (mut own, mut other) = (0.0, 0.0);
+        for (at, change) in self.value_changes.iter().enumerate() {
+            if at / n == at % n { own += change } else { other += change }
+        }
+        (own / n.max(1) as f64, other / (n * n - n).max(1) as f64)
     }
 
     /// Mean over the whole map of the decrypted shares (ideal: 0.5).
@@ -84,10 +101,23 @@ pub fn key_avalanche(cipher: &Cipher, samples: usize, seed: u64) -> Avalanche {
         shares.iter_mut().for_each(|s| *s /= samples.max(1) as f64);
         shares
     };
+    let values = host(ciphertext);
+    let (low, high) = cipher.ciphers().alice.output.range();
+    let (base, flipped) = values.split_at(samples * bits);
+    let mut value_changes = vec![0.0; bits * bits];
+    for (j, block) in flipped.chunks_exact(samples * bits).enumerate() {
+        for (row, base_row) in block.chunks_exact(bits).zip(base.chunks_exact(bits)) {
+            for i in 0..bits {
+                value_changes[j * bits + i] += f64::from((row[i] - base_row[i]).abs() / (high - low));
+            }
+        }
+    }
+    value_changes.iter_mut().for_each(|s| *s /= samples.max(1) as f64);
     Avalanche {
         bits,
-        ciphertext: flips(&host(ciphertext), cipher.ciphers().alice.output.midpoint()),
+        ciphertext: flips(&values, cipher.ciphers().alice.output.midpoint()),
         decrypted: flips(&host(decrypted), 0.5),
+        value_changes,
         samples,
     }
 }
