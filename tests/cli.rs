@@ -429,6 +429,9 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
         "0.25",
         "--ciphertext",
         "cos",
+        "--wrong-key-eve",
+        "--binned-eve",
+        "16",
         "--out",
         m,
         "--json",
@@ -448,6 +451,7 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
     assert_eq!((config.cipher.channels, config.eve_weight_ramp), (Some(4), Some(2)));
     assert_eq!(config.ciphertext_noise, Some(0.25));
     assert_eq!(config.cipher.ciphertext, anc::nn::model::OutputActivation::Cos);
+    assert_eq!((config.wrong_key_eve, config.binned_eve), (Some(true), Some(16)));
     assert_eq!(
         saved.ciphers.alice.output,
         anc::nn::model::OutputActivation::Cos,

@@ -156,6 +156,7 @@ fn configs_saved_before_the_optional_fields_still_load() {
         "eve_weight_ramp",
         "ciphertext_noise",
         "binned_eve",
+        "wrong_key_eve",
     ] {
         json.as_object_mut().unwrap().remove(field).expect(field);
     }

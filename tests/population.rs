@@ -102,6 +102,7 @@ fn what_a_population_does_not_train_is_refused_by_name() {
         (base.clone().with_eves(Some(2)), "eves"),
         (base.clone().with_eve_reset_every(Some(3)), "eve_reset_every"),
         (base.clone().with_binned_eve(Some(16)), "binned_eve"),
+        (base.clone().with_wrong_key_eve(Some(true)), "wrong_key_eve"),
         (base.clone().with_ciphertext_noise(Some(0.1)), "ciphertext_noise"),
         (base.clone().with_bob_cross_entropy(Some(true)), "bob_cross_entropy"),
     ] {

@@ -443,6 +443,18 @@ fn a_binned_eve_trains_alike_on_two_replicas_and_changes_what_alice_learns() {
 }
 
 #[test]
+fn bob_with_a_wrong_key_counts_as_an_eve_and_trains_alike_on_two_replicas() {
+    let config = tiny(Preset::Seed16).with_wrong_key_eve(Some(true));
+    // Both replicas draw the whole batch's key flips and keep their rows.
+    let (l1, w1) = trains_alike_on_two_replicas(&config);
+    let (plain, plain_weights) = four_iterations(&tiny(Preset::Seed16), 1);
+    assert_eq!(plain[0].bob, l1[0].bob, "Bob's own reading is unchanged");
+    assert_ne!(plain[0].ab, l1[0].ab, "the wrong-key Bob's term is in the first L_AB");
+    assert!(w1 != plain_weights, "the wrong-key Bob changes nothing");
+    assert_eq!(four_iterations(&config, 1).1, w1, "the same seed, the same wrong keys");
+}
+
+#[test]
 fn a_ramped_eve_weight_starts_the_eve_term_small() {
     // The first iteration's reported L_AB is L_B plus the Eve term at that iteration's weight.
     let config = tiny(Preset::Seed16).with_eve_weight(Some(8.0));

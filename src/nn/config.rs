@@ -231,6 +231,12 @@ pub struct TrainingConfig {
     /// width, learning by cross-entropy. Alice+Bob's Eve term covers her as one more Eve,
     /// so Alice must hide the magnitudes such an attacker reads. `None`: none (the write-up).
     pub binned_eve: Option<usize>,
+    /// Bob reading each ciphertext with a wrong key (a random half of its bits flipped,
+    /// drawn per message) counts as one more Eve in Alice's term, his weights frozen for
+    /// it: a code the key barely moves reads as well with a wrong key and costs, while a
+    /// per-position one-time pad gets exactly the flipped bits wrong, N/2 on average, and
+    /// costs nothing. `None`: false (the write-up).
+    pub wrong_key_eve: Option<bool>,
 }
 
 impl TrainingConfig {
@@ -279,6 +285,11 @@ impl TrainingConfig {
     /// Whether the Eve term counts each bit apart (see `eve_term_per_bit`).
     pub fn eve_term_per_bit(&self) -> bool {
         self.eve_term_per_bit == Some(true)
+    }
+
+    /// Whether Bob with a wrong key counts as an Eve (see `wrong_key_eve`).
+    pub fn wrong_key_eve(&self) -> bool {
+        self.wrong_key_eve == Some(true)
     }
 
     /// How many Eves train side by side.

@@ -48,6 +48,7 @@ fn unsupported(config: &TrainingConfig) -> Option<&'static str> {
         (c.bob_margin.is_some(), "bob_margin"),
         (c.ciphertext_noise.is_some(), "ciphertext_noise"),
         (c.binned_eve.is_some(), "binned_eve"),
+        (c.wrong_key_eve(), "wrong_key_eve"),
     ]
     .into_iter()
     .find_map(|(used, name)| used.then_some(name))

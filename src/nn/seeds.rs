@@ -23,6 +23,11 @@ pub fn binned_eve(seed: u64) -> u64 {
     seed ^ 0xb1_22ed_e7e0
 }
 
+/// The wrong keys Bob reads with in a run of `seed` (`wrong_key_eve`).
+pub fn wrong_keys(seed: u64) -> u64 {
+    seed ^ 0x0bad_4e75
+}
+
 /// The noise Bob reads the ciphertext through in a run of `seed` (`ciphertext_noise`).
 pub fn ciphertext_noise(seed: u64) -> u64 {
     seed ^ 0x0015_e000

@@ -140,6 +140,10 @@ pub struct ConfigArgs {
     /// then a residual block of this width); Alice hides from her too.
     #[arg(long, value_name = "WIDTH")]
     pub binned_eve: Option<usize>,
+    /// Bob reading with a wrong key (half its bits flipped at random) counts as one more Eve:
+    /// Alice pays for a code the key barely moves.
+    #[arg(long)]
+    pub wrong_key_eve: bool,
 }
 
 #[derive(Args, Debug)]

@@ -54,6 +54,7 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
         eve_weight_ramp,
         ciphertext_noise,
         binned_eve,
+        wrong_key_eve,
         ..
     } = args.clone();
     let set = |field: &mut usize, value: Option<usize>| *field = value.unwrap_or(*field);
@@ -87,6 +88,9 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     }
     if eve_term_per_bit {
         config.eve_term_per_bit = Some(true)
+    }
+    if wrong_key_eve {
+        config.wrong_key_eve = Some(true)
     }
     config.validate()?;
     Ok(config)

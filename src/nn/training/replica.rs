@@ -32,6 +32,8 @@ pub(super) struct Replica {
     noise: NoiseSource,
     /// The Eve of the attacker suite's strongest shape, when the run has one.
     binned: Option<BinnedEve>,
+    /// Which key bits Bob's wrong keys flip (`wrong_key_eve`).
+    wrong_keys: BitSource,
 }
 
 /// What every replica's iteration reads.
@@ -72,6 +74,7 @@ impl Replica {
             source: BitSource::new(seeds::training_data(config.seed)),
             noise: NoiseSource::new(seeds::ciphertext_noise(config.seed)),
             binned: BinnedEve::new(config, config.seed, device),
+            wrong_keys: BitSource::new(seeds::wrong_keys(config.seed)),
         }
     }
 
@@ -200,6 +203,11 @@ impl Replica {
             .config
             .ciphertext_noise
             .map(|sd| self.noise.draw(batch_size, bits, sd, device).narrow(0, at.start, at.rows));
+        // Every replica draws the whole batch's flips and keeps its own rows.
+        let wrong_keys = at.config.wrong_key_eve().then(|| {
+            let flips = self.wrong_keys.batch(batch_size, bits, device).messages.narrow(0, at.start, at.rows);
+            (batch.keys.clone() - flips).abs() // k XOR flips
+        });
         let Ciphers { alice, bob, eve } = &self.ciphers;
         let ciphertext = at.runner.encrypt(alice, batch);
         let heard = match noise {
@@ -223,7 +231,8 @@ impl Replica {
         let guesses = std::iter::once(eve)
             .chain(&self.rivals)
             .map(|eve| at.runner.eavesdrop(&eve.valid(), ciphertext.clone()))
-            .chain(self.binned.iter().map(|binned| binned.guess(ciphertext.clone())));
+            .chain(self.binned.iter().map(|binned| binned.guess(ciphertext.clone())))
+            .chain(wrong_keys.map(|keys| at.runner.decrypt(&bob.valid(), ciphertext.clone(), keys)));
         let eve_shares: Vec<Tensor<1>> =
             guesses.map(|guess| count.share(batch.messages.clone(), guess, batch_size)).collect();
         let eves = eve_shares.len();
