@@ -86,6 +86,15 @@ fn a_hand_built_one_time_pad_reads_perfectly_and_leaves_every_attacker_at_chance
     let xor = (batch.messages.clone() - batch.keys.clone()).abs().into_data().try_into_vec::<f32>().unwrap();
     let off = c.iter().zip(&xor).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
     assert!(off < 1e-6, "ciphertext differs from m XOR k by {off}");
+    // `--wrong-key-eve`'s premise: Bob reading the pad with a wrong key gets exactly the
+    // flipped key bits wrong, so a random half-flip costs Alice nothing (N/2 on average).
+    let flips = anc::nn::data::BitSource::new(6).batch(512, N, &device.clone().inner()).messages;
+    let wrong_keys = (batch.keys.clone() - flips.clone()).abs();
+    let read = cipher.decrypt(cipher.encrypt(&batch), wrong_keys);
+    let wrong = (batch.messages.clone() - read).abs().into_data().try_into_vec::<f32>().unwrap();
+    let flipped = flips.into_data().try_into_vec::<f32>().unwrap();
+    let off = wrong.iter().zip(&flipped).map(|(w, f)| (w - f).abs()).fold(0f32, f32::max);
+    assert!(off < 1e-5, "Bob with a wrong key: his errors differ from the flipped bits by {off}");
     // The distance from a per-position pad that `anc eval` prints: none. A freshly drawn
     // cipher is far from it.
     let (own, other) = key_avalanche(&cipher, 200, 9).distance_from_xor();
