@@ -85,39 +85,32 @@ pub fn key_avalanche(cipher: &Cipher, samples: usize, seed: u64) -> Avalanche {
     // Bob reads the ciphertext made with the true key, with the key one bit off.
     let sent = ciphertext.clone().narrow(0, 0, samples).repeat_dim(0, bits + 1);
     let decrypted = cipher.decrypt(sent, batch.keys);
-    let flips = |values: &[f32], threshold: f32| {
-        let bit = |v: f32| v > threshold;
+    // Each key bit's block against the unflipped block: `change(flipped, base)` per
+    // (key bit j, position i), averaged over the pairs.
+    let per_flip = |values: &[f32], change: &dyn Fn(f32, f32) -> f64| {
         let (base, flipped) = values.split_at(samples * bits);
         let mut shares = vec![0.0; bits * bits];
         for (j, block) in flipped.chunks_exact(samples * bits).enumerate() {
             for (row, base_row) in block.chunks_exact(bits).zip(base.chunks_exact(bits)) {
                 for i in 0..bits {
-                    if bit(row[i]) != bit(base_row[i]) {
-                        shares[j * bits + i] += 1.0;
-                    }
+                    shares[j * bits + i] += change(row[i], base_row[i]);
                 }
             }
         }
         shares.iter_mut().for_each(|s| *s /= samples.max(1) as f64);
         shares
     };
+    let flips = |values: &[f32], threshold: f32| {
+        per_flip(values, &|now, before| f64::from(u8::from((now > threshold) != (before > threshold))))
+    };
     let values = host(ciphertext);
-    let (low, high) = cipher.ciphers().alice.output.range();
-    let (base, flipped) = values.split_at(samples * bits);
-    let mut value_changes = vec![0.0; bits * bits];
-    for (j, block) in flipped.chunks_exact(samples * bits).enumerate() {
-        for (row, base_row) in block.chunks_exact(bits).zip(base.chunks_exact(bits)) {
-            for i in 0..bits {
-                value_changes[j * bits + i] += f64::from((row[i] - base_row[i]).abs() / (high - low));
-            }
-        }
-    }
-    value_changes.iter_mut().for_each(|s| *s /= samples.max(1) as f64);
+    let output = cipher.ciphers().alice.output;
+    let (low, high) = output.range();
     Avalanche {
         bits,
-        ciphertext: flips(&values, cipher.ciphers().alice.output.midpoint()),
+        ciphertext: flips(&values, output.midpoint()),
         decrypted: flips(&host(decrypted), 0.5),
-        value_changes,
+        value_changes: per_flip(&values, &|now, before| f64::from((now - before).abs() / (high - low))),
         samples,
     }
 }

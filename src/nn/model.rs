@@ -291,7 +291,7 @@ impl Network {
         match self.output {
             OutputActivation::Sigmoid => burn::tensor::activation::sigmoid(x),
             OutputActivation::Tanh => x.tanh(),
-            OutputActivation::Cos => x.tanh().mul_scalar(std::f32::consts::PI).cos(),
+            OutputActivation::Cos => self.output.finish(x.tanh()),
         }
     }
 }

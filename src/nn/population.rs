@@ -6,9 +6,9 @@
 //! seed does (one replica), within float tolerance (`tests/population.rs`).
 //!
 //! On a CPU with two cores the members can be split into two groups, one per thread (they
-//! share nothing, so nothing is exchanged). It supports the write-up's training and the schedule options of the presets (learning
-//! rate decay, Eve weight and its ramp, a Bob-only tail); [`Population::new`] refuses the
-//! rest by name.
+//! share nothing, so nothing is exchanged). It supports the write-up's training and the
+//! schedule options of the presets (learning rate decay, Eve weight and its ramp, a
+//! Bob-only tail); [`Population::new`] refuses the rest by name.
 
 use burn::prelude::*;
 

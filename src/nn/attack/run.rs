@@ -7,7 +7,7 @@ use std::f64::consts::PI;
 
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
-use burn::tensor::activation::{log_sigmoid, sigmoid};
+use burn::tensor::activation::sigmoid;
 use rand::{SeedableRng, rngs::SmallRng};
 
 use super::bayes::Counts;
@@ -21,7 +21,7 @@ use crate::nn::model::{CipherConfig, Network, Role};
 use crate::nn::pending::Pending;
 use crate::nn::seeds;
 use crate::nn::steps::Steps;
-use crate::nn::training::losses::bits_wrong_loss;
+use crate::nn::training::losses::{bits_wrong_loss, logit_cross_entropy_share};
 use crate::nn::training::optimizer;
 
 /// Messages the held-out checks use.
@@ -222,12 +222,8 @@ impl AttackRun {
         let cross_entropy = self.recipe.cross_entropy;
         let loss = |out: Tensor<2>| {
             if cross_entropy {
-                // −[y·log σ(x) + (1 − y)·log σ(−x)], summed over bits, mean over the batch.
-                let y = messages.clone();
-                let per =
-                    y.clone() * log_sigmoid(out.clone()) + y.neg().add_scalar(1.0) * log_sigmoid(out.neg());
-                let [rows, _] = per.dims();
-                per.sum().neg().div_scalar(rows as f32)
+                let [rows, _] = out.dims();
+                logit_cross_entropy_share(messages.clone(), out, rows)
             } else {
                 bits_wrong_loss(messages.clone(), sigmoid(out))
             }

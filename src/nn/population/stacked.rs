@@ -97,11 +97,6 @@ impl StackedNetwork {
         net
     }
 
-    /// Members in the stack (K).
-    pub fn members(&self) -> usize {
-        self.conv4.0.val().dims()[0]
-    }
-
     /// Every member's network on its own rows: `[K, batch, in]` -> `[K, batch, N]`, through
     /// the same matrix-product form as [`Network::forward`] with batched products.
     pub fn forward(&self, input: Tensor<3>, kernels: &Kernels) -> Tensor<3> {

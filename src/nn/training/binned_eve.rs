@@ -6,9 +6,10 @@
 
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
-use burn::tensor::activation::{log_sigmoid, sigmoid};
+use burn::tensor::activation::sigmoid;
 use rand::{SeedableRng, rngs::SmallRng};
 
+use super::losses::logit_cross_entropy_share;
 use super::optimizer;
 use crate::nn::attack::nets::ResidualNet;
 use crate::nn::config::TrainingConfig;
@@ -40,8 +41,7 @@ impl BinnedEve {
     /// onto the bins' −3..3 (a fixed scale, so every replica reads alike).
     fn logits(net: &ResidualNet, ciphertext: Tensor<2>, output: OutputActivation) -> Tensor<2> {
         let (low, high) = output.range();
-        let half = (high - low) / 2.0;
-        net.forward(ciphertext.sub_scalar(low + half).mul_scalar(3.0 / half))
+        net.forward(ciphertext.sub_scalar(output.midpoint()).mul_scalar(6.0 / (high - low)))
     }
 
     /// Her guesses (probabilities) `[rows, N]` with her weights frozen, for Alice+Bob's
@@ -51,8 +51,7 @@ impl BinnedEve {
     }
 
     /// One step on a replica's rows of a whole batch of `batch_size`: per-bit cross-entropy
-    /// on the logits (`−m·log σ(x) − (1 − m)·log σ(−x)`, summed over bits, averaged over the
-    /// batch), gradients added over the replicas.
+    /// on the logits, gradients added over the replicas.
     pub(super) async fn step(
         &mut self,
         link: &Link,
@@ -62,9 +61,7 @@ impl BinnedEve {
         lr: f64,
     ) {
         let logits = Self::logits(&self.net, ciphertext.detach(), self.output);
-        let ones = messages.clone() * log_sigmoid(logits.clone());
-        let zeros = messages.neg().add_scalar(1.0) * log_sigmoid(logits.neg());
-        let loss = (ones + zeros).sum().neg().div_scalar(batch_size as f32);
+        let loss = logit_cross_entropy_share(messages, logits, batch_size);
         let grads = GradientsParams::from_grads(loss.backward(), &self.net);
         let (mut grads, _) = all_reduce(link, &[&self.net], vec![grads], None).await;
         let grads = grads.pop().expect("the binned Eve's gradients");

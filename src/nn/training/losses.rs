@@ -36,6 +36,17 @@ pub fn cross_entropy_share(messages: Tensor<2>, guesses: Tensor<2>, batch_size: 
     ones.sum().neg().div_scalar(batch_size as f32)
 }
 
+/// One replica's share of the per-bit cross-entropy of `logits` against the bits,
+/// `−[m·log σ(x) + (1 − m)·log σ(−x)]` summed over bits and averaged over the whole batch
+/// (stable for confident logits, unlike [`cross_entropy_share`] on probabilities).
+/// `[rows, N]` -> `[1]`.
+pub fn logit_cross_entropy_share(messages: Tensor<2>, logits: Tensor<2>, batch_size: usize) -> Tensor<1> {
+    use burn::tensor::activation::log_sigmoid;
+    let per = messages.clone() * log_sigmoid(logits.clone())
+        + messages.neg().add_scalar(1.0) * log_sigmoid(logits.neg());
+    per.sum().neg().div_scalar(batch_size as f32)
+}
+
 /// One replica's share of the errors beyond `margin`: `Σ max(0, |P − guess| − margin)` over
 /// its rows, `/ batch_size`. `[rows, N]` -> `[1]`.
 pub fn beyond_margin_share(
