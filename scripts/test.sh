@@ -10,6 +10,8 @@ echo "== cargo clippy (native: the core, the command line, the tests)"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo clippy (wasm32: the page)"
 cargo clippy --target wasm32-unknown-unknown --lib --bin anc-web --locked -- -D warnings
+echo "== cargo clippy (wasm32: the page's WebGPU engine)"
+cargo clippy --target wasm32-unknown-unknown --bin anc-webgpu --features webgpu --locked -- -D warnings
 # The native suite: the learning core and the `anc` command line, in release mode
 # (training tests need optimised code; the release build is shared with `anc`).
 echo "== cargo test --release"

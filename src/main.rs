@@ -13,7 +13,8 @@ fn main() {
     // WebGPU launch reruns them all (10–20× slower; `../shared/notes/burn-web.md`).
     unsafe { __wasm_call_ctors() };
     let _ = console_log::init_with_level(log::Level::Warn);
-    // The same module runs the page and, in Web Workers, the learning engine.
+    // The same module runs the page and, in Web Workers, the CPU learning engine (WebGPU's
+    // is `src/webgpu_engine.rs`).
     if anc::web::engine::in_worker() {
         console_error_panic_hook::set_once();
         return anc::web::engine::worker::start();

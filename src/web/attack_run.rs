@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::app::backend::BackendKind;
 use crate::app::engine_protocol::{Command, Event};
 use crate::nn::attack::{AttackResult, AttackerKind, SuiteConfig, SuiteResult};
 use crate::nn::evaluation::EVALUATION_SAMPLES;
@@ -84,7 +85,7 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
         Rc::new(RefCell::new((0..count).map(|_| Share::default()).collect()));
     let mut workers = Vec::new();
     for (index, kinds) in groups.into_iter().enumerate() {
-        match EngineWorker::spawn(handler(lab, mine, index, shares.clone())) {
+        match EngineWorker::spawn(BackendKind::Cpu, handler(lab, mine, index, shares.clone())) {
             Ok(worker) => {
                 let command = Command::Attack {
                     model: model.clone(),

@@ -1,7 +1,9 @@
-//! Which burn device trains in this browser: WebGPU where the browser gives an adapter,
-//! burn's CPU backend (flex, compiled to wasm) otherwise, and why.
+//! Which burn device trains in this browser: WebGPU where the browser gives an adapter (in
+//! the WebGPU engine module, built with the `webgpu` feature), burn's CPU backend (flex,
+//! compiled to wasm) otherwise, and why.
 
 use burn::prelude::*;
+#[cfg(feature = "webgpu")]
 use burn::tensor::wgpu::WgpuBackend;
 
 pub use crate::app::backend::{BackendChoice, BackendInfo, BackendKind};
@@ -19,6 +21,7 @@ pub struct NoWebGpu {
 }
 
 /// Whether this page or worker exposes `navigator.gpu` at all.
+#[cfg(feature = "webgpu")]
 fn browser_has_webgpu() -> bool {
     let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok();
     navigator.is_some_and(|n| js_sys::Reflect::has(&n, &"gpu".into()).unwrap_or(false))
@@ -26,6 +29,7 @@ fn browser_has_webgpu() -> bool {
 
 /// Opens burn's WebGPU device (once per page: burn's runtime cannot be initialised twice,
 /// so the caller keeps the result). `Err` says why WebGPU is not available.
+#[cfg(feature = "webgpu")]
 pub async fn open_webgpu() -> Result<Device, NoWebGpu> {
     if !browser_has_webgpu() {
         return Err(NoWebGpu { reason: "this browser has no WebGPU", detail: None });
@@ -37,4 +41,10 @@ pub async fn open_webgpu() -> Result<Device, NoWebGpu> {
             detail: Some(e.to_string()),
         }),
     }
+}
+
+/// The page's own module has no WebGPU runtime: only the WebGPU engine module opens it.
+#[cfg(not(feature = "webgpu"))]
+pub async fn open_webgpu() -> Result<Device, NoWebGpu> {
+    Err(NoWebGpu { reason: "this engine module was built without WebGPU", detail: None })
 }

@@ -22,6 +22,9 @@ const WEBGPU_BUDGET_MS: f64 = 5000.0;
 const CPU_BUDGET_MS: f64 = 3000.0;
 /// How long the page waits past a budget for the answer (an iteration may be in flight).
 const GRACE_MS: u32 = 2000;
+/// How long an engine may take to load its module before it is timed (the WebGPU engine
+/// downloads ~10 MB first; the CPU engine starts on the page's own, already compiled).
+const LOAD_MS: u32 = 60_000;
 
 /// The backend a run trains on, why, and the worker that measured it (kept warm for the
 /// run: its kernels are compiled).
@@ -68,7 +71,8 @@ async fn measure_both(lab: Lab, config: &TrainingConfig) -> Chosen {
         Speed::Unavailable(why) => format!("CPU: {why}"),
     };
     lab.phase.set(Some(format!(
-        "Choosing a backend ({cpu_rate}): timing WebGPU, which compiles its kernels first (up to {} s)…",
+        "Choosing a backend ({cpu_rate}): loading the WebGPU engine, then timing WebGPU, which compiles \
+         its kernels first (up to {} s)…",
         WEBGPU_BUDGET_MS / 1000.0
     )));
     let (webgpu, webgpu_worker) = measure(config, BackendKind::WebGpu, WEBGPU_BUDGET_MS).await;
@@ -86,9 +90,9 @@ async fn measure(
     backend: BackendKind,
     budget_ms: f64,
 ) -> (Speed, Option<EngineWorker>) {
-    let (answer, answered) = oneshot::channel();
+    let (answer, mut answered) = oneshot::channel();
     let mut answer = Some(answer);
-    let spawned = EngineWorker::spawn(move |event| {
+    let spawned = EngineWorker::spawn(backend, move |event| {
         let speed = match event {
             Event::Measured { speed, .. } => speed,
             Event::Failed { message } => Speed::Unavailable(message),
@@ -102,6 +106,19 @@ async fn measure(
         Ok(worker) => worker,
         Err(e) => return (Speed::Unavailable(e), None),
     };
+    // The budget counts from the engine's start, not from its download.
+    let loading = TimeoutFuture::new(LOAD_MS);
+    match select(select(worker.when_ready(), &mut answered), loading).await {
+        Either::Left((Either::Left(_), _)) => {}
+        Either::Left((Either::Right((Ok(speed), _)), _)) => return (speed, None),
+        Either::Left((Either::Right((Err(_), _)), _)) => {
+            return (Speed::Unavailable("the engine stopped".into()), None);
+        }
+        Either::Right(_) => {
+            let waited = LOAD_MS / 1000;
+            return (Speed::Unavailable(format!("its engine did not load in {waited} s")), None);
+        }
+    }
     worker.send(&Command::Measure { config: config.clone(), backend, budget_ms }, None);
     let timeout = TimeoutFuture::new(budget_ms as u32 + GRACE_MS);
     match select(answered, timeout).await {

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::backend::BackendKind;
 use crate::app::engine_protocol::{Command, Event};
 use crate::nn::model_file::{self, ModelHeader};
 use crate::web::browser::now_ms;
@@ -49,7 +50,7 @@ pub fn start_continued(lab: Lab) {
     });
     let Some(model) = model else { return audit.status.set(Status::Failed("train a model first".into())) };
     let mut last_draw = now_ms();
-    let worker = EngineWorker::spawn(move |event| {
+    let worker = EngineWorker::spawn(BackendKind::Cpu, move |event| {
         if audit.generation.get_untracked() != mine {
             return;
         }

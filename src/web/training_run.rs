@@ -129,7 +129,8 @@ fn cpu_workers(config: &TrainingConfig) -> usize {
 fn launch(lab: Lab, mine: u64, config: TrainingConfig, chosen: Chosen) {
     let Chosen { kind, reason, detail, worker } = chosen;
     let replicas = if kind == BackendKind::Cpu { cpu_workers(&config) } else { 1 };
-    let spawn = |handler: Box<dyn FnMut(Event)>| EngineWorker::spawn(handler);
+    let spawn = |handler: Box<dyn FnMut(Event)>| EngineWorker::spawn(kind, handler);
+    let fresh = worker.is_none();
     let first = match worker {
         Some(worker) => {
             worker.set_handler(reporter(lab, mine));
@@ -163,6 +164,9 @@ fn launch(lab: Lab, mine: u64, config: TrainingConfig, chosen: Chosen) {
     if let Some((message, key)) = watched(lab) {
         workers[0].send(&Command::Watch { message, key }, None);
     }
+    if kind == BackendKind::WebGpu && fresh {
+        lab.phase.set(Some("Loading the WebGPU engine (a second module, about 10 MB)…".into()));
+    }
     let reason = if replicas == 2 { format!("{reason} · 2 workers") } else { reason };
     lab.backend.set(Some(BackendInfo { kind, reason, detail }));
     lab.engine.update_value(|e| e.workers = workers);
@@ -177,8 +181,15 @@ fn reporter(lab: Lab, mine: u64) -> impl FnMut(Event) + 'static {
             return;
         }
         match event {
-            Event::Opened { backend, fallback: Some(why) } => {
-                lab.backend.set(Some(BackendInfo { kind: backend, reason: why.reason, detail: why.detail }));
+            Event::Opened { backend, fallback } => {
+                lab.phase.set(None);
+                if let Some(why) = fallback {
+                    lab.backend.set(Some(BackendInfo {
+                        kind: backend,
+                        reason: why.reason,
+                        detail: why.detail,
+                    }));
+                }
             }
             Event::WarmingUp => lab.phase.set(Some(
                 "Warming up: WebGPU compiles its kernels before the first iteration (seconds on a GPU, \

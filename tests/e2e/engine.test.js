@@ -51,6 +51,9 @@ test('one seed trains the same on one engine worker and on two', { timeout: 300_
     }
     // The moved networks are not the first ones: the losses changed along the run.
     assert.notEqual(one[0][1], one[29][1]);
+    // On the CPU the page and its workers share one module: the WebGPU engine is never fetched.
+    assert.ok(server.requests.some((u) => /^\/anc-web-[0-9a-f]+_bg\.wasm$/.test(u)), server.requests.join(' '));
+    assert.ok(!server.requests.some((u) => u.includes('anc-webgpu')), 'the CPU run fetched the WebGPU engine');
   } finally {
     await browser.close();
   }
@@ -118,6 +121,8 @@ test('Automatic times the backends, picks the faster (the CPU on SwiftShader) an
     await lab.waitForDone(120_000);
     const badge = await lab.badge();
     assert.match(badge, /^CPU: \d+ it\/s (vs WebGPU [\d.]+ it\/s here|here; WebGPU: .+)/, badge);
+    // WebGPU was timed in its own engine module, fetched with the page's build named.
+    assert.ok(server.requests.some((u) => /^\/anc-webgpu_bg\.wasm\?build=anc-web-[0-9a-f]+$/.test(u)), server.requests.join(' '));
     assert.equal(await lab.iteration(), 30);
     await lab.screenshot('automatic-chose-cpu');
     // The next run takes the measurement kept in this browser: no second wait.

@@ -1,7 +1,9 @@
-//! The learning engine in Web Workers, so the page's thread only draws: each worker runs
-//! this page's own wasm module (no second download) and holds its device and trainer;
-//! the page talks to it through [`crate::app::engine_protocol`]. Two CPU workers train as
-//! data-parallel replicas over a `MessageChannel` ([`port_peer`]).
+//! The learning engine in Web Workers, so the page's thread only draws: each worker holds
+//! its device and trainer, and the page talks to it through
+//! [`crate::app::engine_protocol`]. A CPU worker runs this page's own wasm module (no
+//! second download); a WebGPU worker runs the WebGPU engine module (`src/webgpu_engine.rs`),
+//! which only it downloads. Two CPU workers train as data-parallel replicas over a
+//! `MessageChannel` ([`port_peer`]).
 
 pub mod client;
 pub mod port_peer;
