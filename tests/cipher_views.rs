@@ -1,9 +1,14 @@
 //! The "inside the cipher" figures: key avalanche, ciphertext values and the one-value leak.
 
-use anc::app::cipher_views::{ciphertext_values, key_avalanche};
+use anc::app::cipher_views::{
+    AVALANCHE_SAMPLES, VALUE_BINS, VALUE_SAMPLES, ciphertext_values, key_avalanche, measure_for_views,
+};
+use anc::app::engine_protocol::Event;
+use anc::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
 use anc::nn::inference::Cipher;
 use anc::nn::model::{Ciphers, Network};
 use anc::nn::model_file;
+use anc::nn::seeds;
 use burn::prelude::*;
 
 fn shipped(preset: &str) -> Ciphers {
@@ -56,4 +61,20 @@ fn value_histogram_counts_every_value_and_the_leak_is_measured_on_held_out_pairs
     let v = ciphertext_values(&Cipher::new(&muted, &Device::flex()), 2000, 20, 5);
     assert!(v.leak.iter().all(|l| (l - 0.5).abs() < 0.05), "{:?}", v.leak);
     assert_eq!(v.histogram[10], 2000 * 16, "every value in the middle bin");
+}
+
+/// The page's views are measured in an engine worker: the figures are the three views'
+/// own at the views' seed, and they reach the page unchanged.
+#[test]
+fn the_views_measures_are_the_views_figures_and_survive_the_trip_to_the_page() {
+    let cipher = Cipher::new(&shipped("seed16"), &Device::flex());
+    let measured = measure_for_views(&cipher).unwrap();
+    let seed = seeds::CIPHER_VIEWS;
+    assert_eq!(measured.avalanche, key_avalanche(&cipher, AVALANCHE_SAMPLES, seed));
+    assert_eq!(measured.values, ciphertext_values(&cipher, VALUE_SAMPLES, VALUE_BINS, seed));
+    let bob = evaluate(&cipher, EVALUATION_SAMPLES, seed).read().unwrap().bob.bit_error_rates;
+    assert_eq!(measured.bob_rates, bob);
+    assert_eq!(measured.bob_rates.len(), 16);
+    let event = Event::Measures { measures: measured };
+    assert_eq!(Event::from_json(&event.to_json()), Ok(event));
 }

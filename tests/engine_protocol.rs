@@ -19,6 +19,7 @@ fn every_command_and_event_survives_the_trip() {
             samples: 1000,
         },
         Command::Continue { model: vec![1, 2], steps: 40 },
+        Command::Views { model: vec![3, 4, 5] },
         Command::Watch { message: vec![1.0, 0.0], key: vec![0.0, 1.0] },
         Command::Pause,
         Command::Resume,

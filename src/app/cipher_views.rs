@@ -4,16 +4,47 @@
 //! message bit can be read from one ciphertext value — the leak a fresh Eve exploits.
 
 use burn::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::nn::data::{BitSource, MessageBatch};
+use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
 use crate::nn::inference::Cipher;
 use crate::nn::pending::Pending;
+use crate::nn::seeds;
+
+/// (message, key) pairs in the page's avalanche (each tried with every key bit flipped).
+pub const AVALANCHE_SAMPLES: usize = 400;
+/// Pairs behind the page's value histogram and leak (half fit the threshold, half test it).
+pub const VALUE_SAMPLES: usize = 4000;
+/// Bins of the page's value histogram.
+pub const VALUE_BINS: usize = 40;
+
+/// What the page's "inside the cipher" views measure of one model (an engine worker
+/// computes it, so the page's thread stays free).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CipherMeasures {
+    /// Bob's per-bit error rates on 10,000 fresh messages.
+    pub bob_rates: Vec<f64>,
+    pub avalanche: Avalanche,
+    pub values: CiphertextValues,
+}
+
+/// Measures `cipher` for the page's views (its fixed seed, so a model always draws alike).
+pub fn measure_for_views(cipher: &Cipher) -> Result<CipherMeasures, String> {
+    let seed = seeds::CIPHER_VIEWS;
+    let evaluation = evaluate(cipher, EVALUATION_SAMPLES, seed).read().map_err(|e| e.to_string())?;
+    Ok(CipherMeasures {
+        bob_rates: evaluation.bob.bit_error_rates,
+        avalanche: key_avalanche(cipher, AVALANCHE_SAMPLES, seed),
+        values: ciphertext_values(cipher, VALUE_SAMPLES, VALUE_BINS, seed),
+    })
+}
 
 /// Key avalanche: for each key bit `j` and output bit `i`, the share of (message, key)
 /// pairs in which flipping key bit `j` flips output bit `i` — of the ciphertext Alice makes,
 /// and of what Bob reads from the true ciphertext with that one-bit-wrong key. An ideal
 /// cipher: 0.5 everywhere.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Avalanche {
     /// N: key bits (rows) and output bits (columns).
     pub bits: usize,
@@ -116,7 +147,7 @@ pub fn key_avalanche(cipher: &Cipher, samples: usize, seed: u64) -> Avalanche {
 }
 
 /// Alice's output values and what one of them gives away.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CiphertextValues {
     /// Histogram of every ciphertext value: `bins` equal bins over `range`.
     pub histogram: Vec<usize>,

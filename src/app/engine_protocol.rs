@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::app::backend::{BackendKind, Speed};
+use crate::app::cipher_views::CipherMeasures;
 use crate::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteResult};
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
@@ -44,6 +45,11 @@ pub enum Command {
         model: Vec<u8>,
         steps: usize,
     },
+    /// Measures the model (a model file) for the page's "inside the cipher" views, on the
+    /// CPU ([`Event::Measures`]).
+    Views {
+        model: Vec<u8>,
+    },
     /// Reads this one message under this key with the networks being trained, after every
     /// slice ([`Event::Watched`]).
     Watch {
@@ -78,6 +84,8 @@ pub enum Event {
     AuditRows { rows: Vec<AuditLoss>, done: usize, seconds: f64 },
     /// The answer to [`Command::Continue`]: the continued Eve's (and Bob's) reading.
     Audited { evaluation: Evaluation },
+    /// The answer to [`Command::Views`].
+    Measures { measures: CipherMeasures },
     /// The watched message as the networks being trained read it now.
     Watched { reading: OneReading },
     /// Training is over; the 10,000-message evaluation runs.

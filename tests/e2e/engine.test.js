@@ -64,8 +64,8 @@ test('while the workers train, the page has no long task, and training goes on w
   try {
     const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`);
     console.log(`controls drawn ${lab.loadMs} ms after navigation`);
-    // The page settles first: the form's shipped model and its cipher views are computed on
-    // the page when it opens (a long task of its own, not the training's).
+    // The page settles first: the form's shipped models load when it opens (their cipher
+    // views are measured in an engine worker), which is not the training's work.
     await lab.page.waitForFunction(() => (document.querySelector('[data-testid=views-model]')?.textContent || '').includes('model: poc8 ('), null, { timeout: 60_000 });
     await lab.page.waitForTimeout(500);
     await run(lab, { preset: 'seed16', epochs: 40, iterations: 128, batch: 512 });

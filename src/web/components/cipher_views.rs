@@ -1,27 +1,20 @@
 //! "Inside the cipher": pictures of the form's current model — per-bit errors of Bob and of
 //! a fresh Eve, the key avalanche, and Alice's output values with the leak they carry.
-//! Computed on the CPU device whenever the form's model changes.
+//! Measured in an engine worker on the CPU whenever the form's model changes.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::app::cipher_views::{Avalanche, CiphertextValues, ciphertext_values, key_avalanche};
+use crate::app::backend::BackendKind;
+use crate::app::cipher_views::{Avalanche, CipherMeasures, CiphertextValues};
+use crate::app::engine_protocol::{Command, Event};
 use crate::app::strength::Strength;
-use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
-use crate::nn::seeds;
+use crate::nn::model_file::{self, ModelHeader};
 use crate::web::components::{
     ciphertext_values_chart::CiphertextValuesChart, key_avalanche_map::KeyAvalancheMap,
     per_bit_errors::PerBitErrors,
 };
+use crate::web::engine::client::{EngineWorker, end_later};
 use crate::web::text_lab::TextLab;
-use crate::web::yield_now::yield_now;
-
-/// (message, key) pairs in the avalanche (each tried with every key bit flipped).
-const AVALANCHE_SAMPLES: usize = 400;
-/// Pairs behind the value histogram and the leak (half fit the threshold, half test it).
-const VALUE_SAMPLES: usize = 4000;
-/// Bins of the value histogram.
-const VALUE_BINS: usize = 40;
 
 /// Everything the views draw, for one model.
 #[derive(Clone, Debug)]
@@ -36,45 +29,73 @@ pub struct CipherPictures {
     pub values: CiphertextValues,
 }
 
+impl CipherPictures {
+    fn new(header: &ModelHeader, measures: CipherMeasures) -> Self {
+        Self {
+            preset: header.config.preset.name().to_string(),
+            bits: header.config.cipher.bits,
+            bob_rates: measures.bob_rates,
+            strength: Strength::of(header),
+            avalanche: measures.avalanche,
+            values: measures.values,
+        }
+    }
+}
+
 #[component]
 pub fn CipherViews() -> impl IntoView {
     let text = TextLab::get();
     let pictures = RwSignal::new(None::<CipherPictures>);
+    let failed = RwSignal::new(None::<String>);
     let generation = StoredValue::new(0u64);
-    // Recompute when the form's model changes (a new slot, or a new model in it).
+    // The engine worker measuring the current model (a new model ends the old one's).
+    let worker = StoredValue::new_local(None::<EngineWorker>);
+    // Recompute when the form's model changes (a new slot, or a new model in it), in an
+    // engine worker, so the page's thread stays free while it opens.
     Effect::new(move |_| {
         let slot = text.slot.get();
         let loaded = text.infos.iter().map(|i| i.with(|i| matches!(i, Some(Ok(_))))).collect::<Vec<_>>();
         let _ = (slot, loaded);
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
-        spawn_local(async move {
-            // Let the page paint the model change first.
-            yield_now().await;
+        failed.set(None);
+        end_later(worker.try_update_value(Option::take));
+        let Some((header, model)) = text
+            .with_model(|m| (m.saved.header.clone(), model_file::save(&m.saved.header, &m.saved.ciphers)))
+        else {
+            return;
+        };
+        let answered = move |event| {
             if generation.get_value() != mine {
                 return;
             }
-            let computed = text.with_model(|m| {
-                let (h, seed) = (&m.saved.header, seeds::CIPHER_VIEWS);
-                // The CPU device reads back at once.
-                let evaluation = evaluate(&m.cipher, EVALUATION_SAMPLES, seed).read().ok()?;
-                Some(CipherPictures {
-                    preset: h.config.preset.name().to_string(),
-                    bits: h.config.cipher.bits,
-                    bob_rates: evaluation.bob.bit_error_rates,
-                    strength: Strength::of(h),
-                    avalanche: key_avalanche(&m.cipher, AVALANCHE_SAMPLES, seed),
-                    values: ciphertext_values(&m.cipher, VALUE_SAMPLES, VALUE_BINS, seed),
-                })
-            });
-            pictures.set(computed.flatten());
-        });
+            match event {
+                Event::Measures { measures } => {
+                    failed.set(None);
+                    pictures.set(Some(CipherPictures::new(&header, measures)));
+                }
+                Event::Failed { message } => failed.set(Some(message)),
+                _ => return,
+            }
+            end_later(worker.try_update_value(Option::take));
+        };
+        match EngineWorker::spawn(BackendKind::Cpu, answered) {
+            Ok(spawned) => {
+                spawned.send(&Command::Views { model }, None);
+                worker.set_value(Some(spawned));
+            }
+            Err(e) => failed.set(Some(format!("the engine could not start ({e})"))),
+        }
     });
     let title = move || {
         pictures.with(|p| {
-            p.as_ref().map_or("the form's model (loading…)".to_string(), |p| {
-                format!("the form's model: {} ({} bits)", p.preset, p.bits)
-            })
+            p.as_ref().map_or_else(
+                || match failed.get() {
+                    Some(why) => format!("the form's model (not drawn: {why})"),
+                    None => "the form's model (loading…)".to_string(),
+                },
+                |p| format!("the form's model: {} ({} bits)", p.preset, p.bits),
+            )
         })
     };
     view! {

@@ -13,6 +13,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_time::Instant;
 
 use crate::app::backend::{BackendKind, Speed};
+use crate::app::cipher_views::measure_for_views;
 use crate::app::engine_protocol::{Command, Event, Fallback};
 use crate::nn::attack::{AttackerKind, Suite, SuiteConfig};
 use crate::nn::audit::{Audit, AuditConfig, EveStart};
@@ -79,12 +80,25 @@ pub fn start() {
                 spawn_local(attack(state.clone(), model, kinds, config, samples))
             }
             Ok(Command::Continue { model, steps }) => spawn_local(continue_eve(state.clone(), model, steps)),
+            Ok(Command::Views { model }) => views(&model),
             Err(message) => post(&Event::Failed { message }),
         }
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget(); // the handler lives as long as the worker
     post(&Event::Ready);
+}
+
+/// Measures a model for the page's views, on the CPU.
+fn views(model: &[u8]) {
+    let device = Device::flex();
+    let measured = model_file::load(model, &device)
+        .map_err(|e| format!("the model to draw did not arrive whole ({e})"))
+        .and_then(|saved| measure_for_views(&Cipher::new(&saved.ciphers, &device)));
+    post(&match measured {
+        Ok(measures) => Event::Measures { measures },
+        Err(message) => Event::Failed { message },
+    });
 }
 
 /// Opens `backend`'s device (WebGPU once per worker, else the CPU, saying why).
