@@ -22,6 +22,20 @@ pub mod text_lab;
 pub mod training_run;
 pub mod yield_now;
 
+unsafe extern "C" {
+    /// Runs the module's constructors (cubecl registers its kernels through them).
+    fn __wasm_call_ctors();
+}
+
+/// What every wasm entry point (the page's `src/main.rs`, the WebGPU engine's
+/// `src/webgpu_engine.rs`) does first: runs the constructors once — otherwise wasm-ld wraps
+/// every export in a constructor call and each WebGPU launch reruns them all (10–20×
+/// slower; `../shared/notes/burn-web.md`) — and sends warnings to the console.
+pub fn open_module() {
+    unsafe { __wasm_call_ctors() };
+    let _ = console_log::init_with_level(log::Level::Warn);
+}
+
 /// Mounts the app on the page's body.
 pub fn start() {
     leptos::mount::mount_to_body(components::app::App);

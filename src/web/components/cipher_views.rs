@@ -70,10 +70,7 @@ pub fn CipherViews() -> impl IntoView {
                 return;
             }
             match event {
-                Event::Measures { measures } => {
-                    failed.set(None);
-                    pictures.set(Some(CipherPictures::new(&header, measures)));
-                }
+                Event::Measures { measures } => pictures.set(Some(CipherPictures::new(&header, measures))),
                 Event::Failed { message } => failed.set(Some(message)),
                 _ => return,
             }

@@ -9,6 +9,12 @@ pub mod client;
 pub mod port_peer;
 pub mod worker;
 
+/// Starts the engine in this worker; a panic also goes to the console.
+pub fn start_worker() {
+    console_error_panic_hook::set_once();
+    worker::start();
+}
+
 /// Whether this wasm instance runs in a worker (no `window`), not in the page.
 pub fn in_worker() -> bool {
     web_sys::window().is_none()
