@@ -3,6 +3,7 @@
 use anc::Preset;
 use anc::app::backend::{BackendKind, Measurement, Speed, rate};
 use anc::app::engine_protocol::{Command, Event, Fallback};
+use anc::app::population_results::TrainedMember;
 use anc::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteResult};
 use anc::nn::metrics::{AuditLoss, IterationLosses};
 
@@ -12,6 +13,7 @@ fn every_command_and_event_survives_the_trip() {
     let commands = [
         Command::Measure { config: config.clone(), backend: BackendKind::WebGpu, budget_ms: 6000.0 },
         Command::Train { config: config.clone(), backend: BackendKind::Cpu, replica: 1, replicas: 2 },
+        Command::TrainPopulation { config: config.clone(), seeds: vec![3, 4, 5] },
         Command::Attack {
             model: vec![7; 3],
             kinds: vec![AttackerKind::Bayes, AttackerKind::DeepMlp],
@@ -40,6 +42,10 @@ fn every_command_and_event_survives_the_trip() {
         Event::WarmingUp,
         Event::Measured { backend: BackendKind::WebGpu, speed: Speed::Unavailable("still compiling".into()) },
         Event::Rows { rows: vec![row], done: 3, seconds: 0.5 },
+        Event::PopulationRows { rows: vec![vec![row], vec![row, row]], done: 2, seconds: 0.25 },
+        Event::PopulationTrained {
+            members: vec![TrainedMember { seed: 9, model: vec![4, 2], evaluation: sample_evaluation() }],
+        },
         Event::AttackRows {
             rows: vec![AttackRow { attacker: AttackerKind::DeepMlp, step: 20, held_out_bits_wrong: 3.5 }],
             current: Some(AttackerKind::DeepMlp),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::backend::{BackendKind, Speed};
 use crate::app::cipher_views::CipherMeasures;
+use crate::app::population_results::TrainedMember;
 use crate::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteResult};
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
@@ -30,6 +31,13 @@ pub enum Command {
         backend: BackendKind,
         replica: usize,
         replicas: usize,
+    },
+    /// Trains one population on the CPU: a member per seed of `seeds`, each as a single run
+    /// of `config` with that seed ([`crate::nn::population`]), then evaluates each
+    /// ([`Event::PopulationTrained`]).
+    TrainPopulation {
+        config: TrainingConfig,
+        seeds: Vec<u64>,
     },
     /// Trains the attackers `kinds` one after another against the frozen Alice of `model`
     /// (a model file), on the CPU, each scored on `samples` fresh messages.
@@ -75,6 +83,11 @@ pub enum Event {
     /// Iterations done: their losses, the iterations done in all, and the seconds they took
     /// (a warm-up's are not counted, so the speed and time left stay honest).
     Rows { rows: Vec<IterationLosses>, done: usize, seconds: f64 },
+    /// A population's iterations: for each of its members (in seed order) its losses, then
+    /// the iterations done in all and the seconds they took.
+    PopulationRows { rows: Vec<Vec<IterationLosses>>, done: usize, seconds: f64 },
+    /// The population is trained: every member's model file and evaluation.
+    PopulationTrained { members: Vec<TrainedMember> },
     /// Attackers' held-out checks: the attacker training now, the steps done in all (the
     /// budgets of those that stopped early included) and the seconds they took.
     AttackRows { rows: Vec<AttackRow>, current: Option<AttackerKind>, done: usize, seconds: f64 },

@@ -7,6 +7,7 @@ pub mod cipher_views;
 pub mod engine_protocol;
 pub mod form;
 pub mod kept_run;
+pub mod population_results;
 pub mod report;
 pub mod strength;
 pub mod sweep;

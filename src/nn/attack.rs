@@ -81,6 +81,13 @@ pub struct SuiteConfig {
 }
 
 impl SuiteConfig {
+    /// At most `steps` steps per attacker with about 15 held-out checks each, so each
+    /// attacker has a curve and can stop early within a short budget (the page's suite and
+    /// its screenings of many ciphers).
+    pub fn for_budget(steps: usize) -> Self {
+        Self::new().with_max_steps(steps).with_check_every((steps / 15).clamp(5, 500))
+    }
+
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_range("max_steps", self.max_steps, 1..=1_000_000)?;

@@ -54,6 +54,16 @@ fn unsupported(config: &TrainingConfig) -> Option<&'static str> {
     .find_map(|(used, name)| used.then_some(name))
 }
 
+/// Whether `config` can train as a population: valid, and none of the options a population
+/// does not train (the error names the first).
+pub fn check(config: &TrainingConfig) -> Result<(), PopulationError> {
+    config.validate()?;
+    match unsupported(config) {
+        Some(option) => Err(PopulationError::Unsupported(option)),
+        None => Ok(()),
+    }
+}
+
 /// Threads a population trains on by default: 2 on a CPU device with two or more cores
 /// (half the members each), else 1.
 pub fn default_threads(device: &Device) -> usize {
@@ -91,10 +101,7 @@ impl Population {
         threads: usize,
     ) -> Result<Self, PopulationError> {
         assert!(matches!(threads, 1 | 2), "1 or 2 threads");
-        config.validate()?;
-        if let Some(option) = unsupported(config) {
-            return Err(PopulationError::Unsupported(option));
-        }
+        check(config)?;
         if seeds.is_empty() {
             return Err(PopulationError::Empty);
         }

@@ -74,9 +74,7 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
         return suite.status.set(Status::Failed("there is no model to attack yet".into()));
     };
     suite.target.set(Some(target));
-    // About 15 held-out checks per attacker: a curve each, and early stops at a page's
-    // shorter budget.
-    let config = SuiteConfig::new().with_max_steps(steps).with_check_every((steps / 15).clamp(5, 500));
+    let config = SuiteConfig::for_budget(steps);
     // Attackers dealt in turn to the workers, so each gets a mix of slow and fast ones.
     let count = if cores() >= 2 { 2 } else { 1 };
     let groups: Vec<Vec<AttackerKind>> =

@@ -47,8 +47,13 @@ fn thin(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 /// Sizes the canvas's pixel buffer to its CSS box times the device pixel ratio; returns
 /// that ratio.
 pub fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
+    fit_at_least(canvas, 320, 200)
+}
+
+/// Like [`fit_to_screen`], for a box of at least `min_w` × `min_h` CSS pixels.
+fn fit_at_least(canvas: &HtmlCanvasElement, min_w: i32, min_h: i32) -> f64 {
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-    let (css_w, css_h) = (canvas.client_width().max(320) as f64, canvas.client_height().max(200) as f64);
+    let (css_w, css_h) = (canvas.client_width().max(min_w) as f64, canvas.client_height().max(min_h) as f64);
     let (w, h) = ((css_w * ratio).round() as u32, (css_h * ratio).round() as u32);
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);
@@ -162,6 +167,46 @@ pub fn draw_over(
     }
     if !series.is_empty() || !earlier.is_empty() {
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight, ratio)?;
+    }
+    root.present().map_err(|e| e.to_string())
+}
+
+/// A small chart of `series` (one of many side by side): the chance line, light axes, no
+/// titles and no legend (the page names the curves once for all).
+pub fn draw_mini(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> Result<(), String> {
+    let ratio = fit_at_least(canvas, 120, 80);
+    let px = |v: f64| (v * ratio).round() as u32;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context on the canvas")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (x_end, y_end) = (axes.x_end.max(10.0), axes.bits.max(1) as f64);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(4.0))
+        .x_label_area_size(px(16.0))
+        .y_label_area_size(px(22.0))
+        .build_cartesian_2d(0.0..x_end, 0.0..y_end)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .label_style(("sans-serif", 10.0 * ratio).into_font())
+        .x_labels(3)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_labels(3)
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let chance = axes.bits as f64 / 2.0;
+    let dash = x_end / 40.0;
+    let dashes = (0..40).step_by(2).map(|i| {
+        let a = i as f64 * dash;
+        PathElement::new(vec![(a, chance), (a + dash, chance)], CHANCE_COLOR.stroke_width(px(1.0)))
+    });
+    chart.draw_series(dashes).map_err(|e| e.to_string())?;
+    for s in series {
+        chart
+            .draw_series(LineSeries::new(thin(&s.points), s.color.stroke_width(px(1.5))))
+            .map_err(|e| e.to_string())?;
     }
     root.present().map_err(|e| e.to_string())
 }

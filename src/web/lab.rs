@@ -16,6 +16,7 @@ use crate::nn::metrics::{AuditLoss, IterationLosses};
 use crate::nn::model::Ciphers;
 use crate::web::backend::{BackendChoice, BackendInfo};
 use crate::web::engine::client::EngineWorker;
+use crate::web::population_run::PopulationState;
 
 /// What the form describes: a configuration, or each field's error.
 pub type FormConfig = Result<TrainingConfig, BTreeMap<Field, String>>;
@@ -66,6 +67,8 @@ pub struct Engine {
     pub continued: Option<EngineWorker>,
     /// The engine workers of the attacker suite (on the CPU).
     pub suite_workers: Vec<EngineWorker>,
+    /// The engine workers of "train 8 ciphers at once" (on the CPU).
+    pub population_workers: Vec<EngineWorker>,
 }
 
 /// What the page holds of the run (the engine workers hold it while it trains). One per
@@ -213,6 +216,8 @@ pub struct Lab {
     /// The attacker suite (the cipher's strength) and the continued-Eve audit.
     pub suite: SuiteState,
     pub continued: AuditState,
+    /// "Train 8 ciphers at once".
+    pub population: PopulationState,
     pub engine: StoredValue<Engine, LocalStorage>,
 }
 
@@ -246,6 +251,7 @@ impl Lab {
             trained: RwSignal::new(None),
             suite: SuiteState::new(),
             continued: AuditState::new(),
+            population: PopulationState::new(),
             engine: StoredValue::new_local(Engine::default()),
         }
     }

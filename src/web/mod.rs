@@ -15,6 +15,7 @@ pub mod engine;
 pub mod figures;
 pub mod lab;
 pub mod panic_banner;
+pub mod population_run;
 pub mod share;
 pub mod slices;
 pub mod tab_storage;

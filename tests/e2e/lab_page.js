@@ -94,4 +94,12 @@ class LabPage {
   }
 }
 
+/** Saves a screenshot of the element `testId` alone, as target/e2e/`name`.png. */
+LabPage.prototype.screenshotOf = async function screenshotOf(testId, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `${name}.png`);
+  await this.by(testId).screenshot({ path: file });
+  return file;
+};
+
 module.exports = { launch, LabPage };

@@ -11,7 +11,8 @@ use crate::web::components::{
     results::Results, suite_panel::SuitePanel,
 };
 use crate::web::components::{
-    cipher_views::CipherViews, messages_panel::MessagesPanel, use_trained::UseTrained,
+    cipher_views::CipherViews, messages_panel::MessagesPanel, population_panel::PopulationPanel,
+    use_trained::UseTrained,
 };
 use crate::web::lab::Lab;
 use crate::web::text_lab::TextLab;
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                 <Results/>
                 <EarlierRuns/>
                 <UseTrained/>
+                <PopulationPanel/>
             </section>
             <section class="audit" aria-labelledby="audit-title">
                 <h2 id="audit-title">"2 · Attack it: how strong is the cipher?"</h2>

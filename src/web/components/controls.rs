@@ -15,7 +15,9 @@ pub fn Controls() -> impl IntoView {
     let errors = Memo::new(move |_| lab.config.with(|c| c.as_ref().err().cloned().unwrap_or_default()));
     let error_of = move |field: Field| Signal::derive(move || errors.with(|e| e.get(&field).cloned()));
     let active = move || lab.status.get().is_active();
-    let can_start = move || errors.with(|e| e.is_empty()) && !active();
+    // One training at a time: a population holds the CPU workers too.
+    let can_start =
+        move || errors.with(|e| e.is_empty()) && !active() && !lab.population.status.get().is_active();
     let fields = Field::ALL
         .into_iter()
         .filter(|f| *f != Field::Optimizer)

@@ -15,6 +15,8 @@ pub mod loss_chart;
 pub mod messages_panel;
 pub mod one_message;
 pub mod per_bit_errors;
+pub mod population_member;
+pub mod population_panel;
 pub mod progress_bar;
 pub mod results;
 pub mod suite_panel;

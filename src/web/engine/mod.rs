@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod port_peer;
+mod train_population;
 pub mod worker;
 
 /// Starts the engine in this worker; a panic also goes to the console.

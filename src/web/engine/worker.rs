@@ -27,19 +27,20 @@ use crate::nn::training::Trainer;
 use crate::nn::transfer::ciphers_to;
 use crate::web::backend::{NoWebGpu, open_webgpu};
 use crate::web::engine::port_peer::PortPeer;
+use crate::web::engine::train_population::train_population;
 use crate::web::slices::next_slice;
 use crate::web::yield_now::yield_now;
 
 /// Target time of one slice of training in a worker: short enough to answer a pause and
 /// stream losses, long enough that the messages cost little.
-const SLICE_MS: f64 = 100.0;
+pub(super) const SLICE_MS: f64 = 100.0;
 /// The most iterations in one slice.
-const SLICE_MAX: u64 = 512;
+pub(super) const SLICE_MAX: u64 = 512;
 
 /// What one worker keeps between commands.
 #[derive(Default)]
-struct State {
-    paused: Cell<bool>,
+pub(super) struct State {
+    pub(super) paused: Cell<bool>,
     /// The message and key the page watches, read after every slice of training.
     watch: RefCell<Option<(Vec<f32>, Vec<f32>)>>,
     /// burn's WebGPU runtime opens once per wasm instance: its outcome is kept.
@@ -50,7 +51,7 @@ fn scope() -> web_sys::DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(event: &Event) {
+pub(super) fn post(event: &Event) {
     let _ = scope().post_message(&event.to_json().into());
 }
 
@@ -72,6 +73,9 @@ pub fn start() {
             Ok(Command::Watch { message, key }) => *state.watch.borrow_mut() = Some((message, key)),
             Ok(Command::Train { config, backend, replica, replicas }) => {
                 spawn_local(train(state.clone(), config, backend, replica, replicas, port))
+            }
+            Ok(Command::TrainPopulation { config, seeds }) => {
+                spawn_local(train_population(state.clone(), config, seeds))
             }
             Ok(Command::Measure { config, backend, budget_ms }) => {
                 spawn_local(measure(state.clone(), config, backend, budget_ms))

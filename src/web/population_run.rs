@@ -1,0 +1,239 @@
+//! "Train 8 ciphers at once" in the page: the form's settings with 8 seeds trained as one
+//! population on the CPU engine workers (half the members each where the browser has two
+//! cores; they share nothing), every member evaluated, each usable member screened by the
+//! attacker suite with a short budget, and the strongest offered to the message form.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use burn::prelude::Device;
+use leptos::prelude::*;
+
+use crate::app::backend::BackendKind;
+use crate::app::engine_protocol::Command;
+use crate::app::population_results::{
+    Outcome, PAGE_POPULATION, SCREEN_STEPS, TrainedMember, seeds_from, shares, strongest,
+};
+use crate::nn::attack::SuiteResult;
+use crate::nn::config::TrainingConfig;
+use crate::nn::metrics::IterationLosses;
+use crate::nn::model_file;
+use crate::nn::population;
+use crate::web::browser::{cores, query};
+use crate::web::engine::client::{EngineWorker, end_later};
+use crate::web::lab::{Lab, Progress, Status};
+use crate::web::text_lab::TextLab;
+
+mod events;
+use events::{Share, Shares};
+
+/// What a population run is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Step {
+    #[default]
+    Training,
+    /// The attackers screen the members Bob reads.
+    Screening,
+}
+
+/// The population run's state: the members' losses, trained networks and screenings.
+#[derive(Clone, Copy)]
+pub struct PopulationState {
+    pub status: RwSignal<Status>,
+    pub step: RwSignal<Step>,
+    /// The settings trained (the form's, each member with its own seed).
+    pub config: RwSignal<Option<TrainingConfig>>,
+    pub seeds: RwSignal<Vec<u64>>,
+    /// Each member's losses, in seed order (the charts read them on `redraw`).
+    pub histories: RwSignal<Vec<Vec<IterationLosses>>>,
+    /// Each member's trained networks and evaluation, once its worker is done.
+    pub trained: RwSignal<Vec<Option<TrainedMember>>>,
+    /// Each member's screening by the attacker suite (none for a member Bob cannot read).
+    pub screenings: RwSignal<Vec<Option<SuiteResult>>>,
+    /// The members being attacked now.
+    pub attacking: RwSignal<Vec<usize>>,
+    /// Member-iterations trained, of all.
+    pub progress: RwSignal<Progress>,
+    /// Attacker steps of the screening, of at most all.
+    pub screen_progress: RwSignal<Progress>,
+    /// The most steps per attacker in the screening, as typed.
+    pub screen_steps: RwSignal<String>,
+    pub redraw: RwSignal<u64>,
+    pub generation: RwSignal<u64>,
+}
+
+impl PopulationState {
+    pub fn new() -> Self {
+        Self {
+            status: RwSignal::new(Status::Idle),
+            step: RwSignal::new(Step::Training),
+            config: RwSignal::new(None),
+            seeds: RwSignal::new(Vec::new()),
+            histories: RwSignal::new(Vec::new()),
+            trained: RwSignal::new(Vec::new()),
+            screenings: RwSignal::new(Vec::new()),
+            attacking: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(Progress::default()),
+            screen_progress: RwSignal::new(Progress::default()),
+            screen_steps: RwSignal::new(SCREEN_STEPS.to_string()),
+            redraw: RwSignal::new(0),
+            generation: RwSignal::new(0),
+        }
+    }
+
+    /// The screening's most steps per attacker, if the field holds a whole number in range.
+    pub fn steps(&self) -> Option<usize> {
+        self.screen_steps.with(|s| s.trim().parse::<usize>().ok().filter(|n| (1..=100_000).contains(n)))
+    }
+
+    /// Why the form's settings cannot start a population now, if they cannot.
+    pub fn cannot_start(&self, lab: Lab) -> Option<String> {
+        if self.status.get().is_active() {
+            return Some("A population is training.".into());
+        }
+        if lab.status.get().is_active() {
+            return Some("A training run holds the engine: wait for it to end, or reset it.".into());
+        }
+        if self.steps().is_none() {
+            return Some("Most steps per attacker: a whole number from 1 to 100,000.".into());
+        }
+        match lab.config.get() {
+            Err(_) => Some("Fix the training settings above first.".into()),
+            Ok(config) => population::check(&config)
+                .err()
+                .map(|e| format!("These settings cannot train as a population: {e}.")),
+        }
+    }
+
+    /// Each member's outcome as far as it got (none before it is trained).
+    pub fn outcomes(&self) -> Vec<Option<Outcome>> {
+        let screenings = self.screenings.get();
+        self.trained.with(|t| {
+            t.iter()
+                .zip(screenings)
+                .map(|(m, screening)| {
+                    m.as_ref().map(|m| Outcome { evaluation: m.evaluation.clone(), screening })
+                })
+                .collect()
+        })
+    }
+
+    /// The strongest usable member so far ([`strongest`]).
+    pub fn strongest(&self) -> Option<usize> {
+        strongest(&self.outcomes())
+    }
+
+    /// Starts the form's settings as a population of [`PAGE_POPULATION`] seeds from the
+    /// form's seed (does nothing if [`Self::cannot_start`] says why not).
+    pub fn start(self, lab: Lab) {
+        let (Ok(config), Some(steps)) = (lab.config.get_untracked(), self.steps()) else { return };
+        if self.cannot_start(lab).is_some() {
+            return;
+        }
+        self.forget(lab);
+        let mine = self.generation.get_untracked();
+        let seeds = seeds_from(config.seed, PAGE_POPULATION);
+        let count = match query("workers").as_deref() {
+            Some("1") => 1,
+            _ if cores() >= 2 => 2,
+            _ => 1,
+        };
+        let parts = shares(seeds.len(), count);
+        let table: Shares = Rc::new(RefCell::new(parts.iter().cloned().map(Share::of).collect()));
+        let mut workers = Vec::new();
+        for (index, members) in parts.into_iter().enumerate() {
+            match EngineWorker::spawn(BackendKind::Cpu, self.handler(lab, mine, index, steps, table.clone()))
+            {
+                Ok(worker) => {
+                    let command =
+                        Command::TrainPopulation { config: config.clone(), seeds: seeds[members].to_vec() };
+                    worker.send(&command, None);
+                    workers.push(worker);
+                }
+                Err(e) => {
+                    return self.status.set(Status::Failed(format!("the engine could not start ({e})")));
+                }
+            }
+        }
+        lab.engine.update_value(|e| e.population_workers = workers);
+        let k = seeds.len();
+        self.histories.set(vec![Vec::new(); k]);
+        self.trained.set(vec![None; k]);
+        self.screenings.set(vec![None; k]);
+        self.progress.set(Progress { done: 0, total: k * config.total_iterations(), seconds: 0.0 });
+        self.screen_progress.set(Progress::default());
+        self.seeds.set(seeds);
+        self.config.set(Some(config));
+        self.step.set(Step::Training);
+        self.redraw.update(|n| *n += 1);
+        self.status.set(Status::Running);
+    }
+
+    /// Forgets the population (its workers end).
+    pub fn forget(self, lab: Lab) {
+        self.generation.update(|g| *g += 1);
+        end_workers(lab);
+        self.status.set(Status::Idle);
+        self.config.set(None);
+        self.seeds.set(Vec::new());
+        self.histories.set(Vec::new());
+        self.trained.set(Vec::new());
+        self.screenings.set(Vec::new());
+        self.attacking.set(Vec::new());
+        self.progress.set(Progress::default());
+        self.screen_progress.set(Progress::default());
+        self.redraw.update(|n| *n += 1);
+    }
+
+    /// Stops the population where it is: what is trained and screened stays on the page.
+    pub fn stop(self, lab: Lab) {
+        if self.status.get_untracked().is_active() {
+            self.fail(lab, "you stopped it".into());
+        }
+    }
+
+    /// Pauses or resumes the population's workers.
+    pub fn toggle_pause(self, lab: Lab) {
+        let (next, command) = match self.status.get_untracked() {
+            Status::Running => (Status::Paused, Command::Pause),
+            Status::Paused => (Status::Running, Command::Resume),
+            _ => return,
+        };
+        lab.engine.with_value(|e| e.population_workers.iter().for_each(|w| w.send(&command, None)));
+        self.status.set(next);
+    }
+
+    /// Hands member `k` to the message form, with its screening recorded as its strength.
+    pub fn use_member(self, k: usize, text: TextLab) -> Result<(), String> {
+        let member = self.trained.with_untracked(|t| t.get(k).cloned().flatten()).ok_or("not trained yet")?;
+        let mut saved = model_file::load(&member.model, &Device::flex()).map_err(|e| e.to_string())?;
+        if let Some(screening) = self.screenings.with_untracked(|s| s.get(k).cloned().flatten()) {
+            saved.header.record_suite(&screening);
+        }
+        let count = self.seeds.with_untracked(Vec::len);
+        text.adopt(
+            saved,
+            &format!("seed {}, one of {count} ciphers trained at once in this page", member.seed),
+        );
+        Ok(())
+    }
+
+    fn fail(self, lab: Lab, message: String) {
+        end_workers(lab);
+        self.attacking.set(Vec::new());
+        self.redraw.update(|n| *n += 1);
+        self.status.set(Status::Failed(message));
+    }
+}
+
+impl Default for PopulationState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Ends the population's workers (deferred: this may run inside one of their handlers).
+fn end_workers(lab: Lab) {
+    let workers = lab.engine.try_update_value(|e| std::mem::take(&mut e.population_workers));
+    end_later(workers);
+}

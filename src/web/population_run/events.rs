@@ -1,0 +1,183 @@
+//! A population run's engine workers: their events recorded in the page's state, and each
+//! worker's screening of its members, one after another, once they are trained.
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::{PopulationState, Step, end_workers};
+use crate::app::engine_protocol::{Command, Event};
+use crate::app::population_results::MIN_BOB_PCT;
+use crate::nn::attack::{AttackerKind, SuiteConfig};
+use crate::nn::evaluation::EVALUATION_SAMPLES;
+use crate::web::browser::now_ms;
+use crate::web::lab::{Lab, Status};
+use crate::web::slices::REDRAW_MS;
+
+/// Where one worker's share of the population stands.
+#[derive(Default)]
+pub(super) struct Share {
+    members: Range<usize>,
+    /// Its population's iterations done and the seconds they took.
+    iterations: usize,
+    seconds: f64,
+    /// Its members still to screen, and the one being attacked.
+    to_screen: Vec<usize>,
+    attacking: Option<usize>,
+    /// Attacker steps of the member being attacked, and the seconds the screening took.
+    attack_steps: usize,
+    attack_seconds: f64,
+    /// Whether all its members are trained and screened.
+    finished: bool,
+}
+
+impl Share {
+    pub(super) fn of(members: Range<usize>) -> Self {
+        Self { members, ..Self::default() }
+    }
+}
+
+pub(super) type Shares = Rc<RefCell<Vec<Share>>>;
+impl PopulationState {
+    /// The handler of worker `index`'s events.
+    pub(super) fn handler(
+        self,
+        lab: Lab,
+        mine: u64,
+        index: usize,
+        steps: usize,
+        table: Shares,
+    ) -> impl FnMut(Event) + 'static {
+        let mut last_draw = now_ms();
+        move |event| {
+            if self.generation.get_untracked() != mine {
+                return;
+            }
+            match event {
+                Event::PopulationRows { rows, done, seconds } => {
+                    let start = table.borrow()[index].members.start;
+                    self.histories.update(|h| {
+                        for (j, member_rows) in rows.into_iter().enumerate() {
+                            h[start + j].extend(member_rows);
+                        }
+                    });
+                    let (done, seconds) = {
+                        let mut shares = table.borrow_mut();
+                        shares[index].iterations = done;
+                        shares[index].seconds += seconds;
+                        // Side by side: the time is the longest worker's.
+                        let done = shares.iter().map(|s| s.iterations * s.members.len()).sum();
+                        (done, shares.iter().map(|s| s.seconds).fold(0.0, f64::max))
+                    };
+                    self.progress.update(|p| {
+                        p.done = done;
+                        p.seconds = seconds;
+                    });
+                    if now_ms() - last_draw >= REDRAW_MS {
+                        last_draw = now_ms();
+                        self.redraw.update(|n| *n += 1);
+                    }
+                }
+                Event::PopulationTrained { members } => {
+                    let range = table.borrow()[index].members.clone();
+                    self.trained.update(|t| {
+                        for (k, member) in range.clone().zip(members) {
+                            t[k] = Some(member);
+                        }
+                    });
+                    self.redraw.update(|n| *n += 1);
+                    // Only ciphers Bob reads are worth attacking.
+                    let readable: Vec<usize> = self.trained.with_untracked(|t| {
+                        range
+                            .filter(|&k| {
+                                t[k].as_ref().is_some_and(|m| m.evaluation.bob.correct_pct >= MIN_BOB_PCT)
+                            })
+                            .rev()
+                            .collect()
+                    });
+                    table.borrow_mut()[index].to_screen = readable;
+                    self.screen_next(lab, index, steps, &table);
+                }
+                Event::AttackRows { done, seconds, .. } => {
+                    {
+                        let mut shares = table.borrow_mut();
+                        shares[index].attack_steps = done;
+                        shares[index].attack_seconds += seconds;
+                    }
+                    self.count_screening(&table, steps);
+                }
+                Event::Attacked { result } => {
+                    let member = {
+                        let mut shares = table.borrow_mut();
+                        shares[index].attack_steps = 0;
+                        shares[index].attacking.take()
+                    };
+                    if let Some(k) = member {
+                        self.screenings.update(|s| s[k] = Some(result));
+                    }
+                    self.screen_next(lab, index, steps, &table);
+                }
+                Event::Failed { message } => self.fail(lab, message),
+                _ => {}
+            }
+        }
+    }
+
+    /// Sends worker `index` its next member to screen, or marks it finished (and the run
+    /// done once every worker is).
+    fn screen_next(self, lab: Lab, index: usize, steps: usize, table: &Shares) {
+        let next = table.borrow_mut()[index].to_screen.pop();
+        match next {
+            Some(k) => {
+                let Some(model) = self.trained.with_untracked(|t| t[k].as_ref().map(|m| m.model.clone()))
+                else {
+                    return;
+                };
+                table.borrow_mut()[index].attacking = Some(k);
+                let command = Command::Attack {
+                    model,
+                    kinds: AttackerKind::ALL.to_vec(),
+                    config: SuiteConfig::for_budget(steps),
+                    samples: EVALUATION_SAMPLES,
+                };
+                lab.engine.with_value(|e| {
+                    if let Some(worker) = e.population_workers.get(index) {
+                        worker.send(&command, None);
+                    }
+                });
+            }
+            None => table.borrow_mut()[index].finished = true,
+        }
+        let budget = steps * AttackerKind::ALL.len();
+        let to_attack = self.trained.with_untracked(|t| {
+            t.iter()
+                .filter(|m| m.as_ref().is_some_and(|m| m.evaluation.bob.correct_pct >= MIN_BOB_PCT))
+                .count()
+        });
+        self.screen_progress.update(|p| p.total = to_attack * budget);
+        self.step.set(Step::Screening);
+        self.count_screening(table, steps);
+        if table.borrow().iter().all(|s| s.finished) {
+            end_workers(lab);
+            self.redraw.update(|n| *n += 1);
+            self.status.set(Status::Done);
+        }
+    }
+
+    /// The screening's progress: the steps of every member screened (their whole budgets)
+    /// and of those being attacked now.
+    fn count_screening(self, table: &Shares, steps: usize) {
+        let shares = table.borrow();
+        let budget = steps * AttackerKind::ALL.len();
+        let screened = self.screenings.with_untracked(|s| s.iter().flatten().count());
+        let now: usize = shares.iter().map(|s| s.attack_steps).sum();
+        let seconds = shares.iter().map(|s| s.attack_seconds).fold(0.0, f64::max);
+        self.attacking.set(shares.iter().filter_map(|s| s.attacking).collect());
+        self.screen_progress.update(|p| {
+            p.done = screened * budget + now;
+            p.seconds = seconds;
+        });
+    }
+}
