@@ -1,6 +1,7 @@
 // Prints one JSON line: seed16 iterations per second in the page (CPU wasm on two engine
-// workers and on one, and WebGPU where this browser gives an adapter) beside native
-// `anc bench` (two threads and one) measured in the same run.
+// workers and on one, "train 8 ciphers at once" in member-iterations per second, and WebGPU
+// where this browser gives an adapter) beside native `anc bench` (two threads and one, and
+// a population of 8) measured in the same run.
 'use strict';
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
@@ -46,6 +47,37 @@ async function inPage(url, webgpu, iterations, query = '') {
   }
 }
 
+/** Steady member-iterations per second of "train 8 ciphers at once" (CPU workers). */
+async function populationInPage(url, iterations) {
+  const browser = await launch({ webgpu: false });
+  try {
+    const lab = await LabPage.open(browser.context, `${url}?backend=cpu`);
+    await lab.setField('iterations_per_epoch', iterations);
+    await lab.setField('epochs', 1);
+    await lab.by('population-steps').fill('1');
+    const started = Date.now();
+    await lab.by('population-start').click();
+    // The status says "iteration X of Y each" while the members train.
+    const reach = (n) => lab.page.waitForFunction((k) => {
+      const s = document.querySelector('[data-testid=population-status]').textContent;
+      const m = /iteration (\d+) of/.exec(s);
+      return (m && Number(m[1]) >= k) || /attacking|^Done|^Stopped/.test(s);
+    }, n, { timeout: 3_600_000, polling: 20 });
+    const at = async () => Number((/iteration (\d+) of/.exec(await lab.by('population-status').textContent()) || [0, iterations])[1]);
+    await reach(Math.max(1, Math.floor(iterations / 5)));
+    const [warmTime, warmIteration] = [Date.now(), await at()];
+    await reach(iterations);
+    const seconds = (Date.now() - warmTime) / 1000;
+    const members = 8;
+    return {
+      members, iterations, member_iterations_per_s: members * (iterations - warmIteration) / seconds,
+      wall_s: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
 (async () => {
   const server = await serve(path.join(ROOT, 'dist'));
   try {
@@ -55,6 +87,10 @@ async function inPage(url, webgpu, iterations, query = '') {
     console.error(`page, CPU: ${JSON.stringify(cpu)}`);
     const oneWorker = await inPage(server.url, false, ITERATIONS, '&workers=1');
     console.error(`page, CPU, one worker: ${JSON.stringify(oneWorker)}`);
+    const population = await populationInPage(server.url, ITERATIONS);
+    console.error(`page, CPU, 8 ciphers at once: ${JSON.stringify(population)}`);
+    const nativePopulation = JSON.parse(execFileSync(path.join(ROOT, 'target/release/anc'),
+      ['bench', '--preset', 'seed16', '--backend', 'cpu', '--population', '8', '--json'], { encoding: 'utf8' }));
     const webgpu = await inPage(server.url, true, WEBGPU_ITERATIONS);
     const ratio = (r) => (r && r.iterations_per_s ? r.iterations_per_s / native.iterations_per_s : null);
     console.log(JSON.stringify({
@@ -64,6 +100,8 @@ async function inPage(url, webgpu, iterations, query = '') {
       page_cpu: cpu, page_cpu_vs_native: ratio(cpu),
       page_cpu_vs_native_single_thread: cpu.iterations_per_s / native.single_thread_iterations_per_s,
       page_cpu_one_worker: oneWorker, page_two_workers_vs_one: cpu.iterations_per_s / oneWorker.iterations_per_s,
+      page_population_8: population, native_population_8: nativePopulation,
+      page_population_vs_page_single_run: population.member_iterations_per_s / cpu.iterations_per_s,
       page_webgpu: webgpu, page_webgpu_vs_native: ratio(webgpu),
     }));
   } finally {
