@@ -112,3 +112,42 @@ fn a_trained_member_is_its_single_runs_cipher_evaluated_the_same_way() {
     assert_eq!(other.seed, 3);
     assert_ne!(other.model, member.model);
 }
+
+#[test]
+fn an_ended_population_survives_the_tab_whole_with_its_losses_thinned() {
+    use anc::IterationLosses;
+    use anc::app::kept_population::{KEPT_ROWS, KeptMember, KeptPopulation, thinned};
+    let rows: Vec<IterationLosses> = (1..=2560)
+        .map(|i| IterationLosses { iteration: i, ab: 1.0, bob: 8.0 / i as f32, eve: 7.5 })
+        .collect();
+    let kept_rows = thinned(&rows);
+    assert!(kept_rows.len() <= KEPT_ROWS, "{} rows", kept_rows.len());
+    assert_eq!((kept_rows[0], *kept_rows.last().unwrap()), (rows[0], rows[2559]), "the ends are kept");
+    assert_eq!(thinned(&rows[..10]), rows[..10].to_vec(), "short curves whole");
+    let member = TrainedMember {
+        seed: 4,
+        model: vec![0, 1, 2, 250, 255],
+        evaluation: outcome(97.0, &[]).unwrap().evaluation,
+    };
+    let kept = KeptPopulation {
+        config: Preset::Seed16.config().with_seed(3),
+        seeds: vec![3, 4],
+        histories: vec![kept_rows.clone(), Vec::new()],
+        members: vec![None, Some(KeptMember::of(&member))],
+        screenings: vec![None, Some(SuiteResult { attackers: vec![attacker(AttackerKind::ALL[2], 5.5)] })],
+        stopped: Some("you stopped it".into()),
+        train_seconds: 12.5,
+        screen_seconds: 3.25,
+    };
+    let back = KeptPopulation::from_json(&kept.to_json()).expect("read back");
+    assert_eq!(back, kept);
+    assert_eq!(back.members[1].as_ref().unwrap().trained(), Some(member), "the model's bytes come back");
+    // Damaged or mismatched entries are ignored, not half-restored.
+    assert_eq!(KeptPopulation::from_json("{}"), None);
+    let mut short = kept.clone();
+    short.histories.pop();
+    assert_eq!(KeptPopulation::from_json(&short.to_json()), None);
+    let mut damaged = kept.members[1].clone().unwrap();
+    damaged.model = "not base64 !".into();
+    assert_eq!(damaged.trained(), None);
+}

@@ -6,6 +6,7 @@ pub mod bits;
 pub mod cipher_views;
 pub mod engine_protocol;
 pub mod form;
+pub mod kept_population;
 pub mod kept_run;
 pub mod population_results;
 pub mod report;

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::app::backend::BackendKind;
 use crate::app::engine_protocol::Command;
+use crate::app::kept_population::{KeptMember, KeptPopulation, thinned};
 use crate::app::population_results::{
     Outcome, PAGE_POPULATION, SCREEN_STEPS, TrainedMember, seeds_from, shares, strongest,
 };
@@ -22,6 +23,7 @@ use crate::nn::population;
 use crate::web::browser::{cores, query};
 use crate::web::engine::client::{EngineWorker, end_later};
 use crate::web::lab::{Lab, Progress, Status};
+use crate::web::tab_storage::{keep_population, kept_population};
 use crate::web::text_lab::TextLab;
 
 mod events;
@@ -58,6 +60,8 @@ pub struct PopulationState {
     pub screen_progress: RwSignal<Progress>,
     /// The most steps per attacker in the screening, as typed.
     pub screen_steps: RwSignal<String>,
+    /// Whether what is shown was kept by an earlier load of the page.
+    pub restored: RwSignal<bool>,
     pub redraw: RwSignal<u64>,
     pub generation: RwSignal<u64>,
 }
@@ -76,6 +80,7 @@ impl PopulationState {
             progress: RwSignal::new(Progress::default()),
             screen_progress: RwSignal::new(Progress::default()),
             screen_steps: RwSignal::new(SCREEN_STEPS.to_string()),
+            restored: RwSignal::new(false),
             redraw: RwSignal::new(0),
             generation: RwSignal::new(0),
         }
@@ -173,6 +178,8 @@ impl PopulationState {
     pub fn forget(self, lab: Lab) {
         self.generation.update(|g| *g += 1);
         end_workers(lab);
+        keep_population(None);
+        self.restored.set(false);
         self.status.set(Status::Idle);
         self.config.set(None);
         self.seeds.set(Vec::new());
@@ -222,7 +229,46 @@ impl PopulationState {
         end_workers(lab);
         self.attacking.set(Vec::new());
         self.redraw.update(|n| *n += 1);
+        self.keep(Some(message.clone()));
         self.status.set(Status::Failed(message));
+    }
+
+    /// Keeps the ended population in the tab (`stopped`: why it ended early, if it did).
+    fn keep(self, stopped: Option<String>) {
+        let Some(config) = self.config.get_untracked() else { return };
+        let kept = KeptPopulation {
+            config,
+            seeds: self.seeds.get_untracked(),
+            histories: self.histories.with_untracked(|h| h.iter().map(|rows| thinned(rows)).collect()),
+            members: self
+                .trained
+                .with_untracked(|t| t.iter().map(|m| m.as_ref().map(KeptMember::of)).collect()),
+            screenings: self.screenings.get_untracked(),
+            stopped,
+            train_seconds: self.progress.get_untracked().seconds,
+            screen_seconds: self.screen_progress.get_untracked().seconds,
+        };
+        keep_population(Some(&kept));
+    }
+
+    /// Brings back the population an earlier load of the page kept, if any.
+    pub fn restore(self) {
+        let Some(kept) = kept_population() else { return };
+        let total = kept.config.total_iterations();
+        let trained: Vec<Option<TrainedMember>> =
+            kept.members.iter().map(|m| m.as_ref().and_then(KeptMember::trained)).collect();
+        let done = kept.histories.iter().map(|h| h.last().map_or(0, |l| l.iteration)).sum();
+        self.progress.set(Progress { done, total: kept.seeds.len() * total, seconds: kept.train_seconds });
+        self.screen_progress.set(Progress { done: 0, total: 0, seconds: kept.screen_seconds });
+        self.step.set(if trained.iter().any(Option::is_some) { Step::Screening } else { Step::Training });
+        self.histories.set(kept.histories);
+        self.trained.set(trained);
+        self.screenings.set(kept.screenings);
+        self.seeds.set(kept.seeds);
+        self.config.set(Some(kept.config));
+        self.restored.set(true);
+        self.redraw.update(|n| *n += 1);
+        self.status.set(kept.stopped.map_or(Status::Done, Status::Failed));
     }
 }
 

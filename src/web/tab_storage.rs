@@ -1,7 +1,8 @@
 //! What the page keeps in this tab, so a reload loses nothing: the losses of the current
-//! run (with their message bits, for the chart's scale) and a finished run whole (model,
-//! settings, results, audits).
+//! run (with their message bits, for the chart's scale), a finished run whole (model,
+//! settings, results, audits) and an ended population of ciphers whole.
 
+use crate::app::kept_population::KeptPopulation;
 use crate::app::kept_run::KeptRun;
 use crate::app::report;
 use crate::nn::metrics::IterationLosses;
@@ -13,6 +14,8 @@ pub const SAVED_LOSSES_KEY: &str = "anc.losses.csv";
 const SAVED_BITS_KEY: &str = "anc.losses.bits";
 /// Where a finished run is kept.
 const KEPT_RUN_KEY: &str = "anc.run.json";
+/// Where an ended population ("train 8 ciphers at once") is kept.
+const KEPT_POPULATION_KEY: &str = "anc.population.json";
 
 /// The losses saved by an earlier load of the page, and their message bits.
 pub fn saved_losses() -> (Vec<IterationLosses>, Option<usize>) {
@@ -47,4 +50,14 @@ pub fn update_kept_run(change: impl FnOnce(&mut KeptRun)) {
         change(&mut run);
         keep_run(Some(&run));
     }
+}
+
+/// The ended population kept in this tab, if any.
+pub fn kept_population() -> Option<KeptPopulation> {
+    stored(session_storage(), KEPT_POPULATION_KEY).and_then(|t| KeptPopulation::from_json(&t))
+}
+
+/// Keeps `population` (or forgets the kept one).
+pub fn keep_population(population: Option<&KeptPopulation>) {
+    store(session_storage(), KEPT_POPULATION_KEY, population.map(KeptPopulation::to_json).as_deref());
 }

@@ -1,6 +1,7 @@
 // "Train 8 ciphers at once": a teacher trains the form's settings with 8 seeds, watches a
 // small chart per cipher, pauses and resumes, reads the results side by side, hands the
-// strongest to the message form; then starts again and stops half-way.
+// strongest to the message form, reloads (nothing is lost); then starts again, stops
+// half-way and reloads.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -104,6 +105,17 @@ test('eight ciphers train at once, side by side, and the strongest goes to the m
     await lab.page.waitForTimeout(300);
     await lab.screenshotOf('population', 'population-phone');
     await lab.page.setViewportSize({ width: 1200, height: 900 });
+    // A reload brings it all back: the table, the strongest, every chart.
+    const before = await rows.allTextContents();
+    const strongestBefore = await lab.by('population-strongest').textContent();
+    await lab.page.reload();
+    await lab.by('population-table').waitFor();
+    assert.match(await status(lab), /^Done: 8 ciphers trained in .*\(Restored after a reload\.\)$/);
+    assert.deepEqual(await rows.allTextContents(), before);
+    assert.equal(await lab.by('population-strongest').textContent(), strongestBefore);
+    for (let k = 0; k < 8; k++) {
+      assert.ok(await lab.inkedPixels(`population-chart-${k}`) > 100, `member ${k} lost its curves`);
+    }
     // Again, and stopped half-way: what was trained stays, the lab is free.
     await start.click();
     await lab.page.waitForFunction(() => /training 8 ciphers: iteration (\d{3,}) of/.test(document.querySelector('[data-testid=population-status]').textContent));
@@ -111,6 +123,10 @@ test('eight ciphers train at once, side by side, and the strongest goes to the m
     assert.match(await waitForEnd(lab, 10_000), /^Stopped: you stopped it/);
     assert.ok(await lab.inkedPixels('population-chart-0') > 50, 'the stopped curves are kept');
     assert.ok(!(await start.isDisabled()) && !(await lab.startDisabled()));
+    await lab.page.reload();
+    await lab.by('population-chart-0').waitFor();
+    assert.match(await status(lab), /^Stopped: you stopped it\. .*\(Restored after a reload\.\)$/);
+    assert.ok(await lab.inkedPixels('population-chart-0') > 50, 'the stopped curves come back');
     assert.deepEqual(lab.problems, []);
   } finally {
     await browser.close();

@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
     provide_context(text);
     text.load_shipped();
     training_run::restore_run(lab);
+    lab.population.restore();
     crate::web::share::apply_fragment(lab, text);
     view! {
         <header class="masthead">

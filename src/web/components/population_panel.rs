@@ -32,6 +32,7 @@ pub fn PopulationPanel() -> impl IntoView {
         let k = members().max(1);
         let status = population.status.get();
         let paused = if status == Status::Paused { "paused · " } else { "" };
+        let restored = if population.restored.get() { " (Restored after a reload.)" } else { "" };
         match (status, population.step.get()) {
             (Status::Idle, _) => format!(
                 "Ready: the settings above with seeds {} to {}.",
@@ -73,13 +74,13 @@ pub fn PopulationPanel() -> impl IntoView {
             (Status::Done, _) => {
                 let screened = population.screenings.with(|s| s.iter().flatten().count());
                 format!(
-                    "Done: {k} ciphers trained in {}; {screened} that Bob reads attacked in {}.",
+                    "Done: {k} ciphers trained in {}; {screened} that Bob reads attacked in {}.{restored}",
                     clock(population.progress.get().seconds),
                     clock(population.screen_progress.get().seconds)
                 )
             }
             (Status::Failed(why), _) => {
-                format!("Stopped: {why}. What was trained and attacked is kept below.")
+                format!("Stopped: {why}. What was trained and attacked is kept below.{restored}")
             }
             (Status::Starting | Status::Evaluating, _) => "Starting…".into(),
         }

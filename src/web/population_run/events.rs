@@ -162,6 +162,7 @@ impl PopulationState {
         if table.borrow().iter().all(|s| s.finished) {
             end_workers(lab);
             self.redraw.update(|n| *n += 1);
+            self.keep(None);
             self.status.set(Status::Done);
         }
     }
