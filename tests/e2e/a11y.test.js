@@ -8,18 +8,9 @@ const { serve } = require('./server');
 const { launch, LabPage } = require('./lab_page');
 
 const DIST = path.join(__dirname, '..', '..', 'dist');
-const AXE = require.resolve('axe-core/axe.min.js');
 let server;
 before(async () => { server = await serve(DIST); });
 after(async () => server && server.close());
-
-/** axe-core's violations on the page, each as "rule: the first few elements". */
-async function violations(page) {
-  await page.addScriptTag({ path: AXE });
-  const found = await page.evaluate(async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`));
-  return found;
-}
 
 for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
   test(`axe-core finds no violation after a run (${name}, ${viewport.width}×${viewport.height})`, { timeout: 300_000 }, async () => {
@@ -53,7 +44,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
       await lab.by('glossary').locator('summary').click();
       assert.match(await lab.by('glossary').textContent(), /Batch size: random messages and keys/);
       await lab.screenshot(`after-run-${name}`);
-      const found = await violations(lab.page);
+      const found = await lab.axeViolations();
       assert.deepEqual(found, [], found.join('\n'));
       assert.deepEqual(lab.problems, []);
     } finally {

@@ -94,6 +94,16 @@ class LabPage {
   }
 }
 
+const AXE = require.resolve('axe-core/axe.min.js');
+
+/** axe-core's violations in `selector` (the whole page by default), each as "rule: the
+ * first few elements". */
+LabPage.prototype.axeViolations = async function axeViolations(selector = null) {
+  await this.page.addScriptTag({ path: AXE });
+  return this.page.evaluate(async (sel) => (await axe.run(sel || document, { resultTypes: ['violations'] })).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), selector);
+};
+
 /** Saves a screenshot of the element `testId` alone, as target/e2e/`name`.png. */
 LabPage.prototype.screenshotOf = async function screenshotOf(testId, name) {
   fs.mkdirSync(SHOTS, { recursive: true });

@@ -116,6 +116,7 @@ test('eight ciphers train at once, side by side, and the strongest goes to the m
     for (let k = 0; k < 8; k++) {
       assert.ok(await lab.inkedPixels(`population-chart-${k}`) > 100, `member ${k} lost its curves`);
     }
+    assert.deepEqual(await lab.axeViolations('[data-testid=population]'), [], 'axe-core on the results');
     // Again, and stopped half-way: what was trained stays, the lab is free.
     await start.click();
     await lab.page.waitForFunction(() => /training 8 ciphers: iteration (\d{3,}) of/.test(document.querySelector('[data-testid=population-status]').textContent));
