@@ -7,6 +7,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
+use crate::nn::metrics::IterationLosses;
+
 /// One curve.
 pub struct Series {
     pub name: &'static str,
@@ -27,6 +29,12 @@ pub struct Axes {
     pub x_end: f64,
     /// Bits per message: the y axis spans 0..N and chance is N/2.
     pub bits: usize,
+}
+
+/// The (iteration, loss) points of one loss of `rows` (`pick` chooses it), the values that
+/// are not finite left out.
+pub fn loss_points(rows: &[IterationLosses], pick: fn(&IterationLosses) -> f32) -> Vec<(f64, f64)> {
+    rows.iter().map(|l| (l.iteration as f64, pick(l) as f64)).filter(|p| p.1.is_finite()).collect()
 }
 
 /// At most this many points a curve (longer runs are thinned, keeping the ends).

@@ -5,6 +5,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::web::components::steps_field::StepsField;
+
 use crate::app::report::{Throughput, audit_csv, clock};
 use crate::nn::audit::EveStart;
 use crate::web::chart::{self, Axes, EVE_COLOR, Series};
@@ -68,17 +70,12 @@ pub fn AuditPanel() -> impl IntoView {
         <article class="audit-panel" data-testid=format!("audit-{key}")>
             <h3>"Keep training this Eve"</h3>
             <div class="audit-controls">
-                <label>
-                    "Steps for this Eve "
-                    <input
-                        type="text"
-                        inputmode="numeric"
-                        data-testid=format!("audit-steps-{key}")
-                        prop:value=move || audit.steps.get()
-                        aria-invalid=move || if steps_valid() { "false" } else { "true" }
-                        on:input=move |ev| audit.steps.set(event_target_value(&ev))
-                    />
-                </label>
+                <StepsField
+                    label="Steps for this Eve "
+                    value=audit.steps
+                    valid=Signal::derive(steps_valid)
+                    test_id=format!("audit-steps-{key}")
+                />
                 <button
                     type="button"
                     data-testid=format!("audit-start-{key}")

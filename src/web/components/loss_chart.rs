@@ -4,7 +4,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::app::report::losses_csv;
-use crate::web::chart::{self, AB_COLOR, Axes, BOB_COLOR, EVE_COLOR, Series};
+use crate::web::chart::{self, AB_COLOR, Axes, BOB_COLOR, EVE_COLOR, Series, loss_points};
 use crate::web::download;
 use crate::web::lab::Lab;
 
@@ -21,31 +21,16 @@ pub fn LossChart() -> impl IntoView {
         let earlier: Vec<Series> = lab.earlier.with(|runs| {
             runs.iter()
                 .flat_map(|run| {
-                    let points = |pick: fn(&crate::nn::metrics::IterationLosses) -> f32| {
-                        run.history
-                            .iter()
-                            .map(|l| (l.iteration as f64, pick(l) as f64))
-                            .filter(|p| p.1.is_finite())
-                            .collect()
-                    };
                     [
-                        Series { name: "", color: BOB_COLOR, points: points(|l| l.bob) },
-                        Series { name: "", color: EVE_COLOR, points: points(|l| l.eve) },
+                        Series { name: "", color: BOB_COLOR, points: loss_points(&run.history, |l| l.bob) },
+                        Series { name: "", color: EVE_COLOR, points: loss_points(&run.history, |l| l.eve) },
                     ]
                 })
                 .collect()
         });
         let Some(canvas) = canvas.get() else { return };
         let series = lab.history.with_untracked(|h| {
-            let curve = |name, color, pick: fn(&crate::nn::metrics::IterationLosses) -> f32| Series {
-                name,
-                color,
-                points: h
-                    .iter()
-                    .map(|l| (l.iteration as f64, pick(l) as f64))
-                    .filter(|p| p.1.is_finite())
-                    .collect(),
-            };
+            let curve = |name, color, pick| Series { name, color, points: loss_points(h, pick) };
             vec![
                 curve("Alice+Bob", AB_COLOR, |l| l.ab),
                 curve("Bob", BOB_COLOR, |l| l.bob),

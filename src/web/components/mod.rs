@@ -19,5 +19,6 @@ pub mod population_member;
 pub mod population_panel;
 pub mod progress_bar;
 pub mod results;
+pub mod steps_field;
 pub mod suite_panel;
 pub mod use_trained;

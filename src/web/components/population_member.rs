@@ -4,7 +4,7 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::web::chart::{self, Axes, BOB_COLOR, EVE_COLOR, Series};
+use crate::web::chart::{self, Axes, BOB_COLOR, EVE_COLOR, Series, loss_points};
 use crate::web::lab::Lab;
 
 #[component]
@@ -20,16 +20,10 @@ pub fn PopulationMember(k: usize) -> impl IntoView {
         let Some(config) = population.config.get_untracked() else { return };
         let series = population.histories.with_untracked(|h| {
             let Some(rows) = h.get(k) else { return Vec::new() };
-            let curve = |color, pick: fn(&crate::nn::metrics::IterationLosses) -> f32| Series {
-                name: "",
-                color,
-                points: rows
-                    .iter()
-                    .map(|l| (l.iteration as f64, pick(l) as f64))
-                    .filter(|p| p.1.is_finite())
-                    .collect(),
-            };
-            vec![curve(BOB_COLOR, |l| l.bob), curve(EVE_COLOR, |l| l.eve)]
+            vec![
+                Series { name: "", color: BOB_COLOR, points: loss_points(rows, |l| l.bob) },
+                Series { name: "", color: EVE_COLOR, points: loss_points(rows, |l| l.eve) },
+            ]
         });
         let axes = Axes { x_title: "", x_end: config.total_iterations() as f64, bits: config.cipher.bits };
         error.set(chart::draw_mini(&canvas, &series, &axes).err());

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::web::components::steps_field::StepsField;
+
 use crate::app::population_results::{MIN_BOB_PCT, PAGE_POPULATION, Verdict};
 use crate::app::report::{Throughput, clock, grouped};
 use crate::nn::attack::AttackerKind;
@@ -190,18 +192,13 @@ pub fn PopulationPanel() -> impl IntoView {
                 )}
             </p>
             <div class="audit-controls">
-                <label>
-                    "Most steps per attacker "
-                    <input
-                        type="text"
-                        inputmode="numeric"
-                        data-testid="population-steps"
-                        prop:value=move || population.screen_steps.get()
-                        prop:disabled=move || population.status.get().is_active()
-                        aria-invalid=move || if population.steps().is_some() { "false" } else { "true" }
-                        on:input=move |ev| population.screen_steps.set(event_target_value(&ev))
-                    />
-                </label>
+                <StepsField
+                    label="Most steps per attacker "
+                    value=population.screen_steps
+                    valid=Signal::derive(move || population.steps().is_some())
+                    test_id="population-steps".to_string()
+                    disabled=Signal::derive(move || population.status.get().is_active())
+                />
                 <button
                     type="button"
                     data-testid="population-start"

@@ -5,6 +5,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::web::components::steps_field::StepsField;
+
 use crate::app::report::{Throughput, clock, grouped};
 use crate::nn::attack::{AttackRow, AttackerKind};
 use crate::web::attack_run;
@@ -159,17 +161,12 @@ pub fn SuitePanel() -> impl IntoView {
                 )}
             </p>
             <div class="audit-controls">
-                <label>
-                    "Most steps per attacker "
-                    <input
-                        type="text"
-                        inputmode="numeric"
-                        data-testid="audit-steps-fresh"
-                        prop:value=move || suite.steps.get()
-                        aria-invalid=move || if steps().is_some() { "false" } else { "true" }
-                        on:input=move |ev| suite.steps.set(event_target_value(&ev))
-                    />
-                </label>
+                <StepsField
+                    label="Most steps per attacker "
+                    value=suite.steps
+                    valid=Signal::derive(move || steps().is_some())
+                    test_id="audit-steps-fresh".to_string()
+                />
                 <button
                     type="button"
                     data-testid="audit-start-fresh"
