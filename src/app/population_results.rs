@@ -22,6 +22,12 @@ pub const PAGE_POPULATION: usize = 8;
 /// cipher to be usable for messages: the write-up's own Bob reached 89.28 %.
 pub const MIN_BOB_PCT: f64 = 90.0;
 
+/// Whether Bob reads a cipher well enough to use it (at least [`MIN_BOB_PCT`] % of
+/// messages whole on its evaluation).
+pub fn bob_reads(evaluation: &Evaluation) -> bool {
+    evaluation.bob.correct_pct >= MIN_BOB_PCT
+}
+
 /// The most steps per attacker when the page screens a population (the attacker suite's
 /// own default in the page is 3,000: a screening is weaker, and says so).
 pub const SCREEN_STEPS: usize = 500;
@@ -80,7 +86,7 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn verdict(&self) -> Verdict {
-        if self.evaluation.bob.correct_pct < MIN_BOB_PCT {
+        if !bob_reads(&self.evaluation) {
             return Verdict::BobFails;
         }
         match &self.screening {

@@ -70,6 +70,20 @@ fn fit_at_least(canvas: &HtmlCanvasElement, min_w: i32, min_h: i32) -> f64 {
     ratio
 }
 
+/// The dashed chance line at `chance` bits from 0 to `x_end`: `pieces` halves dash, half gap.
+fn chance_line(
+    chance: f64,
+    x_end: f64,
+    pieces: usize,
+    width: u32,
+) -> impl Iterator<Item = PathElement<(f64, f64)>> {
+    let dash = (x_end / pieces as f64).max(f64::MIN_POSITIVE);
+    (0..pieces).step_by(2).map(move |i| {
+        let a = i as f64 * dash;
+        PathElement::new(vec![(a, chance), ((a + dash).min(x_end), chance)], CHANCE_COLOR.stroke_width(width))
+    })
+}
+
 /// The legend box every chart of the page draws, at `position`, for a canvas scaled by
 /// `ratio` (see [`fit_to_screen`]).
 pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
@@ -138,15 +152,7 @@ pub fn draw_over(
         .map_err(|e| e.to_string())?;
     // Chance: a guesser gets half the bits wrong.
     let chance = axes.bits as f64 / 2.0;
-    let dash = (x_end / 60.0).max(f64::MIN_POSITIVE);
-    let dashes = (0..60).step_by(2).map(|i| {
-        let a = i as f64 * dash;
-        PathElement::new(
-            vec![(a, chance), ((a + dash).min(x_end), chance)],
-            CHANCE_COLOR.stroke_width(px(1.5)),
-        )
-    });
-    chart.draw_series(dashes).map_err(|e| e.to_string())?;
+    chart.draw_series(chance_line(chance, x_end, 60, px(1.5))).map_err(|e| e.to_string())?;
     let label = Text::new(
         format!("chance ({} bits)", axes.bits / 2),
         (x_end, chance),
@@ -205,12 +211,7 @@ pub fn draw_mini(canvas: &HtmlCanvasElement, series: &[Series], axes: &Axes) -> 
         .draw()
         .map_err(|e| e.to_string())?;
     let chance = axes.bits as f64 / 2.0;
-    let dash = x_end / 40.0;
-    let dashes = (0..40).step_by(2).map(|i| {
-        let a = i as f64 * dash;
-        PathElement::new(vec![(a, chance), (a + dash, chance)], CHANCE_COLOR.stroke_width(px(1.0)))
-    });
-    chart.draw_series(dashes).map_err(|e| e.to_string())?;
+    chart.draw_series(chance_line(chance, x_end, 40, px(1.0))).map_err(|e| e.to_string())?;
     for s in series {
         chart
             .draw_series(LineSeries::new(thin(&s.points), s.color.stroke_width(px(1.5))))

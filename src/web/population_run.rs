@@ -30,11 +30,11 @@ mod events;
 use events::{Share, Shares};
 
 /// What a population run is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
-    #[default]
     Training,
-    /// The attackers screen the members Bob reads.
+    /// The attackers screen the members Bob reads (a worker starts once its members are
+    /// trained).
     Screening,
 }
 
@@ -42,7 +42,6 @@ pub enum Step {
 #[derive(Clone, Copy)]
 pub struct PopulationState {
     pub status: RwSignal<Status>,
-    pub step: RwSignal<Step>,
     /// The settings trained (the form's, each member with its own seed).
     pub config: RwSignal<Option<TrainingConfig>>,
     pub seeds: RwSignal<Vec<u64>>,
@@ -70,7 +69,6 @@ impl PopulationState {
     pub fn new() -> Self {
         Self {
             status: RwSignal::new(Status::Idle),
-            step: RwSignal::new(Step::Training),
             config: RwSignal::new(None),
             seeds: RwSignal::new(Vec::new()),
             histories: RwSignal::new(Vec::new()),
@@ -123,6 +121,11 @@ impl PopulationState {
         })
     }
 
+    /// Training until the first member is trained, then screening.
+    pub fn step(&self) -> Step {
+        if self.trained.with(|t| t.iter().any(Option::is_some)) { Step::Screening } else { Step::Training }
+    }
+
     /// The strongest usable member so far ([`strongest`]).
     pub fn strongest(&self) -> Option<usize> {
         strongest(&self.outcomes())
@@ -169,7 +172,6 @@ impl PopulationState {
         self.screen_progress.set(Progress::default());
         self.seeds.set(seeds);
         self.config.set(Some(config));
-        self.step.set(Step::Training);
         self.redraw.update(|n| *n += 1);
         self.status.set(Status::Running);
     }
@@ -260,7 +262,6 @@ impl PopulationState {
         let done = kept.histories.iter().map(|h| h.last().map_or(0, |l| l.iteration)).sum();
         self.progress.set(Progress { done, total: kept.seeds.len() * total, seconds: kept.train_seconds });
         self.screen_progress.set(Progress { done: 0, total: 0, seconds: kept.screen_seconds });
-        self.step.set(if trained.iter().any(Option::is_some) { Step::Screening } else { Step::Training });
         self.histories.set(kept.histories);
         self.trained.set(trained);
         self.screenings.set(kept.screenings);

@@ -25,7 +25,7 @@ pub fn PopulationPanel() -> impl IntoView {
     let first_seed = move || lab.config.with(|c| c.as_ref().map_or(1, |c| c.seed));
     let why_not = move || population.cannot_start(lab);
     // The bar follows the training, then the screening (whole when all is done).
-    let shown = move || match (population.status.get(), population.step.get()) {
+    let shown = move || match (population.status.get(), population.step()) {
         (Status::Running | Status::Paused, Step::Screening) => population.screen_progress.get(),
         _ => population.progress.get(),
     };
@@ -35,7 +35,7 @@ pub fn PopulationPanel() -> impl IntoView {
         let status = population.status.get();
         let paused = if status == Status::Paused { "paused · " } else { "" };
         let restored = if population.restored.get() { " (Restored after a reload.)" } else { "" };
-        match (status, population.step.get()) {
+        match (status, population.step()) {
             (Status::Idle, _) => format!(
                 "Ready: the settings above with seeds {} to {}.",
                 first_seed(),
@@ -233,7 +233,7 @@ pub fn PopulationPanel() -> impl IntoView {
             <progress
                 max=move || shown().total.max(1)
                 value=move || shown().done
-                aria-label=move || match population.step.get() {
+                aria-label=move || match population.step() {
                     Step::Training => "Training progress of the population",
                     Step::Screening => "Progress of the attackers' screening",
                 }

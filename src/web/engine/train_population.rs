@@ -5,7 +5,6 @@
 use std::rc::Rc;
 
 use burn::prelude::*;
-use gloo_timers::future::TimeoutFuture;
 use web_time::Instant;
 
 use crate::app::engine_protocol::Event;
@@ -28,9 +27,7 @@ pub(super) async fn train_population(state: Rc<State>, config: TrainingConfig, s
     };
     let mut slice = 1;
     while !population.is_done() {
-        while state.paused.get() {
-            TimeoutFuture::new(50).await;
-        }
+        state.unpaused().await;
         let started = Instant::now();
         let per_iteration = match population.run(slice as usize).read_async().await {
             Ok(rows) => rows,

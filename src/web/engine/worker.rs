@@ -40,11 +40,20 @@ pub(super) const SLICE_MAX: u64 = 512;
 /// What one worker keeps between commands.
 #[derive(Default)]
 pub(super) struct State {
-    pub(super) paused: Cell<bool>,
+    paused: Cell<bool>,
     /// The message and key the page watches, read after every slice of training.
     watch: RefCell<Option<(Vec<f32>, Vec<f32>)>>,
     /// burn's WebGPU runtime opens once per wasm instance: its outcome is kept.
     webgpu: RefCell<Option<Result<Device, NoWebGpu>>>,
+}
+
+impl State {
+    /// Resolves once the page has not paused this worker (at once if it has not).
+    pub(super) async fn unpaused(&self) {
+        while self.paused.get() {
+            TimeoutFuture::new(50).await;
+        }
+    }
 }
 
 fn scope() -> web_sys::DedicatedWorkerGlobalScope {
@@ -161,9 +170,7 @@ async fn train(
     }
     let mut slice = 1;
     while !trainer.is_done() {
-        while state.paused.get() {
-            TimeoutFuture::new(50).await;
-        }
+        state.unpaused().await;
         let started = Instant::now();
         let pending = trainer.run_async(slice as usize).await;
         let rows = match pending.read_async().await {
@@ -286,9 +293,7 @@ async fn attack(
     };
     let mut slice = 1;
     while !suite.is_done() {
-        while state.paused.get() {
-            TimeoutFuture::new(50).await;
-        }
+        state.unpaused().await;
         let current = suite.runs().iter().find(|r| !r.is_done()).map(|r| r.kind());
         let started = Instant::now();
         let rows = match suite.run(slice as usize).read_async().await {
@@ -318,9 +323,7 @@ async fn continue_eve(state: Rc<State>, model: Vec<u8>, steps: usize) {
     };
     let mut slice = 1;
     while !audit.is_done() {
-        while state.paused.get() {
-            TimeoutFuture::new(50).await;
-        }
+        state.unpaused().await;
         let started = Instant::now();
         let rows = match audit.run(slice as usize).read_async().await {
             Ok(rows) => rows,

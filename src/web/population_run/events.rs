@@ -7,9 +7,9 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::{PopulationState, Step, end_workers};
+use super::{PopulationState, end_workers};
 use crate::app::engine_protocol::{Command, Event};
-use crate::app::population_results::MIN_BOB_PCT;
+use crate::app::population_results::bob_reads;
 use crate::nn::attack::{AttackerKind, SuiteConfig};
 use crate::nn::evaluation::EVALUATION_SAMPLES;
 use crate::web::browser::now_ms;
@@ -91,9 +91,7 @@ impl PopulationState {
                     // Only ciphers Bob reads are worth attacking.
                     let readable: Vec<usize> = self.trained.with_untracked(|t| {
                         range
-                            .filter(|&k| {
-                                t[k].as_ref().is_some_and(|m| m.evaluation.bob.correct_pct >= MIN_BOB_PCT)
-                            })
+                            .filter(|&k| t[k].as_ref().is_some_and(|m| bob_reads(&m.evaluation)))
                             .rev()
                             .collect()
                     });
@@ -152,12 +150,9 @@ impl PopulationState {
         }
         let budget = steps * AttackerKind::ALL.len();
         let to_attack = self.trained.with_untracked(|t| {
-            t.iter()
-                .filter(|m| m.as_ref().is_some_and(|m| m.evaluation.bob.correct_pct >= MIN_BOB_PCT))
-                .count()
+            t.iter().filter(|m| m.as_ref().is_some_and(|m| bob_reads(&m.evaluation))).count()
         });
         self.screen_progress.update(|p| p.total = to_attack * budget);
-        self.step.set(Step::Screening);
         self.count_screening(table, steps);
         if table.borrow().iter().all(|s| s.finished) {
             end_workers(lab);
