@@ -43,7 +43,11 @@ fn param_grads(net: &Network, output: Tensor<2>, probe: Tensor<2>) -> Vec<Vec<f3
 }
 
 fn check_network(config: CipherConfig, role: Role, activations: Activations) {
-    let device = device();
+    check_network_on(&device(), config, role, activations);
+}
+
+fn check_network_on(device: &Device, config: CipherConfig, role: Role, activations: Activations) {
+    let device = device.clone();
     let n = config.bits;
     let mut rng = SmallRng::seed_from_u64(3);
     let mut net = config.init_network(role, &mut rng, &device);
@@ -87,6 +91,23 @@ fn matmul_convolutions_match_burn_conv1d_outputs_and_gradients() {
     }
 }
 
+/// Built with `--features wgpu` on a machine with an adapter (lavapipe will do: `apt-get
+/// install mesa-vulkan-drivers libvulkan1`), burn's path on the GPU backend too.
+#[cfg(feature = "wgpu")]
+#[test]
+fn matmul_convolutions_match_burn_conv1d_on_wgpu() {
+    let Ok(device) = Device::wgpu_options().init() else {
+        eprintln!("no wgpu adapter: skipped");
+        return;
+    };
+    let device = device.autodiff();
+    for role in [Role::Alice, Role::Bob, Role::Eve] {
+        check_network_on(&device, CipherConfig::new(), role, Activations::Burn);
+    }
+    let wide = CipherConfig::new().with_channels(Some(4));
+    check_network_on(&device, wide, Role::Alice, Activations::Burn);
+}
+
 #[test]
 fn host_activations_match_burn_outputs_and_gradients() {
     for role in [Role::Alice, Role::Bob, Role::Eve] {
@@ -128,4 +149,43 @@ fn host_tanh_and_sigmoid_are_accurate_everywhere() {
 fn the_fast_path_is_chosen_on_the_cpu_backend() {
     assert_eq!(Kernels::for_device(16, &Device::flex()).activations(), Activations::Host);
     assert_eq!(Kernels::for_device(16, &device()).activations(), Activations::Host);
+}
+
+/// Every float parameter's gradient of a module, flattened, in visiting order.
+struct GradsOf<'a>(&'a burn::tensor::Gradients, Vec<Vec<f32>>);
+
+impl burn::module::ModuleVisitor for GradsOf<'_> {
+    fn visit_float<const D: usize>(&mut self, param: &burn::module::Param<Tensor<D>>) {
+        self.1.push(values(param.val().grad(self.0).expect("every parameter has a gradient")));
+    }
+}
+
+#[test]
+fn stacked_members_match_on_burn_and_host_paths() {
+    // Burn's path runs the members' channel mixing as block-diagonal batched products; the
+    // host path as the fused per-member operations. Same outputs and gradients.
+    let device = device();
+    let config = CipherConfig::new();
+    let n = config.bits;
+    let members: Vec<Network> = (0..3)
+        .map(|seed| config.init_network(Role::Alice, &mut SmallRng::seed_from_u64(seed), &device))
+        .collect();
+    let stacked = anc::nn::population::StackedNetwork::stack(&members.iter().collect::<Vec<_>>());
+    let x = random_input(3 * 64, 2 * n, 5, &device).reshape([3, 64, 2 * n]);
+    let probe = random_input(3 * 64, n, 7, &device).reshape([3, 64, n]);
+    let run = |activations| {
+        let out = stacked.forward(x.clone(), &Kernels::with_activations(n, &device, activations));
+        let grads = (out.clone() * probe.clone()).sum().backward();
+        let mut visitor = GradsOf(&grads, Vec::new());
+        stacked.visit(&mut visitor);
+        (values(out), visitor.1)
+    };
+    let ((burn_out, burn_grads), (host_out, host_grads)) = (run(Activations::Burn), run(Activations::Host));
+    assert!(max_diff(&burn_out, &host_out) < 2e-6);
+    assert_eq!(burn_grads.len(), host_grads.len());
+    for (i, (b, h)) in burn_grads.iter().zip(&host_grads).enumerate() {
+        let scale = h.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+        let d = max_diff(b, h);
+        assert!(d <= 5e-5 * scale, "member gradient {i} differs by {d} (scale {scale})");
+    }
 }

@@ -4,7 +4,9 @@
 //!   a banded `[2N, 4N]` matrix built from its 8 weights by one product with a constant 0/1
 //!   selection tensor; the padding simply drops out. The other convolutions are reshapes
 //!   plus tiny products (see [`crate::nn::model::Network::forward`]). Fewer, larger ops: faster
-//!   on CPU and fewer kernel launches on a GPU.
+//!   on CPU and fewer kernel launches on a GPU. On a GPU the per-position channel mixing runs
+//!   as one block-diagonal product over the batch ([`Kernels::positions_product`]), so that
+//!   its weight gradient is a wide product rather than a `[4, 4]` one over batch·N rows.
 //! - **Fused host operations on CPU devices.** burn's CPU backend computes `tanh`, `exp` and
 //!   `sigmoid` one scalar libm call at a time, and hands even `[8192, 4]·[4, 4]` products to
 //!   gemm. On CPU devices every layer is one fused operation with its own backward pass
@@ -40,6 +42,8 @@ pub struct Kernels {
     /// `[8, 2N · 4N]` 0/1 selection turning conv1's weights into its banded matrix.
     conv1_selection: Tensor<2>,
     bits: usize,
+    /// `[N, 1, N, 1]` identity over the N positions (see [`Kernels::positions_product`]).
+    position_eye: Tensor<4>,
 }
 
 impl Kernels {
@@ -51,7 +55,8 @@ impl Kernels {
 
     /// Kernels with a chosen activation implementation (tests compare the two).
     pub fn with_activations(bits: usize, device: &Device, activations: Activations) -> Self {
-        Self { activations, conv1_selection: conv1_selection(bits, device), bits }
+        let position_eye = Tensor::eye(bits, device).reshape([bits, 1, bits, 1]);
+        Self { activations, conv1_selection: conv1_selection(bits, device), bits, position_eye }
     }
 
     /// Which activation implementation runs.
@@ -76,7 +81,7 @@ impl Kernels {
     pub fn mix(&self, x: Tensor<2>, w: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
         match self.activations {
             Activations::Host => fused::mix(x, w, b, activation),
-            Activations::Burn => self.activate(x.matmul(w) + b.unsqueeze(), activation),
+            Activations::Burn => self.activate(self.positions_product(x, w) + b.unsqueeze(), activation),
         }
     }
 
@@ -93,7 +98,9 @@ impl Kernels {
     pub fn mix_members(&self, x: Tensor<3>, w: Tensor<3>, b: Tensor<2>, activation: Activation) -> Tensor<3> {
         match self.activations {
             Activations::Host => fused::mix(x, w, b, activation),
-            Activations::Burn => self.activate(x.matmul(w) + b.unsqueeze_dim(1), activation),
+            Activations::Burn => {
+                self.activate(self.positions_members_product(x, w) + b.unsqueeze_dim(1), activation)
+            }
         }
     }
 
@@ -103,6 +110,33 @@ impl Kernels {
             Activations::Host => fused::shift(x, b, activation),
             Activations::Burn => self.activate(x + b.unsqueeze_dim(1), activation),
         }
+    }
+
+    /// `x·w` for the per-position channel mixing on devices other than the CPU: x
+    /// `[batch·N, I]` (rows ordered batch, position), w `[I, O]` -> `[batch·N, O]`, computed
+    /// as `[batch, N·I]·B` with `B = I_N ⊗ w` the block-diagonal `[N·I, N·O]`. Written as the
+    /// plain `[batch·N, I]·[I, O]`, autodiff's weight gradient `xᵀ·dy` is a `[I, O]` product
+    /// over all batch·N rows, which burn's GPU matmul gives to a handful of threads that each
+    /// walk the whole inner dimension (~20 ms each on lavapipe for seed16); this way it is a
+    /// wide `[N·I, N·O]` product over the batch plus a parallel sum over B's diagonal blocks.
+    fn positions_product(&self, x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
+        let ([rows, inputs], [_, outputs]) = (x.dims(), w.dims());
+        let n = self.bits;
+        let blocks = self.position_eye.clone() * w.reshape([1, inputs, 1, outputs]); // [N, I, N, O]
+        x.reshape([rows / n, n * inputs])
+            .matmul(blocks.reshape([n * inputs, n * outputs]))
+            .reshape([rows, outputs])
+    }
+
+    /// [`Kernels::positions_product`] per member: x `[K, batch·N, I]`, w `[K, I, O]` ->
+    /// `[K, batch·N, O]`.
+    fn positions_members_product(&self, x: Tensor<3>, w: Tensor<3>) -> Tensor<3> {
+        let ([members, rows, inputs], [_, _, outputs]) = (x.dims(), w.dims());
+        let n = self.bits;
+        let blocks = self.position_eye.clone().unsqueeze::<5>() * w.reshape([members, 1, inputs, 1, outputs]); // [K, N, I, N, O]
+        x.reshape([members, rows / n, n * inputs])
+            .matmul(blocks.reshape([members, n * inputs, n * outputs]))
+            .reshape([members, rows, outputs])
     }
 
     /// burn's own `f` (the path on devices other than the CPU).
