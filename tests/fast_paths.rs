@@ -27,6 +27,17 @@ fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
 }
 
+/// Each gradient of `fast` within 5e-5 of the largest entry (at least 1) of the same
+/// gradient of `reference`.
+fn assert_grads_close(label: &str, fast: &[Vec<f32>], reference: &[Vec<f32>]) {
+    assert_eq!(fast.len(), reference.len(), "{label}: as many gradients");
+    for (i, (f, r)) in fast.iter().zip(reference).enumerate() {
+        let scale = r.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+        let d = max_diff(f, r);
+        assert!(d <= 5e-5 * scale, "{label} gradient {i} differs by {d} (scale {scale})");
+    }
+}
+
 /// Every parameter's gradient of `sum(output · probe)` for one network, flattened.
 fn param_grads(net: &Network, output: Tensor<2>, probe: Tensor<2>) -> Vec<Vec<f32>> {
     let grads = (output * probe).sum().backward();
@@ -69,12 +80,7 @@ fn check_network_on(device: &Device, config: CipherConfig, role: Role, activatio
     assert!(out_diff < 2e-6, "{role:?} outputs differ by {out_diff}");
 
     let fast_grads = param_grads(&net, fast, probe.clone());
-    let ref_grads = param_grads(&net, reference, probe);
-    for (i, (f, r)) in fast_grads.iter().zip(&ref_grads).enumerate() {
-        let scale = r.iter().fold(1.0f32, |m, v| m.max(v.abs()));
-        let d = max_diff(f, r);
-        assert!(d <= 5e-5 * scale, "{role:?} gradient {i} differs by {d} (scale {scale})");
-    }
+    assert_grads_close(&format!("{role:?}"), &fast_grads, &param_grads(&net, reference, probe));
 }
 
 #[test]
@@ -182,10 +188,5 @@ fn stacked_members_match_on_burn_and_host_paths() {
     };
     let ((burn_out, burn_grads), (host_out, host_grads)) = (run(Activations::Burn), run(Activations::Host));
     assert!(max_diff(&burn_out, &host_out) < 2e-6);
-    assert_eq!(burn_grads.len(), host_grads.len());
-    for (i, (b, h)) in burn_grads.iter().zip(&host_grads).enumerate() {
-        let scale = h.iter().fold(1.0f32, |m, v| m.max(v.abs()));
-        let d = max_diff(b, h);
-        assert!(d <= 5e-5 * scale, "member gradient {i} differs by {d} (scale {scale})");
-    }
+    assert_grads_close("member", &burn_grads, &host_grads);
 }

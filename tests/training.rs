@@ -4,12 +4,13 @@
 use anc::nn::data::BitSource;
 use anc::nn::inference::{Cipher, Runner};
 use anc::nn::model::Network;
+use anc::nn::optimizer::optimizer;
 use anc::nn::replicas::{Peer, Swapped};
 use anc::nn::steps::Steps;
+use anc::nn::training::eve_step;
 use anc::nn::training::losses::{
     EveCount, ab_loss, ab_loss_share, bits_wrong_loss, bits_wrong_share, per_bit_eve_term,
 };
-use anc::nn::training::{eve_step, optimizer};
 use anc::{
     Audit, AuditConfig, EveStart, IterationLosses, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate,
 };

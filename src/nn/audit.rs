@@ -3,7 +3,6 @@
 //! or the one trained alongside, which shows whether she was keeping up.
 
 use burn::config::Config;
-use burn::optim::ModuleOptimizer;
 use burn::prelude::*;
 use rand::{SeedableRng, rngs::SmallRng};
 use serde::{Deserialize, Serialize};
@@ -14,10 +13,11 @@ use crate::nn::evaluation::{EVALUATION_SAMPLES, Evaluation, evaluate};
 use crate::nn::inference::{Cipher, Runner};
 use crate::nn::metrics::{AuditLoss, pending_rows};
 use crate::nn::model::{CipherConfig, Ciphers, Network, Role};
+use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::pending::Pending;
 use crate::nn::seeds;
 use crate::nn::steps::Steps;
-use crate::nn::training::{eve_step, optimizer};
+use crate::nn::training::eve_step;
 
 /// Which Eve attacks the frozen cipher.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +80,7 @@ pub struct Audit {
     source: BitSource,
     frozen_alice: Network,
     ciphers: Ciphers,
-    optim: ModuleOptimizer,
+    optim: FlatOptimizer,
     step: usize,
 }
 

@@ -42,7 +42,8 @@ pub struct Kernels {
     /// `[8, 2N · 4N]` 0/1 selection turning conv1's weights into its banded matrix.
     conv1_selection: Tensor<2>,
     bits: usize,
-    /// `[N, 1, N, 1]` identity over the N positions (see [`Kernels::positions_product`]).
+    /// `[N, 1, N, 1]` identity over the N positions (see [`Kernels::positions_product`]);
+    /// the host path never reads it, but it is N² floats, so every device gets one.
     position_eye: Tensor<4>,
 }
 
@@ -120,12 +121,8 @@ impl Kernels {
     /// walk the whole inner dimension (~20 ms each on lavapipe for seed16); this way it is a
     /// wide `[N·I, N·O]` product over the batch plus a parallel sum over B's diagonal blocks.
     fn positions_product(&self, x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
-        let ([rows, inputs], [_, outputs]) = (x.dims(), w.dims());
-        let n = self.bits;
-        let blocks = self.position_eye.clone() * w.reshape([1, inputs, 1, outputs]); // [N, I, N, O]
-        x.reshape([rows / n, n * inputs])
-            .matmul(blocks.reshape([n * inputs, n * outputs]))
-            .reshape([rows, outputs])
+        let ([rows, _], [_, outputs]) = (x.dims(), w.dims());
+        self.positions_members_product(x.unsqueeze(), w.unsqueeze()).reshape([rows, outputs])
     }
 
     /// [`Kernels::positions_product`] per member: x `[K, batch·N, I]`, w `[K, I, O]` ->

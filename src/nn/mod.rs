@@ -11,6 +11,7 @@ pub mod kernels;
 pub mod metrics;
 pub mod model;
 pub mod model_file;
+pub mod optimizer;
 pub mod pending;
 pub mod population;
 pub mod replicas;

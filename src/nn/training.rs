@@ -3,14 +3,15 @@
 //! the caller reads them back (synchronously, or asynchronously in a browser) when it
 //! wants them. Nothing is read back inside the loop.
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
 
-use crate::nn::config::{ConfigError, OptimizerKind, TrainingConfig};
+use crate::nn::config::{ConfigError, TrainingConfig};
 use crate::nn::data::MessageBatch;
 use crate::nn::inference::Runner;
 use crate::nn::metrics::{IterationLosses, pending_rows};
 use crate::nn::model::{Ciphers, Network};
+use crate::nn::optimizer::FlatOptimizer;
 use crate::nn::pending::Pending;
 use crate::nn::replicas::{Link, Peer, ThreadPeer, default_replicas, finish_now, replicate};
 use crate::nn::steps::Steps;
@@ -21,24 +22,12 @@ mod replica;
 use losses::bits_wrong_loss;
 use replica::{Replica, Shared};
 
-/// Builds the optimiser of the configured kind with Keras/TensorFlow constants.
-pub fn optimizer(kind: OptimizerKind) -> ModuleOptimizer {
-    match kind {
-        OptimizerKind::RmsProp => {
-            RmsPropConfig::new().with_alpha(0.9).with_momentum(0.0).with_epsilon(1e-7).init()
-        }
-        OptimizerKind::Adam => {
-            AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-8).init()
-        }
-    }
-}
-
 /// One Eve step against a frozen Alice (`alice` without gradients). Returns the moved Eve
 /// and her loss (detached).
 pub fn eve_step(
     alice: &Network,
     eve: Network,
-    optim: &mut ModuleOptimizer,
+    optim: &mut FlatOptimizer,
     learning_rate: f64,
     batch: &MessageBatch,
     runner: &Runner,

@@ -12,7 +12,7 @@ use crate::app::engine_protocol::{Command, Event};
 use crate::nn::attack::{AttackResult, AttackerKind, SuiteConfig, SuiteResult};
 use crate::nn::evaluation::EVALUATION_SAMPLES;
 use crate::nn::model_file::{self, ModelHeader};
-use crate::web::browser::{cores, now_ms};
+use crate::web::browser::{now_ms, side_by_side_workers};
 use crate::web::engine::client::{EngineWorker, end_later};
 use crate::web::lab::{Lab, Progress, Stage, Status, SuiteTarget};
 use crate::web::slices::REDRAW_MS;
@@ -76,7 +76,7 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
     suite.target.set(Some(target));
     let config = SuiteConfig::for_budget(steps);
     // Attackers dealt in turn to the workers, so each gets a mix of slow and fast ones.
-    let count = if cores() >= 2 { 2 } else { 1 };
+    let count = side_by_side_workers();
     let groups: Vec<Vec<AttackerKind>> =
         (0..count).map(|w| AttackerKind::ALL.iter().copied().skip(w).step_by(count).collect()).collect();
     let shares: Rc<RefCell<Vec<Share>>> =

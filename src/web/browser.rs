@@ -37,6 +37,17 @@ pub fn cores() -> usize {
     web_sys::window().map(|w| w.navigator().hardware_concurrency() as usize).unwrap_or(1).max(1)
 }
 
+/// How many CPU engine workers share work that splits freely (attackers, population
+/// members): `?workers=1` forces one; otherwise two where the browser reports two or more
+/// cores.
+pub fn side_by_side_workers() -> usize {
+    match query("workers").as_deref() {
+        Some("1") => 1,
+        _ if cores() >= 2 => 2,
+        _ => 1,
+    }
+}
+
 /// Whether the page exposes WebGPU at all (`navigator.gpu`).
 pub fn has_webgpu() -> bool {
     let navigator = web_sys::window().map(|w| w.navigator());

@@ -20,7 +20,7 @@ use crate::nn::config::TrainingConfig;
 use crate::nn::metrics::IterationLosses;
 use crate::nn::model_file;
 use crate::nn::population;
-use crate::web::browser::{cores, query};
+use crate::web::browser::side_by_side_workers;
 use crate::web::engine::client::{EngineWorker, end_later};
 use crate::web::lab::{Lab, Progress, Status};
 use crate::web::tab_storage::{keep_population, kept_population};
@@ -141,11 +141,7 @@ impl PopulationState {
         self.forget(lab);
         let mine = self.generation.get_untracked();
         let seeds = seeds_from(config.seed, PAGE_POPULATION);
-        let count = match query("workers").as_deref() {
-            Some("1") => 1,
-            _ if cores() >= 2 => 2,
-            _ => 1,
-        };
+        let count = side_by_side_workers();
         let parts = shares(seeds.len(), count);
         let table: Shares = Rc::new(RefCell::new(parts.iter().cloned().map(Share::of).collect()));
         let mut workers = Vec::new();

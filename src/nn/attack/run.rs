@@ -5,7 +5,7 @@
 
 use std::f64::consts::PI;
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 use rand::{SeedableRng, rngs::SmallRng};
@@ -18,11 +18,11 @@ use crate::nn::data::{BitSource, MessageBatch};
 use crate::nn::evaluation::Score;
 use crate::nn::inference::Runner;
 use crate::nn::model::{CipherConfig, Network, Role};
+use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::pending::Pending;
 use crate::nn::seeds;
 use crate::nn::steps::Steps;
 use crate::nn::training::losses::{bits_wrong_loss, logit_cross_entropy_share};
-use crate::nn::training::optimizer;
 
 /// Messages the held-out checks use.
 const VALIDATION_SAMPLES: usize = 4096;
@@ -103,7 +103,7 @@ pub struct AttackRun {
     standardise: Standardise,
     learner: Learner,
     recipe: Recipe,
-    optim: Option<ModuleOptimizer>,
+    optim: Option<FlatOptimizer>,
     validation: Labelled,
     step: usize,
     /// Held-out bits wrong at the best check, the step it came at, and the learner then.
@@ -295,8 +295,8 @@ impl AttackRun {
     }
 }
 
-fn adam_optimizer() -> ModuleOptimizer {
-    AdamConfig::new().with_epsilon(1e-8).init()
+fn adam_optimizer() -> FlatOptimizer {
+    FlatOptimizer::adam(&AdamConfig::new().with_epsilon(1e-8))
 }
 
 impl Labelled {

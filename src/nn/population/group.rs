@@ -1,7 +1,7 @@
 //! One group of a population's members: their stacked networks, optimisers and data
 //! streams, trained an iteration at a time on one thread.
 
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
 
 use super::StackedNetwork;
@@ -9,9 +9,9 @@ use crate::nn::config::TrainingConfig;
 use crate::nn::data::BitSource;
 use crate::nn::kernels::Kernels;
 use crate::nn::model::{Ciphers, Network};
+use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::seeds;
 use crate::nn::training::losses::eve_term;
-use crate::nn::training::optimizer;
 
 /// Each member's bits wrong per message: `[K, rows, N]` -> `[K]`, over `rows`.
 fn bits_wrong(messages: Tensor<3>, guesses: Tensor<3>) -> Tensor<1> {
@@ -30,8 +30,8 @@ pub(super) struct Group {
     alice: StackedNetwork,
     bob: StackedNetwork,
     eve: StackedNetwork,
-    ab_optim: ModuleOptimizer,
-    eve_optim: ModuleOptimizer,
+    ab_optim: FlatOptimizer,
+    eve_optim: FlatOptimizer,
     /// Each member's training data, seeded as its single run's.
     sources: Vec<BitSource>,
     /// The networks' kernels on the training device.

@@ -4,23 +4,23 @@
 //! to hide the magnitudes such an attacker reads, not only what an Eve of her own
 //! opponent's shape reads.
 
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 use rand::{SeedableRng, rngs::SmallRng};
 
 use super::losses::logit_cross_entropy_share;
-use super::optimizer;
 use crate::nn::attack::nets::ResidualNet;
 use crate::nn::config::TrainingConfig;
 use crate::nn::model::OutputActivation;
+use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::replicas::{Link, all_reduce};
 use crate::nn::seeds;
 
 /// The binned Eve's network and optimiser.
 pub(super) struct BinnedEve {
     net: ResidualNet,
-    optim: ModuleOptimizer,
+    optim: FlatOptimizer,
     /// Alice's output activation: fixes how ciphertexts are scaled to the bins' −3..3.
     output: OutputActivation,
 }

@@ -2,7 +2,7 @@
 //! extra Eves and catch-ups some schedules add), exchanging gradients with the other
 //! replica where there is one (see [`crate::nn::replicas`]).
 
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
 use rand::{SeedableRng, rngs::SmallRng};
 
@@ -10,11 +10,11 @@ use super::binned_eve::BinnedEve;
 use super::losses::{
     EveCount, ab_loss, ab_loss_share, beyond_margin_share, bits_wrong_share, cross_entropy_share,
 };
-use super::optimizer;
 use crate::nn::config::TrainingConfig;
 use crate::nn::data::{BitSource, MessageBatch, NoiseSource};
 use crate::nn::inference::Runner;
 use crate::nn::model::{Ciphers, Network, Role};
+use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::replicas::{Link, all_reduce, sum_values};
 use crate::nn::seeds;
 
@@ -24,9 +24,9 @@ pub(super) struct Replica {
     pub(super) ciphers: Ciphers,
     /// The extra Eves that train beside `ciphers.eve` (none in the write-up).
     rivals: Vec<Network>,
-    ab_optim: ModuleOptimizer,
+    ab_optim: FlatOptimizer,
     /// One optimiser per Eve: `ciphers.eve`'s first, then each rival's.
-    eve_optims: Vec<ModuleOptimizer>,
+    eve_optims: Vec<FlatOptimizer>,
     source: BitSource,
     /// The noise Bob reads the ciphertext through, when the run has some.
     noise: NoiseSource,
@@ -57,7 +57,7 @@ fn rival_eves(config: &TrainingConfig, seed: u64, device: &Device) -> Vec<Networ
 }
 
 /// A fresh optimiser for each Eve of a run.
-fn eve_optimizers(config: &TrainingConfig) -> Vec<ModuleOptimizer> {
+fn eve_optimizers(config: &TrainingConfig) -> Vec<FlatOptimizer> {
     (0..config.eves()).map(|_| optimizer(config.optimizer)).collect()
 }
 
