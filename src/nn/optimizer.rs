@@ -12,10 +12,7 @@
 use std::collections::HashMap;
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
-use burn::optim::{
-    Adam, AdamConfig, AdamState, GradientsParams, LearningRate, Optimizer, RmsProp, RmsPropConfig,
-    RmsPropState,
-};
+use burn::optim::{Adam, AdamConfig, GradientsParams, LearningRate, Optimizer, RmsProp, RmsPropConfig};
 use burn::prelude::*;
 
 use crate::nn::config::OptimizerKind;
@@ -32,40 +29,56 @@ pub fn optimizer(kind: OptimizerKind) -> FlatOptimizer {
     }
 }
 
-/// The update rule, as burn implements it.
-#[derive(Clone)]
-enum Rule {
-    Adam(Adam),
-    RmsProp(RmsProp),
-}
-
-/// One module's optimiser state over its flattened parameters (boxed: burn's states are
-/// the better part of a kilobyte each).
-#[derive(Clone)]
-enum State {
-    Adam(Box<AdamState<1>>),
-    RmsProp(Box<RmsPropState<1>>),
-}
-
 /// Adam or RMSProp over every parameter of a module as one vector. Like burn's
 /// `ModuleOptimizer`, one optimiser may step several modules (Alice and Bob share one):
 /// each keeps its own state, under its first parameter's id.
 #[derive(Clone)]
 pub struct FlatOptimizer {
     rule: Rule,
-    /// Each stepped module's state and the length of its flattened parameters.
-    states: HashMap<ParamId, (usize, State)>,
+}
+
+/// The update rule, as burn implements it, with each stepped module's state.
+#[derive(Clone)]
+enum Rule {
+    Adam(Stepper<Adam>),
+    RmsProp(Stepper<RmsProp>),
+}
+
+/// A burn optimiser and, for each module it has stepped, the length of its flattened
+/// parameters and its state over them.
+#[derive(Clone)]
+struct Stepper<O: Optimizer> {
+    optim: O,
+    states: HashMap<ParamId, (usize, O::State<1>)>,
+}
+
+impl<O: Optimizer> Stepper<O> {
+    fn new(optim: O) -> Self {
+        Self { optim, states: HashMap::new() }
+    }
+
+    /// One step of the module `key` names: its flat `params` moved by its flat `grads`.
+    fn step(&mut self, key: ParamId, lr: LearningRate, params: Tensor<1>, grads: Tensor<1>) -> Tensor<1> {
+        let len = params.dims()[0];
+        let state = self.states.remove(&key).map(|(was, state)| {
+            assert_eq!(was, len, "a module steps the same parameters every time");
+            state
+        });
+        let (moved, state) = self.optim.step(lr, params, grads, state);
+        self.states.insert(key, (len, state.expect("Adam and RMSProp keep a state")));
+        moved
+    }
 }
 
 impl FlatOptimizer {
     /// burn's Adam with `config` (its gradient clipping is not applied).
     pub fn adam(config: &AdamConfig) -> Self {
-        Self { rule: Rule::Adam(config.build()), states: HashMap::new() }
+        Self { rule: Rule::Adam(Stepper::new(config.build())) }
     }
 
     /// burn's RMSProp with `config`.
     pub fn rms_prop(config: &RmsPropConfig) -> Self {
-        Self { rule: Rule::RmsProp(config.build()), states: HashMap::new() }
+        Self { rule: Rule::RmsProp(Stepper::new(config.build())) }
     }
 
     /// Moves `module`'s parameters by `grads` (those without a gradient stay as they are)
@@ -78,45 +91,14 @@ impl FlatOptimizer {
         let mut flat = Flatten { grads: &grads, params: Vec::new(), grads_out: Vec::new(), key: None };
         module.visit(&mut flat);
         let Some(key) = flat.key else { return module };
-        let params = Tensor::cat(flat.params, 0); // [len]
-        let flat_grads = Tensor::cat(flat.grads_out, 0); // [len]
-        let len = params.dims()[0];
-        let state = self.states.remove(&key).map(|(was, state)| {
-            assert_eq!(was, len, "a module steps the same parameters every time");
-            state
-        });
-        let (moved, state) = match (&self.rule, state) {
-            (Rule::Adam(adam), None) => adam_step(adam, lr, params, flat_grads, None),
-            (Rule::Adam(adam), Some(State::Adam(s))) => adam_step(adam, lr, params, flat_grads, Some(*s)),
-            (Rule::RmsProp(rms), None) => rms_step(rms, lr, params, flat_grads, None),
-            (Rule::RmsProp(rms), Some(State::RmsProp(s))) => rms_step(rms, lr, params, flat_grads, Some(*s)),
-            _ => unreachable!("a state of this optimiser's own rule"),
+        let params = Tensor::cat(flat.params, 0); // [all stepped parameters]
+        let flat_grads = Tensor::cat(flat.grads_out, 0); // [all stepped parameters]
+        let moved = match &mut self.rule {
+            Rule::Adam(adam) => adam.step(key, lr, params, flat_grads),
+            Rule::RmsProp(rms) => rms.step(key, lr, params, flat_grads),
         };
-        self.states.insert(key, (len, state));
         module.map(&mut Scatter { grads: &grads, moved, offset: 0 })
     }
-}
-
-fn adam_step(
-    adam: &Adam,
-    lr: LearningRate,
-    params: Tensor<1>,
-    grads: Tensor<1>,
-    state: Option<AdamState<1>>,
-) -> (Tensor<1>, State) {
-    let (moved, state) = adam.step(lr, params, grads, state);
-    (moved, State::Adam(Box::new(state.expect("Adam keeps a state"))))
-}
-
-fn rms_step(
-    rms: &RmsProp,
-    lr: LearningRate,
-    params: Tensor<1>,
-    grads: Tensor<1>,
-    state: Option<RmsPropState<1>>,
-) -> (Tensor<1>, State) {
-    let (moved, state) = rms.step(lr, params, grads, state);
-    (moved, State::RmsProp(Box::new(state.expect("RMSProp keeps a state"))))
 }
 
 /// Collects, in the module's parameter order, each parameter that has a gradient and that
