@@ -2,7 +2,7 @@
 //! convolution checked against one computed by hand.
 
 use anc::Preset;
-use anc::nn::kernels::Kernels;
+use anc::nn::kernels::{Activations, Kernels};
 use anc::nn::model::{CipherConfig, OutputActivation, Role};
 use burn::module::Param;
 use burn::nn::PaddingConfig1d;
@@ -152,12 +152,33 @@ fn padded_convolution_matches_one_computed_by_hand() {
     // The banded matrix of the fast path gives the same numbers (columns: position s,
     // tap k, channel c for output position t = 2s + k).
     let kernels = Kernels::for_device(3, &device);
-    let matrix = kernels.conv1_matrix(&Tensor::from_data(TensorData::new(w, [2, 1, 4]), &device));
+    let matrix = kernels.conv1_matrix(&Tensor::from_data(TensorData::new(w.clone(), [2, 1, 4]), &device));
     let fast = values(Tensor::<2>::from_data(TensorData::new(x, [1, 6]), &device).matmul(matrix));
     for (col, got) in fast.iter().enumerate() {
         let (t, c) = (2 * (col / 4) + (col / 2) % 2, col % 2);
         let want = expected[c * 6 + t] - b[c];
         assert!((got - want).abs() < 1e-6, "column {col}: {got} vs {want}");
+    }
+
+    // The whole layer, tanh included, in that column order: the matrix path and the CPU's
+    // direct stencil, on rows of 6 (not a multiple of the stencil's four lanes) and 8.
+    for len in [6, 8] {
+        let x: Vec<f32> = (0..len).map(|i| ((i * 7 % 5) as f32 - 2.0) * 0.6).collect();
+        let expected = conv_by_hand(&x, &w, &b);
+        for activations in [Activations::Burn, Activations::Host] {
+            let kernels = Kernels::with_activations(len / 2, &device, activations);
+            let out = kernels.conv1(
+                Tensor::from_data(TensorData::new(x.clone(), [1, len]), &device),
+                Tensor::from_data(TensorData::new(w.clone(), [2, 1, 4]), &device),
+                Tensor::from_data(TensorData::new(b.clone(), [2]), &device),
+            );
+            assert_eq!(out.dims(), [len / 2, 4]);
+            for (col, got) in values(out).iter().enumerate() {
+                let (t, c) = (2 * (col / 4) + (col / 2) % 2, col % 2);
+                let want = expected[c * len + t].tanh();
+                assert!((got - want).abs() < 1e-6, "{activations:?} column {col}: {got} vs {want}");
+            }
+        }
     }
 }
 

@@ -10,8 +10,8 @@
 //! - **Fused host operations on CPU devices.** burn's CPU backend computes `tanh`, `exp` and
 //!   `sigmoid` one scalar libm call at a time, and hands even `[8192, 4]·[4, 4]` products to
 //!   gemm. On CPU devices every layer is one fused operation with its own backward pass
-//!   ([`fused`]: `f(x·W + b)` for the tiny channel mixing, `f(x + b)` after the larger
-//!   products), and `f` is a vectorised rational approximation of tanh (the [13/6] form Eigen
+//!   ([`fused`]: `f(x·W + b)` for the tiny channel mixing, `f(x + b)` after the dense
+//!   layers' products, conv1 as a direct four-tap stencil instead of its banded product), and `f` is a vectorised rational approximation of tanh (the [13/6] form Eigen
 //!   uses, max error ~3e-7) in a plain loop the compiler vectorises (natively; the page's
 //!   wasm build uses the explicit SIMD of `lanes`, see there why). They read tensor data
 //!   synchronously, so they only run on host (CPU) devices; on a GPU burn's own kernels run.
@@ -19,6 +19,7 @@
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
+mod conv1_loops;
 pub(crate) mod fused;
 mod mix_loops;
 
@@ -72,9 +73,40 @@ impl Kernels {
         weight.clone().reshape([1, 8]).matmul(self.conv1_selection.clone()).reshape([2 * n, 4 * n])
     }
 
-    /// conv1's 0/1 selection matrix `[8, 2N·4N]` (see [`Kernels::conv1_matrix`]).
-    pub(crate) fn conv1_selection(&self) -> Tensor<2> {
-        self.conv1_selection.clone()
+    /// `tanh(conv1(x))`: x `[batch, 2N]`, w `[C, 1, 4]`, b `[C]` -> `[batch·N, 2C]`, rows
+    /// ordered (batch, position s), columns (pair of channels, tap k, channel c) for output
+    /// position `t = 2s + k`, so that conv2's input is this as it is. On CPU devices one fused
+    /// host operation (a direct stencil, see [`fused`]); elsewhere a pair of channels at a
+    /// time as `[batch, 2N]·[2N, 4N]` with the banded matrix of [`Kernels::conv1_matrix`].
+    pub fn conv1(&self, x: Tensor<2>, w: Tensor<3>, b: Tensor<1>) -> Tensor<2> {
+        if self.activations == Activations::Host {
+            return fused::conv1(x, w, b);
+        }
+        let [batch, _] = x.dims();
+        let [channels, _, _] = w.dims();
+        let pairs: Vec<Tensor<2>> = (0..channels / 2)
+            .map(|g| {
+                let x = x.clone().matmul(self.conv1_matrix(&w.clone().narrow(0, 2 * g, 2))); // [batch, 4N]
+                let b = b.clone().narrow(0, 2 * g, 2);
+                let x = x.reshape([batch * self.bits, 4]) + Tensor::cat(vec![b.clone(), b], 0).unsqueeze();
+                self.activate(x, Activation::Tanh) // [batch·N, (k, c)]
+            })
+            .collect();
+        Tensor::cat(pairs, 1) // [batch·N, (pair, k, c)]
+    }
+
+    /// [`Kernels::conv1`] for K members of two channels at once: x `[K, batch, 2N]`, w
+    /// `[K, 2, 1, 4]`, b `[K, 2]` -> `[K, batch·N, 4]`.
+    pub fn conv1_members(&self, x: Tensor<3>, w: Tensor<4>, b: Tensor<2>) -> Tensor<3> {
+        if self.activations == Activations::Host {
+            return fused::conv1(x, w, b);
+        }
+        let [k, batch, _] = x.dims();
+        let n = self.bits;
+        // Each member's banded matrix [2N, 4N], columns (position, tap, channel).
+        let m1 = w.reshape([k, 8]).matmul(self.conv1_selection.clone()).reshape([k, 2 * n, 4 * n]);
+        let b = Tensor::cat(vec![b.clone(), b], 1); // [K, 4]: (tap, channel)
+        self.activate(x.matmul(m1).reshape([k, batch * n, 4]) + b.unsqueeze_dim(1), Activation::Tanh)
     }
 
     /// `f(x·W + b)` for a small `W` (the per-position channel mixing): x `[R, I]`, w `[I, O]`,

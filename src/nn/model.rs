@@ -236,21 +236,11 @@ impl Network {
         for layer in &self.dense {
             x = kernels.shift(x.matmul(layer.weight.val()), bias(&layer.bias), Activation::Tanh); // [batch, 2N]
         }
-        // conv1, a pair of channels at a time: [batch, 2N] x [2N, 4N]; columns ordered
-        // (position s, tap k, channel c) so that conv2's input is a plain reshape.
+        // conv1: [batch·N, (pair, k, c)] for output position t = 2s + k (see Kernels::conv1),
+        // so that conv2's input needs no transpose.
         let [c1, _, _] = self.conv1.weight.dims();
         let (pairs, c2) = (c1 / 2, 2 * c1);
-        let w1 = self.conv1.weight.val();
-        let b1 = bias(&self.conv1.bias);
-        let x: Vec<Tensor<2>> = (0..pairs)
-            .map(|g| {
-                let x = x.clone().matmul(kernels.conv1_matrix(&w1.clone().narrow(0, 2 * g, 2))); // [batch, 4N]
-                let x = x.reshape([batch * n, 4]); // [batch*N, (k, c)]
-                let b = b1.clone().narrow(0, 2 * g, 2);
-                kernels.shift(x, Tensor::cat(vec![b.clone(), b], 0), Activation::Tanh) // [batch*N, 4]
-            })
-            .collect();
-        let x = Tensor::cat(x, 1); // [batch*N, (pair, k, c)]
+        let x = kernels.conv1(x, self.conv1.weight.val(), bias(&self.conv1.bias)); // [batch*N, 2C]
         // conv2 (kernel 2, stride 2): each row holds both taps of every channel.
         let w2 =
             self.conv2.weight.val().reshape([c2, pairs, 2, 2]).permute([1, 3, 2, 0]).reshape([2 * c1, c2]); // [(pair, k, c), out]

@@ -4,11 +4,13 @@
 //!   `W` is tiny (`[4, 4]`, `[4, 1]`). burn-flex hands such a product to gemm, which spent
 //!   ~60 µs on an `[8192, 4]·[4, 4]` product and ~45 µs more on its backward (measured with
 //!   a scratch bench); a plain loop over the rows does it in a few.
-//! - [`HostOps::shift`]: `f(x + b)` after the larger products (dense layers, conv1), which
+//! - [`HostOps::shift`]: `f(x + b)` after the larger products (the dense layers), which
 //!   stay with gemm: one pass instead of burn's bias add, then `f` (one scalar libm call per
 //!   value on this backend).
+//! - [`HostOps::conv1`]: `tanh(conv1(x))` as a direct four-tap stencil
+//!   ([`super::conv1_loops`]) rather than the banded matrix product the other devices run.
 //!
-//! Both also take a leading member dimension (x `[K, R, I]`, w `[K, I, O]`, b `[K, O]`): a
+//! All three also take a leading member dimension (x `[K, R, I]`, w `[K, I, O]`, b `[K, O]`): a
 //! population's K networks ([`crate::nn::population`]), each member's rows through its own
 //! weights.
 //!
@@ -17,6 +19,8 @@
 //! offers custom operations through its backend-extension macro and leaves the backward to
 //! the user (as its own fused-kernel example does); no crate has these, so they are written
 //! here. Only host devices (burn's CPU backend) run them.
+
+use std::borrow::Cow;
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
@@ -28,6 +32,7 @@ use burn::backend::{Autodiff, Backend, Flex, TensorMetadata, backend_extension};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
+use super::conv1_loops::{TAPS, backward as conv1_grads, forward as conv1_rows};
 use super::mix_loops::{column_sums, input_grad, mix as mix_rows, weight_grad};
 use super::{Activation, apply};
 
@@ -45,6 +50,10 @@ pub trait HostOps: Backend {
     ) -> FloatTensor<Self>;
     /// `f(x + b)`: x `[R, O]`, b `[O]` -> `[R, O]`; or x `[K, R, O]`, b `[K, O]`.
     fn shift(x: FloatTensor<Self>, b: FloatTensor<Self>, sigmoid: bool) -> FloatTensor<Self>;
+    /// `tanh(conv1(x))`: x `[R, 2N]`, w `[C, 1, 4]`, b `[C]` -> `[R·N, 2C]` in the matrix
+    /// form's column order ([`super::conv1_loops`]); or x `[K, R, 2N]`, w `[K, C, 1, 4]`, b
+    /// `[K, C]` -> `[K, R·N, 2C]`.
+    fn conv1(x: FloatTensor<Self>, w: FloatTensor<Self>, b: FloatTensor<Self>) -> FloatTensor<Self>;
 }
 
 fn activation(sigmoid: bool) -> Activation {
@@ -58,7 +67,7 @@ struct Stack<'a> {
     members: usize,
     rows: usize,
     cols: usize,
-    values: std::borrow::Cow<'a, [f32]>,
+    values: Cow<'a, [f32]>,
 }
 
 impl<'a> Stack<'a> {
@@ -70,19 +79,21 @@ impl<'a> Stack<'a> {
             [members, rows, cols] => (*members, *rows, *cols),
             other => panic!("a fused host op takes (stacked) matrices, not {other:?}"),
         };
-        let values = match t.as_slice::<f32>() {
-            Some(values) => std::borrow::Cow::Borrowed(values),
-            None => {
-                std::borrow::Cow::Owned(t.to_contiguous().as_slice::<f32>().expect("contiguous f32").to_vec())
-            }
-        };
-        Self { dims, members, rows, cols, values }
+        Self { dims, members, rows, cols, values: values(t) }
     }
 
     /// Member `k`'s matrix, row-major.
     fn member(&self, k: usize) -> &[f32] {
         let len = self.rows * self.cols;
         &self.values[k * len..(k + 1) * len]
+    }
+}
+
+/// A tensor's values in row-major order (copied only when not contiguous).
+fn values(t: &FlexTensor) -> Cow<'_, [f32]> {
+    match t.as_slice::<f32>() {
+        Some(values) => Cow::Borrowed(values),
+        None => Cow::Owned(t.to_contiguous().as_slice::<f32>().expect("contiguous f32").to_vec()),
     }
 }
 
@@ -135,6 +146,43 @@ impl HostOps for Flex {
         apply(&mut y, activation(sigmoid));
         tensor(y, dims)
     }
+
+    fn conv1(x: FlexTensor, w: FlexTensor, b: FlexTensor) -> FlexTensor {
+        let x = Stack::of(&x);
+        let (members, channels, w) = conv1_weights(&w);
+        let (b_rows, b_len, b) = bias_rows(&b);
+        assert_eq!(
+            (members, b_rows, b_len),
+            (x.members, x.members, channels),
+            "conv1: x [K, R, 2N], w [K, C, 1, 4], b [K, C]"
+        );
+        let len = x.cols;
+        let per_member = x.rows * len * channels;
+        let mut y = vec![0f32; x.members * per_member];
+        for (k, y) in y.chunks_exact_mut(per_member).enumerate() {
+            let w = &w[k * channels * TAPS..][..channels * TAPS];
+            conv1_rows(x.member(k), w, &b[k * channels..][..channels], y, len);
+        }
+        apply(&mut y, Activation::Tanh);
+        tensor(y, conv1_output_dims(&x.dims, channels))
+    }
+}
+
+/// conv1's weights `[C, 1, 4]` or `[K, C, 1, 4]` as (K, C, their values).
+fn conv1_weights(w: &FlexTensor) -> (usize, usize, Cow<'_, [f32]>) {
+    let (members, channels) = match *w.shape().to_vec().as_slice() {
+        [channels, 1, TAPS] => (1, channels),
+        [members, channels, 1, TAPS] => (members, channels),
+        ref other => panic!("conv1 weights are [K, C, 1, 4], not {other:?}"),
+    };
+    (members, channels, values(w))
+}
+
+/// The shape of conv1's output for an input of shape `x_dims` (`[.., R, 2N]`) and C
+/// channels: `[.., R·N, 2C]`.
+fn conv1_output_dims(x_dims: &[usize], channels: usize) -> Vec<usize> {
+    let [lead @ .., rows, len] = x_dims else { panic!("conv1 takes rows of a signal") };
+    lead.iter().copied().chain([rows * len / 2, 2 * channels]).collect()
 }
 
 // The backward passes' pieces, on the CPU backend's tensors.
@@ -226,6 +274,55 @@ impl Backward<Flex, 2> for ShiftBackward {
     }
 }
 
+/// The backward of [`HostOps::conv1`]; state: x, w, the output y and b's shape.
+#[derive(Debug)]
+struct Conv1Backward;
+
+impl Backward<Flex, 3> for Conv1Backward {
+    type State = (FlexTensor, FlexTensor, FlexTensor, Vec<usize>);
+
+    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (x, w, y, b_dims) = ops.state;
+        let dz = through_activation(&y, grads.consume::<Flex>(&ops.node), false);
+        let [x_node, w_node, b_node] = ops.parents;
+        let (dx, dw, db) = conv1_backward(&x, &w, &dz, x_node.is_some());
+        if let Some(node) = w_node {
+            grads.register::<Flex>(node.id, tensor(dw, w.shape().to_vec()));
+        }
+        if let Some(node) = b_node {
+            grads.register::<Flex>(node.id, tensor(db, b_dims));
+        }
+        if let (Some(node), Some(dx)) = (x_node, dx) {
+            grads.register::<Flex>(node.id, tensor(dx, x.shape().to_vec()));
+        }
+    }
+}
+
+/// conv1's gradients member by member: dx (if `want_dx`) in x's shape, dw in w's, db as
+/// `[K·C]` values.
+fn conv1_backward(
+    x: &FlexTensor,
+    w: &FlexTensor,
+    dz: &FlexTensor,
+    want_dx: bool,
+) -> (Option<Vec<f32>>, Vec<f32>, Vec<f32>) {
+    let x = Stack::of(x);
+    let (_, channels, w) = conv1_weights(w);
+    let dz = values(dz);
+    let len = x.cols;
+    let mut dx = want_dx.then(|| vec![0f32; x.values.len()]);
+    let (mut dw, mut db) = (vec![0f32; w.len()], vec![0f32; x.members * channels]);
+    let per_member = x.rows * len * channels;
+    for k in 0..x.members {
+        let dx = dx.as_mut().map(|dx| &mut dx[k * x.rows * len..][..x.rows * len]);
+        let (dw, db) =
+            (&mut dw[k * channels * TAPS..][..channels * TAPS], &mut db[k * channels..][..channels]);
+        let w = &w[k * channels * TAPS..][..channels * TAPS];
+        conv1_grads(x.member(k), w, &dz[k * per_member..][..per_member], dx, dw, db, len);
+    }
+    (dx, dw, db)
+}
+
 impl<C: CheckpointStrategy> HostOps for Autodiff<Flex, C> {
     fn mix(
         x: FloatTensor<Self>,
@@ -259,6 +356,20 @@ impl<C: CheckpointStrategy> HostOps for Autodiff<Flex, C> {
             }
         }
     }
+
+    fn conv1(x: FloatTensor<Self>, w: FloatTensor<Self>, b: FloatTensor<Self>) -> FloatTensor<Self> {
+        match Conv1Backward.prepare::<C>([x.node(), w.node(), b.node()]).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let (x, w, b) = (x.into_primitive(), w.into_primitive(), b.into_primitive());
+                let b_dims = b.shape().to_vec();
+                let y = Flex::conv1(x.clone(), w.clone(), b);
+                prep.finish((x, w, y.clone(), b_dims), y)
+            }
+            OpsKind::UnTracked(prep) => {
+                prep.finish(Flex::conv1(x.into_primitive(), w.into_primitive(), b.into_primitive()))
+            }
+        }
+    }
 }
 
 /// `f(x·W + b)` on a host device: x `[R, I]`, w `[I, O]`, b `[O]` -> `[R, O]`, or member by
@@ -288,4 +399,20 @@ pub fn shift<const D: usize, const B: usize>(
     use burn::backend::Dispatch;
     let sigmoid = activation == Activation::Sigmoid;
     Tensor::from_dispatch(<Dispatch as HostOps>::shift(x.into_dispatch(), b.into_dispatch(), sigmoid))
+}
+
+/// `tanh(conv1(x))` on a host device: x `[R, 2N]`, w `[C, 1, 4]`, b `[C]` -> `[R·N, 2C]`, or
+/// member by member (x `[K, R, 2N]`, w `[K, C, 1, 4]`, b `[K, C]` -> `[K, R·N, 2C]`); columns
+/// in the matrix form's order ([`super::conv1_loops`]).
+pub fn conv1<const D: usize, const W: usize, const B: usize>(
+    x: Tensor<D>,
+    w: Tensor<W>,
+    b: Tensor<B>,
+) -> Tensor<D> {
+    use burn::backend::Dispatch;
+    Tensor::from_dispatch(<Dispatch as HostOps>::conv1(
+        x.into_dispatch(),
+        w.into_dispatch(),
+        b.into_dispatch(),
+    ))
 }

@@ -48,9 +48,21 @@ fn curve4(x: f32x4, curve: Activation) -> f32x4 {
     }
 }
 
-/// The four values of a chunk as one vector.
-fn load(values: &[f32]) -> f32x4 {
-    f32x4::new(values.try_into().expect("four values"))
+/// The first four values of a slice as one vector.
+#[inline(always)]
+pub(super) fn load(values: &[f32]) -> f32x4 {
+    f32x4::new(values[..4].try_into().expect("four values"))
+}
+
+/// One value in all four lanes. wide's `splat` builds an array and loads it, which the
+/// page's size-optimised build leaves as a little store loop per call (see the constants
+/// above); wasm's own splat instruction has no such cost.
+#[inline(always)]
+pub(super) fn broadcast(value: f32) -> f32x4 {
+    #[cfg(target_arch = "wasm32")]
+    return f32x4::from(core::arch::wasm32::f32x4_splat(value));
+    #[cfg(not(target_arch = "wasm32"))]
+    f32x4::splat(value)
 }
 
 /// [`super::apply_loop`]: `f(x)` for every value, in place.

@@ -10,6 +10,8 @@
 
 use wide::f32x4;
 
+use super::lanes::{broadcast, load};
+
 /// Picks the loop for `(inputs, outputs)`: `$four_four` and `$four_one` (four lanes) for the
 /// write-up's 4 → 4 and 4 → 1, `$fixed::<I, O>` for the wider networks' sizes (conv1 of 4 or
 /// 8 channels: I of 8 or 16), compiled for fixed small arrays (unrolled, vectorised
@@ -116,23 +118,6 @@ fn column_sums_general(values: &[f32], sums: &mut [f32]) {
     for row in values.chunks_exact(cols) {
         sums.iter_mut().zip(row).for_each(|(s, &v)| *s += v);
     }
-}
-
-/// Four values as one vector.
-#[inline(always)]
-fn load(values: &[f32]) -> f32x4 {
-    f32x4::new(values[..4].try_into().expect("four values"))
-}
-
-/// One value in all four lanes. wide's `splat` builds an array and loads it, which the
-/// page's size-optimised build leaves as a little store loop per call (see
-/// [`super::lanes`]); wasm's own splat instruction has no such cost.
-#[inline(always)]
-fn broadcast(value: f32) -> f32x4 {
-    #[cfg(target_arch = "wasm32")]
-    return f32x4::from(core::arch::wasm32::f32x4_splat(value));
-    #[cfg(not(target_arch = "wasm32"))]
-    f32x4::splat(value)
 }
 
 /// The rows of `w` `[4, 4]` as vectors.

@@ -106,12 +106,7 @@ impl StackedNetwork {
             kernels.shift_members(x.matmul(layer.weight.val()), layer.bias.val(), tanh)
         }); // [K, batch, 2N]
         let n = x.dims()[2] / 2;
-        // conv1 as each member's banded matrix [2N, 4N], columns (position, tap, channel).
-        let m1 =
-            self.conv1.0.val().reshape([k, 8]).matmul(kernels.conv1_selection()).reshape([k, 2 * n, 4 * n]);
-        let b1 = self.conv1.1.val();
-        let b1 = Tensor::cat(vec![b1.clone(), b1], 1); // [K, 4]: (tap, channel)
-        let x = kernels.shift_members(x.matmul(m1).reshape([k, batch * n, 4]), b1, tanh); // [K, batch·N, 4]
+        let x = kernels.conv1_members(x, self.conv1.0.val(), self.conv1.1.val()); // [K, batch·N, 4]
         // conv2 (kernel 2, stride 2): [K, out, in, tap] -> [K, (tap, in), out].
         let w2 = self.conv2.0.val().permute([0, 3, 2, 1]).reshape([k, 4, 4]);
         let x = kernels.mix_members(x, w2, self.conv2.1.val(), tanh); // [K, batch·N, 4]
