@@ -3,6 +3,7 @@
 # function names (wasm-opt off, which would drop them) into target/dist-profile/, then
 # prints the functions with the most self time (tests/e2e/profile.js).
 # ITERATIONS=300 TOP=40 bash scripts/profile-page.sh
+# WORKERS=1 ... profiles the engine workers (where training runs) instead of the page's thread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tools.sh --browser

@@ -97,6 +97,15 @@ fn values(t: &FlexTensor) -> Cow<'_, [f32]> {
     }
 }
 
+/// `t` ready to be written in place: contiguous and alone in a buffer of exactly its size
+/// (copied only when it is a view, or when another tensor shares its buffer: `storage_mut`
+/// copies on write then). Saves a copy where an operation's input is not needed after it.
+fn writable(t: FlexTensor) -> FlexTensor {
+    let whole = t.layout().contiguous_offsets() == Some((0, t.layout().num_elements()))
+        && t.storage::<f32>().len() == t.layout().num_elements();
+    if whole { t } else { t.to_contiguous() }
+}
+
 /// A stacked bias `[K, O]` (or `[O]`) as K rows of O.
 fn bias_rows(b: &FlexTensor) -> (usize, usize, Vec<f32>) {
     let b = Stack::of(b);
@@ -133,18 +142,22 @@ impl HostOps for Flex {
     }
 
     fn shift(x: FlexTensor, b: FlexTensor, sigmoid: bool) -> FlexTensor {
-        let x = Stack::of(&x);
+        let (members, rows, cols) = {
+            let x = Stack::of(&x);
+            (x.members, x.rows, x.cols)
+        };
         let (b_rows, b_len, b) = bias_rows(&b);
-        let (cols, dims) = (x.cols, x.dims.clone());
-        assert_eq!((b_len, b_rows), (cols, x.members), "shift: x [K, R, O], b [K, O]");
-        let mut y = x.values.into_owned();
-        for (member, bias) in y.chunks_exact_mut(x.rows * cols).zip(b.chunks_exact(cols)) {
+        assert_eq!((b_len, b_rows), (cols, members), "shift: x [K, R, O], b [K, O]");
+        // The product before it is not kept for the backward pass: add in place.
+        let mut y = writable(x);
+        let values = y.storage_mut::<f32>();
+        for (member, bias) in values.chunks_exact_mut(rows * cols).zip(b.chunks_exact(cols)) {
             for row in member.chunks_exact_mut(cols) {
                 row.iter_mut().zip(bias).for_each(|(v, &bias)| *v += bias);
             }
         }
-        apply(&mut y, activation(sigmoid));
-        tensor(y, dims)
+        apply(values, activation(sigmoid));
+        y
     }
 
     fn conv1(x: FlexTensor, w: FlexTensor, b: FlexTensor) -> FlexTensor {
@@ -189,14 +202,14 @@ fn conv1_output_dims(x_dims: &[usize], channels: usize) -> Vec<usize> {
 
 /// `dy · f'`, `f'` read from the output `y` (any shape, both the same).
 fn through_activation(y: &FlexTensor, dy: FlexTensor, sigmoid: bool) -> FlexTensor {
-    let y = Stack::of(y);
-    let dy = Stack::of(&dy);
-    let mut dz = dy.values.into_owned();
+    let y = values(y);
+    let mut dz = writable(dy); // dy is not needed after this
+    let d = dz.storage_mut::<f32>();
     match activation(sigmoid) {
-        Activation::Tanh => dz.iter_mut().zip(y.values.iter()).for_each(|(d, &y)| *d *= 1.0 - y * y),
-        Activation::Sigmoid => dz.iter_mut().zip(y.values.iter()).for_each(|(d, &y)| *d *= y * (1.0 - y)),
+        Activation::Tanh => d.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= 1.0 - y * y),
+        Activation::Sigmoid => d.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= y * (1.0 - y)),
     }
-    tensor(dz, y.dims)
+    dz
 }
 
 /// `dz·Wᵀ` member by member: dz `[K, R, O]`, w `[K, I, O]` -> `[K, R, I]`.
