@@ -190,3 +190,32 @@ fn stacked_members_match_on_burn_and_host_paths() {
     assert!(max_diff(&burn_out, &host_out) < 2e-6);
     assert_grads_close("member", &burn_grads, &host_grads);
 }
+
+#[test]
+fn alice_then_bob_match_on_burn_and_host_paths() {
+    // Bob reads Alice's ciphertext beside the key, as in training: the gradient reaching
+    // Alice's last fused operation is a view into the gradient of the joined input (the
+    // host path writes gradients in place, so it must copy such a view, not overwrite it).
+    let device = device();
+    let config = CipherConfig::new();
+    let n = config.bits;
+    let mut rng = SmallRng::seed_from_u64(11);
+    let alice = config.init_network(Role::Alice, &mut rng, &device);
+    let bob = config.init_network(Role::Bob, &mut rng, &device);
+    let x = random_input(64, 2 * n, 5, &device);
+    let keys = random_input(64, n, 6, &device);
+    let probe = random_input(64, n, 7, &device);
+    let run = |activations| {
+        let kernels = Kernels::with_activations(n, &device, activations);
+        let ciphertext = alice.forward(x.clone(), &kernels);
+        let out = bob.forward(Tensor::cat(vec![ciphertext, keys.clone()], 1), &kernels);
+        let grads = (out.clone() * probe.clone()).sum().backward();
+        let mut visitor = GradsOf(&grads, Vec::new());
+        alice.visit(&mut visitor);
+        bob.visit(&mut visitor);
+        (values(out), visitor.1)
+    };
+    let ((burn_out, burn_grads), (host_out, host_grads)) = (run(Activations::Burn), run(Activations::Host));
+    assert!(max_diff(&burn_out, &host_out) < 2e-6);
+    assert_grads_close("alice then bob", &host_grads, &burn_grads);
+}

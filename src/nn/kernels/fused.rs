@@ -97,13 +97,12 @@ fn values(t: &FlexTensor) -> Cow<'_, [f32]> {
     }
 }
 
-/// `t` ready to be written in place: contiguous and alone in a buffer of exactly its size
-/// (copied only when it is a view, or when another tensor shares its buffer: `storage_mut`
-/// copies on write then). Saves a copy where an operation's input is not needed after it.
+/// `t` ready to be written in place through `storage_mut`: burn-flex's `to_contiguous`
+/// keeps a tensor that covers its whole buffer from the start and copies any other (a
+/// view), and `storage_mut` copies a buffer another tensor still shares. Saves a copy where
+/// an operation's input is not needed after it.
 fn writable(t: FlexTensor) -> FlexTensor {
-    let whole = t.layout().contiguous_offsets() == Some((0, t.layout().num_elements()))
-        && t.storage::<f32>().len() == t.layout().num_elements();
-    if whole { t } else { t.to_contiguous() }
+    t.to_contiguous()
 }
 
 /// A stacked bias `[K, O]` (or `[O]`) as K rows of O.
@@ -428,4 +427,34 @@ pub fn conv1<const D: usize, const W: usize, const B: usize>(
         w.into_dispatch(),
         b.into_dispatch(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn floats(t: &FlexTensor) -> Vec<f32> {
+        values(t).into_owned()
+    }
+
+    #[test]
+    fn writing_in_place_never_touches_a_view_s_buffer_or_a_shared_one() {
+        let whole = || tensor((0..16).map(|v| v as f32).collect(), vec![4, 4]);
+        // A view of rows 1..3 (offset into the buffer) and one of columns 1..3 (strided),
+        // each the only holder of its buffer: the fused loops write the first `len` values
+        // of what `storage_mut` gives, which must then be the view's values, in order.
+        for view in [whole().narrow(0, 1, 2), whole().narrow(1, 1, 2)] {
+            let before = floats(&view);
+            let mut written = writable(view);
+            assert_eq!(floats(&written), before);
+            let storage = written.storage_mut::<f32>();
+            storage.iter_mut().zip(&before).for_each(|(v, b)| *v = -b);
+            assert_eq!(floats(&written), before.iter().map(|b| -b).collect::<Vec<_>>());
+        }
+        // A tensor sharing its buffer with another leaves the other as it was.
+        let shared = whole();
+        let mut written = writable(shared.clone());
+        written.storage_mut::<f32>().iter_mut().for_each(|v| *v = -1.0);
+        assert_eq!(floats(&shared), (0..16).map(|v| v as f32).collect::<Vec<_>>());
+    }
 }
