@@ -8,17 +8,20 @@
 #                                                     # lavapipe is mesa-vulkan-drivers)
 #   bash scripts/gpu-launches.sh [preset] [top]       # seed16 and 12 by default
 #
-# ANC=path/to/anc picks another build (to compare two).
+# ANC=path/to/anc picks another build (to compare two); WARMUP=N the warm-up (40).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ANC=${ANC:-target/release/anc}
 PRESET=${1:-seed16}
 TOP=${2:-12}
+# Warm-up iterations before the measured ones: autotune times its candidates during the first
+# few dozen, which would otherwise land in the measured window.
+WARMUP=${WARMUP:-40}
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 for n in 2 6; do
     if ! CUBECL_DEBUG_LOG=stderr CUBECL_DEBUG_OPTION=profile \
-        "$ANC" bench --preset "$PRESET" --backend wgpu --iterations "$n" --warmup 15 \
+        "$ANC" bench --preset "$PRESET" --backend wgpu --iterations "$n" --warmup "$WARMUP" \
         >/dev/null 2>"$logs/$n.log"; then
         tail -5 "$logs/$n.log" >&2
         exit 1
@@ -30,7 +33,7 @@ import collections, re, sys
 # A launch: "| 409.38µs   | KernelScalarBinop | AddOp_f55cfe9e". cubecl's own calibration
 # runs (launch overhead, memory throughput) are not the model's.
 LINE = re.compile(r"^\| ([0-9.]+)(ns|µs|us|ms|s)\s+\| ([A-Za-z].*?)\s*$")
-CALIBRATION = ("LaunchOverhead", "MemoryDirectThroughput", "FullKernel", "PrimeBuffer")
+CALIBRATION = ("LaunchOverhead", "MemoryDirectThroughput", "ComputeDirectThroughput", "FullKernel", "PrimeBuffer")
 SCALE = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1e3}
 
 def kernels(path):
