@@ -226,7 +226,8 @@ impl Network {
         d_out / 2
     }
 
-    /// Runs the network with the convolutions as matrix products.
+    /// Runs the network with the convolutions as matrix products (conv1 as a direct stencil
+    /// on CPU devices: [`Kernels::conv1`]).
     ///
     /// `input`: `[batch, in]` (in = 2N for Alice and Bob, N for Eve) -> `[batch, N]`.
     pub fn forward(&self, input: Tensor<2>, kernels: &Kernels) -> Tensor<2> {
