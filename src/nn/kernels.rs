@@ -11,8 +11,8 @@
 //!   `sigmoid` one scalar libm call at a time, and hands even `[8192, 4]·[4, 4]` products to
 //!   gemm. On CPU devices every layer is one fused operation with its own backward pass
 //!   ([`fused`]: `f(x·W + b)` for the tiny channel mixing, `f(x + b)` after the dense
-//!   layers' products, conv1 as a direct four-tap stencil instead of its banded product), and `f` is a vectorised rational approximation of tanh (the [13/6] form Eigen
-//!   uses, max error ~3e-7) in a plain loop the compiler vectorises (natively; the page's
+//!   layers' products, conv1 as a direct four-tap stencil instead of its banded product),
+//!   and `f` is a vectorised rational approximation of tanh (the [13/6] form Eigen uses, max error ~3e-7) in a plain loop the compiler vectorises (natively; the page's
 //!   wasm build uses the explicit SIMD of `lanes`, see there why). They read tensor data
 //!   synchronously, so they only run on host (CPU) devices; on a GPU burn's own kernels run.
 
@@ -70,7 +70,13 @@ impl Kernels {
     /// convolution (1 left, 2 right of padding), columns ordered (position, tap, channel).
     pub fn conv1_matrix(&self, weight: &Tensor<3>) -> Tensor<2> {
         let n = self.bits;
-        weight.clone().reshape([1, 8]).matmul(self.conv1_selection.clone()).reshape([2 * n, 4 * n])
+        self.conv1_matrices(weight.clone().reshape([1, 8])).reshape([2 * n, 4 * n])
+    }
+
+    /// [`Kernels::conv1_matrix`] of K members' weights `[K, 8]`: `[K, 2N, 4N]`.
+    fn conv1_matrices(&self, weights: Tensor<2>) -> Tensor<3> {
+        let ([members, _], n) = (weights.dims(), self.bits);
+        weights.matmul(self.conv1_selection.clone()).reshape([members, 2 * n, 4 * n])
     }
 
     /// `tanh(conv1(x))`: x `[batch, 2N]`, w `[C, 1, 4]`, b `[C]` -> `[batch·N, 2C]`, rows
@@ -84,15 +90,16 @@ impl Kernels {
         }
         let [batch, _] = x.dims();
         let [channels, _, _] = w.dims();
-        let pairs: Vec<Tensor<2>> = (0..channels / 2)
-            .map(|g| {
-                let x = x.clone().matmul(self.conv1_matrix(&w.clone().narrow(0, 2 * g, 2))); // [batch, 4N]
-                let b = b.clone().narrow(0, 2 * g, 2);
-                let x = x.reshape([batch * self.bits, 4]) + Tensor::cat(vec![b.clone(), b], 0).unsqueeze();
-                self.activate(x, Activation::Tanh) // [batch·N, (k, c)]
-            })
-            .collect();
-        Tensor::cat(pairs, 1) // [batch·N, (pair, k, c)]
+        let pair = |w: Tensor<3>, b: Tensor<1>| {
+            let y = self.conv1_members(x.clone().unsqueeze(), w.unsqueeze(), b.unsqueeze());
+            y.reshape([batch * self.bits, 4]) // [batch·N, (k, c)]
+        };
+        if channels == 2 {
+            return pair(w, b); // the write-up's: no slicing (and none to back up through)
+        }
+        let pairs =
+            (0..channels / 2).map(|g| pair(w.clone().narrow(0, 2 * g, 2), b.clone().narrow(0, 2 * g, 2)));
+        Tensor::cat(pairs.collect(), 1) // [batch·N, (pair, k, c)]
     }
 
     /// [`Kernels::conv1`] for K members of two channels at once: x `[K, batch, 2N]`, w
@@ -102,11 +109,9 @@ impl Kernels {
             return fused::conv1(x, w, b);
         }
         let [k, batch, _] = x.dims();
-        let n = self.bits;
-        // Each member's banded matrix [2N, 4N], columns (position, tap, channel).
-        let m1 = w.reshape([k, 8]).matmul(self.conv1_selection.clone()).reshape([k, 2 * n, 4 * n]);
+        let m1 = self.conv1_matrices(w.reshape([k, 8])); // [K, 2N, 4N], columns (position, tap, channel)
         let b = Tensor::cat(vec![b.clone(), b], 1); // [K, 4]: (tap, channel)
-        self.activate(x.matmul(m1).reshape([k, batch * n, 4]) + b.unsqueeze_dim(1), Activation::Tanh)
+        self.activate(x.matmul(m1).reshape([k, batch * self.bits, 4]) + b.unsqueeze_dim(1), Activation::Tanh)
     }
 
     /// `f(x·W + b)` for a small `W` (the per-position channel mixing): x `[R, I]`, w `[I, O]`,

@@ -22,19 +22,20 @@
 
 use std::borrow::Cow;
 
-use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
-use burn::backend::autodiff::grads::Gradients;
-use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::autodiff::ops::{Backward, OpsKind};
 use burn::backend::flex::FlexTensor;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Flex, TensorMetadata, backend_extension};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
-use super::conv1_loops::{TAPS, backward as conv1_grads, forward as conv1_rows};
-use super::mix_loops::{column_sums, input_grad, mix as mix_rows, weight_grad};
+use super::conv1_loops::{TAPS, forward as conv1_rows};
+use super::mix_loops::mix as mix_rows;
 use super::{Activation, apply};
+
+mod backward;
+use backward::{Conv1Backward, MixBackward, ShiftBackward};
 
 /// The fused operations; implemented for burn's CPU backend and its autodiff. `sigmoid`
 /// picks `f`: the sigmoid, else tanh (the macro passes plain arguments such as a bool).
@@ -73,13 +74,18 @@ struct Stack<'a> {
 impl<'a> Stack<'a> {
     fn of(t: &'a FlexTensor) -> Self {
         let dims = t.shape().to_vec();
-        let (members, rows, cols) = match dims.as_slice() {
-            [cols] => (1, 1, *cols),
-            [rows, cols] => (1, *rows, *cols),
-            [members, rows, cols] => (*members, *rows, *cols),
-            other => panic!("a fused host op takes (stacked) matrices, not {other:?}"),
-        };
+        let (members, rows, cols) = Self::sizes(&dims);
         Self { dims, members, rows, cols, values: values(t) }
+    }
+
+    /// (K, R, C) of a tensor of shape `dims`, without reading its values.
+    fn sizes(dims: &[usize]) -> (usize, usize, usize) {
+        match *dims {
+            [cols] => (1, 1, cols),
+            [rows, cols] => (1, rows, cols),
+            [members, rows, cols] => (members, rows, cols),
+            ref other => panic!("a fused host op takes (stacked) matrices, not {other:?}"),
+        }
     }
 
     /// Member `k`'s matrix, row-major.
@@ -141,10 +147,7 @@ impl HostOps for Flex {
     }
 
     fn shift(x: FlexTensor, b: FlexTensor, sigmoid: bool) -> FlexTensor {
-        let (members, rows, cols) = {
-            let x = Stack::of(&x);
-            (x.members, x.rows, x.cols)
-        };
+        let (members, rows, cols) = Stack::sizes(&x.shape().to_vec());
         let (b_rows, b_len, b) = bias_rows(&b);
         assert_eq!((b_len, b_rows), (cols, members), "shift: x [K, R, O], b [K, O]");
         // The product before it is not kept for the backward pass: add in place.
@@ -195,144 +198,6 @@ fn conv1_weights(w: &FlexTensor) -> (usize, usize, Cow<'_, [f32]>) {
 fn conv1_output_dims(x_dims: &[usize], channels: usize) -> Vec<usize> {
     let [lead @ .., rows, len] = x_dims else { panic!("conv1 takes rows of a signal") };
     lead.iter().copied().chain([rows * len / 2, 2 * channels]).collect()
-}
-
-// The backward passes' pieces, on the CPU backend's tensors.
-
-/// `dy · f'`, `f'` read from the output `y` (any shape, both the same).
-fn through_activation(y: &FlexTensor, dy: FlexTensor, sigmoid: bool) -> FlexTensor {
-    let y = values(y);
-    let mut dz = writable(dy); // dy is not needed after this
-    let d = dz.storage_mut::<f32>();
-    match activation(sigmoid) {
-        Activation::Tanh => d.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= 1.0 - y * y),
-        Activation::Sigmoid => d.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= y * (1.0 - y)),
-    }
-    dz
-}
-
-/// `dz·Wᵀ` member by member: dz `[K, R, O]`, w `[K, I, O]` -> `[K, R, I]`.
-fn mix_input_grad(dz: &FlexTensor, w: &FlexTensor) -> FlexTensor {
-    let (dz, w) = (Stack::of(dz), Stack::of(w));
-    let (inputs, outputs) = (w.rows, w.cols);
-    let mut dx = vec![0f32; dz.members * dz.rows * inputs];
-    for (k, dx) in dx.chunks_exact_mut(dz.rows * inputs).enumerate() {
-        input_grad(dz.member(k), w.member(k), dx, inputs, outputs);
-    }
-    tensor(dx, with_last(&dz.dims, inputs))
-}
-
-/// `xᵀ·dz` member by member: x `[K, R, I]`, dz `[K, R, O]` -> `[K, I, O]` (w's own shape).
-fn mix_weight_grad(x: &FlexTensor, dz: &FlexTensor, w_dims: Vec<usize>) -> FlexTensor {
-    let (x, dz) = (Stack::of(x), Stack::of(dz));
-    let (inputs, outputs) = (x.cols, dz.cols);
-    let mut dw = vec![0f32; x.members * inputs * outputs];
-    for (k, dw) in dw.chunks_exact_mut(inputs * outputs).enumerate() {
-        weight_grad(x.member(k), dz.member(k), dw, inputs, outputs);
-    }
-    tensor(dw, w_dims)
-}
-
-/// The sum of each member's columns: `[K, R, O]` -> `[K, O]` (the bias's own shape).
-fn bias_grad(dz: &FlexTensor, b_dims: Vec<usize>) -> FlexTensor {
-    let dz = Stack::of(dz);
-    let mut sums = vec![0f32; dz.members * dz.cols];
-    for (k, sums) in sums.chunks_exact_mut(dz.cols).enumerate() {
-        column_sums(dz.member(k), sums);
-    }
-    tensor(sums, b_dims)
-}
-
-/// The backward of [`HostOps::mix`]; state: x, w, the output y, `f` and b's shape.
-#[derive(Debug)]
-struct MixBackward;
-
-impl Backward<Flex, 3> for MixBackward {
-    type State = (FlexTensor, FlexTensor, FlexTensor, bool, Vec<usize>);
-
-    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
-        let (x, w, y, sigmoid, b_dims) = ops.state;
-        let dz = through_activation(&y, grads.consume::<Flex>(&ops.node), sigmoid);
-        let [x_node, w_node, b_node] = ops.parents;
-        if let Some(node) = w_node {
-            grads.register::<Flex>(node.id, mix_weight_grad(&x, &dz, w.shape().to_vec()));
-        }
-        if let Some(node) = b_node {
-            grads.register::<Flex>(node.id, bias_grad(&dz, b_dims));
-        }
-        if let Some(node) = x_node {
-            grads.register::<Flex>(node.id, mix_input_grad(&dz, &w));
-        }
-    }
-}
-
-/// The backward of [`HostOps::shift`]; state: the output y, `f` and b's shape.
-#[derive(Debug)]
-struct ShiftBackward;
-
-impl Backward<Flex, 2> for ShiftBackward {
-    type State = (FlexTensor, bool, Vec<usize>);
-
-    fn backward(self, ops: Ops<Self::State, 2>, grads: &mut Gradients, _: &mut Checkpointer) {
-        let (y, sigmoid, b_dims) = ops.state;
-        let dz = through_activation(&y, grads.consume::<Flex>(&ops.node), sigmoid);
-        let [x_node, b_node] = ops.parents;
-        if let Some(node) = b_node {
-            grads.register::<Flex>(node.id, bias_grad(&dz, b_dims));
-        }
-        if let Some(node) = x_node {
-            grads.register::<Flex>(node.id, dz);
-        }
-    }
-}
-
-/// The backward of [`HostOps::conv1`]; state: x, w, the output y and b's shape.
-#[derive(Debug)]
-struct Conv1Backward;
-
-impl Backward<Flex, 3> for Conv1Backward {
-    type State = (FlexTensor, FlexTensor, FlexTensor, Vec<usize>);
-
-    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
-        let (x, w, y, b_dims) = ops.state;
-        let dz = through_activation(&y, grads.consume::<Flex>(&ops.node), false);
-        let [x_node, w_node, b_node] = ops.parents;
-        let (dx, dw, db) = conv1_backward(&x, &w, &dz, x_node.is_some());
-        if let Some(node) = w_node {
-            grads.register::<Flex>(node.id, tensor(dw, w.shape().to_vec()));
-        }
-        if let Some(node) = b_node {
-            grads.register::<Flex>(node.id, tensor(db, b_dims));
-        }
-        if let (Some(node), Some(dx)) = (x_node, dx) {
-            grads.register::<Flex>(node.id, tensor(dx, x.shape().to_vec()));
-        }
-    }
-}
-
-/// conv1's gradients member by member: dx (if `want_dx`) in x's shape, dw in w's, db as
-/// `[K·C]` values.
-fn conv1_backward(
-    x: &FlexTensor,
-    w: &FlexTensor,
-    dz: &FlexTensor,
-    want_dx: bool,
-) -> (Option<Vec<f32>>, Vec<f32>, Vec<f32>) {
-    let x = Stack::of(x);
-    let (_, channels, w) = conv1_weights(w);
-    let dz = values(dz);
-    let len = x.cols;
-    let mut dx = want_dx.then(|| vec![0f32; x.values.len()]);
-    let (mut dw, mut db) = (vec![0f32; w.len()], vec![0f32; x.members * channels]);
-    let per_member = x.rows * len * channels;
-    for k in 0..x.members {
-        let dx = dx.as_mut().map(|dx| &mut dx[k * x.rows * len..][..x.rows * len]);
-        let (dw, db) =
-            (&mut dw[k * channels * TAPS..][..channels * TAPS], &mut db[k * channels..][..channels]);
-        let w = &w[k * channels * TAPS..][..channels * TAPS];
-        conv1_grads(x.member(k), w, &dz[k * per_member..][..per_member], dx, dw, db, len);
-    }
-    (dx, dw, db)
 }
 
 impl<C: CheckpointStrategy> HostOps for Autodiff<Flex, C> {

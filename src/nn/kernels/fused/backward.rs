@@ -1,0 +1,149 @@
+//! The backward passes of the fused host operations ([`super::HostOps`]) and their pieces,
+//! on the CPU backend's tensors: each reads `f'` from the output and works member by member.
+
+use burn::backend::Flex;
+use burn::backend::TensorMetadata;
+use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops};
+use burn::backend::flex::FlexTensor;
+
+use super::super::conv1_loops::{TAPS, backward as conv1_grads};
+use super::super::mix_loops::{column_sums, input_grad, weight_grad};
+use super::{Activation, Stack, activation, conv1_weights, tensor, values, with_last, writable};
+
+/// `dy · f'`, `f'` read from the output `y` (any shape, both the same).
+fn through_activation(y: &FlexTensor, dy: FlexTensor, sigmoid: bool) -> FlexTensor {
+    let y = values(y);
+    let mut dz = writable(dy); // dy is not needed after this
+    let d = dz.storage_mut::<f32>();
+    match activation(sigmoid) {
+        Activation::Tanh => d.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= 1.0 - y * y),
+        Activation::Sigmoid => d.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= y * (1.0 - y)),
+    }
+    dz
+}
+
+/// `dz·Wᵀ` member by member: dz `[K, R, O]`, w `[K, I, O]` -> `[K, R, I]`.
+fn mix_input_grad(dz: &FlexTensor, w: &FlexTensor) -> FlexTensor {
+    let (dz, w) = (Stack::of(dz), Stack::of(w));
+    let (inputs, outputs) = (w.rows, w.cols);
+    let mut dx = vec![0f32; dz.members * dz.rows * inputs];
+    for (k, dx) in dx.chunks_exact_mut(dz.rows * inputs).enumerate() {
+        input_grad(dz.member(k), w.member(k), dx, inputs, outputs);
+    }
+    tensor(dx, with_last(&dz.dims, inputs))
+}
+
+/// `xᵀ·dz` member by member: x `[K, R, I]`, dz `[K, R, O]` -> `[K, I, O]` (w's own shape).
+fn mix_weight_grad(x: &FlexTensor, dz: &FlexTensor, w_dims: Vec<usize>) -> FlexTensor {
+    let (x, dz) = (Stack::of(x), Stack::of(dz));
+    let (inputs, outputs) = (x.cols, dz.cols);
+    let mut dw = vec![0f32; x.members * inputs * outputs];
+    for (k, dw) in dw.chunks_exact_mut(inputs * outputs).enumerate() {
+        weight_grad(x.member(k), dz.member(k), dw, inputs, outputs);
+    }
+    tensor(dw, w_dims)
+}
+
+/// The sum of each member's columns: `[K, R, O]` -> `[K, O]` (the bias's own shape).
+fn bias_grad(dz: &FlexTensor, b_dims: Vec<usize>) -> FlexTensor {
+    let dz = Stack::of(dz);
+    let mut sums = vec![0f32; dz.members * dz.cols];
+    for (k, sums) in sums.chunks_exact_mut(dz.cols).enumerate() {
+        column_sums(dz.member(k), sums);
+    }
+    tensor(sums, b_dims)
+}
+
+/// The backward of [`HostOps::mix`]; state: x, w, the output y, `f` and b's shape.
+#[derive(Debug)]
+pub(super) struct MixBackward;
+
+impl Backward<Flex, 3> for MixBackward {
+    type State = (FlexTensor, FlexTensor, FlexTensor, bool, Vec<usize>);
+
+    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (x, w, y, sigmoid, b_dims) = ops.state;
+        let dz = through_activation(&y, grads.consume::<Flex>(&ops.node), sigmoid);
+        let [x_node, w_node, b_node] = ops.parents;
+        if let Some(node) = w_node {
+            grads.register::<Flex>(node.id, mix_weight_grad(&x, &dz, w.shape().to_vec()));
+        }
+        if let Some(node) = b_node {
+            grads.register::<Flex>(node.id, bias_grad(&dz, b_dims));
+        }
+        if let Some(node) = x_node {
+            grads.register::<Flex>(node.id, mix_input_grad(&dz, &w));
+        }
+    }
+}
+
+/// The backward of [`HostOps::shift`]; state: the output y, `f` and b's shape.
+#[derive(Debug)]
+pub(super) struct ShiftBackward;
+
+impl Backward<Flex, 2> for ShiftBackward {
+    type State = (FlexTensor, bool, Vec<usize>);
+
+    fn backward(self, ops: Ops<Self::State, 2>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (y, sigmoid, b_dims) = ops.state;
+        let dz = through_activation(&y, grads.consume::<Flex>(&ops.node), sigmoid);
+        let [x_node, b_node] = ops.parents;
+        if let Some(node) = b_node {
+            grads.register::<Flex>(node.id, bias_grad(&dz, b_dims));
+        }
+        if let Some(node) = x_node {
+            grads.register::<Flex>(node.id, dz);
+        }
+    }
+}
+
+/// The backward of [`HostOps::conv1`]; state: x, w, the output y and b's shape.
+#[derive(Debug)]
+pub(super) struct Conv1Backward;
+
+impl Backward<Flex, 3> for Conv1Backward {
+    type State = (FlexTensor, FlexTensor, FlexTensor, Vec<usize>);
+
+    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (x, w, y, b_dims) = ops.state;
+        let dz = through_activation(&y, grads.consume::<Flex>(&ops.node), false);
+        let [x_node, w_node, b_node] = ops.parents;
+        let (dx, dw, db) = conv1_backward(&x, &w, &dz, x_node.is_some());
+        if let Some(node) = w_node {
+            grads.register::<Flex>(node.id, tensor(dw, w.shape().to_vec()));
+        }
+        if let Some(node) = b_node {
+            grads.register::<Flex>(node.id, tensor(db, b_dims));
+        }
+        if let (Some(node), Some(dx)) = (x_node, dx) {
+            grads.register::<Flex>(node.id, tensor(dx, x.shape().to_vec()));
+        }
+    }
+}
+
+/// conv1's gradients member by member: dx (if `want_dx`) in x's shape, dw in w's, db as
+/// `[K·C]` values.
+fn conv1_backward(
+    x: &FlexTensor,
+    w: &FlexTensor,
+    dz: &FlexTensor,
+    want_dx: bool,
+) -> (Option<Vec<f32>>, Vec<f32>, Vec<f32>) {
+    let x = Stack::of(x);
+    let (_, channels, w) = conv1_weights(w);
+    let dz = values(dz);
+    let len = x.cols;
+    let mut dx = want_dx.then(|| vec![0f32; x.values.len()]);
+    let (mut dw, mut db) = (vec![0f32; w.len()], vec![0f32; x.members * channels]);
+    let per_member = x.rows * len * channels;
+    for k in 0..x.members {
+        let dx = dx.as_mut().map(|dx| &mut dx[k * x.rows * len..][..x.rows * len]);
+        let (dw, db) =
+            (&mut dw[k * channels * TAPS..][..channels * TAPS], &mut db[k * channels..][..channels]);
+        let w = &w[k * channels * TAPS..][..channels * TAPS];
+        conv1_grads(x.member(k), w, &dz[k * per_member..][..per_member], dx, dw, db, len);
+    }
+    (dx, dw, db)
+}
