@@ -67,22 +67,28 @@ fn groups(t0: usize, g: usize, channels: usize) -> [usize; 2] {
 }
 
 /// conv1 of every row: x `[R, len]`, w `[C, 4]`, b `[C]` -> y `[R, len·C]` in the column
-/// order above (before the activation).
-pub(super) fn forward(x: &[f32], w: &[f32], b: &[f32], y: &mut [f32], len: usize) {
-    let channels = b.len();
+/// order above (before the activation), appended to `y` in that order (so its buffer is
+/// never zeroed first): for each four positions, every pair's first two positions, then
+/// every pair's next two.
+pub(super) fn forward(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>, len: usize) {
     let taps = broadcast_taps(w, false);
+    let biases: Vec<f32x4> = b.iter().map(|&b| broadcast(b)).collect();
+    // Four positions of both channels of each pair.
+    let mut z = vec![[[0f32; 4]; 2]; b.len() / 2];
     let mut padded = Padded::new(len, 1);
-    for (row, out) in x.chunks_exact(len).zip(y.chunks_exact_mut(len * channels)) {
+    for row in x.chunks_exact(len) {
         let padded = padded.fill(row);
-        for g in 0..channels / 2 {
-            let (bias_a, bias_b) = (broadcast(b[2 * g]), broadcast(b[2 * g + 1]));
-            for t0 in (0..len).step_by(4) {
-                let za = stencil(padded, t0, &taps[2 * g], bias_a).to_array();
-                let zb = stencil(padded, t0, &taps[2 * g + 1], bias_b).to_array();
-                let [first, second] = groups(t0, g, channels);
-                out[first..][..4].copy_from_slice(&[za[0], zb[0], za[1], zb[1]]);
-                if t0 + 2 < len {
-                    out[second..][..4].copy_from_slice(&[za[2], zb[2], za[3], zb[3]]);
+        for t0 in (0..len).step_by(4) {
+            for (g, [za, zb]) in z.iter_mut().enumerate() {
+                *za = stencil(padded, t0, &taps[2 * g], biases[2 * g]).to_array();
+                *zb = stencil(padded, t0, &taps[2 * g + 1], biases[2 * g + 1]).to_array();
+            }
+            for [za, zb] in &z {
+                y.extend_from_slice(&[za[0], zb[0], za[1], zb[1]]);
+            }
+            if t0 + 2 < len {
+                for [za, zb] in &z {
+                    y.extend_from_slice(&[za[2], zb[2], za[3], zb[3]]);
                 }
             }
         }
@@ -90,8 +96,8 @@ pub(super) fn forward(x: &[f32], w: &[f32], b: &[f32], y: &mut [f32], len: usize
 }
 
 /// conv1's gradients from `dz` `[R, len·C]` (the gradient before the activation, in the
-/// column order above): the input's `dx` `[R, len]` (when asked for), and `dw` `[C, 4]`
-/// and `db` `[C]`, accumulated into.
+/// column order above): the input's `dx` `[R, len]` (when asked for, appended), and `dw`
+/// `[C, 4]` and `db` `[C]`, accumulated into.
 ///
 /// `dx[i] = Σ_ch Σⱼ w[ch, j]·dz[ch, i + 1 − j]` is itself a four-tap stencil, with the taps
 /// reversed, over each channel's `dz` with two zeros before it.
@@ -99,7 +105,7 @@ pub(super) fn backward(
     x: &[f32],
     w: &[f32],
     dz: &[f32],
-    mut dx: Option<&mut [f32]>,
+    mut dx: Option<&mut Vec<f32>>,
     dw: &mut [f32],
     db: &mut [f32],
     len: usize,
@@ -112,7 +118,7 @@ pub(super) fn backward(
     // Each channel's dz, position by position, two zeros before it (zeros after `len`).
     const DZ_BEFORE: usize = 2;
     let mut dzc: Vec<Vec<f32>> = vec![vec![0f32; lanes_len(len) + TAPS]; channels];
-    for (r, (row, dz)) in x.chunks_exact(len).zip(dz.chunks_exact(len * channels)).enumerate() {
+    for (row, dz) in x.chunks_exact(len).zip(dz.chunks_exact(len * channels)) {
         let padded = padded.fill(row);
         for g in 0..channels / 2 {
             let (a, b) = dzc.split_at_mut(2 * g + 1);
@@ -134,15 +140,13 @@ pub(super) fn backward(
             }
         }
         if let Some(dx) = dx.as_deref_mut() {
-            let dx = &mut dx[r * len..][..len];
             for i0 in (0..len).step_by(4) {
                 let acc = dzc
                     .iter()
                     .zip(&reversed)
                     .fold(f32x4::ZERO, |acc, (dzc, taps)| stencil(dzc, i0, taps, acc))
                     .to_array();
-                let end = (len - i0).min(4);
-                dx[i0..][..end].copy_from_slice(&acc[..end]);
+                dx.extend_from_slice(&acc[..(len - i0).min(4)]);
             }
         }
     }

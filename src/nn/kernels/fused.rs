@@ -138,9 +138,9 @@ impl HostOps for Flex {
             (inputs, outputs, x.members, x.members),
             "mix: x [K, R, I], w [K, I, O], b [K, O]"
         );
-        let mut y = vec![0f32; x.members * x.rows * outputs];
-        for (k, y) in y.chunks_exact_mut(x.rows * outputs).enumerate() {
-            mix_rows(x.member(k), w.member(k), &b[k * outputs..][..outputs], y, inputs, outputs);
+        let mut y = Vec::with_capacity(x.members * x.rows * outputs);
+        for k in 0..x.members {
+            mix_rows(x.member(k), w.member(k), &b[k * outputs..][..outputs], &mut y, inputs, outputs);
         }
         apply(&mut y, activation(sigmoid));
         tensor(y, with_last(&x.dims, outputs))
@@ -172,11 +172,10 @@ impl HostOps for Flex {
             "conv1: x [K, R, 2N], w [K, C, 1, 4], b [K, C]"
         );
         let len = x.cols;
-        let per_member = x.rows * len * channels;
-        let mut y = vec![0f32; x.members * per_member];
-        for (k, y) in y.chunks_exact_mut(per_member).enumerate() {
+        let mut y = Vec::with_capacity(x.members * x.rows * len * channels);
+        for k in 0..x.members {
             let w = &w[k * channels * TAPS..][..channels * TAPS];
-            conv1_rows(x.member(k), w, &b[k * channels..][..channels], y, len);
+            conv1_rows(x.member(k), w, &b[k * channels..][..channels], &mut y, len);
         }
         apply(&mut y, Activation::Tanh);
         tensor(y, conv1_output_dims(&x.dims, channels))

@@ -28,9 +28,9 @@ fn through_activation(y: &FlexTensor, dy: FlexTensor, sigmoid: bool) -> FlexTens
 fn mix_input_grad(dz: &FlexTensor, w: &FlexTensor) -> FlexTensor {
     let (dz, w) = (Stack::of(dz), Stack::of(w));
     let (inputs, outputs) = (w.rows, w.cols);
-    let mut dx = vec![0f32; dz.members * dz.rows * inputs];
-    for (k, dx) in dx.chunks_exact_mut(dz.rows * inputs).enumerate() {
-        input_grad(dz.member(k), w.member(k), dx, inputs, outputs);
+    let mut dx = Vec::with_capacity(dz.members * dz.rows * inputs);
+    for k in 0..dz.members {
+        input_grad(dz.member(k), w.member(k), &mut dx, inputs, outputs);
     }
     tensor(dx, with_last(&dz.dims, inputs))
 }
@@ -135,11 +135,11 @@ fn conv1_backward(
     let (_, channels, w) = conv1_weights(w);
     let dz = values(dz);
     let len = x.cols;
-    let mut dx = want_dx.then(|| vec![0f32; x.values.len()]);
+    let mut dx = want_dx.then(|| Vec::with_capacity(x.values.len()));
     let (mut dw, mut db) = (vec![0f32; w.len()], vec![0f32; x.members * channels]);
     let per_member = x.rows * len * channels;
     for k in 0..x.members {
-        let dx = dx.as_mut().map(|dx| &mut dx[k * x.rows * len..][..x.rows * len]);
+        let dx = dx.as_mut(); // member k's rows are appended after member k − 1's
         let (dw, db) =
             (&mut dw[k * channels * TAPS..][..channels * TAPS], &mut db[k * channels..][..channels]);
         let w = &w[k * channels * TAPS..][..channels * TAPS];
