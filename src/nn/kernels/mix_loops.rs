@@ -1,8 +1,10 @@
-//! The row loops of the fused channel mixing ([`super::fused`]): `y = x·W + b`, its input
-//! gradient `dz·Wᵀ`, its weight gradient `xᵀ·dz` and column sums, for `x` `[R, I]` with
-//! small `I` and `O`. `y` and the input gradient are appended row by row to a vector the
-//! caller reserved, so their buffers are never zeroed first (that zeroing was ~6 % of a
-//! native profile).
+//! The row loops of the fused channel mixing ([`super::fused`]), for `x` `[R, I]` with small
+//! `I` and `O`: `y = x·W + b`, and its whole backward pass in one pass over the rows (`dz =
+//! dy·f'(y)`, the input gradient `dz·Wᵀ`, the weight gradient `xᵀ·dz` and the bias gradient,
+//! dz's column sums), so dz is never stored and read back three times. `y` and the input
+//! gradient are appended row by row to a vector the caller reserved, so their buffers are
+//! never zeroed first (that zeroing was ~6 % of a native profile). Column sums on their own
+//! serve the dense layers' bias gradients.
 //!
 //! The write-up's sizes (4 → 4 and 4 → 1) are written four lanes at a time with
 //! `wide::f32x4`: the page builds this crate at `opt-level = "s"`, where LLVM's loop
@@ -12,6 +14,7 @@
 
 use wide::f32x4;
 
+use super::Activation;
 use super::lanes::{broadcast, load};
 
 /// Picks the loop for `(inputs, outputs)`: `$four_four` and `$four_one` (four lanes) for the
@@ -63,44 +66,87 @@ fn mix_general(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>, inputs: usize,
     }
 }
 
-/// dx = dz·Wᵀ, row by row, for fixed I and O.
-fn input_grad_fixed<const I: usize, const O: usize>(dz: &[f32], w: &[f32], dx: &mut Vec<f32>) {
-    let w = weights::<I, O>(w);
-    for g in dz.chunks_exact(O) {
-        let mut acc = [0f32; I];
-        for o in 0..O {
-            for i in 0..I {
-                acc[i] += g[o] * w[i][o];
-            }
-        }
-        dx.extend_from_slice(&acc);
+/// `f'` from `f`'s output: `1 − y²` for tanh, `y·(1 − y)` for the sigmoid.
+#[inline(always)]
+pub(super) fn slope(y: f32, curve: Activation) -> f32 {
+    match curve {
+        Activation::Tanh => 1.0 - y * y,
+        Activation::Sigmoid => y * (1.0 - y),
     }
 }
 
-fn input_grad_general(dz: &[f32], w: &[f32], dx: &mut Vec<f32>, inputs: usize, outputs: usize) {
-    for g in dz.chunks_exact(outputs) {
-        let row = w.chunks_exact(outputs).take(inputs);
-        dx.extend(row.map(|w_row| g.iter().zip(w_row).map(|(&g, &wio)| g * wio).sum::<f32>()));
+/// [`slope`] on four values.
+#[inline(always)]
+fn slope4(y: f32x4, curve: Activation) -> f32x4 {
+    match curve {
+        Activation::Tanh => f32x4::ONE - y * y,
+        Activation::Sigmoid => y * (f32x4::ONE - y),
     }
 }
 
-/// dW = xᵀ·dz, accumulated over the rows in registers, for fixed I and O.
-fn weight_grad_fixed<const I: usize, const O: usize>(x: &[f32], dz: &[f32], dw: &mut [f32]) {
-    let mut acc = [[0f32; O]; I];
-    for (row, g) in x.chunks_exact(I).zip(dz.chunks_exact(O)) {
+/// What the backward pass of one member's mixing writes: its input gradient (appended, when
+/// asked for), and its weight and bias gradients `[I, O]`, `[O]` (overwritten).
+pub(super) struct MixGrads<'a> {
+    pub dx: Option<&'a mut Vec<f32>>,
+    pub dw: &'a mut [f32],
+    pub db: &'a mut [f32],
+}
+
+/// What the backward pass reads, row by row: the input `x` `[R, I]`, the output `y` and its
+/// gradient `dy` `[R, O]`, the weights `w` `[I, O]` and the curve `f`.
+pub(super) struct MixRows<'a> {
+    pub x: &'a [f32],
+    pub y: &'a [f32],
+    pub dy: &'a [f32],
+    pub w: &'a [f32],
+    pub curve: Activation,
+}
+
+/// The backward pass for fixed I and O, accumulating in registers.
+fn backward_fixed<const I: usize, const O: usize>(rows: MixRows<'_>, mut grads: MixGrads<'_>) {
+    let w = weights::<I, O>(rows.w);
+    let (mut dw, mut db) = ([[0f32; O]; I], [0f32; O]);
+    let outputs = rows.y.chunks_exact(O).zip(rows.dy.chunks_exact(O));
+    for (row, (y, dy)) in rows.x.chunks_exact(I).zip(outputs) {
+        let dz: [f32; O] = std::array::from_fn(|o| dy[o] * slope(y[o], rows.curve));
         for i in 0..I {
             for o in 0..O {
-                acc[i][o] += row[i] * g[o];
+                dw[i][o] += row[i] * dz[o];
             }
         }
+        for o in 0..O {
+            db[o] += dz[o];
+        }
+        if let Some(dx) = grads.dx.as_deref_mut() {
+            let mut acc = [0f32; I];
+            for o in 0..O {
+                for i in 0..I {
+                    acc[i] += dz[o] * w[i][o];
+                }
+            }
+            dx.extend_from_slice(&acc);
+        }
     }
-    dw.copy_from_slice(acc.as_flattened());
+    grads.dw.copy_from_slice(dw.as_flattened());
+    grads.db.copy_from_slice(&db);
 }
 
-fn weight_grad_general(x: &[f32], dz: &[f32], dw: &mut [f32], inputs: usize, outputs: usize) {
-    for (row, g) in x.chunks_exact(inputs).zip(dz.chunks_exact(outputs)) {
-        for (&xi, dw_row) in row.iter().zip(dw.chunks_exact_mut(outputs)) {
-            dw_row.iter_mut().zip(g).for_each(|(d, &g)| *d += xi * g);
+fn backward_general(rows: MixRows<'_>, mut grads: MixGrads<'_>, inputs: usize, outputs: usize) {
+    grads.dw.fill(0.0);
+    grads.db.fill(0.0);
+    let mut dz = vec![0f32; outputs];
+    let outs = rows.y.chunks_exact(outputs).zip(rows.dy.chunks_exact(outputs));
+    for (row, (y, dy)) in rows.x.chunks_exact(inputs).zip(outs) {
+        for ((dz, &dy), &y) in dz.iter_mut().zip(dy).zip(y) {
+            *dz = dy * slope(y, rows.curve);
+        }
+        for (&xi, dw_row) in row.iter().zip(grads.dw.chunks_exact_mut(outputs)) {
+            dw_row.iter_mut().zip(&dz).for_each(|(d, &g)| *d += xi * g);
+        }
+        grads.db.iter_mut().zip(&dz).for_each(|(s, &g)| *s += g);
+        if let Some(dx) = grads.dx.as_deref_mut() {
+            let w_rows = rows.w.chunks_exact(outputs);
+            dx.extend(w_rows.map(|w_row| dz.iter().zip(w_row).map(|(&g, &wio)| g * wio).sum::<f32>()));
         }
     }
 }
@@ -148,45 +194,47 @@ fn mix_4x1(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>) {
     y.extend(x.chunks_exact(4).map(|row| b[0] + (load(row) * w).reduce_add()));
 }
 
-/// dx = dz·Wᵀ for 4 → 4: each row of dx a sum of W's columns.
-fn input_grad_4x4(dz: &[f32], w: &[f32], dx: &mut Vec<f32>) {
-    let columns: [f32x4; 4] = std::array::from_fn(|o| f32x4::new(std::array::from_fn(|i| w[i * 4 + o])));
+/// The backward pass for 4 → 4: a row per vector; dx's row a sum of W's columns, dW in
+/// four vector accumulators.
+fn backward_4x4(rows: MixRows<'_>, mut grads: MixGrads<'_>) {
+    let columns: [f32x4; 4] = std::array::from_fn(|o| f32x4::new(std::array::from_fn(|i| rows.w[i * 4 + o])));
     let [c0, c1, c2, c3] = columns;
-    for g in dz.chunks_exact(4) {
-        let acc = c0 * broadcast(g[0]) + c1 * broadcast(g[1]) + c2 * broadcast(g[2]) + c3 * broadcast(g[3]);
-        dx.extend_from_slice(&acc.to_array());
-    }
-}
-
-/// dx = dz·wᵀ for 4 → 1: each row of dx is w scaled.
-fn input_grad_4x1(dz: &[f32], w: &[f32], dx: &mut Vec<f32>) {
-    let w = load(w);
-    for &g in dz {
-        dx.extend_from_slice(&(w * broadcast(g)).to_array());
-    }
-}
-
-/// dW = xᵀ·dz for 4 → 4, in four vector accumulators.
-fn weight_grad_4x4(x: &[f32], dz: &[f32], dw: &mut [f32]) {
-    let mut acc = [f32x4::ZERO; 4];
-    for (row, g) in x.chunks_exact(4).zip(dz.chunks_exact(4)) {
-        let g = load(g);
-        for (a, &xi) in acc.iter_mut().zip(row) {
-            *a += g * broadcast(xi);
+    let (mut dw, mut db) = ([f32x4::ZERO; 4], f32x4::ZERO);
+    let outputs = rows.y.chunks_exact(4).zip(rows.dy.chunks_exact(4));
+    for (row, (y, dy)) in rows.x.chunks_exact(4).zip(outputs) {
+        let dz = load(dy) * slope4(load(y), rows.curve);
+        for (a, &xi) in dw.iter_mut().zip(row) {
+            *a += dz * broadcast(xi);
+        }
+        db += dz;
+        if let Some(dx) = grads.dx.as_deref_mut() {
+            let g = dz.to_array();
+            let acc =
+                c0 * broadcast(g[0]) + c1 * broadcast(g[1]) + c2 * broadcast(g[2]) + c3 * broadcast(g[3]);
+            dx.extend_from_slice(&acc.to_array());
         }
     }
-    for (out, a) in dw.chunks_exact_mut(4).zip(acc) {
+    for (out, a) in grads.dw.chunks_exact_mut(4).zip(dw) {
         out.copy_from_slice(&a.to_array());
     }
+    grads.db.copy_from_slice(&db.to_array());
 }
 
-/// dw = xᵀ·dz for 4 → 1, in one vector accumulator.
-fn weight_grad_4x1(x: &[f32], dz: &[f32], dw: &mut [f32]) {
-    let mut acc = f32x4::ZERO;
-    for (row, &g) in x.chunks_exact(4).zip(dz) {
-        acc += load(row) * broadcast(g);
+/// The backward pass for 4 → 1: dx's row is w scaled, dw in one vector accumulator.
+fn backward_4x1(rows: MixRows<'_>, mut grads: MixGrads<'_>) {
+    let w = load(rows.w);
+    let (mut dw, mut db) = (f32x4::ZERO, 0f32);
+    let outputs = rows.y.iter().zip(rows.dy);
+    for (row, (&y, &dy)) in rows.x.chunks_exact(4).zip(outputs) {
+        let dz = dy * slope(y, rows.curve);
+        dw += load(row) * broadcast(dz);
+        db += dz;
+        if let Some(dx) = grads.dx.as_deref_mut() {
+            dx.extend_from_slice(&(w * broadcast(dz)).to_array());
+        }
     }
-    dw.copy_from_slice(&acc.to_array());
+    grads.dw.copy_from_slice(&dw.to_array());
+    grads.db[0] = db;
 }
 
 /// y = x·W + b, x `[R, inputs]`, w `[inputs, outputs]`, b `[outputs]`, appended to `y`.
@@ -202,29 +250,17 @@ pub(super) fn mix(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>, inputs: usi
     )
 }
 
-/// dx = dz·Wᵀ, dz `[R, outputs]`, w `[inputs, outputs]`, appended to `dx`.
-pub(super) fn input_grad(dz: &[f32], w: &[f32], dx: &mut Vec<f32>, inputs: usize, outputs: usize) {
+/// The backward pass of `y = f(x·W + b)` in one pass over the rows: `dz = dy·f'(y)`, then
+/// `dx = dz·Wᵀ`, `dW = xᵀ·dz` and `db` (dz's column sums), each row's dz never stored.
+pub(super) fn backward(rows: MixRows<'_>, grads: MixGrads<'_>, inputs: usize, outputs: usize) {
     by_size!(
         inputs,
         outputs,
-        input_grad_4x4,
-        input_grad_4x1,
-        input_grad_fixed,
-        input_grad_general(dz, w, dx, inputs, outputs),
-        (dz, w, dx)
-    )
-}
-
-/// dW = xᵀ·dz, x `[R, inputs]`, dz `[R, outputs]`.
-pub(super) fn weight_grad(x: &[f32], dz: &[f32], dw: &mut [f32], inputs: usize, outputs: usize) {
-    by_size!(
-        inputs,
-        outputs,
-        weight_grad_4x4,
-        weight_grad_4x1,
-        weight_grad_fixed,
-        weight_grad_general(x, dz, dw, inputs, outputs),
-        (x, dz, dw)
+        backward_4x4,
+        backward_4x1,
+        backward_fixed,
+        backward_general(rows, grads, inputs, outputs),
+        (rows, grads)
     )
 }
 

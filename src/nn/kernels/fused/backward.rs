@@ -9,41 +9,50 @@ use burn::backend::autodiff::ops::{Backward, Ops};
 use burn::backend::flex::FlexTensor;
 
 use super::super::conv1_loops::{TAPS, backward as conv1_grads};
-use super::super::mix_loops::{column_sums, input_grad, weight_grad};
-use super::{Activation, Stack, activation, conv1_weights, tensor, values, with_last, writable};
+use super::super::mix_loops::{MixGrads, MixRows, backward as mix_backward, column_sums, slope};
+use super::{Activation, Stack, activation, conv1_weights, tensor, values, writable};
 
 /// `dy · f'`, `f'` read from the output `y` (any shape, both the same).
 fn through_activation(y: &FlexTensor, dy: FlexTensor, sigmoid: bool) -> FlexTensor {
     let y = values(y);
     let mut dz = writable(dy); // dy is not needed after this
     let d = dz.storage_mut::<f32>();
+    // One loop per curve, so that each compiles without a branch inside.
     match activation(sigmoid) {
-        Activation::Tanh => d.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= 1.0 - y * y),
-        Activation::Sigmoid => d.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= y * (1.0 - y)),
+        Activation::Tanh => d.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= slope(y, Activation::Tanh)),
+        Activation::Sigmoid => {
+            d.iter_mut().zip(y.iter()).for_each(|(d, &y)| *d *= slope(y, Activation::Sigmoid))
+        }
     }
     dz
 }
 
-/// `dz·Wᵀ` member by member: dz `[K, R, O]`, w `[K, I, O]` -> `[K, R, I]`.
-fn mix_input_grad(dz: &FlexTensor, w: &FlexTensor) -> FlexTensor {
-    let (dz, w) = (Stack::of(dz), Stack::of(w));
+/// The gradients of the mixing member by member, from x `[K, R, I]`, w `[K, I, O]`, the
+/// output y and its gradient dy `[K, R, O]`: dx in x's shape (if `want_dx`), dw `[K·I·O]`
+/// and db `[K·O]` values.
+fn mix_grads(
+    (x, w, y, dy): (&FlexTensor, &FlexTensor, &FlexTensor, &FlexTensor),
+    sigmoid: bool,
+    want_dx: bool,
+) -> (Option<Vec<f32>>, Vec<f32>, Vec<f32>) {
+    let (x, w, y, dy) = (Stack::of(x), Stack::of(w), Stack::of(y), Stack::of(dy));
     let (inputs, outputs) = (w.rows, w.cols);
-    let mut dx = Vec::with_capacity(dz.members * dz.rows * inputs);
-    for k in 0..dz.members {
-        input_grad(dz.member(k), w.member(k), &mut dx, inputs, outputs);
+    let mut dx = want_dx.then(|| Vec::with_capacity(x.values.len()));
+    let (mut dw, mut db) = (vec![0f32; w.values.len()], vec![0f32; x.members * outputs]);
+    let member_grads = dw.chunks_exact_mut(inputs * outputs).zip(db.chunks_exact_mut(outputs));
+    for (k, (dw, db)) in member_grads.enumerate() {
+        // Member k's rows of dx are appended after member k − 1's.
+        let grads = MixGrads { dx: dx.as_mut(), dw, db };
+        let rows = MixRows {
+            x: x.member(k),
+            y: y.member(k),
+            dy: dy.member(k),
+            w: w.member(k),
+            curve: activation(sigmoid),
+        };
+        mix_backward(rows, grads, inputs, outputs);
     }
-    tensor(dx, with_last(&dz.dims, inputs))
-}
-
-/// `xᵀ·dz` member by member: x `[K, R, I]`, dz `[K, R, O]` -> `[K, I, O]` (w's own shape).
-fn mix_weight_grad(x: &FlexTensor, dz: &FlexTensor, w_dims: Vec<usize>) -> FlexTensor {
-    let (x, dz) = (Stack::of(x), Stack::of(dz));
-    let (inputs, outputs) = (x.cols, dz.cols);
-    let mut dw = vec![0f32; x.members * inputs * outputs];
-    for (k, dw) in dw.chunks_exact_mut(inputs * outputs).enumerate() {
-        weight_grad(x.member(k), dz.member(k), dw, inputs, outputs);
-    }
-    tensor(dw, w_dims)
+    (dx, dw, db)
 }
 
 /// The sum of each member's columns: `[K, R, O]` -> `[K, O]` (the bias's own shape).
@@ -65,16 +74,17 @@ impl Backward<Flex, 3> for MixBackward {
 
     fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
         let (x, w, y, sigmoid, b_dims) = ops.state;
-        let dz = through_activation(&y, grads.consume::<Flex>(&ops.node), sigmoid);
+        let dy = grads.consume::<Flex>(&ops.node);
         let [x_node, w_node, b_node] = ops.parents;
+        let (dx, dw, db) = mix_grads((&x, &w, &y, &dy), sigmoid, x_node.is_some());
         if let Some(node) = w_node {
-            grads.register::<Flex>(node.id, mix_weight_grad(&x, &dz, w.shape().to_vec()));
+            grads.register::<Flex>(node.id, tensor(dw, w.shape().to_vec()));
         }
         if let Some(node) = b_node {
-            grads.register::<Flex>(node.id, bias_grad(&dz, b_dims));
+            grads.register::<Flex>(node.id, tensor(db, b_dims));
         }
-        if let Some(node) = x_node {
-            grads.register::<Flex>(node.id, mix_input_grad(&dz, &w));
+        if let (Some(node), Some(dx)) = (x_node, dx) {
+            grads.register::<Flex>(node.id, tensor(dx, x.shape().to_vec()));
         }
     }
 }
