@@ -256,6 +256,15 @@ fn apply(values: &mut [f32], curve: Activation) {
     }
 }
 
+/// `f'` from `f`'s output: `1 − y²` for tanh, `y·(1 − y)` for the sigmoid.
+#[inline(always)]
+pub(super) fn slope(y: f32, curve: Activation) -> f32 {
+    match curve {
+        Activation::Tanh => 1.0 - y * y,
+        Activation::Sigmoid => y * (1.0 - y),
+    }
+}
+
 #[inline(always)]
 fn sigmoid_one(x: f32) -> f32 {
     0.5 + 0.5 * tanh_one(0.5 * x)

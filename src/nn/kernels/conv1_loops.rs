@@ -16,6 +16,7 @@
 use wide::f32x4;
 
 use super::lanes::{broadcast, load};
+use super::{Activation, slope};
 
 /// Taps of conv1's kernel.
 pub(super) const TAPS: usize = 4;
@@ -95,16 +96,17 @@ pub(super) fn forward(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>, len: us
     }
 }
 
-/// conv1's gradients from `dz` `[R, len·C]` (the gradient before the activation, in the
-/// column order above): the input's `dx` `[R, len]` (when asked for, appended), and `dw`
-/// `[C, 4]` and `db` `[C]`, accumulated into.
+/// conv1's gradients from its output `y` (after tanh) and the output's gradient `dy`, both
+/// `[R, len·C]` in the column order above: the gradient before the activation, `dz = dy·(1 −
+/// y²)`, is computed as each row is read (never stored whole), then the input's `dx` `[R,
+/// len]` (when asked for, appended), and `dw` `[C, 4]` and `db` `[C]`, accumulated into.
 ///
 /// `dx[i] = Σ_ch Σⱼ w[ch, j]·dz[ch, i + 1 − j]` is itself a four-tap stencil, with the taps
 /// reversed, over each channel's `dz` with two zeros before it.
 pub(super) fn backward(
     x: &[f32],
     w: &[f32],
-    dz: &[f32],
+    (y, dy): (&[f32], &[f32]),
     mut dx: Option<&mut Vec<f32>>,
     dw: &mut [f32],
     db: &mut [f32],
@@ -118,14 +120,19 @@ pub(super) fn backward(
     // Each channel's dz, position by position, two zeros before it (zeros after `len`).
     const DZ_BEFORE: usize = 2;
     let mut dzc: Vec<Vec<f32>> = vec![vec![0f32; lanes_len(len) + TAPS]; channels];
-    for (row, dz) in x.chunks_exact(len).zip(dz.chunks_exact(len * channels)) {
+    let outputs = y.chunks_exact(len * channels).zip(dy.chunks_exact(len * channels));
+    for (row, (y, dy)) in x.chunks_exact(len).zip(outputs) {
+        // dz of the four values from `at`.
+        let dz = |at: usize| -> [f32; 4] {
+            std::array::from_fn(|j| dy[at + j] * slope(y[at + j], Activation::Tanh))
+        };
         let padded = padded.fill(row);
         for g in 0..channels / 2 {
             let (a, b) = dzc.split_at_mut(2 * g + 1);
             let (a, b) = (&mut a[2 * g][DZ_BEFORE..], &mut b[0][DZ_BEFORE..]);
             for t0 in (0..len).step_by(4) {
                 let [first, second] = groups(t0, g, channels);
-                let (p, q) = (&dz[first..][..4], if t0 + 2 < len { &dz[second..][..4] } else { &[0.0; 4] });
+                let (p, q) = (dz(first), if t0 + 2 < len { dz(second) } else { [0.0; 4] });
                 a[t0..][..4].copy_from_slice(&[p[0], p[2], q[0], q[2]]);
                 b[t0..][..4].copy_from_slice(&[p[1], p[3], q[1], q[3]]);
             }

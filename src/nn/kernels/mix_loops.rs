@@ -14,8 +14,8 @@
 
 use wide::f32x4;
 
-use super::Activation;
 use super::lanes::{broadcast, load};
+use super::{Activation, slope};
 
 /// Picks the loop for `(inputs, outputs)`: `$four_four` and `$four_one` (four lanes) for the
 /// write-up's 4 → 4 and 4 → 1, `$fixed::<I, O>` for the wider networks' sizes (conv1 of 4 or
@@ -63,15 +63,6 @@ fn mix_general(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>, inputs: usize,
         for (&xi, w_row) in row.iter().zip(w.chunks_exact(outputs)) {
             out.iter_mut().zip(w_row).for_each(|(o, &wio)| *o += xi * wio);
         }
-    }
-}
-
-/// `f'` from `f`'s output: `1 − y²` for tanh, `y·(1 − y)` for the sigmoid.
-#[inline(always)]
-pub(super) fn slope(y: f32, curve: Activation) -> f32 {
-    match curve {
-        Activation::Tanh => 1.0 - y * y,
-        Activation::Sigmoid => y * (1.0 - y),
     }
 }
 

@@ -9,7 +9,8 @@ use burn::backend::autodiff::ops::{Backward, Ops};
 use burn::backend::flex::FlexTensor;
 
 use super::super::conv1_loops::{TAPS, backward as conv1_grads};
-use super::super::mix_loops::{MixGrads, MixRows, backward as mix_backward, column_sums, slope};
+use super::super::mix_loops::{MixGrads, MixRows, backward as mix_backward, column_sums};
+use super::super::slope;
 use super::{Activation, Stack, activation, conv1_weights, tensor, values, writable};
 
 /// `dy · f'`, `f'` read from the output `y` (any shape, both the same).
@@ -118,9 +119,9 @@ impl Backward<Flex, 3> for Conv1Backward {
 
     fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
         let (x, w, y, b_dims) = ops.state;
-        let dz = through_activation(&y, grads.consume::<Flex>(&ops.node), false);
+        let dy = grads.consume::<Flex>(&ops.node);
         let [x_node, w_node, b_node] = ops.parents;
-        let (dx, dw, db) = conv1_backward(&x, &w, &dz, x_node.is_some());
+        let (dx, dw, db) = conv1_backward(&x, &w, (&y, &dy), x_node.is_some());
         if let Some(node) = w_node {
             grads.register::<Flex>(node.id, tensor(dw, w.shape().to_vec()));
         }
@@ -133,17 +134,17 @@ impl Backward<Flex, 3> for Conv1Backward {
     }
 }
 
-/// conv1's gradients member by member: dx (if `want_dx`) in x's shape, dw in w's, db as
+/// conv1's gradients member by member, from its output y and that output's gradient dy: dx (if `want_dx`) in x's shape, dw in w's, db as
 /// `[K·C]` values.
 fn conv1_backward(
     x: &FlexTensor,
     w: &FlexTensor,
-    dz: &FlexTensor,
+    (y, dy): (&FlexTensor, &FlexTensor),
     want_dx: bool,
 ) -> (Option<Vec<f32>>, Vec<f32>, Vec<f32>) {
     let x = Stack::of(x);
     let (_, channels, w) = conv1_weights(w);
-    let dz = values(dz);
+    let (y, dy) = (values(y), values(dy));
     let len = x.cols;
     let mut dx = want_dx.then(|| Vec::with_capacity(x.values.len()));
     let (mut dw, mut db) = (vec![0f32; w.len()], vec![0f32; x.members * channels]);
@@ -153,7 +154,8 @@ fn conv1_backward(
         let (dw, db) =
             (&mut dw[k * channels * TAPS..][..channels * TAPS], &mut db[k * channels..][..channels]);
         let w = &w[k * channels * TAPS..][..channels * TAPS];
-        conv1_grads(x.member(k), w, &dz[k * per_member..][..per_member], dx, dw, db, len);
+        let outputs = (&y[k * per_member..][..per_member], &dy[k * per_member..][..per_member]);
+        conv1_grads(x.member(k), w, outputs, dx, dw, db, len);
     }
     (dx, dw, db)
 }
