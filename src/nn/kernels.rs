@@ -109,9 +109,12 @@ impl Kernels {
             return fused::conv1(x, w, b);
         }
         let [k, batch, _] = x.dims();
+        let rows = batch * self.bits;
         let m1 = self.conv1_matrices(w.reshape([k, 8])); // [K, 2N, 4N], columns (position, tap, channel)
-        let b = Tensor::cat(vec![b.clone(), b], 1); // [K, 4]: (tap, channel)
-        self.activate(x.matmul(m1).reshape([k, batch * self.bits, 4]) + b.unsqueeze_dim(1), Activation::Tanh)
+        // Each tap's two channels get the channels' biases: a broadcast add, so no copy of b
+        // (a `cat` was two launches forward and three back on a GPU).
+        let z = x.matmul(m1).reshape([k, rows, 2, 2]) + b.reshape([k, 1, 1, 2]); // [K, batch·N, tap, channel]
+        self.activate(z.reshape([k, rows, 4]), Activation::Tanh)
     }
 
     /// `f(x·W + b)` for a small `W` (the per-position channel mixing): x `[R, I]`, w `[I, O]`,
