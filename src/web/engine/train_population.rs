@@ -13,7 +13,7 @@ use crate::nn::config::TrainingConfig;
 use crate::nn::metrics::IterationLosses;
 use crate::nn::population::Population;
 use crate::nn::steps::Steps;
-use crate::web::engine::worker::{SLICE_MAX, SLICE_MS, State, post};
+use crate::web::engine::worker::{SLICE_MAX, SLICE_MS, State, Unposted, post};
 use crate::web::slices::next_slice;
 use crate::web::yield_now::yield_now;
 
@@ -26,7 +26,16 @@ pub(super) async fn train_population(state: Rc<State>, config: TrainingConfig, s
         Err(e) => return post(&Event::Failed { message: e.to_string() }),
     };
     let mut slice = 1;
+    let mut unposted = Unposted::new();
+    let post_rows = |unposted: &mut Unposted<Vec<IterationLosses>>, done| {
+        if let Some((per_iteration, seconds)) = unposted.take() {
+            post(&Event::PopulationRows { rows: by_member(per_iteration, seeds.len()), done, seconds });
+        }
+    };
     while !population.is_done() {
+        if state.is_paused() {
+            post_rows(&mut unposted, population.done()); // the page shows where it stopped
+        }
         state.unpaused().await;
         let started = Instant::now();
         let per_iteration = match population.run(slice as usize).read_async().await {
@@ -38,11 +47,10 @@ pub(super) async fn train_population(state: Rc<State>, config: TrainingConfig, s
         };
         let seconds = started.elapsed().as_secs_f64();
         slice = next_slice(slice, seconds * 1000.0, SLICE_MAX, SLICE_MS);
-        post(&Event::PopulationRows {
-            rows: by_member(per_iteration, seeds.len()),
-            done: population.done(),
-            seconds,
-        });
+        unposted.add(per_iteration, seconds);
+        if unposted.due() || population.is_done() {
+            post_rows(&mut unposted, population.done());
+        }
         yield_now().await; // lets a pause in
     }
     post(&Event::Evaluating);

@@ -51,6 +51,11 @@ pub(super) struct State {
 }
 
 impl State {
+    /// Whether the page has paused this worker.
+    pub(super) fn is_paused(&self) -> bool {
+        self.paused.get()
+    }
+
     /// Resolves once the page has not paused this worker (at once if it has not).
     pub(super) async fn unpaused(&self) {
         while self.paused.get() {
@@ -172,10 +177,10 @@ async fn train(
         post(&Event::WarmingUp);
     }
     let mut slice = 1;
-    let mut unposted = Unposted::default();
+    let mut unposted = Unposted::new();
     while !trainer.is_done() {
-        if reports && state.paused.get() {
-            unposted.post(&state, &trainer, &device).await; // the page shows where it stopped
+        if reports && state.is_paused() {
+            post_rows(&mut unposted, &state, &trainer, &device).await; // the page shows where it stopped
         }
         state.unpaused().await;
         let started = Instant::now();
@@ -192,10 +197,9 @@ async fn train(
         if reports {
             // The warm-up's seconds (kernels compiling) would make the speed and the time
             // left absurd: they are not counted.
-            unposted.rows.extend(rows);
-            unposted.seconds += if warming { 0.0 } else { elapsed };
+            unposted.add(rows, if warming { 0.0 } else { elapsed });
             if warming || unposted.due() || trainer.is_done() {
-                unposted.post(&state, &trainer, &device).await;
+                post_rows(&mut unposted, &state, &trainer, &device).await;
             }
         }
         warming = false;
@@ -206,33 +210,53 @@ async fn train(
     }
 }
 
-/// The reporting worker's rows not yet posted. It slices every [`SLICE_MS`] (to answer a
-/// pause soon) but posts at most every [`REPORT_MS`], and at once when it pauses or ends:
-/// each post makes the page update its progress and the watched message, and that work on
-/// the page's thread took a core's time from the workers (seed16 trained ~15 % faster with
-/// the page's thread held than free, on two cores).
-#[derive(Default)]
-struct Unposted {
-    rows: Vec<IterationLosses>,
+/// A worker's rows not yet posted. It slices every [`SLICE_MS`] (to answer a pause soon)
+/// but posts at most every [`REPORT_MS`], and at once when it pauses or ends: each post
+/// makes the page update its progress (and, for a single run, the watched message), and
+/// that work on the page's thread took CPU from the workers (seed16 trained ~15 % faster
+/// with the page's thread held than free, on two cores).
+pub(super) struct Unposted<R> {
+    rows: Vec<R>,
     seconds: f64,
     last: Option<Instant>,
 }
 
-impl Unposted {
+impl<R> Unposted<R> {
+    pub(super) fn new() -> Self {
+        Self { rows: Vec::new(), seconds: 0.0, last: None }
+    }
+
+    /// Keeps a slice's rows and the seconds it took.
+    pub(super) fn add(&mut self, rows: Vec<R>, seconds: f64) {
+        self.rows.extend(rows);
+        self.seconds += seconds;
+    }
+
     /// Whether [`REPORT_MS`] have passed since the last post (or there was none).
-    fn due(&self) -> bool {
+    pub(super) fn due(&self) -> bool {
         self.last.is_none_or(|last| last.elapsed().as_secs_f64() * 1000.0 >= REPORT_MS)
     }
 
-    /// Posts the rows (if any), then the watched message's reading.
-    async fn post(&mut self, state: &State, trainer: &Trainer, device: &Device) {
+    /// The rows kept and their seconds, to post now (`None` if there are none).
+    pub(super) fn take(&mut self) -> Option<(Vec<R>, f64)> {
         if self.rows.is_empty() {
-            return;
+            return None;
         }
-        let (rows, seconds) = (std::mem::take(&mut self.rows), std::mem::take(&mut self.seconds));
+        self.last = Some(Instant::now());
+        Some((std::mem::take(&mut self.rows), std::mem::take(&mut self.seconds)))
+    }
+}
+
+/// Posts a single run's kept rows (if any), then the watched message's reading.
+async fn post_rows(
+    unposted: &mut Unposted<IterationLosses>,
+    state: &State,
+    trainer: &Trainer,
+    device: &Device,
+) {
+    if let Some((rows, seconds)) = unposted.take() {
         post(&Event::Rows { rows, done: trainer.done(), seconds });
         watch(state, trainer, device).await;
-        self.last = Some(Instant::now());
     }
 }
 
