@@ -14,3 +14,4 @@ pub mod strength;
 pub mod sweep;
 pub mod sweep_grid;
 pub mod sweep_lines;
+pub mod unposted;

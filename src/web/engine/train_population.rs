@@ -9,11 +9,12 @@ use web_time::Instant;
 
 use crate::app::engine_protocol::Event;
 use crate::app::population_results::TrainedMember;
+use crate::app::unposted::Unposted;
 use crate::nn::config::TrainingConfig;
 use crate::nn::metrics::IterationLosses;
 use crate::nn::population::Population;
 use crate::nn::steps::Steps;
-use crate::web::engine::worker::{SLICE_MAX, SLICE_MS, State, Unposted, post};
+use crate::web::engine::worker::{REPORT_MS, SLICE_MAX, SLICE_MS, State, post};
 use crate::web::slices::next_slice;
 use crate::web::yield_now::yield_now;
 
@@ -26,7 +27,7 @@ pub(super) async fn train_population(state: Rc<State>, config: TrainingConfig, s
         Err(e) => return post(&Event::Failed { message: e.to_string() }),
     };
     let mut slice = 1;
-    let mut unposted = Unposted::new();
+    let mut unposted = Unposted::every(REPORT_MS);
     let post_rows = |unposted: &mut Unposted<Vec<IterationLosses>>, done| {
         if let Some((per_iteration, seconds)) = unposted.take() {
             post(&Event::PopulationRows { rows: by_member(per_iteration, seeds.len()), done, seconds });

@@ -15,6 +15,7 @@ use web_time::Instant;
 use crate::app::backend::{BackendKind, Speed};
 use crate::app::cipher_views::measure_for_views;
 use crate::app::engine_protocol::{Command, Event, Fallback};
+use crate::app::unposted::Unposted;
 use crate::nn::attack::{AttackerKind, Suite, SuiteConfig};
 use crate::nn::audit::{Audit, AuditConfig, EveStart};
 use crate::nn::config::TrainingConfig;
@@ -37,8 +38,12 @@ use crate::web::yield_now::yield_now;
 pub(super) const SLICE_MS: f64 = 100.0;
 /// The most iterations in one slice.
 pub(super) const SLICE_MAX: u64 = 512;
-/// The reporting worker posts its losses at most this often: as often as the page redraws.
-const REPORT_MS: f64 = REDRAW_MS;
+/// A training worker posts its losses at most this often (see [`Unposted`]): as often as the
+/// page redraws. Each post makes the page update its progress (and, for a single run, the
+/// watched message), and that work on the page's thread took CPU from the workers: seed16
+/// trained ~15 % faster with the page's thread held than free, on two cores, when the
+/// reporting worker posted after every slice.
+pub(super) const REPORT_MS: f64 = REDRAW_MS;
 
 /// What one worker keeps between commands.
 #[derive(Default)]
@@ -177,7 +182,7 @@ async fn train(
         post(&Event::WarmingUp);
     }
     let mut slice = 1;
-    let mut unposted = Unposted::new();
+    let mut unposted = Unposted::every(REPORT_MS);
     while !trainer.is_done() {
         if reports && state.is_paused() {
             post_rows(&mut unposted, &state, &trainer, &device).await; // the page shows where it stopped
@@ -207,43 +212,6 @@ async fn train(
     }
     if reports {
         finish(trainer, &device).await;
-    }
-}
-
-/// A worker's rows not yet posted. It slices every [`SLICE_MS`] (to answer a pause soon)
-/// but posts at most every [`REPORT_MS`], and at once when it pauses or ends: each post
-/// makes the page update its progress (and, for a single run, the watched message), and
-/// that work on the page's thread took CPU from the workers (seed16 trained ~15 % faster
-/// with the page's thread held than free, on two cores).
-pub(super) struct Unposted<R> {
-    rows: Vec<R>,
-    seconds: f64,
-    last: Option<Instant>,
-}
-
-impl<R> Unposted<R> {
-    pub(super) fn new() -> Self {
-        Self { rows: Vec::new(), seconds: 0.0, last: None }
-    }
-
-    /// Keeps a slice's rows and the seconds it took.
-    pub(super) fn add(&mut self, rows: Vec<R>, seconds: f64) {
-        self.rows.extend(rows);
-        self.seconds += seconds;
-    }
-
-    /// Whether [`REPORT_MS`] have passed since the last post (or there was none).
-    pub(super) fn due(&self) -> bool {
-        self.last.is_none_or(|last| last.elapsed().as_secs_f64() * 1000.0 >= REPORT_MS)
-    }
-
-    /// The rows kept and their seconds, to post now (`None` if there are none).
-    pub(super) fn take(&mut self) -> Option<(Vec<R>, f64)> {
-        if self.rows.is_empty() {
-            return None;
-        }
-        self.last = Some(Instant::now());
-        Some((std::mem::take(&mut self.rows), std::mem::take(&mut self.seconds)))
     }
 }
 
