@@ -12,8 +12,9 @@
 //!   gemm. On CPU devices every layer is one fused operation with its own backward pass
 //!   ([`fused`]: `f(x·W + b)` for the tiny channel mixing, `f(x + b)` after the dense
 //!   layers' products, conv1 as a direct four-tap stencil instead of its banded product),
-//!   and `f` is a vectorised rational approximation of tanh (the [13/6] form Eigen uses, max error ~3e-7) in a plain loop the compiler vectorises (natively; the page's
-//!   wasm build uses the explicit SIMD of `lanes`, see there why). They read tensor data
+//!   and `f` is a vectorised rational approximation of tanh (the [13/6] form Eigen uses,
+//!   max error ~3e-7) in a plain loop the compiler vectorises (natively; the page's wasm
+//!   build uses the explicit SIMD of `lanes`, see there why). They read tensor data
 //!   synchronously, so they only run on host (CPU) devices; on a GPU burn's own kernels run.
 
 use burn::prelude::*;

@@ -63,7 +63,7 @@ impl State {
 
     /// Resolves once the page has not paused this worker (at once if it has not).
     pub(super) async fn unpaused(&self) {
-        while self.paused.get() {
+        while self.is_paused() {
             TimeoutFuture::new(50).await;
         }
     }

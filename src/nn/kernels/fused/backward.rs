@@ -3,6 +3,7 @@
 
 use burn::backend::Flex;
 use burn::backend::TensorMetadata;
+use burn::backend::autodiff::NodeId;
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops};
@@ -35,7 +36,7 @@ fn mix_grads(
     (x, w, y, dy): (&FlexTensor, &FlexTensor, &FlexTensor, &FlexTensor),
     sigmoid: bool,
     want_dx: bool,
-) -> (Option<Vec<f32>>, Vec<f32>, Vec<f32>) {
+) -> XwbGrads {
     let (x, w, y, dy) = (Stack::of(x), Stack::of(w), Stack::of(y), Stack::of(dy));
     let (inputs, outputs) = (w.rows, w.cols);
     let mut dx = want_dx.then(|| Vec::with_capacity(x.values.len()));
@@ -66,6 +67,32 @@ fn bias_grad(dz: &FlexTensor, b_dims: Vec<usize>) -> FlexTensor {
     tensor(sums, b_dims)
 }
 
+/// An operation's gradients for its inputs x (computed only when asked for), w and b, as
+/// values.
+type XwbGrads = (Option<Vec<f32>>, Vec<f32>, Vec<f32>);
+
+/// Registers `computed` for the inputs x, w and b whose nodes (`parents`, in that order)
+/// take part in autodiff, each in its input's shape (`shapes`, the same order).
+fn register_xwb(
+    grads: &mut Gradients,
+    parents: [Option<NodeId>; 3],
+    computed: XwbGrads,
+    shapes: [Vec<usize>; 3],
+) {
+    let (dx, dw, db) = computed;
+    let [x_node, w_node, b_node] = parents;
+    let [x_dims, w_dims, b_dims] = shapes;
+    if let Some(id) = w_node {
+        grads.register::<Flex>(id, tensor(dw, w_dims));
+    }
+    if let Some(id) = b_node {
+        grads.register::<Flex>(id, tensor(db, b_dims));
+    }
+    if let (Some(id), Some(dx)) = (x_node, dx) {
+        grads.register::<Flex>(id, tensor(dx, x_dims));
+    }
+}
+
 /// The backward of [`HostOps::mix`]; state: x, w, the output y, `f` and b's shape.
 #[derive(Debug)]
 pub(super) struct MixBackward;
@@ -77,16 +104,9 @@ impl Backward<Flex, 3> for MixBackward {
         let (x, w, y, sigmoid, b_dims) = ops.state;
         let dy = grads.consume::<Flex>(&ops.node);
         let [x_node, w_node, b_node] = ops.parents;
-        let (dx, dw, db) = mix_grads((&x, &w, &y, &dy), sigmoid, x_node.is_some());
-        if let Some(node) = w_node {
-            grads.register::<Flex>(node.id, tensor(dw, w.shape().to_vec()));
-        }
-        if let Some(node) = b_node {
-            grads.register::<Flex>(node.id, tensor(db, b_dims));
-        }
-        if let (Some(node), Some(dx)) = (x_node, dx) {
-            grads.register::<Flex>(node.id, tensor(dx, x.shape().to_vec()));
-        }
+        let computed = mix_grads((&x, &w, &y, &dy), sigmoid, x_node.is_some());
+        let shapes = [x.shape().to_vec(), w.shape().to_vec(), b_dims];
+        register_xwb(grads, [x_node, w_node, b_node].map(|n| n.map(|n| n.id)), computed, shapes);
     }
 }
 
@@ -121,27 +141,20 @@ impl Backward<Flex, 3> for Conv1Backward {
         let (x, w, y, b_dims) = ops.state;
         let dy = grads.consume::<Flex>(&ops.node);
         let [x_node, w_node, b_node] = ops.parents;
-        let (dx, dw, db) = conv1_backward(&x, &w, (&y, &dy), x_node.is_some());
-        if let Some(node) = w_node {
-            grads.register::<Flex>(node.id, tensor(dw, w.shape().to_vec()));
-        }
-        if let Some(node) = b_node {
-            grads.register::<Flex>(node.id, tensor(db, b_dims));
-        }
-        if let (Some(node), Some(dx)) = (x_node, dx) {
-            grads.register::<Flex>(node.id, tensor(dx, x.shape().to_vec()));
-        }
+        let computed = conv1_backward(&x, &w, (&y, &dy), x_node.is_some());
+        let shapes = [x.shape().to_vec(), w.shape().to_vec(), b_dims];
+        register_xwb(grads, [x_node, w_node, b_node].map(|n| n.map(|n| n.id)), computed, shapes);
     }
 }
 
-/// conv1's gradients member by member, from its output y and that output's gradient dy: dx (if `want_dx`) in x's shape, dw in w's, db as
-/// `[K·C]` values.
+/// conv1's gradients member by member, from its output y and that output's gradient dy: dx
+/// (if `want_dx`) in x's shape, dw in w's, db as `[K·C]` values.
 fn conv1_backward(
     x: &FlexTensor,
     w: &FlexTensor,
     (y, dy): (&FlexTensor, &FlexTensor),
     want_dx: bool,
-) -> (Option<Vec<f32>>, Vec<f32>, Vec<f32>) {
+) -> XwbGrads {
     let x = Stack::of(x);
     let (_, channels, w) = conv1_weights(w);
     let (y, dy) = (values(y), values(dy));
