@@ -170,7 +170,11 @@ impl burn::module::ModuleVisitor for GradsOf<'_> {
 fn stacked_members_match_on_burn_and_host_paths() {
     // Burn's path runs the members' channel mixing as block-diagonal batched products; the
     // host path as the fused per-member operations. Same outputs and gradients.
-    let device = device();
+    stacked_members_match(&device(), Activations::Host);
+}
+
+fn stacked_members_match(device: &Device, fast: Activations) {
+    let device = device.clone();
     let config = CipherConfig::new();
     let n = config.bits;
     let members: Vec<Network> = (0..3)
@@ -186,9 +190,9 @@ fn stacked_members_match_on_burn_and_host_paths() {
         stacked.visit(&mut visitor);
         (values(out), visitor.1)
     };
-    let ((burn_out, burn_grads), (host_out, host_grads)) = (run(Activations::Burn), run(Activations::Host));
-    assert!(max_diff(&burn_out, &host_out) < 2e-6);
-    assert_grads_close("member", &burn_grads, &host_grads);
+    let ((burn_out, burn_grads), (fast_out, fast_grads)) = (run(Activations::Burn), run(fast));
+    assert!(max_diff(&burn_out, &fast_out) < 2e-6);
+    assert_grads_close("member", &fast_grads, &burn_grads);
 }
 
 #[test]
@@ -196,7 +200,11 @@ fn alice_then_bob_match_on_burn_and_host_paths() {
     // Bob reads Alice's ciphertext beside the key, as in training: the gradient reaching
     // Alice's last fused operation is a view into the gradient of the joined input (the
     // host path writes gradients in place, so it must copy such a view, not overwrite it).
-    let device = device();
+    alice_then_bob_match(&device(), Activations::Host);
+}
+
+fn alice_then_bob_match(device: &Device, fast: Activations) {
+    let device = device.clone();
     let config = CipherConfig::new();
     let n = config.bits;
     let mut rng = SmallRng::seed_from_u64(11);
@@ -215,7 +223,36 @@ fn alice_then_bob_match_on_burn_and_host_paths() {
         bob.visit(&mut visitor);
         (values(out), visitor.1)
     };
-    let ((burn_out, burn_grads), (host_out, host_grads)) = (run(Activations::Burn), run(Activations::Host));
-    assert!(max_diff(&burn_out, &host_out) < 2e-6);
-    assert_grads_close("alice then bob", &host_grads, &burn_grads);
+    let ((burn_out, burn_grads), (fast_out, fast_grads)) = (run(Activations::Burn), run(fast));
+    assert!(max_diff(&burn_out, &fast_out) < 2e-6);
+    assert_grads_close("alice then bob", &fast_grads, &burn_grads);
+}
+
+/// Built with `--features wgpu` on a machine with an adapter: the fused GPU kernels
+/// (`src/nn/kernels/gpu.rs`) are what a wgpu device runs, and they compute what burn's own
+/// ops do, outputs and gradients, for single networks, stacked members and Alice feeding Bob.
+#[cfg(feature = "wgpu")]
+#[test]
+fn gpu_kernels_match_burn_on_wgpu() {
+    let Ok(device) = Device::wgpu_options().init() else {
+        eprintln!("no wgpu adapter: skipped");
+        return;
+    };
+    let device = device.autodiff();
+    assert_eq!(Kernels::for_device(16, &device).activations(), Activations::Gpu);
+    let check = |config: CipherConfig, role| {
+        check_network_on(&device, config.clone(), role, Activations::Gpu);
+        check_network_on(&device, config, role, Activations::Burn);
+    };
+    for role in [Role::Alice, Role::Bob, Role::Eve] {
+        check(CipherConfig::new(), role);
+    }
+    let poc = CipherConfig::new().with_bits(8).with_extra_dense(true).with_ciphertext(OutputActivation::Tanh);
+    check(poc, Role::Bob);
+    check(CipherConfig::new().with_ciphertext(OutputActivation::Cos), Role::Alice);
+    for channels in [4, 6] {
+        check(CipherConfig::new().with_channels(Some(channels)), Role::Alice);
+    }
+    stacked_members_match(&device, Activations::Gpu);
+    alice_then_bob_match(&device, Activations::Gpu);
 }
