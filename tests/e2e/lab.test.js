@@ -26,6 +26,13 @@ async function shortRun(lab, { epochs = 1, iterations = 30, batch = 128 } = {}) 
   await lab.setField('batch_size', batch);
 }
 
+/** The run's losses as the page's CSV download gives them: one [ab, bob, eve] per iteration. */
+async function lossRows(lab) {
+  const [download] = await Promise.all([lab.page.waitForEvent('download'), lab.by('save-csv').click()]);
+  const rows = fs.readFileSync(await download.path(), 'utf8').trim().split('\n').slice(1);
+  return rows.map((row) => row.split(',').slice(1).map(Number));
+}
+
 test('the static server serves dist/ given a relative path, as scripts/setup.sh does', async () => {
   const local = await serve(path.relative(process.cwd(), DIST) || '.');
   try {
@@ -201,6 +208,7 @@ test('WebGPU (where this browser gives an adapter): trains; a lost device stops 
     await lab.by('results').waitFor();
     assert.ok(await lab.inkedPixels() > 500, 'the loss chart looks blank');
     await lab.screenshot('trained-webgpu');
+    const webgpuLosses = await lossRows(lab);
     // A WebGPU-trained model reaches the message form too (its weights read back asynchronously).
     await lab.by('use-trained').click();
     await lab.page.waitForFunction(() => /trained in this page/.test(document.querySelector('[data-testid=model-info]').textContent), null, { timeout: 60_000 });
@@ -226,11 +234,19 @@ test('WebGPU (where this browser gives an adapter): trains; a lost device stops 
     await lab.screenshot('webgpu-lost');
     await lab.by('use-cpu').click();
     assert.match(await lab.status(), /restored/);
-    await shortRun(lab, { epochs: 1, iterations: 20, batch: 64 });
+    await shortRun(lab, { epochs: 1, iterations: 4, batch: 64 });
     await lab.start();
     await lab.waitForDone(120_000);
     assert.match(await lab.badge(), /^CPU/);
-    assert.equal(await lab.iteration(), 20);
+    assert.equal(await lab.iteration(), 4);
+    // The same run on the CPU computes the same losses as on WebGPU (the GPU path's fused
+    // kernels against the CPU's fused host operations): the first row is the untrained
+    // networks' forward pass, the later ones follow the first optimiser steps.
+    const cpuLosses = await lossRows(lab);
+    assert.equal(cpuLosses.length, webgpuLosses.length);
+    const gap = Math.max(...cpuLosses.flatMap((row, i) => row.map((v, j) => Math.abs(v - webgpuLosses[i][j]))));
+    console.log(`WebGPU against CPU, same run: losses differ by at most ${gap.toExponential(2)}`);
+    assert.ok(gap < 1e-4, `WebGPU's losses differ from the CPU's by ${gap}`);
   } finally {
     await browser.close();
   }
