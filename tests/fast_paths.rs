@@ -97,21 +97,43 @@ fn matmul_convolutions_match_burn_conv1d_outputs_and_gradients() {
     }
 }
 
-/// Built with `--features wgpu` on a machine with an adapter (lavapipe will do: `apt-get
-/// install mesa-vulkan-drivers libvulkan1`), burn's path on the GPU backend too.
+/// An autodiff wgpu device, where this build has the backend and the machine an adapter
+/// (lavapipe will do: `apt-get install mesa-vulkan-drivers libvulkan1`).
+#[cfg(feature = "wgpu")]
+fn wgpu_device() -> Option<Device> {
+    match Device::wgpu_options().init() {
+        Ok(device) => Some(device.autodiff()),
+        Err(_) => {
+            eprintln!("no wgpu adapter: skipped");
+            None
+        }
+    }
+}
+
+/// The networks the wgpu tests check: each role, the proof-of-concept shape (an extra dense
+/// layer, a tanh output), the cos output, and conv1 as two and three pairs of channels.
+#[cfg(feature = "wgpu")]
+fn wgpu_cases() -> Vec<(CipherConfig, Role)> {
+    let poc = CipherConfig::new().with_bits(8).with_extra_dense(true).with_ciphertext(OutputActivation::Tanh);
+    let mut cases: Vec<_> =
+        [Role::Alice, Role::Bob, Role::Eve].map(|role| (CipherConfig::new(), role)).into();
+    cases.push((poc, Role::Bob));
+    cases.push((CipherConfig::new().with_ciphertext(OutputActivation::Cos), Role::Alice));
+    for channels in [4, 6] {
+        cases.push((CipherConfig::new().with_channels(Some(channels)), Role::Alice));
+    }
+    cases
+}
+
+/// Built with `--features wgpu` on a machine with an adapter: burn's path on the GPU
+/// backend too.
 #[cfg(feature = "wgpu")]
 #[test]
 fn matmul_convolutions_match_burn_conv1d_on_wgpu() {
-    let Ok(device) = Device::wgpu_options().init() else {
-        eprintln!("no wgpu adapter: skipped");
-        return;
-    };
-    let device = device.autodiff();
-    for role in [Role::Alice, Role::Bob, Role::Eve] {
-        check_network_on(&device, CipherConfig::new(), role, Activations::Burn);
+    let Some(device) = wgpu_device() else { return };
+    for (config, role) in wgpu_cases() {
+        check_network_on(&device, config, role, Activations::Burn);
     }
-    let wide = CipherConfig::new().with_channels(Some(4));
-    check_network_on(&device, wide, Role::Alice, Activations::Burn);
 }
 
 #[test]
@@ -234,24 +256,10 @@ fn alice_then_bob_match(device: &Device, fast: Activations) {
 #[cfg(feature = "wgpu")]
 #[test]
 fn gpu_kernels_match_burn_on_wgpu() {
-    let Ok(device) = Device::wgpu_options().init() else {
-        eprintln!("no wgpu adapter: skipped");
-        return;
-    };
-    let device = device.autodiff();
+    let Some(device) = wgpu_device() else { return };
     assert_eq!(Kernels::for_device(16, &device).activations(), Activations::Gpu);
-    let check = |config: CipherConfig, role| {
-        check_network_on(&device, config.clone(), role, Activations::Gpu);
-        check_network_on(&device, config, role, Activations::Burn);
-    };
-    for role in [Role::Alice, Role::Bob, Role::Eve] {
-        check(CipherConfig::new(), role);
-    }
-    let poc = CipherConfig::new().with_bits(8).with_extra_dense(true).with_ciphertext(OutputActivation::Tanh);
-    check(poc, Role::Bob);
-    check(CipherConfig::new().with_ciphertext(OutputActivation::Cos), Role::Alice);
-    for channels in [4, 6] {
-        check(CipherConfig::new().with_channels(Some(channels)), Role::Alice);
+    for (config, role) in wgpu_cases() {
+        check_network_on(&device, config, role, Activations::Gpu);
     }
     stacked_members_match(&device, Activations::Gpu);
     alice_then_bob_match(&device, Activations::Gpu);
