@@ -12,6 +12,10 @@ const ITERATIONS = Number(process.env.ITERATIONS || 200);
 // WebGPU here is SwiftShader (a CPU emulation): a few iterations tell its speed.
 const WEBGPU_ITERATIONS = Number(process.env.WEBGPU_ITERATIONS || 10);
 const ROOT = path.join(__dirname, '..', '..');
+// Another build of the page to measure (to compare two builds in one sitting).
+const DIST = process.env.DIST || path.join(ROOT, 'dist');
+// SINGLE_RUNS=1 measures only the single runs (CPU, two workers and one) against native.
+const SINGLE_RUNS = process.env.SINGLE_RUNS === '1';
 
 async function inPage(url, webgpu, iterations, query = '') {
   const browser = await launch({ webgpu });
@@ -79,7 +83,7 @@ async function populationInPage(url, iterations) {
 }
 
 (async () => {
-  const server = await serve(path.join(ROOT, 'dist'));
+  const server = await serve(DIST);
   try {
     const native = JSON.parse(execFileSync(path.join(ROOT, 'target/release/anc'),
       ['bench', '--preset', 'seed16', '--backend', 'cpu', '--json'], { encoding: 'utf8' }));
@@ -87,11 +91,11 @@ async function populationInPage(url, iterations) {
     console.error(`page, CPU: ${JSON.stringify(cpu)}`);
     const oneWorker = await inPage(server.url, false, ITERATIONS, '&workers=1');
     console.error(`page, CPU, one worker: ${JSON.stringify(oneWorker)}`);
-    const population = await populationInPage(server.url, ITERATIONS);
+    const population = SINGLE_RUNS ? null : await populationInPage(server.url, ITERATIONS);
     console.error(`page, CPU, 8 ciphers at once: ${JSON.stringify(population)}`);
-    const nativePopulation = JSON.parse(execFileSync(path.join(ROOT, 'target/release/anc'),
+    const nativePopulation = SINGLE_RUNS ? null : JSON.parse(execFileSync(path.join(ROOT, 'target/release/anc'),
       ['bench', '--preset', 'seed16', '--backend', 'cpu', '--population', '8', '--json'], { encoding: 'utf8' }));
-    const webgpu = await inPage(server.url, true, WEBGPU_ITERATIONS);
+    const webgpu = SINGLE_RUNS ? null : await inPage(server.url, true, WEBGPU_ITERATIONS);
     const ratio = (r) => (r && r.iterations_per_s ? r.iterations_per_s / native.iterations_per_s : null);
     console.log(JSON.stringify({
       preset: 'seed16', batch_size: 512,
@@ -101,7 +105,7 @@ async function populationInPage(url, iterations) {
       page_cpu_vs_native_single_thread: cpu.iterations_per_s / native.single_thread_iterations_per_s,
       page_cpu_one_worker: oneWorker, page_two_workers_vs_one: cpu.iterations_per_s / oneWorker.iterations_per_s,
       page_population_8: population, native_population_8: nativePopulation,
-      page_population_vs_page_single_run: population.member_iterations_per_s / cpu.iterations_per_s,
+      page_population_vs_page_single_run: population && population.member_iterations_per_s / cpu.iterations_per_s,
       page_webgpu: webgpu, page_webgpu_vs_native: ratio(webgpu),
     }));
   } finally {

@@ -13,6 +13,8 @@ const ITERATIONS = Number(process.env.ITERATIONS || 300);
 const TOP = Number(process.env.TOP || 40);
 const DIST = process.env.DIST || path.join(__dirname, '..', '..', 'dist');
 const WORKERS = process.env.WORKERS === '1';
+// More of the page's query, e.g. QUERY='&workers=1' to train on one engine worker.
+const QUERY = process.env.QUERY || '';
 
 /**
  * The page's dedicated workers through the page's CDP session: auto-attached without
@@ -57,7 +59,7 @@ function selfTimes(profile) {
   const server = await serve(DIST);
   const browser = await launch({ webgpu: false });
   try {
-    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`);
+    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu${QUERY}`);
     await lab.setField('iterations_per_epoch', ITERATIONS);
     await lab.setField('epochs', 1);
     const cdp = await browser.context.newCDPSession(lab.page);
