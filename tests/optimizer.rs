@@ -1,11 +1,13 @@
 //! The flat optimiser against burn's own: the same steps bit for bit, each module with its
-//! own state, and parameters without a gradient left alone.
+//! own state, and parameters without a gradient left alone; a step on a flat gradient
+//! vector (what the replicas sum) the same as on the gradients.
 
 use anc::Preset;
 use anc::nn::data::BitSource;
 use anc::nn::inference::Runner;
 use anc::nn::model::Network;
 use anc::nn::optimizer::FlatOptimizer;
+use anc::nn::replicas::flat_gradient;
 use anc::nn::training::losses::bits_wrong_loss;
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig};
@@ -108,4 +110,36 @@ fn a_module_whose_parameters_change_between_steps_is_refused() {
     let (_, mut fewer) = grads(&start.alice, &bob, &runner, 2);
     fewer.remove::<3>(bob.conv2.weight.id);
     flat.step(0.01, bob, fewer);
+}
+
+#[test]
+fn a_step_on_flat_gradients_is_the_same_as_on_the_gradients() {
+    let device = Device::flex().autodiff();
+    let runner = Runner::new(16, &device);
+    let cipher = Preset::Seed16.config().cipher;
+    let adam = AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-8);
+    let rms = RmsPropConfig::new().with_alpha(0.9).with_momentum(0.0).with_epsilon(1e-7);
+    let rules = [
+        ("Adam", FlatOptimizer::adam(&adam), FlatOptimizer::adam(&adam)),
+        ("RMSProp", FlatOptimizer::rms_prop(&rms), FlatOptimizer::rms_prop(&rms)),
+    ];
+    for (name, mut by_flat, mut by_grads) in rules {
+        let start = cipher.init(5, &device);
+        let (mut flat_nets, mut grad_nets) =
+            ((start.alice.clone(), start.bob.clone()), (start.alice, start.bob));
+        let initial_alice = values(&flat_nets.0);
+        for step in 0..3 {
+            let lr = 0.002 * (step + 1) as f64;
+            let (fa, fb) = grads(&flat_nets.0, &flat_nets.1, &runner, 20 + step);
+            let (ga, gb) = grads(&grad_nets.0, &grad_nets.1, &runner, 20 + step);
+            let (fa, fb) = (flat_gradient(&flat_nets.0, &fa), flat_gradient(&flat_nets.1, &fb));
+            flat_nets = (by_flat.step_flat(lr, flat_nets.0, fa), by_flat.step_flat(lr, flat_nets.1, fb));
+            grad_nets = (by_grads.step(lr, grad_nets.0, ga), by_grads.step(lr, grad_nets.1, gb));
+            assert_eq!(values(&flat_nets.0), values(&grad_nets.0), "{name}: Alice after step {step}");
+            assert_eq!(values(&flat_nets.1), values(&grad_nets.1), "{name}: Bob after step {step}");
+        }
+        assert_ne!(values(&flat_nets.0), initial_alice, "{name}: the steps moved Alice");
+        let (next, _) = grads(&flat_nets.0, &flat_nets.1, &runner, 9);
+        assert_eq!(next.len(), tensors(&flat_nets.0), "{name}: gradients after a step on flat gradients");
+    }
 }

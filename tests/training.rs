@@ -270,16 +270,16 @@ fn two_replicas_train_like_one_and_stay_identical() {
 /// A peer that really waits (as one in another Web Worker does): its message comes
 /// through a channel the other replica's future fills.
 struct WaitingPeer {
-    send: futures::channel::mpsc::UnboundedSender<Vec<Tensor<1>>>,
-    receive: std::cell::RefCell<futures::channel::mpsc::UnboundedReceiver<Vec<Tensor<1>>>>,
+    send: futures::channel::mpsc::UnboundedSender<Vec<f32>>,
+    receive: std::cell::RefCell<futures::channel::mpsc::UnboundedReceiver<Vec<f32>>>,
 }
 
 impl Peer for WaitingPeer {
-    fn swap(&self, mine: Vec<Tensor<1>>) -> Swapped<'_> {
+    fn swap(&self, mine: Vec<f32>) -> Swapped<'_> {
         use futures::StreamExt;
         self.send.unbounded_send(mine).unwrap();
         let next = futures::future::poll_fn(|cx| self.receive.borrow_mut().poll_next_unpin(cx));
-        Box::pin(async move { next.await.expect("the peer's tensors") })
+        Box::pin(async move { next.await.expect("the peer's floats") })
     }
 }
 

@@ -88,23 +88,54 @@ impl FlatOptimizer {
     /// If the parameters with gradients are not the same ones as at this module's earlier
     /// steps.
     pub fn step<M: Module>(&mut self, lr: LearningRate, module: M, grads: GradientsParams) -> M {
-        let mut flat = Flatten { grads: &grads, params: Vec::new(), grads_out: Vec::new(), key: None };
+        let mut flat = Flatten { grads: Some(&grads), params: Vec::new(), grads_out: Vec::new(), key: None };
         module.visit(&mut flat);
         let Some(key) = flat.key else { return module };
-        let params = Tensor::cat(flat.params, 0); // [all stepped parameters]
         let flat_grads = Tensor::cat(flat.grads_out, 0); // [all stepped parameters]
+        self.step_params(lr, module, key, flat.params, flat_grads, Some(&grads))
+    }
+
+    /// Moves every parameter of `module` by `grads`, every parameter's gradient end to end
+    /// in the module's order (as [`crate::nn::replicas::all_reduce`] sums them), and
+    /// advances this module's state: the same bits as [`FlatOptimizer::step`] with those
+    /// gradients, without splitting them up to flatten them again.
+    ///
+    /// # Panics
+    /// If `grads` is not as long as the module's parameters, or those are not the ones of
+    /// this module's earlier steps.
+    pub fn step_flat<M: Module>(&mut self, lr: LearningRate, module: M, grads: Tensor<1>) -> M {
+        let mut flat = Flatten { grads: None, params: Vec::new(), grads_out: Vec::new(), key: None };
+        module.visit(&mut flat);
+        let key = flat.key.expect("a module with parameters");
+        self.step_params(lr, module, key, flat.params, grads, None)
+    }
+
+    /// Steps `params` (the stepped parameters of `module`, flattened) by `grads` and gives
+    /// each its part back; `stepped`: which parameters those are (`None`: all).
+    fn step_params<M: Module>(
+        &mut self,
+        lr: LearningRate,
+        module: M,
+        key: ParamId,
+        params: Vec<Tensor<1>>,
+        grads: Tensor<1>,
+        stepped: Option<&GradientsParams>,
+    ) -> M {
+        let params = Tensor::cat(params, 0); // [all stepped parameters]
+        assert_eq!(params.dims(), grads.dims(), "a gradient for every stepped parameter");
         let moved = match &mut self.rule {
-            Rule::Adam(adam) => adam.step(key, lr, params, flat_grads),
-            Rule::RmsProp(rms) => rms.step(key, lr, params, flat_grads),
+            Rule::Adam(adam) => adam.step(key, lr, params, grads),
+            Rule::RmsProp(rms) => rms.step(key, lr, params, grads),
         };
-        module.map(&mut Scatter { grads: &grads, moved, offset: 0 })
+        module.map(&mut Scatter { stepped, moved, offset: 0 })
     }
 }
 
-/// Collects, in the module's parameter order, each parameter that has a gradient and that
-/// gradient, both flattened (without autodiff).
+/// Collects, in the module's parameter order, each parameter that has a gradient in
+/// `grads` (every parameter without `grads`) and that gradient, both flattened (without
+/// autodiff).
 struct Flatten<'a> {
-    grads: &'a GradientsParams,
+    grads: Option<&'a GradientsParams>,
     params: Vec<Tensor<1>>,
     grads_out: Vec<Tensor<1>>,
     /// The first such parameter's id.
@@ -113,18 +144,21 @@ struct Flatten<'a> {
 
 impl ModuleVisitor for Flatten<'_> {
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        if let Some(grad) = self.grads.get::<D>(param.id) {
-            self.key.get_or_insert(param.id);
-            self.params.push(param.val().inner().flatten(0, D - 1));
-            self.grads_out.push(grad.flatten(0, D - 1));
+        let grad = self.grads.map(|grads| grads.get::<D>(param.id));
+        if matches!(grad, Some(None)) {
+            return; // not stepped: no gradient
         }
+        self.key.get_or_insert(param.id);
+        self.params.push(param.val().inner().flatten(0, D - 1));
+        self.grads_out.extend(grad.flatten().map(|g| g.flatten(0, D - 1)));
     }
 }
 
-/// Gives each parameter that has a gradient in `grads` its part of `moved` (the moved
-/// parameters end to end, in the module's order), keeping whether it requires gradients.
+/// Gives each stepped parameter (each with a gradient in `stepped`; every one without it)
+/// its part of `moved` (the moved parameters end to end, in the module's order), keeping
+/// whether it requires gradients.
 struct Scatter<'a> {
-    grads: &'a GradientsParams,
+    stepped: Option<&'a GradientsParams>,
     moved: Tensor<1>,
     /// Where the next stepped parameter's part starts.
     offset: usize,
@@ -133,7 +167,7 @@ struct Scatter<'a> {
 impl ModuleMapper for Scatter<'_> {
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
         let (id, tensor, mapper) = param.consume();
-        if self.grads.get::<D>(id).is_none() {
+        if self.stepped.is_some_and(|grads| grads.get::<D>(id).is_none()) {
             return Param::from_mapped_value(id, tensor, mapper);
         }
         let dims: [usize; D] = tensor.dims();

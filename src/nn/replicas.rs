@@ -8,11 +8,16 @@
 //! replica is a [`Peer`]: a thread of this process natively ([`ThreadPeer`]), another Web
 //! Worker in the page.
 //!
+//! What crosses is the floats of every gradient end to end, read back once: the sum is
+//! taken on the host (in replica order) and handed to the optimiser as one flat vector per
+//! network, so an exchange adds a handful of tensor ops to a step, not a few per parameter
+//! (each op's bookkeeping, not its arithmetic, is what costs at these sizes).
+//!
 //! The swap is written by hand on `std::sync::mpsc` because what crosses is a list of
-//! gradient tensors at fixed points of a step: a general thread pool (rayon) would add a
-//! dependency and still need this exchange. It is `async` so that a peer in another Web
-//! Worker (which cannot block) can await its message; a thread's peer blocks instead, so
-//! its futures finish at their first poll ([`finish_now`]).
+//! floats at fixed points of a step: a general thread pool (rayon) would add a dependency
+//! and still need this exchange. It is `async` so that a peer in another Web Worker (which
+//! cannot block) can await its message; a thread's peer blocks instead, so its futures
+//! finish at their first poll ([`finish_now`]).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,8 +25,11 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::task::{Context, Poll, Waker};
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
-use burn::optim::{GradientsAccumulator, GradientsParams};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
+use burn::tensor::TensorData;
+
+use crate::nn::pending::Pending;
 
 /// How many replicas train side by side on `device` for batches of `batch_size`: two on a
 /// CPU device of a native build with two or more cores and a batch of at least 64, else one.
@@ -47,20 +55,20 @@ pub(crate) fn available_cores() -> usize {
     1 // no threads in one wasm32-unknown-unknown instance: the page runs two workers instead
 }
 
-/// What a peer's swap returns: the peer's tensors from the same point of the step.
-pub type Swapped<'a> = Pin<Box<dyn Future<Output = Vec<Tensor<1>>> + 'a>>;
+/// What a peer's swap returns: the peer's floats from the same point of the step.
+pub type Swapped<'a> = Pin<Box<dyn Future<Output = Vec<f32>> + 'a>>;
 
 /// The other replica of a run.
 pub trait Peer {
-    /// Sends this replica's `mine` and returns the peer's tensors from the same point of
-    /// the step (the same count, each of the same length).
-    fn swap(&self, mine: Vec<Tensor<1>>) -> Swapped<'_>;
+    /// Sends this replica's `mine` and returns the peer's floats from the same point of the
+    /// step (as many as `mine`).
+    fn swap(&self, mine: Vec<f32>) -> Swapped<'_>;
 }
 
 /// The peer of a replica in another thread of this process.
 pub struct ThreadPeer {
-    send: Sender<Vec<Tensor<1>>>,
-    receive: Receiver<Vec<Tensor<1>>>,
+    send: Sender<Vec<f32>>,
+    receive: Receiver<Vec<f32>>,
 }
 
 impl ThreadPeer {
@@ -73,11 +81,11 @@ impl ThreadPeer {
 }
 
 impl Peer for ThreadPeer {
-    /// Blocks until the peer's tensors come.
+    /// Blocks until the peer's floats come.
     ///
     /// # Panics
     /// If the peer's thread died (the thread scope then reports its panic).
-    fn swap(&self, mine: Vec<Tensor<1>>) -> Swapped<'_> {
+    fn swap(&self, mine: Vec<f32>) -> Swapped<'_> {
         self.send.send(mine).expect("the other training replica stopped");
         let theirs = self.receive.recv().expect("the other training replica stopped");
         Box::pin(std::future::ready(theirs))
@@ -108,11 +116,14 @@ impl Link {
         self.index
     }
 
-    /// Sends `mine` and returns both replicas' values, in replica order.
-    async fn gather(&self, mine: Vec<Tensor<1>>) -> [Vec<Tensor<1>>; 2] {
+    /// Sends the floats of `mine` (end to end) and returns both replicas' floats, in
+    /// replica order.
+    async fn gather(&self, mine: Tensor<1>) -> [Vec<f32>; 2] {
         let peer = self.peer.as_ref().expect("a link with a peer");
+        // A host device's tensors read back at once (no wait: see `finish_now`).
+        let mine = Pending::floats(mine).read_async().await.expect("a host device's floats read back");
         let theirs = peer.swap(mine.clone()).await;
-        assert_eq!(theirs.len(), mine.len(), "both replicas exchange the same tensors at each point");
+        assert_eq!(theirs.len(), mine.len(), "both replicas exchange the same floats at each point");
         if self.index == 0 { [mine, theirs] } else { [theirs, mine] }
     }
 }
@@ -150,68 +161,48 @@ fn flat_grads<M: Module>(module: &M, grads: &GradientsParams) -> Vec<Tensor<1>> 
     flatten.out
 }
 
-/// The inverse of [`flat_grads`]: `flat`, in `module`'s parameter order, as its gradients.
-fn grads_of<M: Module>(module: &M, flat: Vec<Tensor<1>>) -> GradientsParams {
-    struct Rebuild {
-        flat: std::vec::IntoIter<Tensor<1>>,
-        out: GradientsParams,
-    }
-    impl ModuleVisitor for Rebuild {
-        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            let flat = self.flat.next().expect("a gradient for every parameter");
-            let dims: [usize; D] = param.val().dims();
-            self.out.register::<D>(param.id, flat.reshape(dims));
-        }
-    }
-    let mut rebuild = Rebuild { flat: flat.into_iter(), out: GradientsParams::new() };
-    module.visit(&mut rebuild);
-    rebuild.out
+/// The gradients of `module` in `grads`, end to end in the module's parameter order: what
+/// [`crate::nn::optimizer::FlatOptimizer::step_flat`] takes. `[parameters]`.
+pub fn flat_gradient<M: Module>(module: &M, grads: &GradientsParams) -> Tensor<1> {
+    Tensor::cat(flat_grads(module, grads), 0)
 }
 
 /// Sums every replica's gradients of `modules` (in replica order, so every replica gets
 /// the same bits) and gathers each replica's `extra` in replica order, in one exchange.
-/// With a solo link this returns `grads` and `[extra]` themselves.
+/// Returns each module's summed gradient as one flat vector ([`flat_gradient`]); with a
+/// solo link, `grads` themselves flattened, and `[extra]`.
 pub async fn all_reduce<M: Module>(
     link: &Link,
     modules: &[&M],
     grads: Vec<GradientsParams>,
     extra: Option<Tensor<1>>,
-) -> (Vec<GradientsParams>, Vec<Tensor<1>>) {
+) -> (Vec<Tensor<1>>, Vec<Tensor<1>>) {
     if link.peer.is_none() {
-        return (grads, extra.into_iter().collect());
+        let flat = modules.iter().zip(&grads).map(|(m, g)| flat_gradient(*m, g)).collect();
+        return (flat, extra.into_iter().collect());
     }
-    // One list per exchange: every module's flattened gradients, then the extra.
-    let flat: Vec<Vec<Tensor<1>>> = modules.iter().zip(&grads).map(|(m, g)| flat_grads(*m, g)).collect();
-    let counts: Vec<usize> = flat.iter().map(Vec::len).collect();
-    let mut mine: Vec<Tensor<1>> = flat.into_iter().flatten().collect();
-    mine.extend(extra.clone());
-    let both = link.gather(mine).await;
-    let mut extras = Vec::new();
-    let mut per_replica: Vec<Vec<GradientsParams>> = Vec::new();
-    for mut list in both {
-        if extra.is_some() {
-            extras.push(list.pop().expect("the extra"));
-        }
-        let mut list = list.into_iter();
-        per_replica.push(
-            modules
-                .iter()
-                .zip(&counts)
-                .map(|(m, &n)| grads_of(*m, list.by_ref().take(n).collect()))
-                .collect(),
-        );
-    }
-    let [first, second]: [Vec<GradientsParams>; 2] = per_replica.try_into().expect("two replicas");
-    let sums = modules
-        .iter()
-        .zip(first.into_iter().zip(second))
-        .map(|(module, (a, b))| {
-            let mut sum = GradientsAccumulator::<M>::new();
-            sum.accumulate(*module, a);
-            sum.accumulate(*module, b);
-            sum.grads()
+    let parts: Vec<Vec<Tensor<1>>> = modules.iter().zip(&grads).map(|(m, g)| flat_grads(*m, g)).collect();
+    let device = parts[0][0].device();
+    let lengths: Vec<usize> = parts.iter().map(|p| p.iter().map(|t| t.dims()[0]).sum()).collect();
+    // One exchange: every module's gradients end to end, then the extra.
+    let mine = Tensor::cat(parts.into_iter().flatten().chain(extra.clone()).collect(), 0);
+    let [first, second] = link.gather(mine).await;
+    let tensor =
+        |floats: &[f32]| Tensor::from_data(TensorData::new(floats.to_vec(), [floats.len()]), &device);
+    let total: usize = lengths.iter().sum();
+    // Element by element, replica 0's plus replica 1's: the same bits on both replicas.
+    let sum: Vec<f32> = first[..total].iter().zip(&second[..total]).map(|(a, b)| a + b).collect();
+    let mut rest = &sum[..];
+    let sums = lengths
+        .into_iter()
+        .map(|n| {
+            let (module, tail) = rest.split_at(n);
+            rest = tail;
+            tensor(module)
         })
         .collect();
+    let extras =
+        if extra.is_some() { vec![tensor(&first[total..]), tensor(&second[total..])] } else { Vec::new() };
     (sums, extras)
 }
 
@@ -220,8 +211,11 @@ pub async fn sum_values(link: &Link, mine: Tensor<1>) -> Tensor<1> {
     if link.peer.is_none() {
         return mine;
     }
-    let [first, second] = link.gather(vec![mine]).await;
-    first.into_iter().chain(second).reduce(|a, b| a + b).expect("two values")
+    let device = mine.device();
+    let [first, second] = link.gather(mine).await;
+    let sum: Vec<f32> = first.iter().zip(&second).map(|(a, b)| a + b).collect();
+    let len = sum.len();
+    Tensor::from_data(TensorData::new(sum, [len]), &device)
 }
 
 /// An independent copy of `module` for another replica: the same parameter ids and values,

@@ -65,6 +65,6 @@ impl BinnedEve {
         let grads = GradientsParams::from_grads(loss.backward(), &self.net);
         let (mut grads, _) = all_reduce(link, &[&self.net], vec![grads], None).await;
         let grads = grads.pop().expect("the binned Eve's gradients");
-        self.net = self.optim.step(lr, self.net.clone(), grads);
+        self.net = self.optim.step_flat(lr, self.net.clone(), grads);
     }
 }

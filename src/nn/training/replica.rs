@@ -168,7 +168,7 @@ impl Replica {
                 .into_iter()
                 .zip(grads)
                 .zip(&mut self.eve_optims)
-                .map(|((eve, g), optim)| optim.step(lr, eve, g));
+                .map(|((eve, g), optim)| optim.step_flat(lr, eve, g));
             self.ciphers.eve = moved.next().expect("the first Eve");
             self.rivals = moved.collect();
             losses.extend(shares);
@@ -254,9 +254,9 @@ impl Replica {
         let (mut sums, _) = all_reduce(link, &[alice, bob], own, None).await;
         let (bob_grads, alice_grads) = (sums.pop().expect("Bob's"), sums.pop().expect("Alice's"));
         if alice_moves {
-            self.ciphers.alice = self.ab_optim.step(lr, self.ciphers.alice.clone(), alice_grads);
+            self.ciphers.alice = self.ab_optim.step_flat(lr, self.ciphers.alice.clone(), alice_grads);
         }
-        self.ciphers.bob = self.ab_optim.step(lr, self.ciphers.bob.clone(), bob_grads);
+        self.ciphers.bob = self.ab_optim.step_flat(lr, self.ciphers.bob.clone(), bob_grads);
         let bob_total = totals.clone().narrow(0, 0, 1);
         (ab_loss(bob_total.clone(), eve_totals(&totals), count, weight), bob_total)
     }

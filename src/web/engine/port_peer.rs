@@ -4,14 +4,11 @@
 
 use std::cell::RefCell;
 
-use burn::prelude::*;
-use burn::tensor::TensorData;
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, unbounded};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-use crate::nn::pending::Pending;
 use crate::nn::replicas::{Peer, Swapped};
 
 /// This worker's end of the exchange.
@@ -36,28 +33,14 @@ impl PortPeer {
 impl Peer for PortPeer {
     /// # Panics
     /// If the other worker's messages stop making sense (the page then stops the run).
-    fn swap(&self, mine: Vec<Tensor<1>>) -> Swapped<'_> {
+    fn swap(&self, mine: Vec<f32>) -> Swapped<'_> {
         Box::pin(async move {
-            let device = mine[0].device();
-            let lengths: Vec<usize> = mine.iter().map(|t| t.dims()[0]).collect();
-            let floats =
-                Pending::floats(Tensor::cat(mine, 0)).read_async().await.expect("CPU tensors read back");
-            let array = js_sys::Float32Array::from(&floats[..]);
+            let array = js_sys::Float32Array::from(&mine[..]);
             self.port
                 .post_message_with_transferable(&array, &js_sys::Array::of1(&array.buffer()))
                 .expect("the exchange port is open");
             let next = futures::future::poll_fn(|cx| self.inbox.borrow_mut().poll_next_unpin(cx));
-            let theirs = next.await.expect("the other engine worker stopped");
-            assert_eq!(theirs.len(), floats.len(), "both replicas exchange the same tensors");
-            let mut rest = &theirs[..];
-            lengths
-                .into_iter()
-                .map(|n| {
-                    let (chunk, tail) = rest.split_at(n);
-                    rest = tail;
-                    Tensor::from_data(TensorData::new(chunk.to_vec(), [n]), &device)
-                })
-                .collect()
+            next.await.expect("the other engine worker stopped")
         })
     }
 }
