@@ -16,6 +16,8 @@ const ROOT = path.join(__dirname, '..', '..');
 const DIST = process.env.DIST || path.join(ROOT, 'dist');
 // SINGLE_RUNS=1 measures only the single runs (CPU, two workers and one) against native.
 const SINGLE_RUNS = process.env.SINGLE_RUNS === '1';
+// Timed native iterations (each of anc bench's two runs: two threads, then one).
+const NATIVE_ITERATIONS = Number(process.env.NATIVE_ITERATIONS || 1500);
 
 async function inPage(url, webgpu, iterations, query = '') {
   const browser = await launch({ webgpu });
@@ -85,8 +87,11 @@ async function populationInPage(url, iterations) {
 (async () => {
   const server = await serve(DIST);
   try {
+    // Native over about as long as the page's steady window (a few seconds, not anc
+    // bench's default 300 iterations, ~1 s, whose figure swung by ±20 % from run to run).
     const native = JSON.parse(execFileSync(path.join(ROOT, 'target/release/anc'),
-      ['bench', '--preset', 'seed16', '--backend', 'cpu', '--json'], { encoding: 'utf8' }));
+      ['bench', '--preset', 'seed16', '--backend', 'cpu', '--iterations', String(NATIVE_ITERATIONS), '--json'],
+      { encoding: 'utf8' }));
     const cpu = await inPage(server.url, false, ITERATIONS);
     console.error(`page, CPU: ${JSON.stringify(cpu)}`);
     const oneWorker = await inPage(server.url, false, ITERATIONS, '&workers=1');
@@ -99,7 +104,7 @@ async function populationInPage(url, iterations) {
     const ratio = (r) => (r && r.iterations_per_s ? r.iterations_per_s / native.iterations_per_s : null);
     console.log(JSON.stringify({
       preset: 'seed16', batch_size: 512,
-      native_iterations_per_s: native.iterations_per_s,
+      native_iterations_per_s: native.iterations_per_s, native_timed_iterations: NATIVE_ITERATIONS,
       native_single_thread_iterations_per_s: native.single_thread_iterations_per_s,
       page_cpu: cpu, page_cpu_vs_native: ratio(cpu),
       page_cpu_vs_native_single_thread: cpu.iterations_per_s / native.single_thread_iterations_per_s,

@@ -15,6 +15,8 @@ const DIST = process.env.DIST || path.join(__dirname, '..', '..', 'dist');
 const WORKERS = process.env.WORKERS === '1';
 // More of the page's query, e.g. QUERY='&workers=1' to train on one engine worker.
 const QUERY = process.env.QUERY || '';
+// BATCH=32 (say) profiles a small batch, where each op's fixed cost outweighs its arithmetic.
+const BATCH = process.env.BATCH;
 
 /**
  * The page's dedicated workers through the page's CDP session: auto-attached without
@@ -62,6 +64,7 @@ function selfTimes(profile) {
     const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu${QUERY}`);
     await lab.setField('iterations_per_epoch', ITERATIONS);
     await lab.setField('epochs', 1);
+    if (BATCH) await lab.setField('batch_size', BATCH);
     const cdp = await browser.context.newCDPSession(lab.page);
     let stop;
     const started = Date.now();
