@@ -6,11 +6,11 @@ use anc::Preset;
 use anc::nn::data::BitSource;
 use anc::nn::inference::Runner;
 use anc::nn::model::Network;
-use anc::nn::optimizer::FlatOptimizer;
+use anc::nn::optimizer::{FlatOptimizer, keras_adam, keras_rms_prop};
 use anc::nn::replicas::flat_gradient;
 use anc::nn::training::losses::bits_wrong_loss;
 use burn::module::{Module, ModuleVisitor, Param};
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 /// Every parameter of `module`, flattened, in its order.
@@ -47,20 +47,12 @@ fn grads(alice: &Network, bob: &Network, runner: &Runner, seed: u64) -> (Gradien
     (GradientsParams::from_module(&mut grads, alice), GradientsParams::from_module(&mut grads, bob))
 }
 
-/// Adam's and RMSProp's settings as training uses them (Keras's constants).
-fn configs() -> (AdamConfig, RmsPropConfig) {
-    (
-        AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-8),
-        RmsPropConfig::new().with_alpha(0.9).with_momentum(0.0).with_epsilon(1e-7),
-    )
-}
-
 #[test]
 fn the_flat_optimiser_steps_exactly_like_burns_own() {
     let device = Device::flex().autodiff();
     let runner = Runner::new(16, &device);
     let cipher = Preset::Seed16.config().cipher;
-    let (adam, rms) = configs();
+    let (adam, rms) = (keras_adam(), keras_rms_prop());
     let rules: [(&str, FlatOptimizer, ModuleOptimizer); 2] = [
         ("Adam", FlatOptimizer::adam(&adam), adam.init()),
         ("RMSProp", FlatOptimizer::rms_prop(&rms), rms.init()),
@@ -124,7 +116,7 @@ fn a_step_on_flat_gradients_is_the_same_as_on_the_gradients() {
     let device = Device::flex().autodiff();
     let runner = Runner::new(16, &device);
     let cipher = Preset::Seed16.config().cipher;
-    let (adam, rms) = configs();
+    let (adam, rms) = (keras_adam(), keras_rms_prop());
     let rules = [
         ("Adam", FlatOptimizer::adam(&adam), FlatOptimizer::adam(&adam)),
         ("RMSProp", FlatOptimizer::rms_prop(&rms), FlatOptimizer::rms_prop(&rms)),

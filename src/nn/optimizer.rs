@@ -20,13 +20,19 @@ use crate::nn::config::OptimizerKind;
 /// Builds the optimiser of the configured kind with Keras/TensorFlow constants.
 pub fn optimizer(kind: OptimizerKind) -> FlatOptimizer {
     match kind {
-        OptimizerKind::RmsProp => FlatOptimizer::rms_prop(
-            &RmsPropConfig::new().with_alpha(0.9).with_momentum(0.0).with_epsilon(1e-7),
-        ),
-        OptimizerKind::Adam => {
-            FlatOptimizer::adam(&AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-8))
-        }
+        OptimizerKind::RmsProp => FlatOptimizer::rms_prop(&keras_rms_prop()),
+        OptimizerKind::Adam => FlatOptimizer::adam(&keras_adam()),
     }
+}
+
+/// burn's Adam settings with Keras/TensorFlow's constants.
+pub fn keras_adam() -> AdamConfig {
+    AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-8)
+}
+
+/// burn's RMSProp settings with Keras/TensorFlow's constants (no momentum).
+pub fn keras_rms_prop() -> RmsPropConfig {
+    RmsPropConfig::new().with_alpha(0.9).with_momentum(0.0).with_epsilon(1e-7)
 }
 
 /// Adam or RMSProp over every parameter of a module as one vector. Like burn's
