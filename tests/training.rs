@@ -275,9 +275,9 @@ struct WaitingPeer {
 }
 
 impl Peer for WaitingPeer {
-    fn swap(&self, mine: Vec<f32>) -> Swapped<'_> {
+    fn swap(&self, mine: &[f32]) -> Swapped<'_> {
         use futures::StreamExt;
-        self.send.unbounded_send(mine).unwrap();
+        self.send.unbounded_send(mine.to_vec()).unwrap();
         let next = futures::future::poll_fn(|cx| self.receive.borrow_mut().poll_next_unpin(cx));
         Box::pin(async move { next.await.expect("the peer's floats") })
     }

@@ -62,7 +62,7 @@ pub type Swapped<'a> = Pin<Box<dyn Future<Output = Vec<f32>> + 'a>>;
 pub trait Peer {
     /// Sends this replica's `mine` and returns the peer's floats from the same point of the
     /// step (as many as `mine`).
-    fn swap(&self, mine: Vec<f32>) -> Swapped<'_>;
+    fn swap(&self, mine: &[f32]) -> Swapped<'_>;
 }
 
 /// The peer of a replica in another thread of this process.
@@ -85,8 +85,8 @@ impl Peer for ThreadPeer {
     ///
     /// # Panics
     /// If the peer's thread died (the thread scope then reports its panic).
-    fn swap(&self, mine: Vec<f32>) -> Swapped<'_> {
-        self.send.send(mine).expect("the other training replica stopped");
+    fn swap(&self, mine: &[f32]) -> Swapped<'_> {
+        self.send.send(mine.to_vec()).expect("the other training replica stopped");
         let theirs = self.receive.recv().expect("the other training replica stopped");
         Box::pin(std::future::ready(theirs))
     }
@@ -122,7 +122,7 @@ impl Link {
         let peer = self.peer.as_ref().expect("a link with a peer");
         // A host device's tensors read back at once (no wait: see `finish_now`).
         let mine = Pending::floats(mine).read_async().await.expect("a host device's floats read back");
-        let theirs = peer.swap(mine.clone()).await;
+        let theirs = peer.swap(&mine).await;
         assert_eq!(theirs.len(), mine.len(), "both replicas exchange the same floats at each point");
         if self.index == 0 { [mine, theirs] } else { [theirs, mine] }
     }
@@ -187,22 +187,22 @@ pub async fn all_reduce<M: Module>(
     // One exchange: every module's gradients end to end, then the extra.
     let mine = Tensor::cat(parts.into_iter().flatten().chain(extra.clone()).collect(), 0);
     let [first, second] = link.gather(mine).await;
-    let tensor =
-        |floats: &[f32]| Tensor::from_data(TensorData::new(floats.to_vec(), [floats.len()]), &device);
     let total: usize = lengths.iter().sum();
-    // Element by element, replica 0's plus replica 1's: the same bits on both replicas.
-    let sum: Vec<f32> = first[..total].iter().zip(&second[..total]).map(|(a, b)| a + b).collect();
+    let sum = in_replica_order(&first[..total], &second[..total]);
     let mut rest = &sum[..];
     let sums = lengths
         .into_iter()
         .map(|n| {
             let (module, tail) = rest.split_at(n);
             rest = tail;
-            tensor(module)
+            host_tensor(module, &device)
         })
         .collect();
-    let extras =
-        if extra.is_some() { vec![tensor(&first[total..]), tensor(&second[total..])] } else { Vec::new() };
+    let extras = if extra.is_some() {
+        vec![host_tensor(&first[total..], &device), host_tensor(&second[total..], &device)]
+    } else {
+        Vec::new()
+    };
     (sums, extras)
 }
 
@@ -213,9 +213,17 @@ pub async fn sum_values(link: &Link, mine: Tensor<1>) -> Tensor<1> {
     }
     let device = mine.device();
     let [first, second] = link.gather(mine).await;
-    let sum: Vec<f32> = first.iter().zip(&second).map(|(a, b)| a + b).collect();
-    let len = sum.len();
-    Tensor::from_data(TensorData::new(sum, [len]), &device)
+    host_tensor(&in_replica_order(&first, &second), &device)
+}
+
+/// Replica 0's floats plus replica 1's, element by element: the same bits on both replicas.
+fn in_replica_order(first: &[f32], second: &[f32]) -> Vec<f32> {
+    first.iter().zip(second).map(|(a, b)| a + b).collect()
+}
+
+/// `floats` as a tensor `[len]` on `device`.
+fn host_tensor(floats: &[f32], device: &Device) -> Tensor<1> {
+    Tensor::from_data(TensorData::new(floats.to_vec(), [floats.len()]), device)
 }
 
 /// An independent copy of `module` for another replica: the same parameter ids and values,
