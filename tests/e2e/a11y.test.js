@@ -52,3 +52,34 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     }
   });
 }
+
+test('the first screen is painted first: what lies below the fold comes after, in page order', { timeout: 120_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('[data-testid=cipher-views]')) {
+          self.belowTheFoldAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    const lab = await LabPage.open(browser.context, server.url, page);
+    const [paint, below] = await page.evaluate(() => [performance.getEntriesByName('first-contentful-paint')[0]?.startTime, self.belowTheFoldAt]);
+    console.log(`first contentful paint at ${Math.round(paint)} ms; the panels below the fold at ${Math.round(below)} ms`);
+    assert.ok(paint > 0 && below > paint, `the panels below the fold (${below} ms) came before the first paint (${paint} ms)`);
+    // In page order: the rest of step 1 inside its section, then steps 2 and 3, then the
+    // cipher views, then the footer.
+    const headings = await page.evaluate(() => [...document.querySelectorAll('main h2')].map((h) => h.id));
+    assert.deepEqual(headings, ['idea-title', 'lab-title', 'audit-title', 'messages-title', 'inside-title']);
+    assert.ok(await page.evaluate(() => {
+      const lab = document.querySelector('section.lab');
+      return lab.contains(document.querySelector('[data-testid=start]')) && lab.contains(document.querySelector('[data-testid=population-start]'));
+    }), 'the population panel left step 1');
+    assert.equal(await page.evaluate(() => document.querySelector('main').nextElementSibling.tagName), 'FOOTER');
+    assert.deepEqual(lab.problems, []);
+  } finally {
+    await browser.close();
+  }
+});

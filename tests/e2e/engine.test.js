@@ -63,7 +63,7 @@ test('while the workers train, the page has no long task, and training goes on w
   const browser = await launch({ webgpu: false });
   try {
     const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`);
-    console.log(`controls drawn ${lab.loadMs} ms after navigation`);
+    console.log(`controls drawn ${lab.paintMs} ms after navigation by the page's clock (first contentful paint), seen by the test after ${lab.loadMs} ms`);
     // The page settles first: the form's shipped models load when it opens (their cipher
     // views are measured in an engine worker), which is not the training's work.
     await lab.page.waitForFunction(() => (document.querySelector('[data-testid=views-model]')?.textContent || '').includes('model: poc8 ('), null, { timeout: 60_000 });

@@ -60,7 +60,7 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
   const browser = await launch({ webgpu: false });
   try {
     const lab = await LabPage.open(browser.context, server.url);
-    console.log(`controls drawn ${lab.loadMs} ms after navigation`);
+    console.log(`controls drawn ${lab.paintMs} ms after navigation by the page's clock (first contentful paint), seen by the test after ${lab.loadMs} ms`);
     assert.match(await lab.by('toy-warning').textContent(), /not encryption/i);
 
     // Invalid input: Start disabled, the core's message beside the field; fixed: enabled.

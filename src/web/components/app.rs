@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use crate::web::backend::BackendChoice;
 use crate::web::browser::query;
 use crate::web::components::{
-    audit_panel::AuditPanel, backend_badge::BackendBadge, controls::Controls, earlier_runs::EarlierRuns,
-    explainer::Explainer, loss_chart::LossChart, one_message::OneMessage, progress_bar::ProgressBar,
-    results::Results, suite_panel::SuitePanel,
+    after_first_paint::append_after_first_paint, audit_panel::AuditPanel, backend_badge::BackendBadge,
+    controls::Controls, earlier_runs::EarlierRuns, explainer::Explainer, loss_chart::LossChart,
+    one_message::OneMessage, progress_bar::ProgressBar, results::Results, suite_panel::SuitePanel,
 };
 use crate::web::components::{
     cipher_views::CipherViews, messages_panel::MessagesPanel, population_panel::PopulationPanel,
@@ -35,31 +35,21 @@ pub fn App() -> impl IntoView {
     training_run::restore_run(lab);
     lab.population.restore();
     crate::web::share::apply_fragment(lab, text);
-    view! {
-        <header class="masthead">
-            <h1>"Alice, Bob and Eve: neural networks that invent a cipher"</h1>
-            <p class="toy" data-testid="toy-warning">
-                <strong>"A teaching toy, not encryption. "</strong>
-                "The cipher these networks learn is not secure: never use it to protect anything."
-            </p>
-            <a class="next-step" href="#lab-title" data-testid="next-step">
-                "Start with step 1: train them ↓"
-            </a>
-        </header>
-        <main>
-            <Explainer/>
-            <section class="lab" aria-labelledby="lab-title">
-                <h2 id="lab-title">"1 · Train them"</h2>
-                <BackendBadge/>
-                <Controls/>
-                <ProgressBar/>
-                <LossChart/>
-                <OneMessage/>
-                <Results/>
-                <EarlierRuns/>
-                <UseTrained/>
-                <PopulationPanel/>
-            </section>
+    // What lies below the fold is appended after the first paint, in page order: the rest
+    // of step 1 at the end of its section, then steps 2 and 3 and the cipher views at the
+    // end of `main`.
+    let (lab_section, main) = (NodeRef::new(), NodeRef::new());
+    append_after_first_paint(lab_section, || {
+        view! {
+            <OneMessage/>
+            <Results/>
+            <EarlierRuns/>
+            <UseTrained/>
+            <PopulationPanel/>
+        }
+    });
+    append_after_first_paint(main, || {
+        view! {
             <section class="audit" aria-labelledby="audit-title">
                 <h2 id="audit-title">"2 · Attack it: how strong is the cipher?"</h2>
                 <p>
@@ -75,6 +65,28 @@ pub fn App() -> impl IntoView {
             </section>
             <MessagesPanel/>
             <CipherViews/>
+        }
+    });
+    view! {
+        <header class="masthead">
+            <h1>"Alice, Bob and Eve: neural networks that invent a cipher"</h1>
+            <p class="toy" data-testid="toy-warning">
+                <strong>"A teaching toy, not encryption. "</strong>
+                "The cipher these networks learn is not secure: never use it to protect anything."
+            </p>
+            <a class="next-step" href="#lab-title" data-testid="next-step">
+                "Start with step 1: train them ↓"
+            </a>
+        </header>
+        <main node_ref=main>
+            <Explainer/>
+            <section class="lab" aria-labelledby="lab-title" node_ref=lab_section>
+                <h2 id="lab-title">"1 · Train them"</h2>
+                <BackendBadge/>
+                <Controls/>
+                <ProgressBar/>
+                <LossChart/>
+            </section>
         </main>
         <footer>
             <p>

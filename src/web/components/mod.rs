@@ -1,5 +1,6 @@
 //! The page's components, one per file.
 
+pub mod after_first_paint;
 pub mod app;
 pub mod audit_panel;
 pub mod backend_badge;
