@@ -1,5 +1,12 @@
 //! The browser's I/O the page uses, in one place: its clock, its storage (this tab's and
-//! this browser's), and what it says of the machine.
+//! this browser's), what it says of the machine, the site's own files, its crypto RNG,
+//! files in and out ([`files`]) and turns given back to it ([`yields`]).
+
+pub mod files;
+pub mod yields;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 /// Milliseconds on the page's clock (`performance.now()`).
 pub fn now_ms() -> f64 {
@@ -58,4 +65,31 @@ pub fn has_webgpu() -> bool {
 pub fn query(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+/// The bytes of one of the site's own files.
+pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    // The `Response` is used through its JS properties: naming web-sys's `Response` type
+    // would need one more web-sys feature for three calls.
+    let get = |target: &wasm_bindgen::JsValue, name: &str| {
+        js_sys::Reflect::get(target, &name.into()).map_err(|_| format!("no {name}"))
+    };
+    let window = web_sys::window().ok_or("no window")?;
+    let response =
+        JsFuture::from(window.fetch_with_str(path)).await.map_err(|_| "the request failed".to_string())?;
+    if get(&response, "ok")?.as_bool() != Some(true) {
+        return Err(format!("HTTP {}", get(&response, "status")?.as_f64().unwrap_or_default()));
+    }
+    let read: js_sys::Function = get(&response, "arrayBuffer")?.dyn_into().map_err(|_| "no arrayBuffer")?;
+    let promise: js_sys::Promise =
+        read.call0(&response).map_err(|_| "no body")?.dyn_into().map_err(|_| "no body")?;
+    let buffer = JsFuture::from(promise).await.map_err(|_| "the body could not be read".to_string())?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// `count` random bits from the browser's crypto RNG.
+pub fn crypto_bits(count: usize) -> Vec<bool> {
+    let mut bytes = vec![0u8; count.div_ceil(8)];
+    getrandom03::fill(&mut bytes).expect("the browser's crypto.getRandomValues");
+    (0..count).map(|i| bytes[i / 8] >> (i % 8) & 1 == 1).collect()
 }

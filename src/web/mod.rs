@@ -10,7 +10,6 @@ pub mod chart;
 pub mod choose_backend;
 pub mod components;
 pub mod continued_audit;
-pub mod download;
 pub mod engine;
 pub mod figures;
 pub mod lab;
@@ -21,7 +20,6 @@ pub mod slices;
 pub mod tab_storage;
 pub mod text_lab;
 pub mod training_run;
-pub mod yield_now;
 
 /// Every wasm module's allocator (the page's, its CPU engine workers', the WebGPU
 /// engine's): talc instead of Rust's default dlmalloc. The engine allocates a few hundred

@@ -95,7 +95,7 @@ pub fn apply_fragment(lab: Lab, text: TextLab) {
 /// loaded, so nothing above it still moves).
 pub fn scroll_to_messages() {
     leptos::task::spawn_local(async {
-        crate::web::yield_now::yield_now().await;
+        crate::web::browser::yields::yield_now().await;
         let section =
             web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("messages-title"));
         if let Some(section) = section {

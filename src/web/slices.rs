@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::nn::pending::{Pending, ReadError};
 use crate::web::browser::now_ms;
+use crate::web::browser::yields::yield_now;
 use crate::web::lab::{Progress, Status};
-use crate::web::yield_now::yield_now;
 
 /// Target time of one slice on the page's thread.
 pub const SLICE_MS: f64 = 35.0;

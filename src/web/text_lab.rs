@@ -4,8 +4,6 @@
 
 use burn::prelude::*;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -15,6 +13,7 @@ use crate::nn::config::Preset;
 use crate::nn::inference::Cipher;
 use crate::nn::model_file::{self, SavedModel};
 use crate::text::codec::{Key, Packing};
+use crate::web::browser::{crypto_bits, fetch_bytes, local_storage, store, stored};
 
 /// Where a model came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,10 +138,8 @@ impl TextLab {
     /// Makes `model` the form's own model (from `source`), keeps it in the browser for the
     /// next visit, and selects it.
     pub fn adopt(&self, model: SavedModel, source: &str) {
-        if let Some(storage) = local_storage() {
-            let bytes = model_file::save(&model.header, &model.ciphers);
-            let _ = storage.set_item(KEPT_MODEL_KEY, &URL_SAFE_NO_PAD.encode(bytes));
-        }
+        let bytes = model_file::save(&model.header, &model.ciphers);
+        store(local_storage(), KEPT_MODEL_KEY, Some(&URL_SAFE_NO_PAD.encode(bytes)));
         self.own_source.set(source.to_string());
         self.put(ModelSlot::Trained, model);
         self.slot.set(ModelSlot::Trained);
@@ -169,7 +166,7 @@ impl TextLab {
 
     /// Restores the model kept by an earlier visit, if any.
     fn restore_kept(&self) {
-        let kept = local_storage().and_then(|s| s.get_item(KEPT_MODEL_KEY).ok().flatten());
+        let kept = stored(local_storage(), KEPT_MODEL_KEY);
         let Some(bytes) = kept.and_then(|k| URL_SAFE_NO_PAD.decode(k).ok()) else { return };
         if let Ok(model) = model_file::load(&bytes, &Device::flex()) {
             self.own_source.set("kept in this browser from an earlier visit".into());
@@ -223,49 +220,6 @@ impl Default for TextLab {
 
 /// Where the form's own model is kept between visits (base64url of the model file).
 const KEPT_MODEL_KEY: &str = "anc.model";
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-/// The bytes of a `File` the user picked (through its JS `arrayBuffer()`).
-pub async fn file_bytes(file: &wasm_bindgen::JsValue) -> Result<Vec<u8>, String> {
-    let read: js_sys::Function = js_sys::Reflect::get(file, &"arrayBuffer".into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or("not a file")?;
-    let promise: js_sys::Promise =
-        read.call0(file).ok().and_then(|p| p.dyn_into().ok()).ok_or("not a file")?;
-    let buffer = JsFuture::from(promise).await.map_err(|_| "the file could not be read".to_string())?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// The bytes of one of the site's own files.
-async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    // The `Response` is used through its JS properties: naming web-sys's `Response` type
-    // would need one more web-sys feature for three calls.
-    let get = |target: &wasm_bindgen::JsValue, name: &str| {
-        js_sys::Reflect::get(target, &name.into()).map_err(|_| format!("no {name}"))
-    };
-    let window = web_sys::window().ok_or("no window")?;
-    let response =
-        JsFuture::from(window.fetch_with_str(path)).await.map_err(|_| "the request failed".to_string())?;
-    if get(&response, "ok")?.as_bool() != Some(true) {
-        return Err(format!("HTTP {}", get(&response, "status")?.as_f64().unwrap_or_default()));
-    }
-    let read: js_sys::Function = get(&response, "arrayBuffer")?.dyn_into().map_err(|_| "no arrayBuffer")?;
-    let promise: js_sys::Promise =
-        read.call0(&response).map_err(|_| "no body")?.dyn_into().map_err(|_| "no body")?;
-    let buffer = JsFuture::from(promise).await.map_err(|_| "the body could not be read".to_string())?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// `count` random bits from the browser's crypto RNG.
-pub fn crypto_bits(count: usize) -> Vec<bool> {
-    let mut bytes = vec![0u8; count.div_ceil(8)];
-    getrandom03::fill(&mut bytes).expect("the browser's crypto.getRandomValues");
-    (0..count).map(|i| bytes[i / 8] >> (i % 8) & 1 == 1).collect()
-}
 
 /// A new random key of `bits` bits.
 pub fn new_key(bits: usize) -> Key {

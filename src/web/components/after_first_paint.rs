@@ -8,7 +8,7 @@ use leptos::html::ElementType;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::web::yield_now::yield_now;
+use crate::web::browser::yields::yield_now;
 
 /// How long a page whose frames do not come (a tab opened in the background) waits before
 /// drawing the rest anyway.

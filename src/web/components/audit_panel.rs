@@ -9,9 +9,9 @@ use crate::web::components::steps_field::StepsField;
 
 use crate::app::report::{Throughput, audit_csv, clock};
 use crate::nn::audit::EveStart;
+use crate::web::browser::files;
 use crate::web::chart::{self, Axes, EVE_COLOR, Series};
 use crate::web::continued_audit;
-use crate::web::download;
 use crate::web::lab::{Lab, Status};
 
 #[component]
@@ -97,7 +97,7 @@ pub fn AuditPanel() -> impl IntoView {
                     prop:disabled=move || audit.history.with(|h| h.is_empty())
                     on:click=move |_| {
                         let csv = audit.history.with_untracked(|h| audit_csv(h));
-                        let _ = download::save_text(&format!("anc-audit-{key}.csv"), "text/csv", &csv);
+                        let _ = files::save_text(&format!("anc-audit-{key}.csv"), "text/csv", &csv);
                     }
                 >
                     "Save CSV"

@@ -4,8 +4,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::app::report::losses_csv;
+use crate::web::browser::files;
 use crate::web::chart::{self, AB_COLOR, Axes, BOB_COLOR, EVE_COLOR, Series, loss_points};
-use crate::web::download;
 use crate::web::lab::Lab;
 
 #[component]
@@ -84,7 +84,7 @@ pub fn LossChart() -> impl IntoView {
                     prop:disabled=empty
                     on:click=move |_| {
                         if let Some(c) = canvas.get_untracked() {
-                            error.set(download::save_png(&c, "anc-losses.png").err());
+                            error.set(files::save_png(&c, "anc-losses.png").err());
                         }
                     }
                 >
@@ -96,7 +96,7 @@ pub fn LossChart() -> impl IntoView {
                     prop:disabled=empty
                     on:click=move |_| {
                         let csv = lab.history.with_untracked(|h| losses_csv(h));
-                        error.set(download::save_text("anc-losses.csv", "text/csv", &csv).err());
+                        error.set(files::save_text("anc-losses.csv", "text/csv", &csv).err());
                     }
                 >
                     "Save losses (CSV)"

@@ -5,10 +5,10 @@ use leptos::prelude::*;
 
 use crate::text::codec::{Ciphertext, Key, char_of, count, encode_text};
 use crate::text::messages::{Agreement, decrypt, eavesdrop, encrypt};
+use crate::web::browser::{crypto_bits, files};
 use crate::web::components::key_search_panel::KeySearchPanel;
-use crate::web::download;
 use crate::web::lab::Lab;
-use crate::web::text_lab::{ModelSlot, TextLab, crypto_bits, file_bytes, new_key};
+use crate::web::text_lab::{ModelSlot, TextLab, new_key};
 
 /// Bob's or Eve's reading: each character and whether it was right.
 #[derive(Clone, Debug, PartialEq)]
@@ -269,7 +269,7 @@ pub fn MessagesPanel() -> impl IntoView {
                         on:click=move |_| {
                             let name = text.info().map_or("model".into(), |i| i.preset);
                             if let Some(bytes) = text.model_file() {
-                                let result = download::save_bytes(&format!("anc-{name}.bin"), &bytes);
+                                let result = files::save_bytes(&format!("anc-{name}.bin"), &bytes);
                                 text.file_error.set(result.err());
                             }
                         }>
@@ -285,7 +285,7 @@ pub fn MessagesPanel() -> impl IntoView {
                                 if file.is_undefined() { return; }
                                 let name = js_sys::Reflect::get(&file, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
                                 leptos::task::spawn_local(async move {
-                                    match file_bytes(&file).await {
+                                    match files::file_bytes(&file).await {
                                         Ok(bytes) => text.load_file(&name, &bytes),
                                         Err(e) => text.file_error.set(Some(e)),
                                     }
@@ -354,7 +354,7 @@ pub fn MessagesPanel() -> impl IntoView {
                         <button type="button" data-testid="copy-share-link" on:click=move |_| {
                             let link = share_link.get_untracked();
                             leptos::task::spawn_local(async move {
-                                copied.set(Some(match crate::web::download::copy_text(&link).await {
+                                copied.set(Some(match crate::web::browser::files::copy_text(&link).await {
                                     Ok(()) => "Copied to the clipboard.".to_string(),
                                     Err(()) => "The browser did not allow copying: select the link and copy it.".to_string(),
                                 }));

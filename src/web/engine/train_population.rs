@@ -14,9 +14,9 @@ use crate::nn::config::TrainingConfig;
 use crate::nn::metrics::IterationLosses;
 use crate::nn::population::Population;
 use crate::nn::steps::Steps;
+use crate::web::browser::yields::yield_now;
 use crate::web::engine::worker::{REPORT_MS, SLICE_MAX, SLICE_MS, State, post};
 use crate::web::slices::next_slice;
-use crate::web::yield_now::yield_now;
 
 /// Trains a member per seed of `seeds` with `config`, posting their losses, then their
 /// model files and evaluations.

@@ -28,10 +28,10 @@ use crate::nn::steps::Steps;
 use crate::nn::training::Trainer;
 use crate::nn::transfer::ciphers_to;
 use crate::web::backend::{NoWebGpu, open_webgpu};
+use crate::web::browser::yields::yield_now;
 use crate::web::engine::port_peer::PortPeer;
 use crate::web::engine::train_population::train_population;
 use crate::web::slices::{REDRAW_MS, next_slice};
-use crate::web::yield_now::yield_now;
 
 /// Target time of one slice of training in a worker: short enough to answer a pause and
 /// stream losses, long enough that the messages cost little.
