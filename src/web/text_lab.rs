@@ -42,7 +42,8 @@ impl ModelSlot {
         "shipped with the site (trained by the anc command line)"
     }
 
-    fn index(self) -> usize {
+    /// Where the slot is in [`ModelSlot::ALL`] and [`TextLab::slots`].
+    pub fn index(self) -> usize {
         self as usize
     }
 }
@@ -79,13 +80,19 @@ pub struct FormModel {
     pub cipher: Cipher,
 }
 
+/// One of the form's models: its description (or why it is not there) and the model.
+#[derive(Clone, Copy)]
+pub struct SlotState {
+    pub info: RwSignal<Option<Result<ModelInfo, String>>>,
+    pub model: StoredValue<Option<FormModel>, LocalStorage>,
+}
+
 /// The message form's shared state.
 #[derive(Clone, Copy)]
 pub struct TextLab {
     pub slot: RwSignal<ModelSlot>,
-    /// Per slot: the model's description, or why it is not there.
-    pub infos: [RwSignal<Option<Result<ModelInfo, String>>>; 4],
-    pub models: StoredValue<[Option<FormModel>; 4], LocalStorage>,
+    /// The form's models, one per slot ([`ModelSlot::index`]).
+    pub slots: [SlotState; 4],
     /// Bumped whenever a model is put in a slot (a new model in the same slot is another
     /// model: readings made with the old one no longer apply).
     pub revision: RwSignal<u64>,
@@ -106,8 +113,10 @@ impl TextLab {
     pub fn new() -> Self {
         Self {
             slot: RwSignal::new(ModelSlot::ShippedPoc8),
-            infos: std::array::from_fn(|_| RwSignal::new(None)),
-            models: StoredValue::new_local(std::array::from_fn(|_| None)),
+            slots: std::array::from_fn(|_| SlotState {
+                info: RwSignal::new(None),
+                model: StoredValue::new_local(None),
+            }),
             revision: RwSignal::new(0),
             own_source: RwSignal::new(String::new()),
             file_error: RwSignal::new(None),
@@ -176,20 +185,20 @@ impl TextLab {
 
     /// The chosen model's description, if it is loaded.
     pub fn info(&self) -> Option<ModelInfo> {
-        self.infos[self.slot.get().index()].get().and_then(Result::ok)
+        self.slots[self.slot.get().index()].info.get().and_then(Result::ok)
     }
 
     /// Runs `f` on the chosen model.
     pub fn with_model<T>(&self, f: impl FnOnce(&FormModel) -> T) -> Option<T> {
-        let slot = self.slot.get_untracked().index();
-        self.models.with_value(|m| m[slot].as_ref().map(f))
+        self.slots[self.slot.get_untracked().index()].model.with_value(|m| m.as_ref().map(f))
     }
 
     /// Keeps `model` in `slot` (on the CPU device) and describes it.
     pub fn put(&self, slot: ModelSlot, model: SavedModel) {
-        self.infos[slot.index()].set(Some(Ok(ModelInfo::of(&model))));
+        let state = self.slots[slot.index()];
+        state.info.set(Some(Ok(ModelInfo::of(&model))));
         let cipher = Cipher::new(&model.ciphers, &Device::flex());
-        self.models.update_value(|m| m[slot.index()] = Some(FormModel { saved: model, cipher }));
+        state.model.set_value(Some(FormModel { saved: model, cipher }));
         self.revision.update(|r| *r += 1);
     }
 
@@ -205,7 +214,9 @@ impl TextLab {
                     .and_then(|b| model_file::load(&b, &Device::flex()).map_err(|e| e.to_string()))
                 {
                     Ok(model) => self.put(slot, model),
-                    Err(e) => self.infos[slot.index()].set(Some(Err(format!("could not load {file}: {e}")))),
+                    Err(e) => {
+                        self.slots[slot.index()].info.set(Some(Err(format!("could not load {file}: {e}"))))
+                    }
                 }
             });
         }

@@ -54,7 +54,7 @@ pub fn CipherViews() -> impl IntoView {
     // engine worker, so the page's thread stays free while it opens.
     Effect::new(move |_| {
         let slot = text.slot.get();
-        let loaded = text.infos.iter().map(|i| i.with(|i| matches!(i, Some(Ok(_))))).collect::<Vec<_>>();
+        let loaded = text.slots.iter().map(|s| s.info.with(|i| matches!(i, Some(Ok(_))))).collect::<Vec<_>>();
         let _ = (slot, loaded);
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();

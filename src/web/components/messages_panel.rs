@@ -180,10 +180,7 @@ pub fn MessagesPanel() -> impl IntoView {
             Err(e) => fail(e),
         }
     };
-    let model_line = move || match text.infos
-        [ModelSlot::ALL.iter().position(|s| *s == text.slot.get()).unwrap_or(0)]
-    .get()
-    {
+    let model_line = move || match text.slots[text.slot.get().index()].info.get() {
         None => "Loading the model…".to_string(),
         Some(Err(e)) => e,
         Some(Ok(info)) => format!(
@@ -252,7 +249,7 @@ pub fn MessagesPanel() -> impl IntoView {
                         .into_iter()
                         .map(|s| view! {
                             <option value=s.key() selected=move || text.slot.get() == s
-                                disabled=move || text.infos[s as usize].with(|i| !matches!(i, Some(Ok(_))))>
+                                disabled=move || text.slots[s.index()].info.with(|i| !matches!(i, Some(Ok(_))))>
                                 {match s {
                                     ModelSlot::ShippedPoc8 => "poc8 (shipped)",
                                     ModelSlot::ShippedSeed16 => "seed16 (shipped)",
