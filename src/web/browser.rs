@@ -80,10 +80,36 @@ pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     if get(&response, "ok")?.as_bool() != Some(true) {
         return Err(format!("HTTP {}", get(&response, "status")?.as_f64().unwrap_or_default()));
     }
-    let read: js_sys::Function = get(&response, "arrayBuffer")?.dyn_into().map_err(|_| "no arrayBuffer")?;
+    array_buffer_bytes(&response).await.map_err(|stop| {
+        match stop {
+            ReadStop::NoMethod => "no arrayBuffer",
+            ReadStop::NoPromise => "no body",
+            ReadStop::Failed => "the body could not be read",
+        }
+        .to_string()
+    })
+}
+
+/// Where reading an object's bytes through its `arrayBuffer()` stopped.
+enum ReadStop {
+    /// It has no `arrayBuffer` method.
+    NoMethod,
+    /// The method did not give a promise.
+    NoPromise,
+    /// The promise failed.
+    Failed,
+}
+
+/// The bytes of `target.arrayBuffer()`: a fetched `Response`'s, a picked `File`'s
+/// ([`files::file_bytes`]).
+async fn array_buffer_bytes(target: &wasm_bindgen::JsValue) -> Result<Vec<u8>, ReadStop> {
+    let read: js_sys::Function = js_sys::Reflect::get(target, &"arrayBuffer".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or(ReadStop::NoMethod)?;
     let promise: js_sys::Promise =
-        read.call0(&response).map_err(|_| "no body")?.dyn_into().map_err(|_| "no body")?;
-    let buffer = JsFuture::from(promise).await.map_err(|_| "the body could not be read".to_string())?;
+        read.call0(target).ok().and_then(|p| p.dyn_into().ok()).ok_or(ReadStop::NoPromise)?;
+    let buffer = JsFuture::from(promise).await.map_err(|_| ReadStop::Failed)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 

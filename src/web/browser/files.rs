@@ -2,7 +2,6 @@
 //! CSV through a Blob URL, a canvas as PNG), and text on the clipboard.
 
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, Url};
 
 fn click_link(href: &str, file_name: &str) -> Result<(), String> {
@@ -67,12 +66,11 @@ pub async fn copy_text(text: &str) -> Result<(), ()> {
 
 /// The bytes of a `File` the user picked (through its JS `arrayBuffer()`).
 pub async fn file_bytes(file: &wasm_bindgen::JsValue) -> Result<Vec<u8>, String> {
-    let read: js_sys::Function = js_sys::Reflect::get(file, &"arrayBuffer".into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or("not a file")?;
-    let promise: js_sys::Promise =
-        read.call0(file).ok().and_then(|p| p.dyn_into().ok()).ok_or("not a file")?;
-    let buffer = JsFuture::from(promise).await.map_err(|_| "the file could not be read".to_string())?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    super::array_buffer_bytes(file).await.map_err(|stop| {
+        match stop {
+            super::ReadStop::Failed => "the file could not be read",
+            super::ReadStop::NoMethod | super::ReadStop::NoPromise => "not a file",
+        }
+        .to_string()
+    })
 }

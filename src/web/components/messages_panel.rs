@@ -351,7 +351,7 @@ pub fn MessagesPanel() -> impl IntoView {
                         <button type="button" data-testid="copy-share-link" on:click=move |_| {
                             let link = share_link.get_untracked();
                             leptos::task::spawn_local(async move {
-                                copied.set(Some(match crate::web::browser::files::copy_text(&link).await {
+                                copied.set(Some(match files::copy_text(&link).await {
                                     Ok(()) => "Copied to the clipboard.".to_string(),
                                     Err(()) => "The browser did not allow copying: select the link and copy it.".to_string(),
                                 }));
