@@ -1,13 +1,15 @@
-//! Encrypt, decrypt and attack text with a learned cipher (spec §5): which model the form
-//! uses, the key, the message, the ciphertext, Bob's reading and Eve's.
+//! Encrypt, decrypt and attack text with a learned cipher (spec §5): the key, the message,
+//! the ciphertext, Bob's reading and Eve's, around the model field ([`ModelPicker`]), the
+//! share link ([`ShareLink`]) and the key search.
 
 use leptos::prelude::*;
 
-use crate::text::codec::{Ciphertext, Key, char_of, count, encode_text};
+use crate::text::codec::{Ciphertext, Key, char_of, encode_text};
 use crate::text::messages::{Agreement, decrypt, eavesdrop, encrypt};
-use crate::web::browser::{crypto_bits, files};
+use crate::web::browser::crypto_bits;
 use crate::web::components::key_search_panel::KeySearchPanel;
-use crate::web::lab::Lab;
+use crate::web::components::model_picker::ModelPicker;
+use crate::web::components::share_link::ShareLink;
 use crate::web::text_lab::{ModelSlot, TextLab, new_key};
 
 /// Bob's or Eve's reading: each character and whether it was right.
@@ -50,7 +52,6 @@ impl Inputs {
 #[component]
 pub fn MessagesPanel() -> impl IntoView {
     let text = TextLab::get();
-    let lab = Lab::get();
     let inputs = move || Inputs {
         model: (text.slot.get(), text.revision.get()),
         key: text.key_text.get(),
@@ -90,10 +91,6 @@ pub fn MessagesPanel() -> impl IntoView {
             text.key_text.set(new_key(info.bits).to_hex());
         }
     };
-    let share_key = RwSignal::new(false);
-    let share_ciphertext = RwSignal::new(true);
-    let share_link = RwSignal::new(String::new());
-    let copied = RwSignal::new(None::<String>);
     // A model's key length differs: draw a key whenever the chosen model changes. A shared
     // message is brought into view once its model is there.
     let landed = StoredValue::new(false);
@@ -180,29 +177,6 @@ pub fn MessagesPanel() -> impl IntoView {
             Err(e) => fail(e),
         }
     };
-    let model_line = move || match text.slots[text.slot.get().index()].info.get() {
-        None => "Loading the model…".to_string(),
-        Some(Err(e)) => e,
-        Some(Ok(info)) => format!(
-            "Using {} ({} bits), {}: Bob reads {} of messages; {}.",
-            info.preset,
-            info.bits,
-            text.source(text.slot.get()),
-            info.bob_correct_pct.map_or("an unknown share".into(), |p| format!("{p:.2} %")),
-            info.strength.map_or("no attacker audit recorded".to_string(), |s| s.sentence(info.bits)),
-        ),
-    };
-    let packing_note = move || {
-        text.info().map(|i| {
-            let p = i.packing();
-            format!(
-                "Each {}-bit block holds {} of 5 bits and {}, so the same text encrypts differently each time.",
-                i.bits,
-                count(p.chars_per_block(), "character code", "character codes"),
-                count(p.random_bits(), "fresh random bit", "fresh random bits")
-            )
-        })
-    };
     let show = move |reading: RwSignal<Option<(Inputs, Reading)>>, who: &'static str| {
         move || {
             let now = if who == "Eve" { without_key() } else { inputs() };
@@ -232,67 +206,7 @@ pub fn MessagesPanel() -> impl IntoView {
             <h2 id="messages-title">"3 · Send a message: encrypt, decrypt, attack"</h2>
             <p class="toy">"A teaching toy: this cipher is not secure. Do not use it for anything real."</p>
             {move || text.arrival.get().map(|a| view! { <p class="link-notice" data-testid="link-notice" role="status">{a}</p> })}
-            <div class="field">
-                <label for="model-choice">"Model"</label>
-                <select
-                    id="model-choice"
-                    data-testid="model-choice"
-                    prop:value=move || text.slot.get().key()
-                    on:change=move |ev| {
-                        let key = event_target_value(&ev);
-                        if let Some(slot) = ModelSlot::ALL.into_iter().find(|s| s.key() == key) {
-                            text.slot.set(slot);
-                        }
-                    }
-                >
-                    {ModelSlot::ALL
-                        .into_iter()
-                        .map(|s| view! {
-                            <option value=s.key() selected=move || text.slot.get() == s
-                                disabled=move || text.slots[s.index()].info.with(|i| !matches!(i, Some(Ok(_))))>
-                                {match s {
-                                    ModelSlot::ShippedPoc8 => "poc8 (shipped)",
-                                    ModelSlot::ShippedSeed16 => "seed16 (shipped)",
-                                    ModelSlot::ShippedStrong16 => "strong16 (shipped)",
-                                    ModelSlot::Trained => "your model (trained here or loaded)",
-                                }}
-                            </option>
-                        })
-                        .collect_view()}
-                </select>
-                <p data-testid="model-info" role="status">{model_line}</p>
-                <div class="buttons">
-                    <button type="button" data-testid="download-model" prop:disabled=move || text.info().is_none()
-                        on:click=move |_| {
-                            let name = text.info().map_or("model".into(), |i| i.preset);
-                            if let Some(bytes) = text.model_file() {
-                                let result = files::save_bytes(&format!("anc-{name}.bin"), &bytes);
-                                text.file_error.set(result.err());
-                            }
-                        }>
-                        "Download this model"
-                    </button>
-                    <label class="file-button">
-                        "Load a model file… "
-                        <input type="file" accept=".bin,application/octet-stream" data-testid="upload-model"
-                            on:change=move |ev| {
-                                let target = ev.target().map(wasm_bindgen::JsValue::from).unwrap_or_default();
-                                let files = js_sys::Reflect::get(&target, &"files".into()).unwrap_or_default();
-                                let Ok(file) = js_sys::Reflect::get_u32(&files, 0) else { return };
-                                if file.is_undefined() { return; }
-                                let name = js_sys::Reflect::get(&file, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
-                                leptos::task::spawn_local(async move {
-                                    match files::file_bytes(&file).await {
-                                        Ok(bytes) => text.load_file(&name, &bytes),
-                                        Err(e) => text.file_error.set(Some(e)),
-                                    }
-                                });
-                            }/>
-                    </label>
-                </div>
-                <p class="error" data-testid="model-file-error" role="alert">{move || text.file_error.get()}</p>
-                <p class="note">{packing_note}</p>
-            </div>
+            <ModelPicker/>
             <div class="field">
                 <label for="key">"Key (bits or hex)"</label>
                 <div class="row">
@@ -334,35 +248,7 @@ pub fn MessagesPanel() -> impl IntoView {
                 <button type="button" data-testid="attack" on:click=on_attack>"Eve attacks (no key)"</button>
             </div>
             <p class="error" data-testid="messages-error" role="alert">{shown_error}</p>
-            <div class="share">
-                <label><input type="checkbox" data-testid="share-ciphertext" prop:checked=move || share_ciphertext.get()
-                    on:change=move |ev| share_ciphertext.set(event_target_checked(&ev))/>" include the ciphertext"</label>
-                <label><input type="checkbox" data-testid="share-key" prop:checked=move || share_key.get()
-                    on:change=move |ev| share_key.set(event_target_checked(&ev))/>
-                    " include the key — anyone with the link can then read the message"</label>
-                <button type="button" data-testid="make-share-link" on:click=move |_| {
-                    let extras = crate::web::share::Extras { ciphertext: share_ciphertext.get_untracked(), key: share_key.get_untracked() };
-                    share_link.set(crate::web::share::link(lab, text, extras));
-                    copied.set(None);
-                }>"Make a share link"</button>
-                <Show when=move || !share_link.get().is_empty()>
-                    <div class="row">
-                        <input type="text" readonly data-testid="share-link" aria-label="Share link" prop:value=move || share_link.get()/>
-                        <button type="button" data-testid="copy-share-link" on:click=move |_| {
-                            let link = share_link.get_untracked();
-                            leptos::task::spawn_local(async move {
-                                copied.set(Some(match files::copy_text(&link).await {
-                                    Ok(()) => "Copied to the clipboard.".to_string(),
-                                    Err(()) => "The browser did not allow copying: select the link and copy it.".to_string(),
-                                }));
-                            });
-                        }>"Copy"</button>
-                    </div>
-                    <p class="note" data-testid="share-copied" role="status">{move || copied.get()}</p>
-                    <p class="note">"The settings travel in the part after #, which browsers never send to a server. "
-                        "Your classmate needs the same model: shipped models work; a model trained here must be downloaded and sent too."</p>
-                </Show>
-            </div>
+            <ShareLink/>
             {show(bob, "Bob")}
             {show(eve, "Eve")}
             <KeySearchPanel/>

@@ -5,6 +5,7 @@
 //! which only it downloads. Two CPU workers train as data-parallel replicas over a
 //! `MessageChannel` ([`port_peer`]).
 
+mod audits;
 pub mod client;
 pub mod port_peer;
 mod train_population;

@@ -16,8 +16,6 @@ use crate::app::backend::{BackendKind, Speed};
 use crate::app::cipher_views::measure_for_views;
 use crate::app::engine_protocol::{Command, Event, Fallback};
 use crate::app::unposted::Unposted;
-use crate::nn::attack::{AttackerKind, Suite, SuiteConfig};
-use crate::nn::audit::{Audit, AuditConfig, EveStart};
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
 use crate::nn::inference::Cipher;
@@ -29,6 +27,7 @@ use crate::nn::training::Trainer;
 use crate::nn::transfer::ciphers_to;
 use crate::web::backend::{NoWebGpu, open_webgpu};
 use crate::web::browser::yields::yield_now;
+use crate::web::engine::audits::{attack, continue_eve};
 use crate::web::engine::port_peer::PortPeer;
 use crate::web::engine::train_population::train_population;
 use crate::web::slices::{REDRAW_MS, next_slice};
@@ -297,77 +296,4 @@ async fn measure(state: Rc<State>, config: TrainingConfig, backend: BackendKind,
         slice = next_slice(slice, elapsed * 1000.0, SLICE_MAX, SLICE_MS);
     }
     answer(Speed::Measured(iterations as f64 / seconds.max(1e-9)))
-}
-
-/// Trains the attackers `kinds` against the frozen Alice of `model`, one after another, on
-/// the CPU, posting their held-out checks and then every attacker's result.
-async fn attack(
-    state: Rc<State>,
-    model: Vec<u8>,
-    kinds: Vec<AttackerKind>,
-    config: SuiteConfig,
-    samples: usize,
-) {
-    let device = Device::flex().autodiff();
-    let saved = match model_file::load(&model, &device) {
-        Ok(saved) => saved,
-        Err(e) => {
-            return post(&Event::Failed {
-                message: format!("the model to attack did not arrive whole ({e})"),
-            });
-        }
-    };
-    let made = Suite::new(&saved.ciphers, &saved.header.config.cipher, &kinds, config, samples, &device);
-    let mut suite = match made {
-        Ok(suite) => suite,
-        Err(e) => return post(&Event::Failed { message: e.to_string() }),
-    };
-    let mut slice = 1;
-    while !suite.is_done() {
-        state.unpaused().await;
-        let current = suite.runs().iter().find(|r| !r.is_done()).map(|r| r.kind());
-        let started = Instant::now();
-        let rows = match suite.run(slice as usize).read_async().await {
-            Ok(rows) => rows,
-            Err(e) => return post(&Event::Failed { message: format!("the device failed ({})", e.cause()) }),
-        };
-        let seconds = started.elapsed().as_secs_f64();
-        slice = next_slice(slice, seconds * 1000.0, SLICE_MAX, SLICE_MS);
-        post(&Event::AttackRows { rows, current, done: suite.done(), seconds });
-        yield_now().await;
-    }
-    post(&Event::Attacked { result: suite.finish() });
-}
-
-/// Trains the model's own Eve on against its frozen Alice, posting her losses, then scores
-/// her (and Bob) on 10,000 fresh messages.
-async fn continue_eve(state: Rc<State>, model: Vec<u8>, steps: usize) {
-    let device = Device::flex().autodiff();
-    let saved = match model_file::load(&model, &device) {
-        Ok(saved) => saved,
-        Err(e) => return post(&Event::Failed { message: format!("the model did not arrive whole ({e})") }),
-    };
-    let config = AuditConfig::new().with_start(EveStart::Continue).with_steps(steps);
-    let mut audit = match Audit::new(&saved.ciphers, &saved.header.config.cipher, config, &device) {
-        Ok(audit) => audit,
-        Err(e) => return post(&Event::Failed { message: e.to_string() }),
-    };
-    let mut slice = 1;
-    while !audit.is_done() {
-        state.unpaused().await;
-        let started = Instant::now();
-        let rows = match audit.run(slice as usize).read_async().await {
-            Ok(rows) => rows,
-            Err(e) => return post(&Event::Failed { message: format!("the device failed ({})", e.cause()) }),
-        };
-        let seconds = started.elapsed().as_secs_f64();
-        slice = next_slice(slice, seconds * 1000.0, SLICE_MAX, SLICE_MS);
-        post(&Event::AuditRows { rows, done: audit.done(), seconds });
-        yield_now().await;
-    }
-    post(&Event::Evaluating);
-    match audit.evaluate().read_async().await {
-        Ok(evaluation) => post(&Event::Audited { evaluation }),
-        Err(e) => post(&Event::Failed { message: format!("the device failed ({})", e.cause()) }),
-    }
 }
