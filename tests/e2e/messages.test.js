@@ -127,6 +127,9 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     await lab.by('make-share-link').click();
     const keyless = await lab.by('share-link').inputValue();
     assert.doesNotMatch(keyless, /[#&]key=/);
+    // The link's field spans the form beside its Copy button, so the link can be read.
+    const [field, form] = await Promise.all([lab.by('share-link'), lab.page.locator('section.messages')].map((l) => l.boundingBox()));
+    assert.ok(field.width >= 0.6 * form.width, `the share link's field is ${field.width} px wide in a ${form.width} px form`);
     // The link carries the compact form: base64url of the floats, not 5-bit symbols.
     const compactBody = /ciphertext=poc8%2F\d+%2F([A-Za-z0-9_-]+)/.exec(keyless);
     assert.ok(compactBody, `not the compact form: ${keyless}`);
