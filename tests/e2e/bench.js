@@ -19,6 +19,39 @@ const SINGLE_RUNS = process.env.SINGLE_RUNS === '1';
 // Timed native iterations (each of anc bench's two runs: two threads, then one).
 const NATIVE_ITERATIONS = Number(process.env.NATIVE_ITERATIONS || 1500);
 
+/**
+ * Records, inside the page, when each value of a counter was shown: a MutationObserver on
+ * the element `testId` pushes [performance.now(), parse(text)] at every change. The test
+ * then waits without polling the page every few milliseconds, which took CPU from the
+ * training workers on this 2-core machine, and the times are the page's own (the page
+ * updates the counter a few times a second, so polling was no more precise).
+ */
+async function recordShown(page, testId, parse) {
+  await page.evaluate(([id, parseSource]) => {
+    const el = document.querySelector(`[data-testid=${id}]`);
+    const read = new Function('text', `return (${parseSource})(text)`);
+    window.benchShown = [];
+    const note = () => window.benchShown.push([performance.now(), read(el.textContent)]);
+    new MutationObserver(note).observe(el, { childList: true, characterData: true, subtree: true });
+  }, [testId, parse.toString()]);
+}
+
+/**
+ * Steady speed from the records of `recordShown`: values per second from the first time
+ * the counter showed at least `from` to the first time it showed at least `to`, with the
+ * values shown then.
+ */
+async function steadyRate(page, from, to) {
+  const shown = await page.evaluate(() => window.benchShown);
+  const first = (k) => shown.find(([, v]) => v >= k);
+  const [start, end] = [first(from), first(to)];
+  if (!start || !end) throw new Error(`the counter never showed ${from} and ${to}: ${JSON.stringify(shown)}`);
+  const seconds = (end[0] - start[0]) / 1000;
+  // A counter that moved on to another state (Infinity) had shown `to` by then.
+  const last = Number.isFinite(end[1]) ? end[1] : to;
+  return { warm: start[1], rate: seconds > 0 ? (last - start[1]) / seconds : 0, atMs: start[0] };
+}
+
 async function inPage(url, webgpu, iterations, query = '') {
   const browser = await launch({ webgpu });
   try {
@@ -28,19 +61,15 @@ async function inPage(url, webgpu, iterations, query = '') {
     }
     await lab.setField('iterations_per_epoch', iterations);
     await lab.setField('epochs', 1);
-    const started = Date.now();
+    await recordShown(lab.page, 'iteration', (text) => Number(text));
+    const [started, startedMs] = [Date.now(), await lab.page.evaluate(() => performance.now())];
     await lab.start();
+    await lab.waitForDone(3_600_000);
     // Steady speed: from the end of a warm-up (a fifth of the run; WebGPU compiles its
     // pipelines on the first steps) to the last iteration, by the page's iteration count.
-    const reach = (n) => lab.page.waitForFunction(
-      (k) => Number(document.querySelector('[data-testid=iteration]').textContent) >= k, n,
-      { timeout: 3_600_000, polling: 20 });
-    await reach(Math.max(1, Math.floor(iterations / 5)));
-    const [warmTime, warmIteration] = [Date.now(), await lab.iteration()];
-    await reach(iterations);
-    const steady = (iterations - warmIteration) / ((Date.now() - warmTime) / 1000);
-    const firstIterationsS = (warmTime - started) / 1000;
-    await lab.waitForDone(3_600_000);
+    const { warm: warmIteration, rate: steady, atMs } =
+      await steadyRate(lab.page, Math.max(1, Math.floor(iterations / 5)), iterations);
+    const firstIterationsS = (atMs - startedMs) / 1000;
     const text = await lab.by('progress-text').textContent();
     const rate = Number(/([\d.]+) it\/s/.exec(text)[1]);
     return {
@@ -61,22 +90,19 @@ async function populationInPage(url, iterations) {
     await lab.setField('iterations_per_epoch', iterations);
     await lab.setField('epochs', 1);
     await lab.by('population-steps').fill('1');
+    // The status says "iteration X of Y each" while the members train, then moves on.
+    await recordShown(lab.page, 'population-status', (text) => {
+      const m = /iteration (\d+) of/.exec(text);
+      return m ? Number(m[1]) : /attacking|^Done|^Stopped/.test(text) ? Infinity : 0;
+    });
     const started = Date.now();
     await lab.by('population-start').click();
-    // The status says "iteration X of Y each" while the members train.
-    const reach = (n) => lab.page.waitForFunction((k) => {
-      const s = document.querySelector('[data-testid=population-status]').textContent;
-      const m = /iteration (\d+) of/.exec(s);
-      return (m && Number(m[1]) >= k) || /attacking|^Done|^Stopped/.test(s);
-    }, n, { timeout: 3_600_000, polling: 20 });
-    const at = async () => Number((/iteration (\d+) of/.exec(await lab.by('population-status').textContent()) || [0, iterations])[1]);
-    await reach(Math.max(1, Math.floor(iterations / 5)));
-    const [warmTime, warmIteration] = [Date.now(), await at()];
-    await reach(iterations);
-    const seconds = (Date.now() - warmTime) / 1000;
+    await lab.page.waitForFunction(() => /attacking|^Done|^Stopped/.test(
+      document.querySelector('[data-testid=population-status]').textContent), null, { timeout: 3_600_000, polling: 250 });
+    const { rate } = await steadyRate(lab.page, Math.max(1, Math.floor(iterations / 5)), iterations);
     const members = 8;
     return {
-      members, iterations, member_iterations_per_s: members * (iterations - warmIteration) / seconds,
+      members, iterations, member_iterations_per_s: members * rate,
       wall_s: (Date.now() - started) / 1000,
     };
   } finally {
