@@ -20,29 +20,28 @@ const SINGLE_RUNS = process.env.SINGLE_RUNS === '1';
 const NATIVE_ITERATIONS = Number(process.env.NATIVE_ITERATIONS || 1500);
 
 /**
- * Records, inside the page, when each value of a counter was shown: a MutationObserver on
- * the element `testId` pushes [performance.now(), parse(text)] at every change. The test
- * then waits without polling the page every few milliseconds, which took CPU from the
- * training workers on this 2-core machine, and the times are the page's own (the page
- * updates the counter a few times a second, so polling was no more precise).
+ * Records, inside the page, when each text of the element `testId` was shown: a
+ * MutationObserver pushes [performance.now(), text] at every change. The test then waits
+ * without polling the page every few milliseconds, which took CPU from the training
+ * workers on this 2-core machine, and the times are the page's own (the page updates the
+ * counter a few times a second, so polling was no more precise).
  */
-async function recordShown(page, testId, parse) {
-  await page.evaluate(([id, parseSource]) => {
+async function recordShown(page, testId) {
+  await page.evaluate((id) => {
     const el = document.querySelector(`[data-testid=${id}]`);
-    const read = new Function('text', `return (${parseSource})(text)`);
     window.benchShown = [];
-    const note = () => window.benchShown.push([performance.now(), read(el.textContent)]);
-    new MutationObserver(note).observe(el, { childList: true, characterData: true, subtree: true });
-  }, [testId, parse.toString()]);
+    new MutationObserver(() => window.benchShown.push([performance.now(), el.textContent]))
+      .observe(el, { childList: true, characterData: true, subtree: true });
+  }, testId);
 }
 
 /**
- * Steady speed from the records of `recordShown`: values per second from the first time
- * the counter showed at least `from` to the first time it showed at least `to`, with the
- * values shown then.
+ * Steady speed from the records of `recordShown`, each text read as a count by `parse`:
+ * counts per second from the first time the count was at least `from` to the first time it
+ * was at least `to`, with the counts shown then.
  */
-async function steadyRate(page, from, to) {
-  const shown = await page.evaluate(() => window.benchShown);
+async function steadyRate(page, parse, from, to) {
+  const shown = (await page.evaluate(() => window.benchShown)).map(([ms, text]) => [ms, parse(text)]);
   const first = (k) => shown.find(([, v]) => v >= k);
   const [start, end] = [first(from), first(to)];
   if (!start || !end) throw new Error(`the counter never showed ${from} and ${to}: ${JSON.stringify(shown)}`);
@@ -51,6 +50,9 @@ async function steadyRate(page, from, to) {
   const last = Number.isFinite(end[1]) ? end[1] : to;
   return { warm: start[1], rate: seconds > 0 ? (last - start[1]) / seconds : 0, atMs: start[0] };
 }
+
+/** What the population's status says once its members have trained. */
+const POPULATION_TRAINED = /attacking|^Done|^Stopped/;
 
 async function inPage(url, webgpu, iterations, query = '') {
   const browser = await launch({ webgpu });
@@ -61,14 +63,14 @@ async function inPage(url, webgpu, iterations, query = '') {
     }
     await lab.setField('iterations_per_epoch', iterations);
     await lab.setField('epochs', 1);
-    await recordShown(lab.page, 'iteration', (text) => Number(text));
+    await recordShown(lab.page, 'iteration');
     const [started, startedMs] = [Date.now(), await lab.page.evaluate(() => performance.now())];
     await lab.start();
     await lab.waitForDone(3_600_000);
     // Steady speed: from the end of a warm-up (a fifth of the run; WebGPU compiles its
     // pipelines on the first steps) to the last iteration, by the page's iteration count.
     const { warm: warmIteration, rate: steady, atMs } =
-      await steadyRate(lab.page, Math.max(1, Math.floor(iterations / 5)), iterations);
+      await steadyRate(lab.page, Number, Math.max(1, Math.floor(iterations / 5)), iterations);
     const firstIterationsS = (atMs - startedMs) / 1000;
     const text = await lab.by('progress-text').textContent();
     const rate = Number(/([\d.]+) it\/s/.exec(text)[1]);
@@ -91,15 +93,17 @@ async function populationInPage(url, iterations) {
     await lab.setField('epochs', 1);
     await lab.by('population-steps').fill('1');
     // The status says "iteration X of Y each" while the members train, then moves on.
-    await recordShown(lab.page, 'population-status', (text) => {
-      const m = /iteration (\d+) of/.exec(text);
-      return m ? Number(m[1]) : /attacking|^Done|^Stopped/.test(text) ? Infinity : 0;
-    });
+    await recordShown(lab.page, 'population-status');
     const started = Date.now();
     await lab.by('population-start').click();
-    await lab.page.waitForFunction(() => /attacking|^Done|^Stopped/.test(
-      document.querySelector('[data-testid=population-status]').textContent), null, { timeout: 3_600_000, polling: 250 });
-    const { rate } = await steadyRate(lab.page, Math.max(1, Math.floor(iterations / 5)), iterations);
+    await lab.page.waitForFunction((trained) => new RegExp(trained).test(
+      document.querySelector('[data-testid=population-status]').textContent), POPULATION_TRAINED.source,
+    { timeout: 3_600_000, polling: 250 });
+    const count = (text) => {
+      const m = /iteration (\d+) of/.exec(text);
+      return m ? Number(m[1]) : POPULATION_TRAINED.test(text) ? Infinity : 0;
+    };
+    const { rate } = await steadyRate(lab.page, count, Math.max(1, Math.floor(iterations / 5)), iterations);
     const members = 8;
     return {
       members, iterations, member_iterations_per_s: members * rate,

@@ -64,6 +64,17 @@ pub async fn copy_text(text: &str) -> Result<(), ()> {
     wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text)).await.map(|_| ()).map_err(|_| ())
 }
 
+/// The first file a file input's `change` event picked, with its name (none if the user
+/// cancelled).
+pub fn picked_file(event: &web_sys::Event) -> Option<(wasm_bindgen::JsValue, String)> {
+    let target = wasm_bindgen::JsValue::from(event.target()?);
+    let files = js_sys::Reflect::get(&target, &"files".into()).ok()?;
+    let file = js_sys::Reflect::get_u32(&files, 0).ok().filter(|f| !f.is_undefined())?;
+    let name =
+        js_sys::Reflect::get(&file, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    Some((file, name))
+}
+
 /// The bytes of a `File` the user picked (through its JS `arrayBuffer()`).
 pub async fn file_bytes(file: &wasm_bindgen::JsValue) -> Result<Vec<u8>, String> {
     super::array_buffer_bytes(file).await.map_err(|stop| {

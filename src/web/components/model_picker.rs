@@ -83,11 +83,7 @@ pub fn ModelPicker() -> impl IntoView {
                     "Load a model file… "
                     <input type="file" accept=".bin,application/octet-stream" data-testid="upload-model"
                         on:change=move |ev| {
-                            let target = ev.target().map(wasm_bindgen::JsValue::from).unwrap_or_default();
-                            let files = js_sys::Reflect::get(&target, &"files".into()).unwrap_or_default();
-                            let Ok(file) = js_sys::Reflect::get_u32(&files, 0) else { return };
-                            if file.is_undefined() { return; }
-                            let name = js_sys::Reflect::get(&file, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+                            let Some((file, name)) = files::picked_file(&ev) else { return };
                             leptos::task::spawn_local(async move {
                                 match files::file_bytes(&file).await {
                                     Ok(bytes) => text.load_file(&name, &bytes),
