@@ -153,12 +153,18 @@ pub fn draw_over(
     // Chance: a guesser gets half the bits wrong.
     let chance = axes.bits as f64 / 2.0;
     chart.draw_series(chance_line(chance, x_end, 60, px(1.5))).map_err(|e| e.to_string())?;
-    let label = Text::new(
-        format!("chance ({} bits)", axes.bits / 2),
-        (x_end, chance),
-        font(12.0).color(&CHANCE_COLOR).pos(Pos::new(HPos::Right, VPos::Bottom)),
-    );
-    chart.draw_series(std::iter::once(label)).map_err(|e| e.to_string())?;
+    let chance_name = format!("chance ({} bits)", axes.bits / 2);
+    let has_legend = !series.is_empty() || !earlier.is_empty();
+    if !has_legend {
+        // An empty chart has no key: the line says what it is at its right end. (With a key,
+        // the key names it: the key's box sits over the line's right end.)
+        let label = Text::new(
+            chance_name.clone(),
+            (x_end, chance),
+            font(12.0).color(&CHANCE_COLOR).pos(Pos::new(HPos::Right, VPos::Bottom)),
+        );
+        chart.draw_series(std::iter::once(label)).map_err(|e| e.to_string())?;
+    }
     for (i, s) in earlier.iter().enumerate() {
         let color = faded(s.color);
         let drawn = chart
@@ -179,7 +185,18 @@ pub fn draw_over(
             .label(s.name)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
     }
-    if !series.is_empty() || !earlier.is_empty() {
+    if has_legend {
+        // The chance line's entry, last: drawn under the curves, named after them.
+        let dashes = CHANCE_COLOR.stroke_width(3);
+        chart
+            .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+            .map_err(|e| e.to_string())?
+            .label(chance_name)
+            .legend(move |(x, y)| {
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (7, 0)], dashes)
+                    + PathElement::new(vec![(11, 0), (18, 0)], dashes)
+            });
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight, ratio)?;
     }
     root.present().map_err(|e| e.to_string())

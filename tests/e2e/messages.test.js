@@ -98,8 +98,12 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     const [download] = await Promise.all([lab.page.waitForEvent('download'), lab.by('download-model').click()]);
     assert.equal(download.suggestedFilename(), 'anc-poc8.bin');
     const modelBytes = fs.readFileSync(await download.path());
+    // The file's error paragraph takes no room until it has something to say.
+    const errorHeight = async () => (await lab.by('model-file-error').boundingBox())?.height ?? 0;
+    assert.equal(await errorHeight(), 0, 'the empty file-error paragraph leaves a gap in the form');
     await lab.by('upload-model').setInputFiles({ name: 'broken.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all') });
     await lab.page.waitForFunction(() => /broken\.bin was not loaded/.test(document.querySelector('[data-testid=model-file-error]').textContent));
+    assert.ok(await errorHeight() > 0, 'the file error is not shown');
     assert.match(await lab.by('model-info').textContent(), /Using poc8 .*shipped/);
     await lab.by('upload-model').setInputFiles({ name: 'mine.bin', mimeType: 'application/octet-stream', buffer: modelBytes });
     await lab.page.waitForFunction(() => /loaded from the file mine\.bin/.test(document.querySelector('[data-testid=model-info]').textContent));
