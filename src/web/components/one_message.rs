@@ -97,7 +97,7 @@ pub fn OneMessage() -> impl IntoView {
         let n = message.len();
         Some(view! {
             // Wider than a phone: it scrolls, and the keyboard can scroll it too.
-            <div class="one-message-scroll" tabindex="0" role="region" aria-label="The message, bit by bit">
+            <div class="scroll-x one-message-scroll" tabindex="0" role="region" aria-label="The message, bit by bit">
             <table class="one-message" data-testid="one-message">
                 <tbody>
                     <tr><th scope="row">"Message P"</th>{plain(&message)}</tr>
