@@ -16,7 +16,7 @@
 use wide::f32x4;
 
 use super::lanes::{broadcast, load};
-use super::{Activation, slope};
+use super::{Activation, Unwritten, slope};
 
 /// Taps of conv1's kernel.
 pub(super) const TAPS: usize = 4;
@@ -46,6 +46,15 @@ impl Padded {
     }
 }
 
+/// That `x` holds whole rows of `len`, `y` as many rows of `len·C`, and C is even (the
+/// loops take the channels in pairs).
+fn assert_sizes(x_len: usize, len: usize, y_len: usize, channels: usize) {
+    assert!(
+        channels.is_multiple_of(2) && x_len.is_multiple_of(len) && y_len == x_len / len * len * channels,
+        "conv1: x [R, {len}] of {x_len} values, y [R, {len}·{channels}] of {y_len} (C even)"
+    );
+}
+
 /// Each tap of each channel's kernel in all four lanes: `[C][4]`, taps reversed if asked.
 fn broadcast_taps(w: &[f32], reversed: bool) -> Vec<[f32x4; TAPS]> {
     w.chunks_exact(TAPS)
@@ -68,28 +77,30 @@ fn groups(t0: usize, g: usize, channels: usize) -> [usize; 2] {
 }
 
 /// conv1 of every row: x `[R, len]`, w `[C, 4]`, b `[C]` -> y `[R, len·C]` in the column
-/// order above (before the activation), appended to `y` in that order (so its buffer is
-/// never zeroed first): for each four positions, every pair's first two positions, then
-/// every pair's next two.
-pub(super) fn forward(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>, len: usize) {
+/// order above (before the activation): writes every value of `y`. Each four positions of
+/// each pair of channels are two vectors, interleaved into the pair's first two positions
+/// and its next two.
+///
+/// # Panics
+/// If the sizes do not fit together, or C is odd (a value left unwritten would be read
+/// uninitialised).
+pub(super) fn forward(x: &[f32], w: &[f32], b: &[f32], y: &mut [Unwritten], len: usize) {
+    let channels = b.len();
+    assert_sizes(x.len(), len, y.len(), channels);
+    assert_eq!(w.len(), channels * TAPS, "conv1: w [C, 4]");
     let taps = broadcast_taps(w, false);
     let biases: Vec<f32x4> = b.iter().map(|&b| broadcast(b)).collect();
-    // Four positions of both channels of each pair.
-    let mut z = vec![[[0f32; 4]; 2]; b.len() / 2];
     let mut padded = Padded::new(len, 1);
-    for row in x.chunks_exact(len) {
+    for (row, out) in x.chunks_exact(len).zip(y.chunks_exact_mut(len * channels)) {
         let padded = padded.fill(row);
         for t0 in (0..len).step_by(4) {
-            for (g, [za, zb]) in z.iter_mut().enumerate() {
-                *za = stencil(padded, t0, &taps[2 * g], biases[2 * g]).to_array();
-                *zb = stencil(padded, t0, &taps[2 * g + 1], biases[2 * g + 1]).to_array();
-            }
-            for [za, zb] in &z {
-                y.extend_from_slice(&[za[0], zb[0], za[1], zb[1]]);
-            }
-            if t0 + 2 < len {
-                for [za, zb] in &z {
-                    y.extend_from_slice(&[za[2], zb[2], za[3], zb[3]]);
+            for g in 0..channels / 2 {
+                let za = stencil(padded, t0, &taps[2 * g], biases[2 * g]);
+                let zb = stencil(padded, t0, &taps[2 * g + 1], biases[2 * g + 1]);
+                let [first, second] = groups(t0, g, channels);
+                out[first..first + 4].write_copy_of_slice(&za.unpack_lo(zb).to_array());
+                if t0 + 2 < len {
+                    out[second..second + 4].write_copy_of_slice(&za.unpack_hi(zb).to_array());
                 }
             }
         }
@@ -99,7 +110,8 @@ pub(super) fn forward(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>, len: us
 /// conv1's gradients from its output `y` (after tanh) and the output's gradient `dy`, both
 /// `[R, len·C]` in the column order above: the gradient before the activation, `dz = dy·(1 −
 /// y²)`, is computed as each row is read (never stored whole), then the input's `dx` `[R,
-/// len]` (when asked for, appended), and `dw` `[C, 4]` and `db` `[C]`, accumulated into.
+/// len]` (when asked for, every value written), and `dw` `[C, 4]` and `db` `[C]`,
+/// accumulated into.
 ///
 /// `dx[i] = Σ_ch Σⱼ w[ch, j]·dz[ch, i + 1 − j]` is itself a four-tap stencil, with the taps
 /// reversed, over each channel's `dz` with two zeros before it.
@@ -107,12 +119,17 @@ pub(super) fn backward(
     x: &[f32],
     w: &[f32],
     (y, dy): (&[f32], &[f32]),
-    mut dx: Option<&mut Vec<f32>>,
+    dx: Option<&mut [Unwritten]>,
     dw: &mut [f32],
     db: &mut [f32],
     len: usize,
 ) {
     let channels = db.len();
+    assert_sizes(x.len(), len, y.len(), channels);
+    assert_eq!(dy.len(), y.len(), "conv1 backward: y and dy [R, len·C]");
+    if let Some(dx) = &dx {
+        assert_eq!(dx.len(), x.len(), "conv1 backward: dx in x's shape [R, len]");
+    }
     let reversed = broadcast_taps(w, true);
     let mut dw_acc = vec![[f32x4::ZERO; TAPS]; channels];
     let mut db_acc = vec![f32x4::ZERO; channels];
@@ -121,6 +138,7 @@ pub(super) fn backward(
     const DZ_BEFORE: usize = 2;
     let mut dzc: Vec<Vec<f32>> = vec![vec![0f32; lanes_len(len) + TAPS]; channels];
     let outputs = y.chunks_exact(len * channels).zip(dy.chunks_exact(len * channels));
+    let mut dx_rows = dx.map(|dx| dx.chunks_exact_mut(len));
     for (row, (y, dy)) in x.chunks_exact(len).zip(outputs) {
         // dz of the four values from `at`.
         let dz = |at: usize| -> [f32; 4] {
@@ -146,14 +164,15 @@ pub(super) fn backward(
                 }
             }
         }
-        if let Some(dx) = dx.as_deref_mut() {
+        if let Some(dx) = dx_rows.as_mut().map(|rows| rows.next().expect("dx has a row for every row of x")) {
             for i0 in (0..len).step_by(4) {
                 let acc = dzc
                     .iter()
                     .zip(&reversed)
                     .fold(f32x4::ZERO, |acc, (dzc, taps)| stencil(dzc, i0, taps, acc))
                     .to_array();
-                dx.extend_from_slice(&acc[..(len - i0).min(4)]);
+                let n = (len - i0).min(4);
+                dx[i0..i0 + n].write_copy_of_slice(&acc[..n]);
             }
         }
     }

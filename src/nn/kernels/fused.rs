@@ -32,7 +32,7 @@ use burn::tensor::TensorData;
 
 use super::conv1_loops::{TAPS, forward as conv1_rows};
 use super::mix_loops::mix as mix_rows;
-use super::{Activation, apply};
+use super::{Activation, Unwritten, apply};
 
 mod backward;
 use backward::{Conv1Backward, MixBackward, ShiftBackward};
@@ -117,6 +117,21 @@ fn bias_rows(b: &FlexTensor) -> (usize, usize, Vec<f32>) {
     (b.members * b.rows, b.cols, b.values.into_owned())
 }
 
+/// `len` values that `write` writes, every one of them, without zeroing them first
+/// ([`super::Unwritten`]).
+///
+/// Written by hand (with one `unsafe`) because no safe form avoids both costs: zeroing a
+/// buffer the loops overwrite anyway, or appending row by row.
+fn written(len: usize, write: impl FnOnce(&mut [Unwritten])) -> Vec<f32> {
+    let mut values = Vec::with_capacity(len);
+    write(&mut values.spare_capacity_mut()[..len]);
+    // SAFETY: every caller's `write` is a row loop of `conv1_loops` or `mix_loops` over
+    // slices of exactly this buffer, and each of those writes every value of its output
+    // (they assert that their sizes fit together, so no row is left out).
+    unsafe { values.set_len(len) };
+    values
+}
+
 fn tensor(values: Vec<f32>, shape: Vec<usize>) -> FlexTensor {
     FlexTensor::from_data(TensorData::new(values, shape))
 }
@@ -138,10 +153,11 @@ impl HostOps for Flex {
             (inputs, outputs, x.members, x.members),
             "mix: x [K, R, I], w [K, I, O], b [K, O]"
         );
-        let mut y = Vec::with_capacity(x.members * x.rows * outputs);
-        for k in 0..x.members {
-            mix_rows(x.member(k), w.member(k), &b[k * outputs..][..outputs], &mut y, inputs, outputs);
-        }
+        let mut y = written(x.members * x.rows * outputs, |y| {
+            for (k, y) in y.chunks_exact_mut(x.rows * outputs).enumerate() {
+                mix_rows(x.member(k), w.member(k), &b[k * outputs..][..outputs], y, inputs, outputs);
+            }
+        });
         apply(&mut y, activation(sigmoid));
         tensor(y, with_last(&x.dims, outputs))
     }
@@ -172,11 +188,12 @@ impl HostOps for Flex {
             "conv1: x [K, R, 2N], w [K, C, 1, 4], b [K, C]"
         );
         let len = x.cols;
-        let mut y = Vec::with_capacity(x.members * x.rows * len * channels);
-        for k in 0..x.members {
-            let w = &w[k * channels * TAPS..][..channels * TAPS];
-            conv1_rows(x.member(k), w, &b[k * channels..][..channels], &mut y, len);
-        }
+        let mut y = written(x.members * x.rows * len * channels, |y| {
+            for (k, y) in y.chunks_exact_mut(x.rows * len * channels).enumerate() {
+                let w = &w[k * channels * TAPS..][..channels * TAPS];
+                conv1_rows(x.member(k), w, &b[k * channels..][..channels], y, len);
+            }
+        });
         apply(&mut y, Activation::Tanh);
         tensor(y, conv1_output_dims(&x.dims, channels))
     }

@@ -2,9 +2,8 @@
 //! `I` and `O`: `y = x·W + b`, and its whole backward pass in one pass over the rows (`dz =
 //! dy·f'(y)`, the input gradient `dz·Wᵀ`, the weight gradient `xᵀ·dz` and the bias gradient,
 //! dz's column sums), so dz is never stored and read back three times. `y` and the input
-//! gradient are appended row by row to a vector the caller reserved, so their buffers are
-//! never zeroed first (that zeroing was ~6 % of a native profile). Column sums on their own
-//! serve the dense layers' bias gradients.
+//! gradient are written row by row, in place, into buffers never zeroed first
+//! ([`Unwritten`]). Column sums on their own serve the dense layers' bias gradients.
 //!
 //! The write-up's sizes (4 → 4 and 4 → 1) are written four lanes at a time with
 //! `wide::f32x4`: the page builds this crate at `opt-level = "s"`, where LLVM's loop
@@ -15,7 +14,7 @@
 use wide::f32x4;
 
 use super::lanes::{broadcast, load};
-use super::{Activation, slope};
+use super::{Activation, Unwritten, slope};
 
 /// Picks the loop for `(inputs, outputs)`: `$four_four` and `$four_one` (four lanes) for the
 /// write-up's 4 → 4 and 4 → 1, `$fixed::<I, O>` for the wider networks' sizes (conv1 of 4 or
@@ -41,29 +40,35 @@ fn weights<const I: usize, const O: usize>(w: &[f32]) -> [[f32; O]; I] {
 }
 
 /// y = x·W + b, row by row, for fixed I and O.
-fn mix_fixed<const I: usize, const O: usize>(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>) {
+fn mix_fixed<const I: usize, const O: usize>(x: &[f32], w: &[f32], b: &[f32], y: &mut [Unwritten]) {
     let w = weights::<I, O>(w);
     let b: [f32; O] = std::array::from_fn(|o| b[o]);
-    for row in x.chunks_exact(I) {
+    for (row, out) in x.chunks_exact(I).zip(y.chunks_exact_mut(O)) {
         let mut acc = b;
         for i in 0..I {
             for o in 0..O {
                 acc[o] += row[i] * w[i][o];
             }
         }
-        y.extend_from_slice(&acc);
+        out.write_copy_of_slice(&acc);
     }
 }
 
-fn mix_general(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>, inputs: usize, outputs: usize) {
-    for row in x.chunks_exact(inputs) {
-        let start = y.len();
-        y.extend_from_slice(b);
-        let out = &mut y[start..];
+fn mix_general(x: &[f32], w: &[f32], b: &[f32], y: &mut [Unwritten], inputs: usize, outputs: usize) {
+    let mut acc = b.to_vec();
+    for (row, out) in x.chunks_exact(inputs).zip(y.chunks_exact_mut(outputs)) {
+        acc.copy_from_slice(b);
         for (&xi, w_row) in row.iter().zip(w.chunks_exact(outputs)) {
-            out.iter_mut().zip(w_row).for_each(|(o, &wio)| *o += xi * wio);
+            acc.iter_mut().zip(w_row).for_each(|(o, &wio)| *o += xi * wio);
         }
+        out.write_copy_of_slice(&acc);
     }
+}
+
+/// The next row of the input gradient, when one is asked for.
+#[inline(always)]
+fn next_row<'a>(rows: &mut Option<std::slice::ChunksExactMut<'a, Unwritten>>) -> Option<&'a mut [Unwritten]> {
+    rows.as_mut().map(|rows| rows.next().expect("dx has a row for every row of x"))
 }
 
 /// [`slope`] on four values.
@@ -75,10 +80,10 @@ fn slope4(y: f32x4, curve: Activation) -> f32x4 {
     }
 }
 
-/// What the backward pass of one member's mixing writes: its input gradient (appended, when
-/// asked for), and its weight and bias gradients `[I, O]`, `[O]` (overwritten).
+/// What the backward pass of one member's mixing writes: its input gradient `[R, I]` (when
+/// asked for), and its weight and bias gradients `[I, O]`, `[O]` (all overwritten).
 pub(super) struct MixGrads<'a> {
-    pub dx: Option<&'a mut Vec<f32>>,
+    pub dx: Option<&'a mut [Unwritten]>,
     pub dw: &'a mut [f32],
     pub db: &'a mut [f32],
 }
@@ -94,8 +99,9 @@ pub(super) struct MixRows<'a> {
 }
 
 /// The backward pass for fixed I and O, accumulating in registers.
-fn backward_fixed<const I: usize, const O: usize>(rows: MixRows<'_>, mut grads: MixGrads<'_>) {
+fn backward_fixed<const I: usize, const O: usize>(rows: MixRows<'_>, grads: MixGrads<'_>) {
     let w = weights::<I, O>(rows.w);
+    let mut dx_rows = grads.dx.map(|dx| dx.chunks_exact_mut(I));
     let (mut dw, mut db) = ([[0f32; O]; I], [0f32; O]);
     let outputs = rows.y.chunks_exact(O).zip(rows.dy.chunks_exact(O));
     for (row, (y, dy)) in rows.x.chunks_exact(I).zip(outputs) {
@@ -108,21 +114,22 @@ fn backward_fixed<const I: usize, const O: usize>(rows: MixRows<'_>, mut grads: 
         for o in 0..O {
             db[o] += dz[o];
         }
-        if let Some(dx) = grads.dx.as_deref_mut() {
+        if let Some(dx) = next_row(&mut dx_rows) {
             let mut acc = [0f32; I];
             for o in 0..O {
                 for i in 0..I {
                     acc[i] += dz[o] * w[i][o];
                 }
             }
-            dx.extend_from_slice(&acc);
+            dx.write_copy_of_slice(&acc);
         }
     }
     grads.dw.copy_from_slice(dw.as_flattened());
     grads.db.copy_from_slice(&db);
 }
 
-fn backward_general(rows: MixRows<'_>, mut grads: MixGrads<'_>, inputs: usize, outputs: usize) {
+fn backward_general(rows: MixRows<'_>, grads: MixGrads<'_>, inputs: usize, outputs: usize) {
+    let mut dx_rows = grads.dx.map(|dx| dx.chunks_exact_mut(inputs));
     grads.dw.fill(0.0);
     grads.db.fill(0.0);
     let mut dz = vec![0f32; outputs];
@@ -135,9 +142,10 @@ fn backward_general(rows: MixRows<'_>, mut grads: MixGrads<'_>, inputs: usize, o
             dw_row.iter_mut().zip(&dz).for_each(|(d, &g)| *d += xi * g);
         }
         grads.db.iter_mut().zip(&dz).for_each(|(s, &g)| *s += g);
-        if let Some(dx) = grads.dx.as_deref_mut() {
-            let w_rows = rows.w.chunks_exact(outputs);
-            dx.extend(w_rows.map(|w_row| dz.iter().zip(w_row).map(|(&g, &wio)| g * wio).sum::<f32>()));
+        if let Some(dx) = next_row(&mut dx_rows) {
+            for (d, w_row) in dx.iter_mut().zip(rows.w.chunks_exact(outputs)) {
+                d.write(dz.iter().zip(w_row).map(|(&g, &wio)| g * wio).sum::<f32>());
+            }
         }
     }
 }
@@ -166,31 +174,34 @@ fn rows4(w: &[f32]) -> [f32x4; 4] {
 }
 
 /// y = x·W + b for 4 → 4, a row per vector.
-fn mix_4x4(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>) {
+fn mix_4x4(x: &[f32], w: &[f32], b: &[f32], y: &mut [Unwritten]) {
     let [w0, w1, w2, w3] = rows4(w);
     let b = load(b);
-    for row in x.chunks_exact(4) {
+    for (row, out) in x.chunks_exact(4).zip(y.chunks_exact_mut(4)) {
         let acc = b
             + w0 * broadcast(row[0])
             + w1 * broadcast(row[1])
             + w2 * broadcast(row[2])
             + w3 * broadcast(row[3]);
-        y.extend_from_slice(&acc.to_array());
+        out.write_copy_of_slice(&acc.to_array());
     }
 }
 
 /// y = x·w + b for 4 → 1: a dot product per row.
-fn mix_4x1(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>) {
+fn mix_4x1(x: &[f32], w: &[f32], b: &[f32], y: &mut [Unwritten]) {
     let w = load(w);
-    y.extend(x.chunks_exact(4).map(|row| b[0] + (load(row) * w).reduce_add()));
+    for (row, out) in x.chunks_exact(4).zip(y.iter_mut()) {
+        out.write(b[0] + (load(row) * w).reduce_add());
+    }
 }
 
 /// The backward pass for 4 → 4: a row per vector; dx's row a sum of W's columns, dW in
 /// four vector accumulators.
-fn backward_4x4(rows: MixRows<'_>, mut grads: MixGrads<'_>) {
+fn backward_4x4(rows: MixRows<'_>, grads: MixGrads<'_>) {
     let columns: [f32x4; 4] = std::array::from_fn(|o| f32x4::new(std::array::from_fn(|i| rows.w[i * 4 + o])));
     let [c0, c1, c2, c3] = columns;
     let (mut dw, mut db) = ([f32x4::ZERO; 4], f32x4::ZERO);
+    let mut dx_rows = grads.dx.map(|dx| dx.chunks_exact_mut(4));
     let outputs = rows.y.chunks_exact(4).zip(rows.dy.chunks_exact(4));
     for (row, (y, dy)) in rows.x.chunks_exact(4).zip(outputs) {
         let dz = load(dy) * slope4(load(y), rows.curve);
@@ -198,11 +209,11 @@ fn backward_4x4(rows: MixRows<'_>, mut grads: MixGrads<'_>) {
             *a += dz * broadcast(xi);
         }
         db += dz;
-        if let Some(dx) = grads.dx.as_deref_mut() {
+        if let Some(dx) = next_row(&mut dx_rows) {
             let g = dz.to_array();
             let acc =
                 c0 * broadcast(g[0]) + c1 * broadcast(g[1]) + c2 * broadcast(g[2]) + c3 * broadcast(g[3]);
-            dx.extend_from_slice(&acc.to_array());
+            dx.write_copy_of_slice(&acc.to_array());
         }
     }
     for (out, a) in grads.dw.chunks_exact_mut(4).zip(dw) {
@@ -212,24 +223,31 @@ fn backward_4x4(rows: MixRows<'_>, mut grads: MixGrads<'_>) {
 }
 
 /// The backward pass for 4 → 1: dx's row is w scaled, dw in one vector accumulator.
-fn backward_4x1(rows: MixRows<'_>, mut grads: MixGrads<'_>) {
+fn backward_4x1(rows: MixRows<'_>, grads: MixGrads<'_>) {
     let w = load(rows.w);
+    let mut dx_rows = grads.dx.map(|dx| dx.chunks_exact_mut(4));
     let (mut dw, mut db) = (f32x4::ZERO, 0f32);
     let outputs = rows.y.iter().zip(rows.dy);
     for (row, (&y, &dy)) in rows.x.chunks_exact(4).zip(outputs) {
         let dz = dy * slope(y, rows.curve);
         dw += load(row) * broadcast(dz);
         db += dz;
-        if let Some(dx) = grads.dx.as_deref_mut() {
-            dx.extend_from_slice(&(w * broadcast(dz)).to_array());
+        if let Some(dx) = next_row(&mut dx_rows) {
+            dx.write_copy_of_slice(&(w * broadcast(dz)).to_array());
         }
     }
     grads.dw.copy_from_slice(&dw.to_array());
     grads.db[0] = db;
 }
 
-/// y = x·W + b, x `[R, inputs]`, w `[inputs, outputs]`, b `[outputs]`, appended to `y`.
-pub(super) fn mix(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>, inputs: usize, outputs: usize) {
+/// y = x·W + b, x `[R, inputs]`, w `[inputs, outputs]`, b `[outputs]`: writes every value of
+/// `y` `[R, outputs]`.
+///
+/// # Panics
+/// If the sizes do not fit together (a row left unwritten would be read uninitialised).
+pub(super) fn mix(x: &[f32], w: &[f32], b: &[f32], y: &mut [Unwritten], inputs: usize, outputs: usize) {
+    assert_sizes(x.len(), inputs, y.len(), outputs);
+    assert_eq!((w.len(), b.len()), (inputs * outputs, outputs), "mix: w [I, O], b [O]");
     by_size!(
         inputs,
         outputs,
@@ -242,8 +260,17 @@ pub(super) fn mix(x: &[f32], w: &[f32], b: &[f32], y: &mut Vec<f32>, inputs: usi
 }
 
 /// The backward pass of `y = f(x·W + b)` in one pass over the rows: `dz = dy·f'(y)`, then
-/// `dx = dz·Wᵀ`, `dW = xᵀ·dz` and `db` (dz's column sums), each row's dz never stored.
+/// `dx = dz·Wᵀ`, `dW = xᵀ·dz` and `db` (dz's column sums), each row's dz never stored; writes
+/// every value of `dx` when it is asked for.
+///
+/// # Panics
+/// If the sizes do not fit together.
 pub(super) fn backward(rows: MixRows<'_>, grads: MixGrads<'_>, inputs: usize, outputs: usize) {
+    assert_sizes(rows.x.len(), inputs, rows.y.len(), outputs);
+    assert_eq!(rows.dy.len(), rows.y.len(), "mix backward: y and dy [R, O]");
+    if let Some(dx) = &grads.dx {
+        assert_eq!(dx.len(), rows.x.len(), "mix backward: dx in x's shape [R, I]");
+    }
     by_size!(
         inputs,
         outputs,
@@ -253,6 +280,14 @@ pub(super) fn backward(rows: MixRows<'_>, grads: MixGrads<'_>, inputs: usize, ou
         backward_general(rows, grads, inputs, outputs),
         (rows, grads)
     )
+}
+
+/// That `x` holds whole rows of `inputs` and `y` as many rows of `outputs`.
+fn assert_sizes(x_len: usize, inputs: usize, y_len: usize, outputs: usize) {
+    assert!(
+        x_len.is_multiple_of(inputs) && y_len == x_len / inputs * outputs,
+        "x [R, {inputs}] of {x_len} values and y [R, {outputs}] of {y_len} do not fit"
+    );
 }
 
 /// The sum of each column of `values` (as many columns as `sums` has).

@@ -12,7 +12,7 @@ use burn::backend::flex::FlexTensor;
 use super::super::conv1_loops::{TAPS, backward as conv1_grads};
 use super::super::mix_loops::{MixGrads, MixRows, backward as mix_backward, column_sums};
 use super::super::slope;
-use super::{Activation, Stack, activation, conv1_weights, tensor, values, writable};
+use super::{Activation, Stack, Unwritten, activation, conv1_weights, tensor, values, writable, written};
 
 /// `dy · f'`, `f'` read from the output `y` (any shape, both the same).
 fn through_activation(y: &FlexTensor, dy: FlexTensor, sigmoid: bool) -> FlexTensor {
@@ -39,22 +39,40 @@ fn mix_grads(
 ) -> XwbGrads {
     let (x, w, y, dy) = (Stack::of(x), Stack::of(w), Stack::of(y), Stack::of(dy));
     let (inputs, outputs) = (w.rows, w.cols);
-    let mut dx = want_dx.then(|| Vec::with_capacity(x.values.len()));
     let (mut dw, mut db) = (vec![0f32; w.values.len()], vec![0f32; x.members * outputs]);
-    let member_grads = dw.chunks_exact_mut(inputs * outputs).zip(db.chunks_exact_mut(outputs));
-    for (k, (dw, db)) in member_grads.enumerate() {
-        // Member k's rows of dx are appended after member k − 1's.
-        let grads = MixGrads { dx: dx.as_mut(), dw, db };
-        let rows = MixRows {
-            x: x.member(k),
-            y: y.member(k),
-            dy: dy.member(k),
-            w: w.member(k),
-            curve: activation(sigmoid),
-        };
-        mix_backward(rows, grads, inputs, outputs);
-    }
+    let per_member = x.rows * inputs;
+    let mut members = |mut dx: Option<&mut [Unwritten]>| {
+        let member_grads = dw.chunks_exact_mut(inputs * outputs).zip(db.chunks_exact_mut(outputs));
+        for (k, (dw, db)) in member_grads.enumerate() {
+            let dx = dx.as_deref_mut().map(|dx| &mut dx[k * per_member..][..per_member]);
+            let grads = MixGrads { dx, dw, db };
+            let rows = MixRows {
+                x: x.member(k),
+                y: y.member(k),
+                dy: dy.member(k),
+                w: w.member(k),
+                curve: activation(sigmoid),
+            };
+            mix_backward(rows, grads, inputs, outputs);
+        }
+    };
+    let dx = with_dx(want_dx, x.values.len(), &mut members);
     (dx, dw, db)
+}
+
+/// Runs `members` (the row loops of every member) with an input gradient of `len` values to
+/// write when `want_dx`, and returns it.
+fn with_dx(
+    want_dx: bool,
+    len: usize,
+    members: &mut impl FnMut(Option<&mut [Unwritten]>),
+) -> Option<Vec<f32>> {
+    if want_dx {
+        Some(written(len, |dx| members(Some(dx))))
+    } else {
+        members(None);
+        None
+    }
 }
 
 /// The sum of each member's columns: `[K, R, O]` -> `[K, O]` (the bias's own shape).
@@ -159,16 +177,18 @@ fn conv1_backward(
     let (_, channels, w) = conv1_weights(w);
     let (y, dy) = (values(y), values(dy));
     let len = x.cols;
-    let mut dx = want_dx.then(|| Vec::with_capacity(x.values.len()));
     let (mut dw, mut db) = (vec![0f32; w.len()], vec![0f32; x.members * channels]);
-    let per_member = x.rows * len * channels;
-    for k in 0..x.members {
-        let dx = dx.as_mut(); // member k's rows are appended after member k − 1's
-        let (dw, db) =
-            (&mut dw[k * channels * TAPS..][..channels * TAPS], &mut db[k * channels..][..channels]);
-        let w = &w[k * channels * TAPS..][..channels * TAPS];
-        let outputs = (&y[k * per_member..][..per_member], &dy[k * per_member..][..per_member]);
-        conv1_grads(x.member(k), w, outputs, dx, dw, db, len);
-    }
+    let (per_member, dx_per_member) = (x.rows * len * channels, x.rows * len);
+    let mut members = |mut dx: Option<&mut [Unwritten]>| {
+        for k in 0..x.members {
+            let dx = dx.as_deref_mut().map(|dx| &mut dx[k * dx_per_member..][..dx_per_member]);
+            let (dw, db) =
+                (&mut dw[k * channels * TAPS..][..channels * TAPS], &mut db[k * channels..][..channels]);
+            let w = &w[k * channels * TAPS..][..channels * TAPS];
+            let outputs = (&y[k * per_member..][..per_member], &dy[k * per_member..][..per_member]);
+            conv1_grads(x.member(k), w, outputs, dx, dw, db, len);
+        }
+    };
+    let dx = with_dx(want_dx, x.values.len(), &mut members);
     (dx, dw, db)
 }
