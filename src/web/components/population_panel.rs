@@ -244,8 +244,11 @@ pub fn PopulationPanel() -> impl IntoView {
                 <div class="members">
                     {move || (0..members()).map(|k| view! { <PopulationMember k=k/> }).collect_view()}
                 </div>
-                <table class="population-table" data-testid="population-table">
-                    <caption>"Each cipher on 10,000 fresh messages"</caption>
+                // As the lab's evaluation table: it scrolls in its own box on a phone, its
+                // title outside it.
+                <p class="table-title" id="population-table-title">"Each cipher on 10,000 fresh messages"</p>
+                <div class="scroll-x" tabindex="0" role="region" aria-labelledby="population-table-title">
+                <table class="population-table" data-testid="population-table" aria-labelledby="population-table-title">
                     <thead>
                         <tr>
                             <th scope="col">"Seed"</th>
@@ -258,6 +261,7 @@ pub fn PopulationPanel() -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
+                </div>
                 {verdict}
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             </Show>
