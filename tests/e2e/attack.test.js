@@ -43,6 +43,7 @@ test('the attackers read the form model, and say which one and how far', { timeo
     assert.equal(Math.min(...figures.map(Number)), best);
     assert.ok(await lab.inkedPixels('audit-chart-fresh') > 300, 'a curve per attacker');
     await lab.screenshot('suite-strong16');
+    assert.equal(await lab.sidewaysOnPhone(), 0, "the attackers' table makes the page scroll sideways on a phone");
     assert.deepEqual(lab.problems, []);
   } finally {
     await browser.close();

@@ -42,6 +42,7 @@ test('earlier runs stay to compare: listed newest first, faint in the chart, for
     const cells = await lab.page.locator('[data-testid=earlier-runs] tbody tr:first-child td').allTextContents();
     assert.match(cells[0], /^\d+\.\d\d %$/);
     await lab.screenshot('earlier-runs');
+    assert.equal(await lab.sidewaysOnPhone(), 0, 'the earlier runs make the page scroll sideways on a phone');
     await lab.by('forget-earlier').click();
     assert.equal(await lab.by('earlier-runs').count(), 0);
     assert.deepEqual(lab.problems, []);

@@ -78,6 +78,17 @@ class LabPage {
     if (!status.startsWith('Done')) throw new Error(`run did not finish: ${status}`);
   }
 
+  /**
+   * How many CSS pixels the page is wider than its window at a phone's width (390 px): 0
+   * when nothing makes it scroll sideways (a wide table scrolls in its own box). The
+   * window keeps that width afterwards.
+   */
+  async sidewaysOnPhone() {
+    await this.page.setViewportSize({ width: 390, height: 844 });
+    await this.page.waitForTimeout(300);
+    return this.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  }
+
   /** Counts pixels of the chart canvas that are clearly coloured (not white/grey). */
   async inkedPixels(testId = 'loss-chart') {
     return this.page.evaluate((id) => {

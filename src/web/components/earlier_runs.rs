@@ -30,8 +30,12 @@ pub fn EarlierRuns() -> impl IntoView {
     view! {
         <Show when=move || lab.earlier.with(|r| !r.is_empty())>
             <div class="earlier-runs" data-testid="earlier-runs">
-                <table>
-                    <caption>"Earlier runs of this visit (faint in the chart), newest first, on 10,000 fresh messages"</caption>
+                // Wider than a phone: it scrolls in its own box, its title outside it.
+                <p class="table-title" id="earlier-runs-title">
+                    "Earlier runs of this visit (faint in the chart), newest first, on 10,000 fresh messages"
+                </p>
+                <div class="scroll-x" tabindex="0" role="region" aria-labelledby="earlier-runs-title">
+                <table aria-labelledby="earlier-runs-title">
                     <thead>
                         <tr>
                             <th scope="col">"Run"</th>
@@ -43,6 +47,7 @@ pub fn EarlierRuns() -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
+                </div>
                 <button type="button" data-testid="forget-earlier" on:click=move |_| lab.earlier.set(Vec::new())>
                     "Forget earlier runs"
                 </button>

@@ -132,8 +132,12 @@ pub fn SuitePanel() -> impl IntoView {
                         r.attackers.len(), best.attacker.label(), best.steps, best.score.correct_pct, bits / 2
                     )}
                 </p>
-                <table class="suite-table" data-testid="suite-table">
-                    <caption>"Each attacker on 10,000 fresh messages, as it stood at its best held-out check"</caption>
+                // Wider than a phone: it scrolls in its own box, its title outside it.
+                <p class="table-title" id="suite-table-title">
+                    "Each attacker on 10,000 fresh messages, as it stood at its best held-out check"
+                </p>
+                <div class="scroll-x" tabindex="0" role="region" aria-labelledby="suite-table-title">
+                <table class="suite-table" data-testid="suite-table" aria-labelledby="suite-table-title">
                     <thead>
                         <tr>
                             <th scope="col">"Attacker"</th>
@@ -144,6 +148,7 @@ pub fn SuitePanel() -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
+                </div>
             }
         })
     };
