@@ -187,7 +187,12 @@ test('no stale reading: the picker, readings and compact form follow every chang
     const sent = await lab.by('ciphertext').inputValue();
     assert.match(await lab.by('too-short-to-rank').textContent(), /11 characters: under 24, the true key often does not rank first/);
     await lab.by('decrypt').click();
-    assert.equal(await lab.by('bob-text').textContent(), 'hello world');
+    // poc8's Bob reads 98 % of blocks right, not all: now and then a character of a
+    // message is misread (a fresh clone's run read 'hullo world'), so a reading of all 11
+    // characters, at most one of them wrong.
+    const reading = await lab.by('bob-text').textContent();
+    assert.equal(reading.length, 11);
+    assert.ok(await wrongShare(lab, 'bob') <= 0.1, `Bob misread: ${reading}`);
     // A refused (cut) ciphertext: the error, and no reading of the old one under it.
     await lab.by('ciphertext').fill(sent.slice(0, -3));
     assert.equal(await count('bob-reading'), 0, "Bob's reading of the old ciphertext stayed");
