@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::web::components::scrolling_table::ScrollingTable;
+
 use crate::web::lab::Lab;
 
 #[component]
@@ -30,11 +32,7 @@ pub fn EarlierRuns() -> impl IntoView {
     view! {
         <Show when=move || lab.earlier.with(|r| !r.is_empty())>
             <div class="earlier-runs" data-testid="earlier-runs">
-                // Wider than a phone: it scrolls in its own box, its title outside it.
-                <p class="table-title" id="earlier-runs-title">
-                    "Earlier runs of this visit (faint in the chart), newest first, on 10,000 fresh messages"
-                </p>
-                <div class="scroll-x" tabindex="0" role="region" aria-labelledby="earlier-runs-title">
+                <ScrollingTable id="earlier-runs-title" title="Earlier runs of this visit (faint in the chart), newest first, on 10,000 fresh messages">
                 <table aria-labelledby="earlier-runs-title">
                     <thead>
                         <tr>
@@ -47,7 +45,7 @@ pub fn EarlierRuns() -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-                </div>
+                </ScrollingTable>
                 <button type="button" data-testid="forget-earlier" on:click=move |_| lab.earlier.set(Vec::new())>
                     "Forget earlier runs"
                 </button>

@@ -21,6 +21,7 @@ pub mod population_member;
 pub mod population_panel;
 pub mod progress_bar;
 pub mod results;
+pub mod scrolling_table;
 pub mod share_link;
 pub mod steps_field;
 pub mod suite_panel;

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::web::components::scrolling_table::ScrollingTable;
+
 use crate::web::components::steps_field::StepsField;
 
 use crate::app::population_results::{MIN_BOB_PCT, PAGE_POPULATION, Verdict};
@@ -244,10 +246,7 @@ pub fn PopulationPanel() -> impl IntoView {
                 <div class="members">
                     {move || (0..members()).map(|k| view! { <PopulationMember k=k/> }).collect_view()}
                 </div>
-                // As the lab's evaluation table: it scrolls in its own box on a phone, its
-                // title outside it.
-                <p class="table-title" id="population-table-title">"Each cipher on 10,000 fresh messages"</p>
-                <div class="scroll-x" tabindex="0" role="region" aria-labelledby="population-table-title">
+                <ScrollingTable id="population-table-title" title="Each cipher on 10,000 fresh messages">
                 <table class="population-table" data-testid="population-table" aria-labelledby="population-table-title">
                     <thead>
                         <tr>
@@ -261,7 +260,7 @@ pub fn PopulationPanel() -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-                </div>
+                </ScrollingTable>
                 {verdict}
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             </Show>

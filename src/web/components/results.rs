@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::web::components::scrolling_table::ScrollingTable;
+
 use crate::app::report::REFERENCES;
 use crate::web::lab::Lab;
 
@@ -31,12 +33,7 @@ pub fn Results() -> impl IntoView {
     };
     view! {
         <Show when=move || lab.evaluation.with(|e| e.is_some())>
-            // The title stays outside the table: wider than a phone, the table scrolls (and
-            // the keyboard can scroll it), and a caption would scroll out of view with it.
-            <p class="table-title" id="results-title">
-                "Evaluation on 10,000 fresh (message, key) pairs, next to published figures"
-            </p>
-            <div class="scroll-x" tabindex="0" role="region" aria-labelledby="results-title">
+            <ScrollingTable id="results-title" title="Evaluation on 10,000 fresh (message, key) pairs, next to published figures">
             <table class="results" data-testid="results" aria-labelledby="results-title">
                 <thead>
                     <tr>
@@ -65,7 +62,7 @@ pub fn Results() -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-            </div>
+            </ScrollingTable>
             <p class="note">
                 "% correct counts messages whose every bit Bob (or Eve) gets right. "
                 "The training Eve's figure flatters the cipher: run the attackers below for a more honest strength figure."

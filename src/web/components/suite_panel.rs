@@ -5,6 +5,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::web::components::scrolling_table::ScrollingTable;
+
 use crate::web::components::steps_field::StepsField;
 
 use crate::app::report::{Throughput, clock, grouped};
@@ -132,11 +134,7 @@ pub fn SuitePanel() -> impl IntoView {
                         r.attackers.len(), best.attacker.label(), best.steps, best.score.correct_pct, bits / 2
                     )}
                 </p>
-                // Wider than a phone: it scrolls in its own box, its title outside it.
-                <p class="table-title" id="suite-table-title">
-                    "Each attacker on 10,000 fresh messages, as it stood at its best held-out check"
-                </p>
-                <div class="scroll-x" tabindex="0" role="region" aria-labelledby="suite-table-title">
+                <ScrollingTable id="suite-table-title" title="Each attacker on 10,000 fresh messages, as it stood at its best held-out check">
                 <table class="suite-table" data-testid="suite-table" aria-labelledby="suite-table-title">
                     <thead>
                         <tr>
@@ -148,7 +146,7 @@ pub fn SuitePanel() -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-                </div>
+                </ScrollingTable>
             }
         })
     };
