@@ -54,10 +54,21 @@ fn param_grads(net: &Network, output: Tensor<2>, probe: Tensor<2>) -> Vec<Vec<f3
 }
 
 fn check_network(config: CipherConfig, role: Role, activations: Activations) {
-    check_network_on(&device(), config, role, activations);
+    check_network_on(&device(), config, role, kernels(activations, false));
 }
 
-fn check_network_on(device: &Device, config: CipherConfig, role: Role, activations: Activations) {
+/// Builds the kernels a check runs: `activations`, with the dense layers fused or not (on
+/// CPU devices; [`Kernels::dense`]).
+fn kernels(activations: Activations, fused_dense: bool) -> impl Fn(usize, &Device) -> Kernels {
+    move |bits, device| Kernels::with_activations(bits, device, activations).with_fused_dense(fused_dense)
+}
+
+fn check_network_on(
+    device: &Device,
+    config: CipherConfig,
+    role: Role,
+    kernels: impl Fn(usize, &Device) -> Kernels,
+) {
     let device = device.clone();
     let n = config.bits;
     let mut rng = SmallRng::seed_from_u64(3);
@@ -71,9 +82,7 @@ fn check_network_on(device: &Device, config: CipherConfig, role: Role, activatio
     let inputs = if role == Role::Eve { n } else { 2 * n };
     let x = random_input(64, inputs, 5, &device);
     let probe = random_input(64, n, 7, &device);
-    let kernels = Kernels::with_activations(n, &device, activations);
-
-    let fast = net.forward(x.clone(), &kernels);
+    let fast = net.forward(x.clone(), &kernels(n, &device));
     let reference = net.forward_reference(x);
     assert_eq!(fast.dims(), [64, n]);
     let out_diff = max_diff(&values(fast.clone()), &values(reference.clone()));
@@ -132,7 +141,7 @@ fn wgpu_cases() -> Vec<(CipherConfig, Role)> {
 fn matmul_convolutions_match_burn_conv1d_on_wgpu() {
     let Some(device) = wgpu_device() else { return };
     for (config, role) in wgpu_cases() {
-        check_network_on(&device, config, role, Activations::Burn);
+        check_network_on(&device, config, role, kernels(Activations::Burn, false));
     }
 }
 
@@ -148,6 +157,14 @@ fn host_activations_match_burn_outputs_and_gradients() {
     let angle = CipherConfig::new().with_ciphertext(OutputActivation::Cos);
     for activations in [Activations::Host, Activations::Burn] {
         check_network(angle.clone(), Role::Alice, activations);
+    }
+    // The dense layers as fused operations (the page's way: their blocked loops at 32 -> 32,
+    // 16 -> 32 and, 32 bits, 64 -> 64 and 32 -> 64; the fixed-size loop at the 8-bit
+    // preset's 16 -> 16).
+    let dense_cases = [CipherConfig::new(), CipherConfig::new().with_bits(32), poc.clone()];
+    for (config, role) in dense_cases.iter().flat_map(|c| [Role::Alice, Role::Bob, Role::Eve].map(|r| (c, r)))
+    {
+        check_network_on(&device(), config.clone(), role, kernels(Activations::Host, true));
     }
     // The fused channel mixing at other sizes: 8 channels (a fixed-size loop) and 12 (the
     // general loop).
@@ -192,10 +209,11 @@ impl burn::module::ModuleVisitor for GradsOf<'_> {
 fn stacked_members_match_on_burn_and_host_paths() {
     // Burn's path runs the members' channel mixing as block-diagonal batched products; the
     // host path as the fused per-member operations. Same outputs and gradients.
-    stacked_members_match(&device(), Activations::Host);
+    stacked_members_match(&device(), kernels(Activations::Host, false));
+    stacked_members_match(&device(), kernels(Activations::Host, true));
 }
 
-fn stacked_members_match(device: &Device, fast: Activations) {
+fn stacked_members_match(device: &Device, fast: impl Fn(usize, &Device) -> Kernels) {
     let device = device.clone();
     let config = CipherConfig::new();
     let n = config.bits;
@@ -205,14 +223,15 @@ fn stacked_members_match(device: &Device, fast: Activations) {
     let stacked = anc::nn::population::StackedNetwork::stack(&members.iter().collect::<Vec<_>>());
     let x = random_input(3 * 64, 2 * n, 5, &device).reshape([3, 64, 2 * n]);
     let probe = random_input(3 * 64, n, 7, &device).reshape([3, 64, n]);
-    let run = |activations| {
-        let out = stacked.forward(x.clone(), &Kernels::with_activations(n, &device, activations));
+    let run = |kernels: Kernels| {
+        let out = stacked.forward(x.clone(), &kernels);
         let grads = (out.clone() * probe.clone()).sum().backward();
         let mut visitor = GradsOf(&grads, Vec::new());
         stacked.visit(&mut visitor);
         (values(out), visitor.1)
     };
-    let ((burn_out, burn_grads), (fast_out, fast_grads)) = (run(Activations::Burn), run(fast));
+    let reference = run(Kernels::with_activations(n, &device, Activations::Burn));
+    let ((burn_out, burn_grads), (fast_out, fast_grads)) = (reference, run(fast(n, &device)));
     assert!(max_diff(&burn_out, &fast_out) < 2e-6);
     assert_grads_close("member", &fast_grads, &burn_grads);
 }
@@ -222,10 +241,11 @@ fn alice_then_bob_match_on_burn_and_host_paths() {
     // Bob reads Alice's ciphertext beside the key, as in training: the gradient reaching
     // Alice's last fused operation is a view into the gradient of the joined input (the
     // host path writes gradients in place, so it must copy such a view, not overwrite it).
-    alice_then_bob_match(&device(), Activations::Host);
+    alice_then_bob_match(&device(), kernels(Activations::Host, false));
+    alice_then_bob_match(&device(), kernels(Activations::Host, true));
 }
 
-fn alice_then_bob_match(device: &Device, fast: Activations) {
+fn alice_then_bob_match(device: &Device, fast: impl Fn(usize, &Device) -> Kernels) {
     let device = device.clone();
     let config = CipherConfig::new();
     let n = config.bits;
@@ -235,8 +255,7 @@ fn alice_then_bob_match(device: &Device, fast: Activations) {
     let x = random_input(64, 2 * n, 5, &device);
     let keys = random_input(64, n, 6, &device);
     let probe = random_input(64, n, 7, &device);
-    let run = |activations| {
-        let kernels = Kernels::with_activations(n, &device, activations);
+    let run = |kernels: Kernels| {
         let ciphertext = alice.forward(x.clone(), &kernels);
         let out = bob.forward(Tensor::cat(vec![ciphertext, keys.clone()], 1), &kernels);
         let grads = (out.clone() * probe.clone()).sum().backward();
@@ -245,7 +264,8 @@ fn alice_then_bob_match(device: &Device, fast: Activations) {
         bob.visit(&mut visitor);
         (values(out), visitor.1)
     };
-    let ((burn_out, burn_grads), (fast_out, fast_grads)) = (run(Activations::Burn), run(fast));
+    let reference = run(Kernels::with_activations(n, &device, Activations::Burn));
+    let ((burn_out, burn_grads), (fast_out, fast_grads)) = (reference, run(fast(n, &device)));
     assert!(max_diff(&burn_out, &fast_out) < 2e-6);
     assert_grads_close("alice then bob", &fast_grads, &burn_grads);
 }
@@ -259,8 +279,8 @@ fn gpu_kernels_match_burn_on_wgpu() {
     let Some(device) = wgpu_device() else { return };
     assert_eq!(Kernels::for_device(16, &device).activations(), Activations::Gpu);
     for (config, role) in wgpu_cases() {
-        check_network_on(&device, config, role, Activations::Gpu);
+        check_network_on(&device, config, role, kernels(Activations::Gpu, false));
     }
-    stacked_members_match(&device, Activations::Gpu);
-    alice_then_bob_match(&device, Activations::Gpu);
+    stacked_members_match(&device, kernels(Activations::Gpu, false));
+    alice_then_bob_match(&device, kernels(Activations::Gpu, false));
 }

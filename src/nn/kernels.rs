@@ -10,8 +10,9 @@
 //! - **Fused host operations on CPU devices.** burn's CPU backend computes `tanh`, `exp` and
 //!   `sigmoid` one scalar libm call at a time, and hands even `[8192, 4]·[4, 4]` products to
 //!   gemm. On CPU devices every layer is one fused operation with its own backward pass
-//!   ([`fused`]: `f(x·W + b)` for the tiny channel mixing, `f(x + b)` after the dense
-//!   layers' products, conv1 as a direct four-tap stencil instead of its banded product),
+//!   ([`fused`]: `f(x·W + b)` for the tiny channel mixing and, in the page's wasm, for the
+//!   dense layers too ([`Kernels::dense`]); natively `f(x + b)` after gemm's products for
+//!   the dense layers; conv1 as a direct four-tap stencil instead of its banded product),
 //!   and `f` is a vectorised rational approximation of tanh (the [13/6] form Eigen uses,
 //!   max error ~3e-7) in a plain loop the compiler vectorises (natively; the page's wasm
 //!   build uses the explicit SIMD of `lanes`, see there why). They read tensor data
@@ -25,6 +26,7 @@ use burn::prelude::*;
 use burn::tensor::TensorData;
 
 mod conv1_loops;
+mod dense_loops;
 pub(crate) mod fused;
 #[cfg(feature = "gpu-kernels")]
 mod gpu;
@@ -40,6 +42,14 @@ mod lanes;
 /// length and capacity at every row; zeroing then writing in place was faster in the
 /// page but ~2.5 % slower natively, where zeroing took 6.7 % of a profile.)
 type Unwritten = std::mem::MaybeUninit<f32>;
+
+/// Whether the dense layers' products run in the fused host operation by default (its
+/// blocked four-lane loops, [`dense_loops`]) rather than as gemm's products: in the page's
+/// wasm, where gemm's simd128 path was ~5× slower at these sizes; not natively, where
+/// gemm's AVX2+FMA microkernel is faster than four lanes (one thread trained seed16 at
+/// 219 / 208 / 226 it/s fused against 240 / 240 / 238 with gemm, alternating runs of
+/// `anc bench --threads 1 --iterations 1500`).
+const FUSED_DENSE: bool = cfg!(target_arch = "wasm32");
 
 /// Which implementation of each layer's product, bias and activation runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +76,8 @@ impl Activations {
 #[derive(Clone, Debug)]
 pub struct Kernels {
     activations: Activations,
+    /// Whether the dense layers run as one fused host operation ([`Kernels::dense`]).
+    fused_dense: bool,
     /// `[8, 2N · 4N]` 0/1 selection turning conv1's weights into its banded matrix.
     conv1_selection: Tensor<2>,
     bits: usize,
@@ -84,7 +96,14 @@ impl Kernels {
     /// Kernels with a chosen activation implementation (tests compare the two).
     pub fn with_activations(bits: usize, device: &Device, activations: Activations) -> Self {
         let position_eye = Tensor::eye(bits, device).reshape([bits, 1, bits, 1]);
-        Self { activations, conv1_selection: conv1_selection(bits, device), bits, position_eye }
+        let selection = conv1_selection(bits, device);
+        Self { activations, fused_dense: FUSED_DENSE, conv1_selection: selection, bits, position_eye }
+    }
+
+    /// These kernels with the dense layers fused or not on CPU devices (tests run both;
+    /// [`FUSED_DENSE`] is the default).
+    pub fn with_fused_dense(self, fused_dense: bool) -> Self {
+        Self { fused_dense, ..self }
     }
 
     /// Which activation implementation runs.
@@ -157,6 +176,31 @@ impl Kernels {
             Activations::Gpu => gpu::mix(x, w, b, activation),
             Activations::Burn => self.activate(self.positions_product(x, w) + b.unsqueeze(), activation),
         }
+    }
+
+    /// `f(x·W + b)` for a dense layer: x `[R, I]`, w `[I, O]`, b `[O]` -> `[R, O]`. On CPU
+    /// devices either the product (gemm's) then [`Kernels::shift`], or, where
+    /// [`FUSED_DENSE`], all of it as the fused [`Kernels::mix`].
+    pub fn dense(&self, x: Tensor<2>, w: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
+        if self.activations == Activations::Host && self.fused_dense {
+            return fused::mix(x, w, b, activation);
+        }
+        self.shift(x.matmul(w), b, activation)
+    }
+
+    /// [`Kernels::dense`] for K members at once: x `[K, R, I]`, w `[K, I, O]`, b `[K, O]` ->
+    /// `[K, R, O]`.
+    pub fn dense_members(
+        &self,
+        x: Tensor<3>,
+        w: Tensor<3>,
+        b: Tensor<2>,
+        activation: Activation,
+    ) -> Tensor<3> {
+        if self.activations == Activations::Host && self.fused_dense {
+            return fused::mix(x, w, b, activation);
+        }
+        self.shift_members(x.matmul(w), b, activation)
     }
 
     /// `f(x + b)`: x `[R, O]`, b `[O]` -> `[R, O]`; one fused host operation on CPU devices.

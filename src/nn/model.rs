@@ -235,7 +235,7 @@ impl Network {
         let n = self.bits();
         let mut x = input;
         for layer in &self.dense {
-            x = kernels.shift(x.matmul(layer.weight.val()), bias(&layer.bias), Activation::Tanh); // [batch, 2N]
+            x = kernels.dense(x, layer.weight.val(), bias(&layer.bias), Activation::Tanh); // [batch, 2N]
         }
         // conv1: [batch·N, (pair, k, c)] for output position t = 2s + k (see Kernels::conv1),
         // so that conv2's input needs no transpose.
@@ -254,7 +254,7 @@ impl Network {
             // The proof-of-concept's head: tanh, then Linear(N -> N), then the output.
             Some(head) => {
                 let x = kernels.mix(x, w4, bias(&self.conv4.bias), Activation::Tanh).reshape([batch, n]);
-                kernels.shift(x.matmul(head.weight.val()), bias(&head.bias), self.output.activation())
+                kernels.dense(x, head.weight.val(), bias(&head.bias), self.output.activation())
             }
             None => kernels.mix(x, w4, bias(&self.conv4.bias), self.output.activation()).reshape([batch, n]),
         };

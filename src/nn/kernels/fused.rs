@@ -3,10 +3,11 @@
 //! - [`HostOps::mix`]: `f(x·W + b)` for the per-position channel mixing of conv2–conv4, where
 //!   `W` is tiny (`[4, 4]`, `[4, 1]`). burn-flex hands such a product to gemm, which spent
 //!   ~60 µs on an `[8192, 4]·[4, 4]` product and ~45 µs more on its backward (measured with
-//!   a scratch bench); a plain loop over the rows does it in a few.
-//! - [`HostOps::shift`]: `f(x + b)` after the larger products (the dense layers), which
-//!   stay with gemm: one pass instead of burn's bias add, then `f` (one scalar libm call per
-//!   value on this backend).
+//!   a scratch bench); a plain loop over the rows does it in a few. In the page's wasm the
+//!   dense layers run through it too ([`super::dense_loops`]).
+//! - [`HostOps::shift`]: `f(x + b)` after the dense layers' products where those stay with
+//!   gemm (natively): one pass instead of burn's bias add, then `f` (one scalar libm call
+//!   per value on this backend).
 //! - [`HostOps::conv1`]: `tanh(conv1(x))` as a direct four-tap stencil
 //!   ([`super::conv1_loops`]) rather than the banded matrix product the other devices run.
 //!

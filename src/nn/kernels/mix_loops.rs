@@ -6,13 +6,15 @@
 //! ([`Unwritten`]). Column sums on their own serve the dense layers' bias gradients.
 //!
 //! The write-up's sizes (4 → 4 and 4 → 1) are written four lanes at a time with
-//! `wide::f32x4`: the page builds this crate at `opt-level = "s"`, where LLVM's loop
-//! vectoriser is off (see [`super::lanes`]), and explicit SIMD does not depend on it. Other
-//! sizes the networks use run as loops over fixed-size arrays (unrolled, and vectorised
-//! natively); anything else as plain loops.
+//! `wide::f32x4`: explicit SIMD does not depend on LLVM's loop vectoriser, which is off at
+//! the size-optimised levels (see [`super::lanes`]). The dense layers' sizes (multiples of
+//! 16) run as the blocked products of [`super::dense_loops`]; other sizes the networks use
+//! as loops over fixed-size arrays (unrolled, and vectorised natively); anything else as
+//! plain loops.
 
 use wide::f32x4;
 
+use super::dense_loops;
 use super::lanes::{broadcast, load};
 use super::{Activation, Unwritten, slope};
 
@@ -248,6 +250,9 @@ fn backward_4x1(rows: MixRows<'_>, grads: MixGrads<'_>) {
 pub(super) fn mix(x: &[f32], w: &[f32], b: &[f32], y: &mut [Unwritten], inputs: usize, outputs: usize) {
     assert_sizes(x.len(), inputs, y.len(), outputs);
     assert_eq!((w.len(), b.len()), (inputs * outputs, outputs), "mix: w [I, O], b [O]");
+    if dense_loops::fits(inputs, outputs) {
+        return dense_loops::product(x, w, Some(b), y, inputs, outputs);
+    }
     by_size!(
         inputs,
         outputs,
@@ -270,6 +275,9 @@ pub(super) fn backward(rows: MixRows<'_>, grads: MixGrads<'_>, inputs: usize, ou
     assert_eq!(rows.dy.len(), rows.y.len(), "mix backward: y and dy [R, O]");
     if let Some(dx) = &grads.dx {
         assert_eq!(dx.len(), rows.x.len(), "mix backward: dx in x's shape [R, I]");
+    }
+    if dense_loops::fits(inputs, outputs) {
+        return dense_loops::backward(rows, grads, inputs, outputs);
     }
     by_size!(
         inputs,

@@ -102,9 +102,10 @@ impl StackedNetwork {
     pub fn forward(&self, input: Tensor<3>, kernels: &Kernels) -> Tensor<3> {
         let [k, batch, _] = input.dims();
         let tanh = Activation::Tanh;
-        let x = self.dense.iter().fold(input, |x, layer| {
-            kernels.shift_members(x.matmul(layer.weight.val()), layer.bias.val(), tanh)
-        }); // [K, batch, 2N]
+        let x = self
+            .dense
+            .iter()
+            .fold(input, |x, layer| kernels.dense_members(x, layer.weight.val(), layer.bias.val(), tanh)); // [K, batch, 2N]
         let n = x.dims()[2] / 2;
         let x = kernels.conv1_members(x, self.conv1.0.val(), self.conv1.1.val()); // [K, batch·N, 4]
         // conv2 (kernel 2, stride 2): [K, out, in, tap] -> [K, (tap, in), out].
