@@ -60,8 +60,9 @@ pub type Swapped<'a> = Pin<Box<dyn Future<Output = Vec<f32>> + 'a>>;
 
 /// The other replica of a run.
 pub trait Peer {
-    /// Sends this replica's `mine` and returns the peer's floats from the same point of the
-    /// step (as many as `mine`).
+    /// Sends this replica's `mine` at once (before the future is first polled), so that the
+    /// replica can go on with work that does not need the answer, and returns the peer's
+    /// floats from the same point of the step (as many as `mine`).
     fn swap(&self, mine: &[f32]) -> Swapped<'_>;
 }
 
@@ -81,14 +82,13 @@ impl ThreadPeer {
 }
 
 impl Peer for ThreadPeer {
-    /// Blocks until the peer's floats come.
+    /// The future blocks, at its first poll, until the peer's floats come.
     ///
     /// # Panics
     /// If the peer's thread died (the thread scope then reports its panic).
     fn swap(&self, mine: &[f32]) -> Swapped<'_> {
         self.send.send(mine.to_vec()).expect("the other training replica stopped");
-        let theirs = self.receive.recv().expect("the other training replica stopped");
-        Box::pin(std::future::ready(theirs))
+        Box::pin(async { self.receive.recv().expect("the other training replica stopped") })
     }
 }
 
@@ -116,15 +116,18 @@ impl Link {
         self.index
     }
 
-    /// Sends the floats of `mine` (end to end) and returns both replicas' floats, in
-    /// replica order.
-    async fn gather(&self, mine: Tensor<1>) -> [Vec<f32>; 2] {
+    /// Sends the floats of `mine` (end to end) at once and returns both replicas' floats,
+    /// in replica order.
+    fn gather(&self, mine: Tensor<1>) -> impl Future<Output = [Vec<f32>; 2]> + '_ {
         let peer = self.peer.as_ref().expect("a link with a peer");
-        // A host device's tensors read back at once (no wait: see `finish_now`).
-        let mine = Pending::floats(mine).read_async().await.expect("a host device's floats read back");
-        let theirs = peer.swap(&mine).await;
-        assert_eq!(theirs.len(), mine.len(), "both replicas exchange the same floats at each point");
-        if self.index == 0 { [mine, theirs] } else { [theirs, mine] }
+        // Replicas train on host devices, whose tensors read back at once.
+        let mine = Pending::floats(mine).read().expect("a host device's floats read back");
+        let theirs = peer.swap(&mine);
+        async move {
+            let theirs = theirs.await;
+            assert_eq!(theirs.len(), mine.len(), "both replicas exchange the same floats at each point");
+            if self.index == 0 { [mine, theirs] } else { [theirs, mine] }
+        }
     }
 }
 
@@ -206,14 +209,20 @@ pub async fn all_reduce<M: Module>(
     (sums, extras)
 }
 
-/// Sums a detached value over the replicas, in replica order.
-pub async fn sum_values(link: &Link, mine: Tensor<1>) -> Tensor<1> {
-    if link.peer.is_none() {
-        return mine;
-    }
+/// Sums a detached value over the replicas, in replica order. This replica's value is
+/// sent at once: work that does not need the sum can run before it is awaited.
+pub fn sum_values(link: &Link, mine: Tensor<1>) -> impl Future<Output = Tensor<1>> + '_ {
     let device = mine.device();
-    let [first, second] = link.gather(mine).await;
-    host_tensor(&in_replica_order(&first, &second), &device)
+    let gathered = link.peer.as_ref().map(|_| link.gather(mine.clone()));
+    async move {
+        match gathered {
+            Some(gathered) => {
+                let [first, second] = gathered.await;
+                host_tensor(&in_replica_order(&first, &second), &device)
+            }
+            None => mine,
+        }
+    }
 }
 
 /// Replica 0's floats plus replica 1's, element by element: the same bits on both replicas.

@@ -210,9 +210,23 @@ impl Replica {
         });
         let Ciphers { alice, bob, eve } = &self.ciphers;
         let ciphertext = at.runner.encrypt(alice, batch);
+        // Each Eve's share of her errors: bits wrong per message, or per bit on its own.
+        let count = if at.config.eve_term_per_bit() { EveCount::PerBit } else { EveCount::Total { bits } };
+        let width = count.width(bits);
+        let guesses = std::iter::once(eve)
+            .chain(&self.rivals)
+            .map(|eve| at.runner.eavesdrop(&eve.valid(), ciphertext.clone()))
+            .chain(self.binned.iter().map(|binned| binned.guess(ciphertext.clone())))
+            .chain(wrong_keys.map(|keys| at.runner.decrypt(&bob.valid(), ciphertext.clone(), keys)));
+        let eve_shares: Vec<Tensor<1>> =
+            guesses.map(|guess| count.share(batch.messages.clone(), guess, batch_size)).collect();
+        let eves = eve_shares.len();
+        let shares = Tensor::cat(eve_shares.iter().map(|s| s.clone().detach()).collect(), 0);
+        // Sent now; Bob reads while the other replica's shares are on their way.
+        let totals = sum_values(link, shares.clone()); // each Eve's errors in the whole batch
         let heard = match noise {
-            Some(noise) => ciphertext.clone() + noise,
-            None => ciphertext.clone(),
+            Some(noise) => ciphertext + noise,
+            None => ciphertext,
         };
         let bob_guess = at.runner.decrypt(bob, heard, batch.keys.clone());
         let bob_share = bits_wrong_share(batch.messages.clone(), bob_guess.clone(), batch_size);
@@ -225,25 +239,10 @@ impl Replica {
         } else {
             bob_share.clone()
         };
-        // Each Eve's share of her errors: bits wrong per message, or per bit on its own.
-        let count = if at.config.eve_term_per_bit() { EveCount::PerBit } else { EveCount::Total { bits } };
-        let width = count.width(bits);
-        let guesses = std::iter::once(eve)
-            .chain(&self.rivals)
-            .map(|eve| at.runner.eavesdrop(&eve.valid(), ciphertext.clone()))
-            .chain(self.binned.iter().map(|binned| binned.guess(ciphertext.clone())))
-            .chain(wrong_keys.map(|keys| at.runner.decrypt(&bob.valid(), ciphertext.clone(), keys)));
-        let eve_shares: Vec<Tensor<1>> =
-            guesses.map(|guess| count.share(batch.messages.clone(), guess, batch_size)).collect();
-        let eves = eve_shares.len();
-        let shares = Tensor::cat(
-            std::iter::once(&bob_share).chain(&eve_shares).map(|s| s.clone().detach()).collect(),
-            0,
-        );
-        let totals = sum_values(link, shares.clone()).await; // [L_B, each Eve's errors] of the whole batch
+        let totals = totals.await;
         let others = totals.clone() - shares;
         let eve_totals = |sums: &Tensor<1>| -> Vec<Tensor<1>> {
-            (0..eves).map(|j| sums.clone().narrow(0, 1 + j * width, width)).collect()
+            (0..eves).map(|j| sums.clone().narrow(0, j * width, width)).collect()
         };
         let loss = ab_loss_share(bob_learns, eve_shares, eve_totals(&others), count, weight);
         let mut grads = loss.backward();
@@ -251,13 +250,15 @@ impl Replica {
             GradientsParams::from_module(&mut grads, alice),
             GradientsParams::from_module(&mut grads, bob),
         ];
-        let (mut sums, _) = all_reduce(link, &[alice, bob], own, None).await;
+        // Bob's share of L_B travels with the gradients.
+        let (mut sums, bob_shares) = all_reduce(link, &[alice, bob], own, Some(bob_share.detach())).await;
         let (bob_grads, alice_grads) = (sums.pop().expect("Bob's"), sums.pop().expect("Alice's"));
         if alice_moves {
             self.ciphers.alice = self.ab_optim.step_flat(lr, self.ciphers.alice.clone(), alice_grads);
         }
         self.ciphers.bob = self.ab_optim.step_flat(lr, self.ciphers.bob.clone(), bob_grads);
-        let bob_total = totals.clone().narrow(0, 0, 1);
+        let bob_total =
+            bob_shares.into_iter().reduce(|first, second| first + second).expect("this replica's");
         (ab_loss(bob_total.clone(), eve_totals(&totals), count, weight), bob_total)
     }
 }
