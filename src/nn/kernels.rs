@@ -26,6 +26,7 @@ use burn::prelude::*;
 use burn::tensor::TensorData;
 
 mod conv1_loops;
+mod curves;
 mod dense_loops;
 pub(crate) mod fused;
 #[cfg(feature = "gpu-kernels")]
@@ -35,6 +36,9 @@ mod mix_loops;
 // Used by the wasm build; compiled natively too so its test runs there.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod lanes;
+
+pub use curves::{Activation, sigmoid_in_place, tanh_in_place};
+use curves::{apply, slope};
 
 /// A value of a fused operation's output buffer before its row loop writes it: the loops
 /// write into a new vector's spare capacity ([`fused`]), so the buffer is never zeroed
@@ -291,102 +295,4 @@ fn conv1_selection(bits: usize, device: &Device) -> Tensor<2> {
         }
     }
     Tensor::from_data(TensorData::new(s, [8, rows * cols]), device)
-}
-
-/// The curve a layer ends in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Activation {
-    Tanh,
-    /// The logistic sigmoid.
-    Sigmoid,
-}
-
-/// `f(x)` for every value, in place.
-#[inline(always)]
-fn apply_loop(values: &mut [f32], curve: Activation) {
-    match curve {
-        Activation::Tanh => values.iter_mut().for_each(|v| *v = tanh_one(*v)),
-        Activation::Sigmoid => values.iter_mut().for_each(|v| *v = sigmoid_one(*v)),
-    }
-}
-
-/// The loops above compiled for AVX2+FMA: the default x86-64 target assumes only SSE2,
-/// so without this a loop uses 4 of 8 lanes and no fused multiply-add. Picked at run time.
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::Activation;
-
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn apply(values: &mut [f32], curve: Activation) {
-        super::apply_loop(values, curve)
-    }
-
-    pub(super) fn available() -> bool {
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-    }
-}
-
-/// `f(x)` in place, by the fastest form for this target: explicit SIMD in wasm, AVX2+FMA
-/// where the x86-64 processor has it, else the plain loop.
-fn apply(values: &mut [f32], curve: Activation) {
-    #[cfg(target_arch = "wasm32")]
-    lanes::apply(values, curve);
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        #[cfg(target_arch = "x86_64")]
-        if avx2::available() {
-            // SAFETY: the processor has AVX2 and FMA (checked just above).
-            return unsafe { avx2::apply(values, curve) };
-        }
-        apply_loop(values, curve)
-    }
-}
-
-/// `f'` from `f`'s output: `1 − y²` for tanh, `y·(1 − y)` for the sigmoid.
-#[inline(always)]
-pub(super) fn slope(y: f32, curve: Activation) -> f32 {
-    match curve {
-        Activation::Tanh => 1.0 - y * y,
-        Activation::Sigmoid => y * (1.0 - y),
-    }
-}
-
-#[inline(always)]
-fn sigmoid_one(x: f32) -> f32 {
-    0.5 + 0.5 * tanh_one(0.5 * x)
-}
-
-// tanh by Eigen's [13/6] rational approximation: `x·(A1 + A3·x² + …) / (B0 + B2·x² + …)`
-// on x clamped to ±CLAMP, where f32 tanh is ±1 (shared with the SIMD loops in `lanes`).
-const CLAMP: f32 = 7.905_311;
-const A1: f32 = 4.893_524_6e-3;
-const A3: f32 = 6.372_619_3e-4;
-const A5: f32 = 1.485_722_4e-5;
-const A7: f32 = 5.122_297e-8;
-const A9: f32 = -8.604_672e-11;
-const A11: f32 = 2.000_188e-13;
-const A13: f32 = -2.760_768_5e-16;
-const B0: f32 = 4.893_525e-3;
-const B2: f32 = 2.268_434_6e-3;
-const B4: f32 = 1.185_347_1e-4;
-const B6: f32 = 1.198_258_4e-6;
-
-/// tanh of one value (max error ~3e-7). Branch-free, so loops over it vectorise.
-#[inline(always)]
-fn tanh_one(v: f32) -> f32 {
-    let x = v.clamp(-CLAMP, CLAMP);
-    let x2 = x * x;
-    let p = ((((((A13 * x2 + A11) * x2 + A9) * x2 + A7) * x2 + A5) * x2 + A3) * x2 + A1) * x;
-    let q = ((B6 * x2 + B4) * x2 + B2) * x2 + B0;
-    p / q
-}
-
-/// tanh of every value, in place.
-pub fn tanh_in_place(values: &mut [f32]) {
-    apply(values, Activation::Tanh)
-}
-
-/// The logistic sigmoid `0.5 + 0.5·tanh(x / 2)` of every value, in place.
-pub fn sigmoid_in_place(values: &mut [f32]) {
-    apply(values, Activation::Sigmoid)
 }

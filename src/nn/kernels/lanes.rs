@@ -5,7 +5,7 @@
 //! turns LLVM's loop vectoriser off, so the plain loops of [`super`] ran one value at a
 //! time in wasm: a CPU profile of in-page training put 29 % of its time there. Explicit
 //! 128-bit SIMD does not depend on the optimisation level. Same arithmetic, in the same
-//! order, as the scalar [`super::tanh_one`], so the results are bit-identical (a test
+//! order, as the scalar [`super::curves::tanh_one`], so the results are bit-identical (a test
 //! checks it natively, where `wide` uses SSE).
 
 use wide::f32x4;
@@ -14,22 +14,22 @@ use super::Activation;
 
 // The constants as `const` vectors: built at compile time (at opt-level "s" a `splat` in
 // the loop stayed a little store loop per call and made this slower than scalar code).
-const CLAMP: f32x4 = f32x4::splat(super::CLAMP);
-const NEG_CLAMP: f32x4 = f32x4::splat(-super::CLAMP);
-const A1: f32x4 = f32x4::splat(super::A1);
-const A3: f32x4 = f32x4::splat(super::A3);
-const A5: f32x4 = f32x4::splat(super::A5);
-const A7: f32x4 = f32x4::splat(super::A7);
-const A9: f32x4 = f32x4::splat(super::A9);
-const A11: f32x4 = f32x4::splat(super::A11);
-const A13: f32x4 = f32x4::splat(super::A13);
-const B0: f32x4 = f32x4::splat(super::B0);
-const B2: f32x4 = f32x4::splat(super::B2);
-const B4: f32x4 = f32x4::splat(super::B4);
-const B6: f32x4 = f32x4::splat(super::B6);
+const CLAMP: f32x4 = f32x4::splat(super::curves::CLAMP);
+const NEG_CLAMP: f32x4 = f32x4::splat(-super::curves::CLAMP);
+const A1: f32x4 = f32x4::splat(super::curves::A1);
+const A3: f32x4 = f32x4::splat(super::curves::A3);
+const A5: f32x4 = f32x4::splat(super::curves::A5);
+const A7: f32x4 = f32x4::splat(super::curves::A7);
+const A9: f32x4 = f32x4::splat(super::curves::A9);
+const A11: f32x4 = f32x4::splat(super::curves::A11);
+const A13: f32x4 = f32x4::splat(super::curves::A13);
+const B0: f32x4 = f32x4::splat(super::curves::B0);
+const B2: f32x4 = f32x4::splat(super::curves::B2);
+const B4: f32x4 = f32x4::splat(super::curves::B4);
+const B6: f32x4 = f32x4::splat(super::curves::B6);
 const HALF: f32x4 = f32x4::splat(0.5);
 
-/// [`super::tanh_one`] on four values.
+/// [`super::curves::tanh_one`] on four values.
 #[inline(always)]
 fn tanh4(v: f32x4) -> f32x4 {
     let x = v.fast_max(NEG_CLAMP).fast_min(CLAMP);
@@ -65,13 +65,13 @@ pub(super) fn broadcast(value: f32) -> f32x4 {
     f32x4::splat(value)
 }
 
-/// [`super::apply_loop`]: `f(x)` for every value, in place.
+/// [`super::curves::apply_loop`]: `f(x)` for every value, in place.
 pub(super) fn apply(values: &mut [f32], curve: Activation) {
     let mut chunks = values.chunks_exact_mut(4);
     for chunk in &mut chunks {
         chunk.copy_from_slice(&curve4(load(chunk), curve).to_array());
     }
-    super::apply_loop(chunks.into_remainder(), curve);
+    super::curves::apply_loop(chunks.into_remainder(), curve);
 }
 
 #[cfg(test)]
@@ -89,7 +89,7 @@ mod tests {
             let xs = inputs();
             let (mut lanes, mut scalar) = (xs.clone(), xs.clone());
             apply(&mut lanes, curve);
-            super::super::apply_loop(&mut scalar, curve);
+            super::super::curves::apply_loop(&mut scalar, curve);
             assert_eq!(lanes, scalar);
         }
     }
