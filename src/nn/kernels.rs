@@ -22,6 +22,7 @@
 //!   third fewer launches per training iteration than burn's own ops. The products of the
 //!   dense layers and conv1 stay burn's.
 
+use burn::nn::Linear;
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
@@ -205,6 +206,19 @@ impl Kernels {
             return fused::mix(x, w, b, activation);
         }
         self.shift_members(x.matmul(w), b, activation)
+    }
+
+    /// A linear layer, `x·W + b` with no curve (the attackers' networks): x `[R, I]` ->
+    /// `[R, O]`. One fused host operation on CPU devices where [`FUSED_DENSE`] and the
+    /// blocked loops take the sizes ([`dense_loops::fits`]); otherwise burn's `Linear`.
+    pub fn linear(&self, x: Tensor<2>, layer: &Linear) -> Tensor<2> {
+        let [inputs, outputs] = layer.weight.dims();
+        let fused =
+            self.activations == Activations::Host && self.fused_dense && dense_loops::fits(inputs, outputs);
+        match &layer.bias {
+            Some(b) if fused => fused::affine(x, layer.weight.val(), b.val()),
+            _ => layer.forward(x),
+        }
     }
 
     /// `f(x + b)`: x `[R, O]`, b `[O]` -> `[R, O]`; one fused host operation on CPU devices.

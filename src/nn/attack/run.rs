@@ -193,10 +193,10 @@ impl AttackRun {
         match learner {
             Learner::Net(Net::Eve(eve)) => host(self.runner.eavesdrop(&eve.valid(), ciphertext)),
             Learner::Net(Net::Mlp(mlp)) => {
-                host(sigmoid(mlp.valid().forward(self.standardise.tensor(ciphertext))))
+                host(sigmoid(mlp.valid().forward(self.standardise.tensor(ciphertext), self.runner.kernels())))
             }
             Learner::Net(Net::Residual(net)) => {
-                host(sigmoid(net.valid().forward(self.standardise.tensor(ciphertext))))
+                host(sigmoid(net.valid().forward(self.standardise.tensor(ciphertext), self.runner.kernels())))
             }
             Learner::Bayes(counts) => counts.guess(&self.standardise.host(&host(ciphertext))),
         }
@@ -236,12 +236,12 @@ impl AttackRun {
                 Learner::Net(Net::Eve(optim.expect("an optimiser").step(lr, eve, grads)))
             }
             Learner::Net(Net::Mlp(mlp)) => {
-                let loss = loss(mlp.forward(self.standardise.tensor(ciphertext)));
+                let loss = loss(mlp.forward(self.standardise.tensor(ciphertext), self.runner.kernels()));
                 let grads = GradientsParams::from_grads(loss.backward(), &mlp);
                 Learner::Net(Net::Mlp(optim.expect("an optimiser").step(lr, mlp, grads)))
             }
             Learner::Net(Net::Residual(net)) => {
-                let loss = loss(net.forward(self.standardise.tensor(ciphertext)));
+                let loss = loss(net.forward(self.standardise.tensor(ciphertext), self.runner.kernels()));
                 let grads = GradientsParams::from_grads(loss.backward(), &net);
                 Learner::Net(Net::Residual(optim.expect("an optimiser").step(lr, net, grads)))
             }

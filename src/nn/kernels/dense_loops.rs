@@ -118,18 +118,29 @@ fn weight_grad(x: &[f32], dz: &[f32], dw: &mut [f32], inputs: usize, outputs: us
     }
 }
 
-/// The backward pass of `y = f(x·W + b)`: `dz = dy·f'(y)` stored once (three products read
-/// it), `db` its column sums, `dW = xᵀ·dz`, and `dx = dz·Wᵀ` (when asked for) by
-/// [`product`] with `W` transposed. The caller checks the sizes.
+/// The backward pass of `y = f(x·W + b)`: `dz = dy·f'(y)`, stored once (three products read
+/// it), then [`product_grads`]. The caller checks the sizes.
 pub(super) fn backward(rows: MixRows<'_>, grads: MixGrads<'_>, inputs: usize, outputs: usize) {
     let dz: Vec<f32> = rows.dy.iter().zip(rows.y).map(|(&dy, &y)| dy * slope(y, rows.curve)).collect();
+    product_grads((rows.x, &dz, rows.w), grads, inputs, outputs);
+}
+
+/// The gradients of `z = x·W + b` from x `[R, inputs]`, dz `[R, outputs]` and w: `db`
+/// dz's column sums, `dW = xᵀ·dz`, and `dx = dz·Wᵀ` (when asked for) by [`product`] with
+/// `W` transposed. The caller checks the sizes.
+pub(super) fn product_grads(
+    (x, dz, w): (&[f32], &[f32], &[f32]),
+    grads: MixGrads<'_>,
+    inputs: usize,
+    outputs: usize,
+) {
     grads.db.fill(0.0);
-    column_sums(&dz, grads.db);
-    weight_grad(rows.x, &dz, grads.dw, inputs, outputs);
+    column_sums(dz, grads.db);
+    weight_grad(x, dz, grads.dw, inputs, outputs);
     if let Some(dx) = grads.dx {
         let transposed: Vec<f32> =
-            (0..outputs).flat_map(|o| (0..inputs).map(move |i| rows.w[i * outputs + o])).collect();
-        product(&dz, &transposed, None, dx, outputs, inputs);
+            (0..outputs).flat_map(|o| (0..inputs).map(move |i| w[i * outputs + o])).collect();
+        product(dz, &transposed, None, dx, outputs, inputs);
     }
 }
 

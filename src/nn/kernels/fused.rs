@@ -5,6 +5,8 @@
 //!   ~60 µs on an `[8192, 4]·[4, 4]` product and ~45 µs more on its backward (measured with
 //!   a scratch bench); a plain loop over the rows does it in a few. In the page's wasm the
 //!   dense layers run through it too ([`super::dense_loops`]).
+//! - [`HostOps::affine`]: `x·W + b` with no curve, for the attackers' dense layers in the
+//!   page (see [`super::Kernels::linear`]).
 //! - [`HostOps::shift`]: `f(x + b)` after the dense layers' products where those stay with
 //!   gemm (natively): one pass instead of burn's bias add, then `f` (one scalar libm call
 //!   per value on this backend).
@@ -31,6 +33,7 @@ use burn::backend::{Autodiff, Backend, Flex, TensorMetadata, backend_extension};
 use burn::prelude::*;
 
 use super::conv1_loops::{TAPS, forward as conv1_rows};
+use super::dense_loops;
 use super::mix_loops::mix as mix_rows;
 use super::{Activation, Unwritten, apply};
 
@@ -38,7 +41,7 @@ mod host_tensors;
 use host_tensors::{Stack, bias_rows, tensor, values, with_last, writable, written};
 
 mod backward;
-use backward::{Conv1Backward, MixBackward, ShiftBackward};
+use backward::{AffineBackward, Conv1Backward, MixBackward, ShiftBackward};
 
 /// The fused operations; implemented for burn's CPU backend and its autodiff. `sigmoid`
 /// picks `f`: the sigmoid, else tanh (the macro passes plain arguments such as a bool).
@@ -52,6 +55,9 @@ pub trait HostOps: Backend {
         b: FloatTensor<Self>,
         sigmoid: bool,
     ) -> FloatTensor<Self>;
+    /// `x·W + b` with no curve, at the sizes [`super::dense_loops`] takes: x `[R, I]`, w
+    /// `[I, O]`, b `[O]` -> `[R, O]`; or member by member as [`HostOps::mix`].
+    fn affine(x: FloatTensor<Self>, w: FloatTensor<Self>, b: FloatTensor<Self>) -> FloatTensor<Self>;
     /// `f(x + b)`: x `[R, O]`, b `[O]` -> `[R, O]`; or x `[K, R, O]`, b `[K, O]`.
     fn shift(x: FloatTensor<Self>, b: FloatTensor<Self>, sigmoid: bool) -> FloatTensor<Self>;
     /// `tanh(conv1(x))`: x `[R, 2N]`, w `[C, 1, 4]`, b `[C]` -> `[R·N, 2C]` in the matrix
@@ -64,23 +70,37 @@ fn activation(sigmoid: bool) -> Activation {
     if sigmoid { Activation::Sigmoid } else { Activation::Tanh }
 }
 
+/// `x·W + b` member by member (x `[K, R, I]`, w `[K, I, O]`, b `[K, O]`) by the row loops of
+/// [`mix_rows`]: the values `[K, R, O]` and their shape.
+fn products(x: &FlexTensor, w: &FlexTensor, b: &FlexTensor) -> (Vec<f32>, Vec<usize>) {
+    let (x, w) = (Stack::of(x), Stack::of(w));
+    let (b_rows, b_len, b) = bias_rows(b);
+    let (inputs, outputs) = (x.cols, w.cols);
+    assert_eq!(
+        (w.rows, b_len, w.members, b_rows),
+        (inputs, outputs, x.members, x.members),
+        "x [K, R, I], w [K, I, O], b [K, O]"
+    );
+    let y = written(x.members * x.rows * outputs, |y| {
+        for (k, y) in y.chunks_exact_mut(x.rows * outputs).enumerate() {
+            mix_rows(x.member(k), w.member(k), &b[k * outputs..][..outputs], y, inputs, outputs);
+        }
+    });
+    (y, with_last(&x.dims, outputs))
+}
+
 impl HostOps for Flex {
     fn mix(x: FlexTensor, w: FlexTensor, b: FlexTensor, sigmoid: bool) -> FlexTensor {
-        let (x, w) = (Stack::of(&x), Stack::of(&w));
-        let (b_rows, b_len, b) = bias_rows(&b);
-        let (inputs, outputs) = (x.cols, w.cols);
-        assert_eq!(
-            (w.rows, b_len, w.members, b_rows),
-            (inputs, outputs, x.members, x.members),
-            "mix: x [K, R, I], w [K, I, O], b [K, O]"
-        );
-        let mut y = written(x.members * x.rows * outputs, |y| {
-            for (k, y) in y.chunks_exact_mut(x.rows * outputs).enumerate() {
-                mix_rows(x.member(k), w.member(k), &b[k * outputs..][..outputs], y, inputs, outputs);
-            }
-        });
+        let (mut y, dims) = products(&x, &w, &b);
         apply(&mut y, activation(sigmoid));
-        tensor(y, with_last(&x.dims, outputs))
+        tensor(y, dims)
+    }
+
+    fn affine(x: FlexTensor, w: FlexTensor, b: FlexTensor) -> FlexTensor {
+        let [.., inputs, outputs] = *w.shape().to_vec().as_slice() else { panic!("affine: w [.., I, O]") };
+        assert!(dense_loops::fits(inputs, outputs), "affine: {inputs} -> {outputs} is not a blocked size");
+        let (y, dims) = products(&x, &w, &b);
+        tensor(y, dims)
     }
 
     fn shift(x: FlexTensor, b: FlexTensor, sigmoid: bool) -> FlexTensor {
@@ -157,6 +177,20 @@ impl<C: CheckpointStrategy> HostOps for Autodiff<Flex, C> {
         }
     }
 
+    fn affine(x: FloatTensor<Self>, w: FloatTensor<Self>, b: FloatTensor<Self>) -> FloatTensor<Self> {
+        match AffineBackward.prepare::<C>([x.node(), w.node(), b.node()]).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let (x, w, b) = (x.into_primitive(), w.into_primitive(), b.into_primitive());
+                let b_dims = b.shape().to_vec();
+                let y = Flex::affine(x.clone(), w.clone(), b);
+                prep.finish((x, w, b_dims), y)
+            }
+            OpsKind::UnTracked(prep) => {
+                prep.finish(Flex::affine(x.into_primitive(), w.into_primitive(), b.into_primitive()))
+            }
+        }
+    }
+
     fn shift(x: FloatTensor<Self>, b: FloatTensor<Self>, sigmoid: bool) -> FloatTensor<Self> {
         match ShiftBackward.prepare::<C>([x.node(), b.node()]).compute_bound().stateful() {
             OpsKind::Tracked(prep) => {
@@ -201,6 +235,17 @@ pub fn mix<const D: usize, const B: usize>(
         w.into_dispatch(),
         b.into_dispatch(),
         sigmoid,
+    ))
+}
+
+/// `x·W + b` on a host device, at the sizes [`super::dense_loops`] takes: x `[R, I]`, w
+/// `[I, O]`, b `[O]` -> `[R, O]`.
+pub fn affine(x: Tensor<2>, w: Tensor<2>, b: Tensor<1>) -> Tensor<2> {
+    use burn::backend::Dispatch;
+    Tensor::from_dispatch(<Dispatch as HostOps>::affine(
+        x.into_dispatch(),
+        w.into_dispatch(),
+        b.into_dispatch(),
     ))
 }
 

@@ -12,6 +12,7 @@ use rand::{SeedableRng, rngs::SmallRng};
 use super::losses::logit_cross_entropy_share;
 use crate::nn::attack::nets::ResidualNet;
 use crate::nn::config::TrainingConfig;
+use crate::nn::kernels::Kernels;
 use crate::nn::model::OutputActivation;
 use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::replicas::{Link, all_reduce};
@@ -39,15 +40,20 @@ impl BinnedEve {
 
     /// Logits of the message bits from ciphertexts `[rows, N]`, Alice's output range mapped
     /// onto the bins' −3..3 (a fixed scale, so every replica reads alike).
-    fn logits(net: &ResidualNet, ciphertext: Tensor<2>, output: OutputActivation) -> Tensor<2> {
+    fn logits(
+        net: &ResidualNet,
+        ciphertext: Tensor<2>,
+        output: OutputActivation,
+        kernels: &Kernels,
+    ) -> Tensor<2> {
         let (low, high) = output.range();
-        net.forward(ciphertext.sub_scalar(output.midpoint()).mul_scalar(6.0 / (high - low)))
+        net.forward(ciphertext.sub_scalar(output.midpoint()).mul_scalar(6.0 / (high - low)), kernels)
     }
 
     /// Her guesses (probabilities) `[rows, N]` with her weights frozen, for Alice+Bob's
     /// Eve term: gradients reach Alice through `ciphertext` only.
-    pub(super) fn guess(&self, ciphertext: Tensor<2>) -> Tensor<2> {
-        sigmoid(Self::logits(&self.net.valid(), ciphertext, self.output))
+    pub(super) fn guess(&self, ciphertext: Tensor<2>, kernels: &Kernels) -> Tensor<2> {
+        sigmoid(Self::logits(&self.net.valid(), ciphertext, self.output, kernels))
     }
 
     /// One step on a replica's rows of a whole batch of `batch_size`: per-bit cross-entropy
@@ -55,12 +61,12 @@ impl BinnedEve {
     pub(super) async fn step(
         &mut self,
         link: &Link,
-        ciphertext: Tensor<2>,
-        messages: Tensor<2>,
+        (ciphertext, messages): (Tensor<2>, Tensor<2>),
         batch_size: usize,
         lr: f64,
+        kernels: &Kernels,
     ) {
-        let logits = Self::logits(&self.net, ciphertext.detach(), self.output);
+        let logits = Self::logits(&self.net, ciphertext.detach(), self.output, kernels);
         let loss = logit_cross_entropy_share(messages, logits, batch_size);
         let grads = GradientsParams::from_grads(loss.backward(), &self.net);
         let (mut grads, _) = all_reduce(link, &[&self.net], vec![grads], None).await;

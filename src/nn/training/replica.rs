@@ -173,7 +173,9 @@ impl Replica {
             self.rivals = moved.collect();
             losses.extend(shares);
             if let Some(binned) = &mut self.binned {
-                binned.step(link, ciphertext, messages, at.config.batch_size, lr).await;
+                binned
+                    .step(link, (ciphertext, messages), at.config.batch_size, lr, at.runner.kernels())
+                    .await;
             }
         }
         losses
@@ -216,7 +218,7 @@ impl Replica {
         let guesses = std::iter::once(eve)
             .chain(&self.rivals)
             .map(|eve| at.runner.eavesdrop(&eve.valid(), ciphertext.clone()))
-            .chain(self.binned.iter().map(|binned| binned.guess(ciphertext.clone())))
+            .chain(self.binned.iter().map(|binned| binned.guess(ciphertext.clone(), at.runner.kernels())))
             .chain(wrong_keys.map(|keys| at.runner.decrypt(&bob.valid(), ciphertext.clone(), keys)));
         let eve_shares: Vec<Tensor<1>> =
             guesses.map(|guess| count.share(batch.messages.clone(), guess, batch_size)).collect();

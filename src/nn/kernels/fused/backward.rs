@@ -10,6 +10,7 @@ use burn::backend::autodiff::ops::{Backward, Ops};
 use burn::backend::flex::FlexTensor;
 
 use super::super::conv1_loops::{TAPS, backward as conv1_grads};
+use super::super::dense_loops::product_grads;
 use super::super::mix_loops::{MixGrads, MixRows, backward as mix_backward, column_sums};
 use super::super::slope;
 use super::{Activation, Stack, Unwritten, activation, conv1_weights, tensor, values, writable, written};
@@ -39,21 +40,34 @@ fn mix_grads(
 ) -> XwbGrads {
     let (x, w, y, dy) = (Stack::of(x), Stack::of(w), Stack::of(y), Stack::of(dy));
     let (inputs, outputs) = (w.rows, w.cols);
+    member_grads(&x, &w, want_dx, |k, grads| {
+        let curve = activation(sigmoid);
+        let rows = MixRows { x: x.member(k), y: y.member(k), dy: dy.member(k), w: w.member(k), curve };
+        mix_backward(rows, grads, inputs, outputs);
+    })
+}
+
+/// The gradients of `x·W + b` member by member, from x `[K, R, I]`, w `[K, I, O]` and the
+/// output's gradient dz `[K, R, O]`, as [`mix_grads`] gives them.
+fn affine_grads((x, w, dz): (&FlexTensor, &FlexTensor, &FlexTensor), want_dx: bool) -> XwbGrads {
+    let (x, w, dz) = (Stack::of(x), Stack::of(w), Stack::of(dz));
+    let (inputs, outputs) = (w.rows, w.cols);
+    member_grads(&x, &w, want_dx, |k, grads| {
+        product_grads((x.member(k), dz.member(k), w.member(k)), grads, inputs, outputs);
+    })
+}
+
+/// Runs `member(k, its gradients)` for every member of x `[K, R, I]` and w `[K, I, O]`,
+/// each writing its slices of dx (when `want_dx`), dw and db; returns them all.
+fn member_grads(x: &Stack, w: &Stack, want_dx: bool, member: impl Fn(usize, MixGrads<'_>)) -> XwbGrads {
+    let (inputs, outputs) = (w.rows, w.cols);
     let (mut dw, mut db) = (vec![0f32; w.values.len()], vec![0f32; x.members * outputs]);
     let per_member = x.rows * inputs;
     let mut members = |mut dx: Option<&mut [Unwritten]>| {
-        let member_grads = dw.chunks_exact_mut(inputs * outputs).zip(db.chunks_exact_mut(outputs));
-        for (k, (dw, db)) in member_grads.enumerate() {
+        let each = dw.chunks_exact_mut(inputs * outputs).zip(db.chunks_exact_mut(outputs));
+        for (k, (dw, db)) in each.enumerate() {
             let dx = dx.as_deref_mut().map(|dx| &mut dx[k * per_member..][..per_member]);
-            let grads = MixGrads { dx, dw, db };
-            let rows = MixRows {
-                x: x.member(k),
-                y: y.member(k),
-                dy: dy.member(k),
-                w: w.member(k),
-                curve: activation(sigmoid),
-            };
-            mix_backward(rows, grads, inputs, outputs);
+            member(k, MixGrads { dx, dw, db });
         }
     };
     let dx = with_dx(want_dx, x.values.len(), &mut members);
@@ -123,6 +137,23 @@ impl Backward<Flex, 3> for MixBackward {
         let dy = grads.consume::<Flex>(&ops.node);
         let [x_node, w_node, b_node] = ops.parents;
         let computed = mix_grads((&x, &w, &y, &dy), sigmoid, x_node.is_some());
+        let shapes = [x.shape().to_vec(), w.shape().to_vec(), b_dims];
+        register_xwb(grads, [x_node, w_node, b_node].map(|n| n.map(|n| n.id)), computed, shapes);
+    }
+}
+
+/// The backward of [`HostOps::affine`]; state: x, w and b's shape.
+#[derive(Debug)]
+pub(super) struct AffineBackward;
+
+impl Backward<Flex, 3> for AffineBackward {
+    type State = (FlexTensor, FlexTensor, Vec<usize>);
+
+    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (x, w, b_dims) = ops.state;
+        let dz = grads.consume::<Flex>(&ops.node);
+        let [x_node, w_node, b_node] = ops.parents;
+        let computed = affine_grads((&x, &w, &dz), x_node.is_some());
         let shapes = [x.shape().to_vec(), w.shape().to_vec(), b_dims];
         register_xwb(grads, [x_node, w_node, b_node].map(|n| n.map(|n| n.id)), computed, shapes);
     }
