@@ -50,7 +50,8 @@ type Unwritten = std::mem::MaybeUninit<f32>;
 
 /// Whether the dense layers' products run in the fused host operation by default (its
 /// blocked four-lane loops, [`dense_loops`]) rather than as gemm's products: in the page's
-/// wasm, where gemm's simd128 path was ~5× slower at these sizes; not natively, where
+/// wasm, where gemm's simd128 path was ~5× slower at these sizes in a scratch bench and
+/// one worker trained seed16 1.10–1.14× as fast without it; not natively, where
 /// gemm's AVX2+FMA microkernel is faster than four lanes (one thread trained seed16 at
 /// 219 / 208 / 226 it/s fused against 240 / 240 / 238 with gemm, alternating runs of
 /// `anc bench --threads 1 --iterations 1500`).
