@@ -184,11 +184,17 @@ impl Kernels {
         }
     }
 
+    /// Whether the dense layers run as fused host operations: on CPU devices, where
+    /// `fused_dense` (by default [`FUSED_DENSE`]).
+    fn fuses_dense(&self) -> bool {
+        self.activations == Activations::Host && self.fused_dense
+    }
+
     /// `f(x·W + b)` for a dense layer: x `[R, I]`, w `[I, O]`, b `[O]` -> `[R, O]`. On CPU
     /// devices either the product (gemm's) then [`Kernels::shift`], or, where
     /// [`FUSED_DENSE`], all of it as the fused [`Kernels::mix`].
     pub fn dense(&self, x: Tensor<2>, w: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
-        if self.activations == Activations::Host && self.fused_dense {
+        if self.fuses_dense() {
             return fused::mix(x, w, b, activation);
         }
         self.shift(x.matmul(w), b, activation)
@@ -203,7 +209,7 @@ impl Kernels {
         b: Tensor<2>,
         activation: Activation,
     ) -> Tensor<3> {
-        if self.activations == Activations::Host && self.fused_dense {
+        if self.fuses_dense() {
             return fused::mix(x, w, b, activation);
         }
         self.shift_members(x.matmul(w), b, activation)
@@ -214,8 +220,7 @@ impl Kernels {
     /// blocked loops take the sizes ([`dense_loops::fits`]); otherwise burn's `Linear`.
     pub fn linear(&self, x: Tensor<2>, layer: &Linear) -> Tensor<2> {
         let [inputs, outputs] = layer.weight.dims();
-        let fused =
-            self.activations == Activations::Host && self.fused_dense && dense_loops::fits(inputs, outputs);
+        let fused = self.fuses_dense() && dense_loops::fits(inputs, outputs);
         match &layer.bias {
             Some(b) if fused => fused::affine(x, layer.weight.val(), b.val()),
             _ => layer.forward(x),
