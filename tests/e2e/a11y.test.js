@@ -44,7 +44,8 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
       await lab.by('glossary').locator('summary').click();
       assert.match(await lab.by('glossary').textContent(), /Batch size: random messages and keys/);
       await lab.screenshot(`after-run-${name}`);
-      if (name === 'phone') assert.equal(await lab.sidewaysOnPhone(), 0, 'the page scrolls sideways on a phone');
+      // Nothing makes the page itself scroll sideways (a wide table scrolls in its own box).
+      assert.equal(await lab.sideways(), 0, `the page scrolls sideways (${name})`);
       const found = await lab.axeViolations();
       assert.deepEqual(found, [], found.join('\n'));
       assert.deepEqual(lab.problems, []);

@@ -79,14 +79,18 @@ class LabPage {
   }
 
   /**
-   * How many CSS pixels the page is wider than its window at a phone's width (390 px): 0
-   * when nothing makes it scroll sideways (a wide table scrolls in its own box). The
-   * window keeps that width afterwards.
+   * How many CSS pixels the page is wider than its window: 0 when nothing makes it scroll
+   * sideways (a wide table scrolls in its own box).
    */
+  async sideways() {
+    return this.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  }
+
+  /** {@link LabPage#sideways} at a phone's width (390 px); the window keeps that width afterwards. */
   async sidewaysOnPhone() {
     await this.page.setViewportSize({ width: 390, height: 844 });
     await this.page.waitForTimeout(300);
-    return this.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    return this.sideways();
   }
 
   /** Counts pixels of the chart canvas that are clearly coloured (not white/grey). */
