@@ -413,25 +413,17 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
         "16",
         "--bob-only-iterations",
         "1",
-        "--eves",
-        "2",
-        "--eve-catch-up-every",
-        "2",
-        "--bob-margin",
-        "0.2",
-        "--eve-term-per-bit",
+        "--eve-weight",
+        "3",
+        "--final-lr-fraction",
+        "0.5",
+        "--ab-learning-rate",
+        "0.002",
+        "--eve-lr",
+        "0.003",
         "--extra-dense",
-        "--channels",
-        "4",
-        "--eve-weight-ramp",
-        "2",
-        "--ciphertext-noise",
-        "0.25",
         "--ciphertext",
-        "cos",
-        "--wrong-key-eve",
-        "--binned-eve",
-        "16",
+        "tanh",
         "--out",
         m,
         "--json",
@@ -440,29 +432,22 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
         anc::nn::model_file::load(&std::fs::read(&model).unwrap(), &burn::prelude::Device::flex()).unwrap();
     let config = saved.header.config;
     assert_eq!(
-        (config.bob_only_iterations, config.eves, config.eve_catch_up_every),
-        (Some(1), Some(2), Some(2))
+        (config.bob_only_iterations, config.eve_weight, config.final_lr_fraction),
+        (Some(1), Some(3.0), Some(0.5))
     );
-    assert_eq!(
-        (config.bob_margin, config.eve_term_per_bit, config.cipher.extra_dense),
-        (Some(0.2), Some(true), true)
-    );
+    assert_eq!((config.ab_learning_rate, config.eve_learning_rate), (0.002, 0.003), "a flag and its alias");
+    assert!(config.cipher.extra_dense);
     assert!(saved.ciphers.alice.head.is_some(), "the extra dense layer was built");
-    assert_eq!((config.cipher.channels, config.eve_weight_ramp), (Some(4), Some(2)));
-    assert_eq!(config.ciphertext_noise, Some(0.25));
-    assert_eq!(config.cipher.ciphertext, anc::nn::model::OutputActivation::Cos);
-    assert_eq!((config.wrong_key_eve, config.binned_eve), (Some(true), Some(16)));
+    assert_eq!(config.cipher.ciphertext, anc::nn::model::OutputActivation::Tanh);
     assert_eq!(
         saved.ciphers.alice.output,
-        anc::nn::model::OutputActivation::Cos,
+        anc::nn::model::OutputActivation::Tanh,
         "the file keeps Alice's output"
     );
-    assert_eq!(saved.ciphers.bob.conv2.weight.dims(), [8, 4, 2], "conv2 has twice conv1's channels");
-    assert!(one_line_error(&anc(&["train", "--bob-margin", "0.7", "--out", m])).contains("bob_margin = 0.7"));
-    assert!(
-        one_line_error(&anc(&["train", "--ciphertext-noise", "2", "--out", m]))
-            .contains("ciphertext_noise = 2")
-    );
-    let both = anc(&["train", "--bob-margin", "0.1", "--bob-cross-entropy", "--out", m]);
-    assert!(one_line_error(&both).contains("bob_cross_entropy"));
+    assert!(one_line_error(&anc(&["train", "--eve-weight", "0", "--out", m])).contains("eve_weight = 0"));
+    // Retired research options are no longer flags.
+    for retired in ["--eves", "--channels", "--binned-eve", "--ciphertext-noise"] {
+        assert!(one_line_error(&anc(&["train", retired, "2", "--out", m])).contains(retired), "{retired}");
+    }
+    assert!(one_line_error(&anc(&["train", "--ciphertext", "cos", "--out", m])).contains("cos"));
 }

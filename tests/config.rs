@@ -61,9 +61,6 @@ fn impossible_values_are_refused_with_field_and_range() {
         (TrainingConfig { cipher: base.cipher.clone().with_bits(15), ..base.clone() }, "bits"),
         (TrainingConfig { cipher: base.cipher.clone().with_bits(2), ..base.clone() }, "bits"),
         (TrainingConfig { cipher: base.cipher.clone().with_bits(1000), ..base.clone() }, "bits"),
-        (TrainingConfig { cipher: base.cipher.clone().with_channels(Some(3)), ..base.clone() }, "channels"),
-        (TrainingConfig { cipher: base.cipher.clone().with_channels(Some(0)), ..base.clone() }, "channels"),
-        (TrainingConfig { cipher: base.cipher.clone().with_channels(Some(18)), ..base.clone() }, "channels"),
         (base.clone().with_batch_size(0), "batch_size"),
         (base.clone().with_epochs(0), "epochs"),
         (base.clone().with_iterations_per_epoch(0), "iterations_per_epoch"),
@@ -73,21 +70,11 @@ fn impossible_values_are_refused_with_field_and_range() {
         (base.clone().with_ab_learning_rate(-0.1), "ab_learning_rate"),
         (base.clone().with_eve_learning_rate(0.0), "eve_learning_rate"),
         (base.clone().with_eve_learning_rate(f64::INFINITY), "eve_learning_rate"),
-        (base.clone().with_eve_reset_every(Some(0)), "eve_reset_every"),
-        (base.clone().with_eves(Some(0)), "eves"),
-        (base.clone().with_eves(Some(9)), "eves"),
         (base.clone().with_final_lr_fraction(Some(0.0)), "final_lr_fraction"),
         (base.clone().with_final_lr_fraction(Some(1.5)), "final_lr_fraction"),
         (base.clone().with_eve_weight(Some(f64::NAN)), "eve_weight"),
         (base.clone().with_eve_weight(Some(-1.0)), "eve_weight"),
         (base.clone().with_bob_only_iterations(Some(2560)), "bob_only_iterations"),
-        (base.clone().with_bob_margin(Some(0.0)), "bob_margin"),
-        (base.clone().with_eve_weight_ramp(Some(0)), "eve_weight_ramp"),
-        (base.clone().with_bob_margin(Some(0.6)), "bob_margin"),
-        (base.clone().with_ciphertext_noise(Some(0.0)), "ciphertext_noise"),
-        (base.clone().with_ciphertext_noise(Some(1.5)), "ciphertext_noise"),
-        (base.clone().with_binned_eve(Some(4)), "binned_eve"),
-        (base.clone().with_binned_eve(Some(513)), "binned_eve"),
     ];
     for (config, field) in cases {
         let (got, allowed) = refused(config);
@@ -97,9 +84,6 @@ fn impossible_values_are_refused_with_field_and_range() {
             "{allowed}"
         );
     }
-    let both = base.clone().with_bob_margin(Some(0.1)).with_bob_cross_entropy(Some(true));
-    assert_eq!(refused(both).0, "bob_margin", "Bob learns by one loss");
-    assert_eq!(base.clone().with_bob_margin(Some(0.5)).validate(), Ok(()));
     let message = base.with_batch_size(0).validate().unwrap_err().to_string();
     assert_eq!(message, "batch_size = 0 is not allowed: an integer from 1 to 16384");
 }
@@ -132,32 +116,9 @@ fn learning_rates_fall_along_a_half_cosine_to_the_final_fraction() {
 }
 
 #[test]
-fn eve_resets_come_every_so_many_iterations_but_never_first() {
-    let config = Preset::Seed16.config();
-    assert!((0..1000).all(|i| !config.resets_eve_before(i)), "never unless asked");
-    let config = config.with_eve_reset_every(Some(3));
-    let resets: Vec<usize> = (0..10).filter(|&i| config.resets_eve_before(i)).collect();
-    assert_eq!(resets, vec![3, 6, 9]);
-}
-
-#[test]
 fn configs_saved_before_the_optional_fields_still_load() {
     let mut json: serde_json::Value = serde_json::to_value(Preset::Seed16.config()).unwrap();
-    for field in [
-        "eve_reset_every",
-        "final_lr_fraction",
-        "eve_weight",
-        "bob_only_iterations",
-        "eves",
-        "bob_cross_entropy",
-        "eve_catch_up_every",
-        "eve_term_per_bit",
-        "bob_margin",
-        "eve_weight_ramp",
-        "ciphertext_noise",
-        "binned_eve",
-        "wrong_key_eve",
-    ] {
+    for field in ["final_lr_fraction", "eve_weight", "bob_only_iterations"] {
         json.as_object_mut().unwrap().remove(field).expect(field);
     }
     let config: TrainingConfig = serde_json::from_value(json).unwrap();
@@ -165,27 +126,14 @@ fn configs_saved_before_the_optional_fields_still_load() {
 }
 
 #[test]
-fn eve_catch_ups_come_every_so_many_iterations_but_never_first() {
-    let config = Preset::Strong16.config();
-    assert!((0..1000).all(|i| !config.catches_up_before(i)), "never unless asked");
-    let config = config.with_eve_catch_up_every(Some(4));
-    let at: Vec<usize> = (0..13).filter(|&i| config.catches_up_before(i)).collect();
-    assert_eq!(at, vec![4, 8, 12]);
-    assert!(
-        config
-            .with_eve_catch_up_every(Some(0))
-            .validate()
-            .unwrap_err()
-            .to_string()
-            .contains("eve_catch_up_every")
-    );
-}
-
-#[test]
-fn the_eve_weight_ramps_up_in_a_straight_line_then_stays() {
-    let config = Preset::Strong16.config();
-    assert!((0..100).all(|i| config.eve_weight_at(i) == 8.0), "the full weight from the start unless asked");
-    let ramped = config.with_eve_weight_ramp(Some(4));
-    let weights: Vec<f64> = (0..6).map(|i| ramped.eve_weight_at(i)).collect();
-    assert_eq!(weights, vec![2.0, 4.0, 6.0, 8.0, 8.0, 8.0]);
+fn configs_saved_with_retired_settings_still_load_and_ignore_them() {
+    let mut json: serde_json::Value = serde_json::to_value(Preset::Strong16.config()).unwrap();
+    let object = json.as_object_mut().unwrap();
+    for field in anc::nn::model_file::RETIRED_SETTINGS {
+        assert!(!object.contains_key(field), "{field} is retired");
+        object.insert(field.to_string(), serde_json::json!(3));
+    }
+    json["cipher"]["channels"] = serde_json::json!(2);
+    let config: TrainingConfig = serde_json::from_value(json).unwrap();
+    assert_eq!(config, Preset::Strong16.config());
 }

@@ -123,3 +123,43 @@ proptest! {
         }
     }
 }
+
+/// `bytes` (a saved model) with its JSON header passed through `edit`, lengths and checksum
+/// written anew: a file as an older build might have written it.
+fn with_header(bytes: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let json_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    let mut header: serde_json::Value = serde_json::from_slice(&bytes[16..16 + json_len]).unwrap();
+    edit(&mut header);
+    let json = serde_json::to_vec(&header).unwrap();
+    let mut out = bytes[..12].to_vec();
+    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(&bytes[16 + json_len..bytes.len() - 4]);
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+#[test]
+fn retired_settings_in_a_header_are_ignored_or_refused_by_name() {
+    let (h, bytes, ciphers) = sample_model();
+    let device = Device::flex();
+    // Settings that shaped only the training: read and ignored.
+    let older = with_header(&bytes, |header| {
+        for field in model_file::RETIRED_SETTINGS {
+            header["config"][field] = serde_json::json!(2);
+        }
+        header["config"]["cipher"]["channels"] = serde_json::json!(2);
+    });
+    let loaded = model_file::load(&older, &device).unwrap();
+    assert_eq!(loaded.header, h);
+    assert_eq!(outputs(&loaded.ciphers), outputs(&ciphers));
+    // Settings that changed the networks' shape: refused, naming the setting.
+    let wide = with_header(&bytes, |header| header["config"]["cipher"]["channels"] = serde_json::json!(4));
+    let err = model_file::load(&wide, &device).unwrap_err();
+    assert!(matches!(&err, ModelFileError::BadHeader(m) if m.contains("`channels`")), "{err}");
+    let angle =
+        with_header(&bytes, |header| header["config"]["cipher"]["ciphertext"] = serde_json::json!("cos"));
+    let err = model_file::load(&angle, &device).unwrap_err();
+    assert!(matches!(&err, ModelFileError::BadHeader(m) if m.contains("cos")), "{err}");
+}

@@ -5,10 +5,10 @@
 use anc::Preset;
 use anc::nn::data::BitSource;
 use anc::nn::inference::Runner;
+use anc::nn::losses::bits_wrong_loss;
 use anc::nn::model::Network;
 use anc::nn::optimizer::{FlatOptimizer, keras_adam, keras_rms_prop};
 use anc::nn::replicas::flat_gradient;
-use anc::nn::training::losses::bits_wrong_loss;
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;

@@ -46,7 +46,6 @@ fn short(preset: Preset) -> TrainingConfig {
         .with_epochs(1)
         .with_iterations_per_epoch(6)
         .with_bob_only_iterations(Some(2))
-        .with_eve_weight_ramp(Some(3))
 }
 
 #[test]
@@ -99,12 +98,10 @@ fn what_a_population_does_not_train_is_refused_by_name() {
     let base = short(Preset::Seed16);
     for (config, name) in [
         (Preset::Poc8.config(), "extra_dense"),
-        (base.clone().with_eves(Some(2)), "eves"),
-        (base.clone().with_eve_reset_every(Some(3)), "eve_reset_every"),
-        (base.clone().with_binned_eve(Some(16)), "binned_eve"),
-        (base.clone().with_wrong_key_eve(Some(true)), "wrong_key_eve"),
-        (base.clone().with_ciphertext_noise(Some(0.1)), "ciphertext_noise"),
-        (base.clone().with_bob_cross_entropy(Some(true)), "bob_cross_entropy"),
+        (
+            TrainingConfig { cipher: base.cipher.clone().with_extra_dense(true), ..base.clone() },
+            "extra_dense",
+        ),
     ] {
         let error = Population::new(&config, &[1, 2], &device).err().expect("refused");
         assert_eq!(error, PopulationError::Unsupported(name));

@@ -45,13 +45,13 @@ mod grid_and_shards {
 
     #[test]
     fn a_grid_is_every_combination_first_axis_slowest() {
-        let g = grid(&["eve-weight=4,8", "--channels=2,4,8"]).unwrap();
+        let g = grid(&["eve-weight=4,8", "--eve-steps=2,4,8"]).unwrap();
         let points = g.points();
         assert_eq!(points.len(), 6);
-        assert_eq!(points[0], point(&[("eve-weight", "4"), ("channels", "2")]));
-        assert_eq!(points[2], point(&[("eve-weight", "4"), ("channels", "8")]));
-        assert_eq!(points[5], point(&[("eve-weight", "8"), ("channels", "8")]));
-        assert_eq!(points[1].to_string(), "eve-weight=4 channels=4");
+        assert_eq!(points[0], point(&[("eve-weight", "4"), ("eve-steps", "2")]));
+        assert_eq!(points[2], point(&[("eve-weight", "4"), ("eve-steps", "8")]));
+        assert_eq!(points[5], point(&[("eve-weight", "8"), ("eve-steps", "8")]));
+        assert_eq!(points[1].to_string(), "eve-weight=4 eve-steps=4");
         assert_eq!(
             grid(&[]).unwrap().points(),
             vec![Point::default()],

@@ -3,17 +3,13 @@
 
 use anc::nn::data::BitSource;
 use anc::nn::inference::{Cipher, Runner};
+use anc::nn::losses::{bits_wrong_loss, bits_wrong_share, eve_term};
 use anc::nn::model::Network;
 use anc::nn::optimizer::optimizer;
 use anc::nn::replicas::{Peer, Swapped};
 use anc::nn::steps::Steps;
 use anc::nn::training::eve_step;
-use anc::nn::training::losses::{
-    EveCount, ab_loss, ab_loss_share, bits_wrong_loss, bits_wrong_share, per_bit_eve_term,
-};
-use anc::{
-    Audit, AuditConfig, EveStart, IterationLosses, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate,
-};
+use anc::{Audit, AuditConfig, EveStart, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
@@ -47,9 +43,8 @@ fn losses_follow_the_spec() {
     let loss: f32 = bits_wrong_loss(m, g).into_scalar();
     assert!((loss - 1.875).abs() < 1e-6);
     let bob = Tensor::<1>::from_floats([0.5], &d);
-    let total = EveCount::Total { bits: 16 };
     let ab = |eve: f32, weight| -> f32 {
-        ab_loss(bob.clone(), vec![Tensor::from_floats([eve], &d)], total, weight).into_scalar()
+        (bob.clone() + eve_term(Tensor::from_floats([eve], &d), 16, weight)).into_scalar()
     };
     // N = 16: 0.5 + (8 − 6)² / 64.
     assert!((ab(6.0, 1.0) - (0.5 + 4.0 / 64.0)).abs() < 1e-6);
@@ -57,15 +52,6 @@ fn losses_follow_the_spec() {
     assert_eq!(ab(16.0, 1.0), ab(0.0, 1.0));
     // A weight scales only the Eve term.
     assert!((ab(6.0, 4.0) - (0.5 + 4.0 * 4.0 / 64.0)).abs() < 1e-6);
-    // Two Eves share the weight: the mean of their terms.
-    let two: f32 = ab_loss(
-        bob.clone(),
-        vec![Tensor::from_floats([6.0], &d), Tensor::from_floats([8.0], &d)],
-        total,
-        1.0,
-    )
-    .into_scalar();
-    assert!((two - (0.5 + 0.5 * 4.0 / 64.0)).abs() < 1e-6);
 }
 
 #[test]
@@ -74,17 +60,17 @@ fn the_replica_shares_add_up_to_the_whole_batch_gradient() {
     let d = Device::flex().autodiff();
     let mut source = BitSource::new(5);
     let (m, g) = (source.batch(8, 4, &d).messages, source.batch(8, 4, &d).keys);
-    let total = EveCount::Total { bits: 4 };
     let read = |t: Option<Tensor<2>>| t.expect("a gradient").into_data().try_into_vec::<f32>().unwrap();
     let g = g.mul_scalar(0.8).add_scalar(0.1).detach().require_grad();
     let e = bits_wrong_loss(m.clone(), g.clone());
-    let whole = read(g.grad(&ab_loss(e.clone(), vec![e], total, 2.0).backward()));
+    let whole = read(g.grad(&(e.clone() + eve_term(e, 4, 2.0)).backward()));
     let half = |r: usize| {
         let g = g.clone().detach().require_grad();
         let rows = |t: Tensor<2>| t.narrow(0, 4 * r, 4);
         let share = bits_wrong_share(rows(m.clone()), rows(g.clone()), 8);
         let theirs = bits_wrong_loss(m.clone(), g.clone()).detach() - share.clone().detach();
-        read(g.grad(&ab_loss_share(share.clone(), vec![share], vec![theirs], total, 2.0).backward()))
+        // The other replica's share held constant, as the trainer does.
+        read(g.grad(&(share.clone() + eve_term(share + theirs, 4, 2.0)).backward()))
     };
     let (a, b) = (half(0), half(1));
     assert!(a[..16].iter().any(|x| *x != 0.0) && a[16..].iter().all(|x| *x == 0.0), "its own rows");
@@ -94,20 +80,13 @@ fn the_replica_shares_add_up_to_the_whole_batch_gradient() {
 }
 
 #[test]
-fn a_reset_replaces_eve_with_a_fresh_one_and_the_weight_enters_the_reported_loss() {
-    // No Eve steps, so only a reset can change her weights.
+fn with_no_eve_steps_eve_stays_and_the_weight_enters_the_reported_loss() {
     let config = tiny(Preset::Seed16).with_eve_steps(0);
-    let eve_after = |config: TrainingConfig| {
-        let mut trainer = Trainer::new(config, &device()).unwrap();
-        let e0 = weights(&trainer.ciphers().eve);
-        let _ = trainer.run(3).read().unwrap();
-        (e0, weights(&trainer.ciphers().eve))
-    };
-    let (e0, kept) = eve_after(config.clone());
-    assert_eq!(kept, e0);
-    let (e0, reset) = eve_after(config.clone().with_eve_reset_every(Some(2)));
-    assert_ne!(reset, e0, "a fresh Eve before iteration 2");
-    assert_eq!(eve_after(config.clone().with_eve_reset_every(Some(2))).1, reset, "drawn from the seed");
+    let mut trainer = Trainer::new(config.clone(), &device()).unwrap();
+    let e0 = weights(&trainer.ciphers().eve);
+    let rows = trainer.run(3).read().unwrap();
+    assert_eq!(weights(&trainer.ciphers().eve), e0, "no Eve step, no change");
+    assert!(rows.iter().all(|r| r.eve.is_nan()), "no Eve loss to report");
 
     let losses = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read().unwrap()[0];
     let (plain, heavy) = (losses(config.clone()), losses(config.with_eve_weight(Some(3.0))));
@@ -216,28 +195,6 @@ fn all_weights(ciphers: &anc::Ciphers) -> Vec<f32> {
     [&ciphers.alice, &ciphers.bob, &ciphers.eve].into_iter().flat_map(weights).collect()
 }
 
-/// Four iterations of `config` on `replicas` replicas: the losses and every weight after.
-fn four_iterations(config: &TrainingConfig, replicas: usize) -> (Vec<IterationLosses>, Vec<f32>) {
-    let device = device();
-    let ciphers = config.cipher.init(config.seed, &device);
-    let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
-    (trainer.run(4).read().unwrap(), all_weights(trainer.ciphers()))
-}
-
-/// One and two replicas train `config` alike (losses and weights within 1e-4); returns the
-/// one-replica run.
-fn trains_alike_on_two_replicas(config: &TrainingConfig) -> (Vec<IterationLosses>, Vec<f32>) {
-    let ((l1, w1), (l2, w2)) = (four_iterations(config, 1), four_iterations(config, 2));
-    for (a, b) in l1.iter().zip(&l2) {
-        for (x, y) in [(a.ab, b.ab), (a.bob, b.bob), (a.eve, b.eve)] {
-            assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
-        }
-    }
-    let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
-    assert!(worst < 1e-4, "weights drifted apart by {worst}");
-    (l1, w1)
-}
-
 #[test]
 fn two_replicas_train_like_one_and_stay_identical() {
     let config = tiny(Preset::Seed16).with_eve_steps(2);
@@ -320,152 +277,4 @@ fn bob_only_iterations_freeze_alice_and_move_bob() {
     assert!(trainer.is_done());
     assert_eq!(weights(&trainer.ciphers().alice), a3, "Alice is frozen in the Bob-only iterations");
     assert_ne!(weights(&trainer.ciphers().bob), b3, "Bob still learns");
-}
-
-#[test]
-fn several_eves_share_the_eve_term_and_train_alike_on_two_replicas() {
-    let config = tiny(Preset::Seed16).with_eves(Some(3));
-    let first = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read().unwrap()[0];
-    let (one, three) = (first(config.clone().with_eves(None)), first(config.clone()));
-    assert_eq!(one.bob, three.bob, "the first step's Bob loss comes before any update");
-    assert_ne!(one.ab - one.bob, three.ab - three.bob, "the Eve term averages three Eves, not one");
-    assert_eq!(first(config.clone()), three, "the extra Eves are drawn from the seed");
-
-    // The extra Eves' gradients cross between replicas like the first one's.
-    trains_alike_on_two_replicas(&config);
-    // And they change what Alice learns.
-    let device = device();
-    let alice_after = |config: TrainingConfig| {
-        let mut trainer = Trainer::new(config, &device).unwrap();
-        let _ = trainer.run(4).read().unwrap();
-        weights(&trainer.ciphers().alice)
-    };
-    assert_ne!(alice_after(config.clone().with_eves(None)), alice_after(config));
-}
-
-#[test]
-fn bob_cross_entropy_changes_the_step_but_not_the_reported_bits_wrong() {
-    let config = tiny(Preset::Seed16);
-    let after_one = |config: TrainingConfig| {
-        let mut trainer = Trainer::new(config, &device()).unwrap();
-        let losses = trainer.run(1).read().unwrap()[0];
-        (losses, weights(&trainer.ciphers().bob))
-    };
-    let ((plain, bob_plain), (ce, bob_ce)) =
-        (after_one(config.clone()), after_one(config.with_bob_cross_entropy(Some(true))));
-    assert_eq!(plain.bob, ce.bob, "the reported Bob loss is bits wrong, measured before the step");
-    assert!(plain.bob > 4.0, "an untrained Bob is near chance: {plain:?}");
-    assert_ne!(bob_plain, bob_ce, "Bob steps on another loss");
-}
-
-#[test]
-fn eve_catch_ups_train_only_the_eves_between_iterations() {
-    // No Eve steps in the iterations themselves: only a catch-up can move Eve.
-    let config = tiny(Preset::Seed16).with_eve_steps(0);
-    let after = |config: TrainingConfig, iterations| {
-        let mut trainer = Trainer::new(config, &device()).unwrap();
-        let _ = trainer.run(iterations).read().unwrap();
-        (weights(&trainer.ciphers().alice), weights(&trainer.ciphers().eve))
-    };
-    let initial_eve = weights(&Trainer::new(config.clone(), &device()).unwrap().ciphers().eve);
-    let (_, eve) = after(config.clone(), 3);
-    assert_eq!(eve, initial_eve, "without catch-ups Eve stays put");
-    let catching_up = config.with_eve_catch_up_every(Some(2));
-    let (alice_2, eve_2) = after(catching_up.clone(), 2);
-    assert_eq!(eve_2, initial_eve, "the first catch-up comes before iteration 2 (0-based)");
-    let (alice_3, eve_3) = after(catching_up, 3);
-    assert_ne!(eve_3, initial_eve, "a catch-up before iteration 2 moved Eve");
-    assert_ne!(alice_3, alice_2, "Alice still learns on her own steps");
-}
-
-#[test]
-fn the_per_bit_eve_term_matches_the_total_when_bits_are_equally_off_and_charges_a_clear_bit() {
-    let device = Device::flex();
-    let term = |errors: Vec<f32>| -> f32 {
-        per_bit_eve_term(Tensor::from_floats(errors.as_slice(), &device), 8.0).into_scalar()
-    };
-    let total = |bits_wrong: f32| -> f32 {
-        let errors = vec![Tensor::from_floats([bits_wrong], &device)];
-        ab_loss(Tensor::zeros([1], &device), errors, EveCount::Total { bits: 16 }, 8.0).into_scalar()
-    };
-    // Every bit 40 % wrong: 6.4 bits wrong of 16, and the same term both ways.
-    assert!((term(vec![0.4; 16]) - total(6.4)).abs() < 1e-5);
-    assert_eq!(term(vec![0.5; 16]), 0.0, "all at chance: nothing to pay");
-    // One bit in the clear, the others a little worse than chance: 8 bits wrong in all,
-    // free for the write-up's term, not for the per-bit one.
-    let mut clear = vec![0.5 + 0.5 / 15.0; 16];
-    clear[3] = 0.0;
-    assert!(total(clear.iter().sum()).abs() < 1e-5);
-    assert!(term(clear) > 8.0 * 0.25 * 4.0 / 16.0, "the clear bit alone costs w·(4/N)·¼");
-}
-
-#[test]
-fn per_bit_eve_term_and_bob_margin_change_the_step_and_train_alike_on_two_replicas() {
-    // A margin of ½ drops every bit an untrained Bob already leans the right way on (a
-    // smaller one would change nothing yet: his errors are all near ½).
-    let config = tiny(Preset::Seed16).with_eve_term_per_bit(Some(true)).with_bob_margin(Some(0.5));
-    // The per-bit shares and the margin travel between replicas like the write-up's.
-    let (l1, _) = trains_alike_on_two_replicas(&config);
-    // Each option changes what is learned; the reported Bob loss stays bits wrong.
-    let (plain, plain_weights) = four_iterations(&tiny(Preset::Seed16), 1);
-    assert_eq!(plain[0].bob, l1[0].bob, "the first Bob loss is measured before any step");
-    for (name, alone) in [
-        ("per-bit term", config.clone().with_bob_margin(None)),
-        ("margin", config.with_eve_term_per_bit(None)),
-    ] {
-        assert!(four_iterations(&alone, 1).1 != plain_weights, "the {name} changes nothing");
-    }
-}
-
-#[test]
-fn noise_on_bobs_ciphertext_changes_his_reading_and_trains_alike_on_two_replicas() {
-    let config = tiny(Preset::Seed16).with_ciphertext_noise(Some(0.3));
-    // Both replicas draw the whole batch's noise and keep their rows: one or two, the same.
-    let (l1, w1) = trains_alike_on_two_replicas(&config);
-    // Bob reads through the noise from the first step: his loss differs, and so does training.
-    let (plain, plain_weights) = four_iterations(&tiny(Preset::Seed16), 1);
-    assert_ne!(plain[0].bob, l1[0].bob, "Bob's first reading is through the noise");
-    assert!(w1 != plain_weights, "the noise changes nothing");
-    // The same seed draws the same noise.
-    assert_eq!(four_iterations(&config, 1).1, w1);
-}
-
-#[test]
-fn a_binned_eve_trains_alike_on_two_replicas_and_changes_what_alice_learns() {
-    let config = tiny(Preset::Seed16).with_binned_eve(Some(16));
-    // She is drawn from the seed on every replica and her gradients are added like the others'.
-    let (l1, w1) = trains_alike_on_two_replicas(&config);
-    let (plain, plain_weights) = four_iterations(&tiny(Preset::Seed16), 1);
-    // The reported Eve is still the write-up's, and Bob's first reading comes before any step.
-    assert_eq!(plain[0].bob, l1[0].bob);
-    assert_ne!(plain[0].ab, l1[0].ab, "the binned Eve's term is in the first L_AB");
-    assert!(w1 != plain_weights, "the binned Eve changes nothing");
-    assert_eq!(four_iterations(&config, 1).1, w1, "the same seed, the same binned Eve");
-}
-
-#[test]
-fn bob_with_a_wrong_key_counts_as_an_eve_and_trains_alike_on_two_replicas() {
-    let config = tiny(Preset::Seed16).with_wrong_key_eve(Some(true));
-    // Both replicas draw the whole batch's key flips and keep their rows.
-    let (l1, w1) = trains_alike_on_two_replicas(&config);
-    let (plain, plain_weights) = four_iterations(&tiny(Preset::Seed16), 1);
-    assert_eq!(plain[0].bob, l1[0].bob, "Bob's own reading is unchanged");
-    assert_ne!(plain[0].ab, l1[0].ab, "the wrong-key Bob's term is in the first L_AB");
-    assert!(w1 != plain_weights, "the wrong-key Bob changes nothing");
-    assert_eq!(four_iterations(&config, 1).1, w1, "the same seed, the same wrong keys");
-}
-
-#[test]
-fn a_ramped_eve_weight_starts_the_eve_term_small() {
-    // The first iteration's reported L_AB is L_B plus the Eve term at that iteration's weight.
-    let config = tiny(Preset::Seed16).with_eve_weight(Some(8.0));
-    let first = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read().unwrap()[0];
-    let (full, ramped) = (first(config.clone()), first(config.with_eve_weight_ramp(Some(4))));
-    assert_eq!(full.bob, ramped.bob);
-    let (full_term, ramped_term) = (full.ab - full.bob, ramped.ab - ramped.bob);
-    assert!(full_term > 0.0);
-    assert!(
-        (ramped_term - full_term / 4.0).abs() < 1e-4 * full_term.max(1.0),
-        "{ramped_term} vs {full_term} / 4"
-    );
 }

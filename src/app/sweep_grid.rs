@@ -43,7 +43,7 @@ pub struct Grid {
 pub struct Point(pub Vec<(String, String)>);
 
 impl fmt::Display for Point {
-    /// `eve-weight=4 channels=8`, or `as given` for the empty point.
+    /// `eve-weight=4 eve-steps=4`, or `as given` for the empty point.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0.is_empty() {
             return f.write_str("as given");
@@ -58,7 +58,7 @@ impl Point {
         self.0.iter().map(|(option, value)| format!("{option}={value}")).collect()
     }
 
-    /// The point in a file name: `eve-weight=4,channels=8` (characters other than letters,
+    /// The point in a file name: `eve-weight=4,eve-steps=4` (characters other than letters,
     /// digits and `.=_-` as `_`); empty for the empty point.
     pub fn slug(&self) -> String {
         self.parts()

@@ -23,7 +23,7 @@ pub enum Preset {
     Paper16,
     /// The write-up's networks with a schedule tuned (with `anc sweep`) until an Eve of
     /// Eve's own shape read little — and the attacker suite reads it almost whole: the
-    /// record of tuning against the wrong judge (README).
+    /// record of tuning against the wrong judge (`docs/research.md`).
     Strong16,
 }
 
@@ -72,7 +72,7 @@ impl Preset {
                 epochs: 160,
                 ..seed16
             },
-            // See the README's sweep tables for what each choice did.
+            // docs/research.md says what each choice did.
             Preset::Strong16 => TrainingConfig {
                 preset: Preset::Strong16,
                 optimizer: OptimizerKind::Adam,
@@ -182,12 +182,9 @@ pub struct TrainingConfig {
     /// Seed of the weights and of every random message and key.
     #[config(default = 1)]
     pub seed: u64,
-    /// Every this many iterations Eve is replaced by a fresh one (new weights, new
-    /// optimiser state), so Alice cannot settle against one attacker's blind spots.
-    /// `None`: never (the write-up). Optional fields keep older model files readable.
-    pub eve_reset_every: Option<usize>,
     /// The learning rates fall along a half cosine from their set value to this fraction
-    /// of it at the last iteration. `None`: constant (the write-up).
+    /// of it at the last iteration. `None`: constant (the write-up). (The optional fields
+    /// are the presets' additions to the write-up; `None` keeps older files readable.)
     pub final_lr_fraction: Option<f64>,
     /// Weight of the Eve term in Alice+Bob's loss:
     /// `L_B + w·(N/2 − L_E)²/(N/2)²`. `None`: 1 (the write-up).
@@ -195,48 +192,6 @@ pub struct TrainingConfig {
     /// The last this many iterations move only Bob on the Alice+Bob step (Alice frozen):
     /// Bob polishes his reading of a cipher that no longer changes. `None`: 0.
     pub bob_only_iterations: Option<usize>,
-    /// How many Eves train side by side (each from its own weights, on the same batches);
-    /// Alice+Bob's Eve term is the mean of theirs, so Alice must hide from all of them.
-    /// The first is the one reported and saved. `None`: 1 (the write-up).
-    pub eves: Option<usize>,
-    /// Bob (and Alice through him) learns by cross-entropy instead of bits wrong, whose
-    /// gradient vanishes on confidently wrong bits; the reported Bob loss stays bits
-    /// wrong. `None`: false (the write-up).
-    pub bob_cross_entropy: Option<bool>,
-    /// Every this many iterations, Alice is frozen while the Eves train that many extra
-    /// steps at their full learning rate, to catch up with her as a fresh attacker would.
-    /// `None`: never (the write-up).
-    pub eve_catch_up_every: Option<usize>,
-    /// Alice+Bob's Eve term counts each bit apart, `w·(4/N)·Σᵢ(½ − eᵢ)²` with `eᵢ` Eve's
-    /// error on bit `i`, instead of `w·(N/2 − L_E)²/(N/2)²`: one bit read in the clear
-    /// can no longer be paid for by others made worse than chance for the trained Eve
-    /// (a fresh Eve reads both). The same value when every bit is equally off. `None`:
-    /// false (the write-up).
-    pub eve_term_per_bit: Option<bool>,
-    /// Bob (and Alice through him) learns only from the part of each bit's error above
-    /// this, `Σ max(0, |P − P'| − m)`: bits read with that much to spare cost nothing, and
-    /// the Eve term alone moves Alice there. `None`: 0 (the write-up).
-    pub bob_margin: Option<f64>,
-    /// The Eve term's weight rises in a straight line from 0 to `eve_weight` over this many
-    /// first iterations: Alice and Bob agree on a code before Alice has to hide it.
-    /// `None`: the full weight from the start (the write-up).
-    pub eve_weight_ramp: Option<usize>,
-    /// Bob reads Alice's ciphertext through uniform noise of this standard deviation in the
-    /// Alice+Bob steps (Eve, her term and the attackers read it clean): a code kept in small
-    /// differences of the values no longer reaches him, so Alice must push her values
-    /// apart. `None`: no noise (the write-up).
-    pub ciphertext_noise: Option<f64>,
-    /// A second kind of Eve trains beside the write-up's: the attacker suite's strongest
-    /// shape, each ciphertext value read through soft bins then a residual block of this
-    /// width, learning by cross-entropy. Alice+Bob's Eve term covers her as one more Eve,
-    /// so Alice must hide the magnitudes such an attacker reads. `None`: none (the write-up).
-    pub binned_eve: Option<usize>,
-    /// Bob reading each ciphertext with a wrong key (a random half of its bits flipped,
-    /// drawn per message) counts as one more Eve in Alice's term, his weights frozen for
-    /// it: a code the key barely moves reads as well with a wrong key and costs, while a
-    /// per-position one-time pad gets exactly the flipped bits wrong, N/2 on average, and
-    /// costs nothing. `None`: false (the write-up).
-    pub wrong_key_eve: Option<bool>,
 }
 
 impl TrainingConfig {
@@ -254,52 +209,13 @@ impl TrainingConfig {
         last + (1.0 - last) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos())
     }
 
-    /// Whether Eve is replaced by a fresh one before 0-based `iteration`.
-    pub fn resets_eve_before(&self, iteration: usize) -> bool {
-        comes_before(self.eve_reset_every, iteration)
-    }
-
-    /// Whether the Eves catch up (see `eve_catch_up_every`) before 0-based `iteration`.
-    pub fn catches_up_before(&self, iteration: usize) -> bool {
-        comes_before(self.eve_catch_up_every, iteration)
-    }
-
     /// Whether 0-based `iteration` moves only Bob (Alice frozen) on its Alice+Bob steps.
     pub fn only_bob_moves_at(&self, iteration: usize) -> bool {
         matches!(self.bob_only_iterations, Some(n) if iteration + n >= self.total_iterations())
     }
 
-    /// Weight of the Eve term in Alice+Bob's loss (once any ramp is over).
+    /// Weight of the Eve term in Alice+Bob's loss.
     pub fn eve_weight(&self) -> f64 {
         self.eve_weight.unwrap_or(1.0)
     }
-
-    /// Weight of the Eve term at 0-based `iteration`: see `eve_weight_ramp`.
-    pub fn eve_weight_at(&self, iteration: usize) -> f64 {
-        match self.eve_weight_ramp {
-            Some(ramp) if iteration < ramp => self.eve_weight() * (iteration + 1) as f64 / ramp as f64,
-            _ => self.eve_weight(),
-        }
-    }
-
-    /// Whether the Eve term counts each bit apart (see `eve_term_per_bit`).
-    pub fn eve_term_per_bit(&self) -> bool {
-        self.eve_term_per_bit == Some(true)
-    }
-
-    /// Whether Bob with a wrong key counts as an Eve (see `wrong_key_eve`).
-    pub fn wrong_key_eve(&self) -> bool {
-        self.wrong_key_eve == Some(true)
-    }
-
-    /// How many Eves train side by side.
-    pub fn eves(&self) -> usize {
-        self.eves.unwrap_or(1)
-    }
-}
-
-/// Whether something done every `period` iterations (never if `None`) comes before 0-based
-/// `iteration`: before iterations `period`, `2·period`, …, never before the first.
-fn comes_before(period: Option<usize>, iteration: usize) -> bool {
-    matches!(period, Some(every) if iteration > 0 && iteration.is_multiple_of(every))
 }

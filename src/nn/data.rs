@@ -5,7 +5,7 @@
 
 use burn::prelude::*;
 use burn::tensor::TensorData;
-use rand::{Rng, RngCore, SeedableRng, rngs::SmallRng};
+use rand::{RngCore, SeedableRng, rngs::SmallRng};
 
 /// A seeded source of random bit batches.
 #[derive(Clone, Debug)]
@@ -95,28 +95,5 @@ impl Batches {
     /// Every batch joined.
     pub fn all_joined(&self) -> MessageBatch {
         self.joined(0, self.count)
-    }
-}
-
-/// A seeded source of noise for the ciphertext Bob reads while training
-/// ([`crate::nn::config::TrainingConfig::ciphertext_noise`]).
-#[derive(Clone, Debug)]
-pub struct NoiseSource {
-    rng: SmallRng,
-}
-
-impl NoiseSource {
-    /// A source whose stream is fixed by `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self { rng: SmallRng::seed_from_u64(seed) }
-    }
-
-    /// `[batch, bits]` values uniform on `±sd·√3` (standard deviation `sd`), for a whole
-    /// batch: every replica draws the same and keeps its own rows.
-    pub fn draw(&mut self, batch: usize, bits: usize, sd: f64, device: &Device) -> Tensor<2> {
-        let half_width = (sd * 3f64.sqrt()) as f32;
-        let values: Vec<f32> =
-            (0..batch * bits).map(|_| self.rng.random_range(-half_width..half_width)).collect();
-        Tensor::from_data(TensorData::new(values, [batch, bits]), device)
     }
 }

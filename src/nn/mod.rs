@@ -8,6 +8,7 @@ pub mod data;
 pub mod evaluation;
 pub mod inference;
 pub mod kernels;
+pub mod losses;
 pub mod metrics;
 pub mod model;
 pub mod model_file;

@@ -25,24 +25,17 @@ pub enum OutputActivation {
     Sigmoid,
     /// (-1, 1): Alice's ciphertext in the 8-bit proof of concept.
     Tanh,
-    /// [-1, 1]: cos(π·tanh z), an angle read through its cosine (after Coutinho et al.
-    /// 2018, "Learning perfectly secure cryptography to protect communications with
-    /// adversarial neural cryptography"). The cosine cannot tell t from -t, so an Alice
-    /// whose t is m + k - 1 sends the same value for (0, 0) and (1, 1): m XOR k.
-    Cos,
 }
 
 impl OutputActivation {
     /// Every output activation, in the order `--help` lists them.
-    pub const ALL: [OutputActivation; 3] =
-        [OutputActivation::Sigmoid, OutputActivation::Tanh, OutputActivation::Cos];
+    pub const ALL: [OutputActivation; 2] = [OutputActivation::Sigmoid, OutputActivation::Tanh];
 
     /// The activation's name in model files and on the command line.
     pub fn name(self) -> &'static str {
         match self {
             OutputActivation::Sigmoid => "sigmoid",
             OutputActivation::Tanh => "tanh",
-            OutputActivation::Cos => "cos",
         }
     }
 
@@ -55,7 +48,7 @@ impl OutputActivation {
     pub fn range(self) -> (f32, f32) {
         match self {
             OutputActivation::Sigmoid => (0.0, 1.0),
-            OutputActivation::Tanh | OutputActivation::Cos => (-1.0, 1.0),
+            OutputActivation::Tanh => (-1.0, 1.0),
         }
     }
 
@@ -65,20 +58,11 @@ impl OutputActivation {
         (low + high) / 2.0
     }
 
-    /// The fused operation's `f` that ends a network with this output (`Cos` takes the
-    /// cosine after it: [`finish`](Self::finish)).
+    /// The fused operation's `f` that ends a network with this output.
     pub(crate) fn activation(self) -> Activation {
         match self {
             OutputActivation::Sigmoid => Activation::Sigmoid,
-            OutputActivation::Tanh | OutputActivation::Cos => Activation::Tanh,
-        }
-    }
-
-    /// What follows the fused activation: the cosine of the angle for `Cos`.
-    pub(crate) fn finish<const D: usize>(self, x: Tensor<D>) -> Tensor<D> {
-        match self {
-            OutputActivation::Sigmoid | OutputActivation::Tanh => x,
-            OutputActivation::Cos => x.mul_scalar(std::f32::consts::PI).cos(),
+            OutputActivation::Tanh => Activation::Tanh,
         }
     }
 }
@@ -95,10 +79,10 @@ pub struct CipherConfig {
     /// Alice's output activation (Bob and Eve always end in a sigmoid: they guess bits).
     #[config(default = "OutputActivation::Sigmoid")]
     pub ciphertext: OutputActivation,
-    /// conv1's output channels; conv2 and conv3 have twice as many. `None`: 2 (the
-    /// write-up). Even, so conv1 runs as pairs of channels (see [`Network::forward`]).
-    pub channels: Option<usize>,
 }
+
+/// conv1's output channels (the write-up's); conv2 and conv3 have twice as many.
+const CONV_CHANNELS: usize = 2;
 
 /// Which of the three roles a network plays; fixes its inputs and dense layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,7 +169,7 @@ impl CipherConfig {
             Role::Alice | Role::Bob => vec![dense(2 * n, 2 * n, rng, device)],
             Role::Eve => vec![dense(n, 2 * n, rng, device), dense(2 * n, 2 * n, rng, device)],
         };
-        let c = self.conv_channels();
+        let c = CONV_CHANNELS;
         let conv1 =
             conv(Conv1dConfig::new(1, c, 4).with_padding(PaddingConfig1d::Explicit(1, 2)), rng, device);
         let conv2 = conv(Conv1dConfig::new(c, 2 * c, 2).with_stride(2), rng, device);
@@ -197,11 +181,6 @@ impl CipherConfig {
             Role::Bob | Role::Eve => OutputActivation::Sigmoid,
         };
         Network { dense: dense_layers, conv1, conv2, conv3, conv4, head, output }
-    }
-
-    /// conv1's output channels (2 in the write-up).
-    pub fn conv_channels(&self) -> usize {
-        self.channels.unwrap_or(2)
     }
 
     /// Builds Alice, Bob and Eve from one seed (same seed, same weights on every backend).
@@ -250,15 +229,14 @@ impl Network {
         let w3 = self.conv3.weight.val().reshape([c2, c2]).transpose(); // [in, out]
         let x = kernels.mix(x, w3, bias(&self.conv3.bias), Activation::Tanh); // [batch*N, 2C]
         let w4 = self.conv4.weight.val().reshape([1, c2]).transpose(); // [2C, 1]
-        let x = match &self.head {
+        match &self.head {
             // The proof-of-concept's head: tanh, then Linear(N -> N), then the output.
             Some(head) => {
                 let x = kernels.mix(x, w4, bias(&self.conv4.bias), Activation::Tanh).reshape([batch, n]);
-                kernels.dense(x, head.weight.val(), bias(&head.bias), self.output.activation())
+                kernels.dense(x, head.weight.val(), bias(&head.bias), self.output.activation()) // [batch, N]
             }
             None => kernels.mix(x, w4, bias(&self.conv4.bias), self.output.activation()).reshape([batch, n]),
-        };
-        self.output.finish(x)
+        }
     }
 
     /// Runs the network exactly as written in the spec with burn's `Conv1d` and `tanh`:
@@ -282,7 +260,6 @@ impl Network {
         match self.output {
             OutputActivation::Sigmoid => burn::tensor::activation::sigmoid(x),
             OutputActivation::Tanh => x.tanh(),
-            OutputActivation::Cos => self.output.finish(x.tanh()),
         }
     }
 }

@@ -24,6 +24,9 @@ use crate::nn::attack::{AttackResult, SuiteResult};
 use crate::nn::config::TrainingConfig;
 use crate::nn::model::{Ciphers, Network};
 
+mod retired;
+pub use retired::IGNORED as RETIRED_SETTINGS;
+
 const MAGIC: &[u8; 8] = b"ANCMODEL";
 const VERSION: u32 = 1;
 
@@ -178,8 +181,14 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<SavedModel, ModelFileError>
     if crc32fast::hash(&bytes[..bytes.len() - 4]) != crc {
         return Err(ModelFileError::Corrupt);
     }
-    let header: ModelHeader =
+    let header: serde_json::Value =
         serde_json::from_slice(json).map_err(|e| ModelFileError::BadHeader(e.to_string()))?;
+    if let Some(why) = header.get("config").and_then(retired::shape_refusal) {
+        return Err(ModelFileError::BadHeader(why));
+    }
+    // Retired settings that shaped only the training are unknown fields here: ignored.
+    let header: ModelHeader =
+        serde_json::from_value(header).map_err(|e| ModelFileError::BadHeader(e.to_string()))?;
     header.config.validate().map_err(|e| ModelFileError::BadHeader(e.to_string()))?;
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(weights.to_vec()))
         .map_err(|e| ModelFileError::BadWeights(e.to_string()))?;

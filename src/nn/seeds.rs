@@ -1,36 +1,11 @@
 //! Every seed derived from another, named once. A run's seed fixes its weights; each other
-//! stream (training data, extra and reset Eves, held-out messages, audits) is derived from
+//! stream (training data, held-out messages, audits, attackers) is derived from
 //! it by its own function here, so the streams stay apart and the same seed always gives
 //! the same figures.
 
 /// The training data of a run of `seed` (its weights use `seed` itself).
 pub fn training_data(seed: u64) -> u64 {
     seed ^ 0x5eed_da7a
-}
-
-/// Extra Eve number `index` (1-based) of a run of `seed`, or of a reset drawn from `seed`.
-pub fn rival_eve(seed: u64, index: usize) -> u64 {
-    seed ^ (index as u64 + 1).wrapping_mul(0xd1b5_4a32_d192_ed03)
-}
-
-/// The fresh Eves of a reset before `iteration` (0-based) of a run of `seed`.
-pub fn reset_eves(seed: u64, iteration: usize) -> u64 {
-    seed ^ (iteration as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-}
-
-/// The binned Eve of a run of `seed`, or of a reset drawn from `seed` (`binned_eve`).
-pub fn binned_eve(seed: u64) -> u64 {
-    seed ^ 0xb1_22ed_e7e0
-}
-
-/// The wrong keys Bob reads with in a run of `seed` (`wrong_key_eve`).
-pub fn wrong_keys(seed: u64) -> u64 {
-    seed ^ 0x0bad_4e75
-}
-
-/// The noise Bob reads the ciphertext through in a run of `seed` (`ciphertext_noise`).
-pub fn ciphertext_noise(seed: u64) -> u64 {
-    seed ^ 0x0015_e000
 }
 
 /// The held-out evaluation messages of a model trained (or audited) with `seed`.

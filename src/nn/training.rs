@@ -9,6 +9,7 @@ use burn::prelude::*;
 use crate::nn::config::{ConfigError, TrainingConfig};
 use crate::nn::data::MessageBatch;
 use crate::nn::inference::Runner;
+use crate::nn::losses::bits_wrong_loss;
 use crate::nn::metrics::{IterationLosses, pending_rows};
 use crate::nn::model::{Ciphers, Network};
 use crate::nn::optimizer::FlatOptimizer;
@@ -16,11 +17,14 @@ use crate::nn::pending::Pending;
 use crate::nn::replicas::{Link, Peer, ThreadPeer, default_replicas, finish_now, replicate};
 use crate::nn::steps::Steps;
 
-mod binned_eve;
-pub mod losses;
+mod adversary;
+mod eve;
 mod replica;
-use losses::bits_wrong_loss;
-use replica::{Replica, Shared};
+mod rows;
+use adversary::Adversary;
+use eve::WriteupEve;
+use replica::Replica;
+use rows::Rows;
 
 /// One Eve step against a frozen Alice (`alice` without gradients). Returns the moved Eve
 /// and her loss (detached).
@@ -38,11 +42,10 @@ pub fn eve_step(
     (optim.step(learning_rate, eve, grads), loss.detach())
 }
 
-/// What replica `index` of `count` reads: its rows of each batch are its share of them.
-fn rows_of<'a>(config: &'a TrainingConfig, runner: &'a Runner, index: usize, count: usize) -> Shared<'a> {
-    let batch = config.batch_size;
-    let (start, end) = (index * batch / count, (index + 1) * batch / count);
-    Shared { config, runner, start, rows: end - start }
+/// What Alice and Bob hide from in a run of `config`, in the order their terms are added:
+/// the write-up's Eve. (A new kind of adversary is added here.)
+fn adversaries(config: &TrainingConfig) -> Vec<Box<dyn Adversary>> {
+    vec![Box::new(WriteupEve::new(config))]
 }
 
 /// Trains Alice, Bob and Eve by the schedule of a [`TrainingConfig`].
@@ -85,7 +88,8 @@ impl Trainer {
         let runner = Runner::new(config.cipher.bits, device);
         let replicas = (0..replicas)
             .map(|r| {
-                Replica::new(&config, if r == 0 { ciphers.clone() } else { replicate(&ciphers) }, device)
+                let ciphers = if r == 0 { ciphers.clone() } else { replicate(&ciphers) };
+                Replica::new(&config, ciphers, adversaries(&config))
             })
             .collect();
         Self { config, runner, replicas, remote: None, iteration: 0 }
@@ -118,7 +122,7 @@ impl Trainer {
         let (first, todo) = self.next_iterations(iterations);
         let mut rows = Vec::with_capacity(todo);
         {
-            let at = rows_of(&self.config, &self.runner, link.index(), 2);
+            let at = Rows::of(&self.config, &self.runner, link.index(), 2);
             let replica = &mut self.replicas[0];
             for i in first - 1..first - 1 + todo {
                 rows.push(replica.iterate(&at, &link, i).await);
@@ -174,7 +178,7 @@ impl Steps for Trainer {
         let (first, todo) = self.next_iterations(iterations);
         let start = first - 1;
         let count = self.replicas.len();
-        let shared: Vec<Shared> = (0..count).map(|r| rows_of(&self.config, &self.runner, r, count)).collect();
+        let shared: Vec<Rows> = (0..count).map(|r| Rows::of(&self.config, &self.runner, r, count)).collect();
         let (main, helpers) = self.replicas.split_first_mut().expect("replica 0");
         let rows = match helpers {
             [] => {

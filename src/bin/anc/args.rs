@@ -81,20 +81,17 @@ pub struct ConfigArgs {
     #[arg(long, value_parser = optimizer())]
     pub optimizer: Option<OptimizerKind>,
     /// Learning rate of Alice and Bob.
-    #[arg(long)]
-    pub ab_lr: Option<f64>,
+    #[arg(long, visible_alias = "ab-lr")]
+    pub ab_learning_rate: Option<f64>,
     /// Learning rate of Eve.
-    #[arg(long)]
-    pub eve_lr: Option<f64>,
+    #[arg(long, visible_alias = "eve-lr")]
+    pub eve_learning_rate: Option<f64>,
     /// Alice+Bob steps per iteration.
     #[arg(long)]
     pub ab_steps: Option<usize>,
     /// Eve steps per iteration.
     #[arg(long)]
     pub eve_steps: Option<usize>,
-    /// Replace Eve by a fresh one every this many iterations.
-    #[arg(long)]
-    pub eve_reset_every: Option<usize>,
     /// Learning rates fall along a half cosine to this fraction of their value.
     #[arg(long)]
     pub final_lr_fraction: Option<f64>,
@@ -104,46 +101,12 @@ pub struct ConfigArgs {
     /// The last this many iterations move only Bob (Alice frozen).
     #[arg(long)]
     pub bob_only_iterations: Option<usize>,
-    /// How many Eves train side by side (Alice hides from all of them).
-    #[arg(long)]
-    pub eves: Option<usize>,
-    /// Bob learns by cross-entropy instead of bits wrong.
-    #[arg(long)]
-    pub bob_cross_entropy: bool,
-    /// Every this many iterations the Eves train as many extra steps, Alice frozen.
-    #[arg(long)]
-    pub eve_catch_up_every: Option<usize>,
-    /// Alice+Bob's Eve term counts each bit apart (a bit read in the clear costs on its own).
-    #[arg(long)]
-    pub eve_term_per_bit: bool,
-    /// Bob learns only from the part of each bit's error above this (0 to 0.5).
-    #[arg(long)]
-    pub bob_margin: Option<f64>,
     /// Each network ends in one more dense layer, N to N (as the 8-bit text preset does).
     #[arg(long)]
     pub extra_dense: bool,
-    /// Alice's output: sigmoid (the write-up), tanh (the 8-bit text preset) or cos (an angle
-    /// read through its cosine, so a value cannot tell t from -t).
+    /// Alice's output: sigmoid (the write-up) or tanh (the 8-bit text preset).
     #[arg(long, value_parser = ciphertext())]
     pub ciphertext: Option<OutputActivation>,
-    /// conv1's output channels (2 in the write-up; conv2 and conv3 get twice as many).
-    #[arg(long)]
-    pub channels: Option<usize>,
-    /// The Eve term's weight rises from 0 to its value over this many first iterations.
-    #[arg(long)]
-    pub eve_weight_ramp: Option<usize>,
-    /// Bob reads the ciphertext through uniform noise of this standard deviation while
-    /// training (Eve and the attackers read it clean).
-    #[arg(long)]
-    pub ciphertext_noise: Option<f64>,
-    /// An Eve of the attacker suite's strongest shape trains beside the others (soft bins,
-    /// then a residual block of this width); Alice hides from her too.
-    #[arg(long, value_name = "WIDTH")]
-    pub binned_eve: Option<usize>,
-    /// Bob reading with a wrong key (half its bits flipped at random) counts as one more Eve:
-    /// Alice pays for a code the key barely moves.
-    #[arg(long)]
-    pub wrong_key_eve: bool,
 }
 
 #[derive(Args, Debug)]

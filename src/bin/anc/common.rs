@@ -35,26 +35,15 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
         iterations_per_epoch,
         batch_size,
         optimizer,
-        ab_lr,
-        eve_lr,
+        ab_learning_rate,
+        eve_learning_rate,
         ab_steps,
         eve_steps,
-        eve_reset_every,
         final_lr_fraction,
         eve_weight,
         bob_only_iterations,
-        eves,
-        bob_cross_entropy,
-        eve_catch_up_every,
-        eve_term_per_bit,
-        bob_margin,
         extra_dense,
-        channels,
         ciphertext,
-        eve_weight_ramp,
-        ciphertext_noise,
-        binned_eve,
-        wrong_key_eve,
         ..
     } = args.clone();
     let set = |field: &mut usize, value: Option<usize>| *field = value.unwrap_or(*field);
@@ -66,31 +55,14 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     set(&mut config.eve_steps, eve_steps);
     config.seed = seed.unwrap_or(config.seed);
     config.optimizer = optimizer.unwrap_or(config.optimizer);
-    config.ab_learning_rate = ab_lr.unwrap_or(config.ab_learning_rate);
-    config.eve_learning_rate = eve_lr.unwrap_or(config.eve_learning_rate);
-    config.eve_reset_every = eve_reset_every.or(config.eve_reset_every);
+    config.ab_learning_rate = ab_learning_rate.unwrap_or(config.ab_learning_rate);
+    config.eve_learning_rate = eve_learning_rate.unwrap_or(config.eve_learning_rate);
     config.final_lr_fraction = final_lr_fraction.or(config.final_lr_fraction);
     config.eve_weight = eve_weight.or(config.eve_weight);
     config.bob_only_iterations = bob_only_iterations.or(config.bob_only_iterations);
-    config.eves = eves.or(config.eves);
-    config.eve_catch_up_every = eve_catch_up_every.or(config.eve_catch_up_every);
-    config.ciphertext_noise = ciphertext_noise.or(config.ciphertext_noise);
-    config.binned_eve = binned_eve.or(config.binned_eve);
-    config.bob_margin = bob_margin.or(config.bob_margin);
-    config.cipher.channels = channels.or(config.cipher.channels);
     config.cipher.ciphertext = ciphertext.unwrap_or(config.cipher.ciphertext);
-    config.eve_weight_ramp = eve_weight_ramp.or(config.eve_weight_ramp);
-    if bob_cross_entropy {
-        config.bob_cross_entropy = Some(true)
-    }
     if extra_dense {
         config.cipher.extra_dense = true
-    }
-    if eve_term_per_bit {
-        config.eve_term_per_bit = Some(true)
-    }
-    if wrong_key_eve {
-        config.wrong_key_eve = Some(true)
     }
     config.validate()?;
     Ok(config)

@@ -17,12 +17,12 @@ use crate::nn::config::OptimizerKind;
 use crate::nn::data::{BitSource, MessageBatch};
 use crate::nn::evaluation::Score;
 use crate::nn::inference::Runner;
+use crate::nn::losses::{bits_wrong_loss, logit_cross_entropy_share};
 use crate::nn::model::{CipherConfig, Network, Role};
 use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::pending::Pending;
 use crate::nn::seeds;
 use crate::nn::steps::Steps;
-use crate::nn::training::losses::{bits_wrong_loss, logit_cross_entropy_share};
 
 /// Messages the held-out checks use.
 const VALIDATION_SAMPLES: usize = 4096;

@@ -9,8 +9,6 @@ pub mod limits {
     use std::ops::RangeInclusive;
     /// Message, key and ciphertext bits: even (the nets halve a 2N-long signal).
     pub const BITS: RangeInclusive<usize> = 4..=64;
-    /// conv1's output channels (even: conv1 runs as pairs of channels).
-    pub const CHANNELS: RangeInclusive<usize> = 2..=16;
     /// Minibatch size.
     pub const BATCH_SIZE: RangeInclusive<usize> = 1..=16_384;
     /// Iterations per epoch.
@@ -21,12 +19,6 @@ pub mod limits {
     pub const AB_STEPS: RangeInclusive<usize> = 1..=16;
     /// Eve steps per iteration (0 trains with no adversary).
     pub const EVE_STEPS: RangeInclusive<usize> = 0..=16;
-    /// Iterations between two fresh Eves.
-    pub const EVE_RESET_EVERY: RangeInclusive<usize> = 1..=1_000_000;
-    /// Eves training side by side.
-    pub const EVES: RangeInclusive<usize> = 1..=8;
-    /// Width of the binned Eve's residual block.
-    pub const BINNED_EVE: RangeInclusive<usize> = 8..=512;
     /// Largest weight of the Eve term in Alice+Bob's loss.
     pub const EVE_WEIGHT_MAX: f64 = 100.0;
     /// Learning rates (exclusive of 0).
@@ -101,9 +93,6 @@ impl TrainingConfig {
         check_range("eve_steps", self.eve_steps, limits::EVE_STEPS)?;
         check_learning_rate("ab_learning_rate", self.ab_learning_rate)?;
         check_learning_rate("eve_learning_rate", self.eve_learning_rate)?;
-        if let Some(every) = self.eve_reset_every {
-            check_range("eve_reset_every", every, limits::EVE_RESET_EVERY)?;
-        }
         if let Some(f) = self.final_lr_fraction {
             check_positive_up_to("final_lr_fraction", f, 1.0)?;
         }
@@ -119,31 +108,6 @@ impl TrainingConfig {
         }
         if let Some(w) = self.eve_weight {
             check_positive_up_to("eve_weight", w, limits::EVE_WEIGHT_MAX)?;
-        }
-        if let Some(every) = self.eve_catch_up_every {
-            check_range("eve_catch_up_every", every, limits::EVE_RESET_EVERY)?;
-        }
-        if let Some(m) = self.bob_margin {
-            check_positive_up_to("bob_margin", m, 0.5)?;
-            if self.bob_cross_entropy == Some(true) {
-                return Err(ConfigError::OutOfRange {
-                    field: "bob_margin",
-                    value: m.to_string(),
-                    allowed: "nothing with bob_cross_entropy (Bob learns by one loss)".into(),
-                });
-            }
-        }
-        if let Some(sd) = self.ciphertext_noise {
-            check_positive_up_to("ciphertext_noise", sd, 1.0)?;
-        }
-        if let Some(ramp) = self.eve_weight_ramp {
-            check_range("eve_weight_ramp", ramp, limits::EVE_RESET_EVERY)?;
-        }
-        if let Some(n) = self.eves {
-            check_range("eves", n, limits::EVES)?;
-        }
-        if let Some(width) = self.binned_eve {
-            check_range("binned_eve", width, limits::BINNED_EVE)?;
         }
         Ok(())
     }
@@ -161,19 +125,6 @@ impl CipherConfig {
                     "an even integer from {} to {} (the networks halve a 2 x bits signal)",
                     limits::BITS.start(),
                     limits::BITS.end()
-                ),
-            });
-        }
-        if let Some(c) = self.channels
-            && (!limits::CHANNELS.contains(&c) || !c.is_multiple_of(2))
-        {
-            return Err(ConfigError::OutOfRange {
-                field: "channels",
-                value: c.to_string(),
-                allowed: format!(
-                    "an even integer from {} to {}",
-                    limits::CHANNELS.start(),
-                    limits::CHANNELS.end()
                 ),
             });
         }

@@ -8,10 +8,10 @@ use super::StackedNetwork;
 use crate::nn::config::TrainingConfig;
 use crate::nn::data::BitSource;
 use crate::nn::kernels::Kernels;
+use crate::nn::losses::eve_term;
 use crate::nn::model::{Ciphers, Network};
 use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::seeds;
-use crate::nn::training::losses::eve_term;
 
 /// Each member's bits wrong per message: `[K, rows, N]` -> `[K]`, over `rows`.
 fn bits_wrong(messages: Tensor<3>, guesses: Tensor<3>) -> Tensor<1> {
@@ -133,7 +133,7 @@ impl Group {
         let factor = c.learning_rate_factor(iteration);
         let batches = self.draw(c, c.ab_steps + c.eve_steps);
         let alice_moves = !c.only_bob_moves_at(iteration);
-        let weight = c.eve_weight_at(iteration);
+        let weight = c.eve_weight();
         let mut last = None;
         for batch in &batches[..c.ab_steps] {
             let lr = c.ab_learning_rate * factor;

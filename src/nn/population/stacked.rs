@@ -115,6 +115,6 @@ impl StackedNetwork {
         let x = kernels.mix_members(x, w3, self.conv3.1.val(), tanh); // [K, batch·N, 4]
         let w4 = self.conv4.0.val().reshape([k, 1, 4]).swap_dims(1, 2);
         let z = kernels.mix_members(x, w4, self.conv4.1.val(), self.output.activation()); // [K, batch·N, 1]
-        self.output.finish(z.reshape([k, batch, n]))
+        z.reshape([k, batch, n]) // [K, batch, N]
     }
 }
