@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Lists import circles between the files of src/: file A names a path inside file B
-(`use crate::…`, `super::…`, `self::…`, or a `crate::…` path in the code) and B, directly or
-through others, names A. Prints each circle and exits 1 if there is any (the test command
-runs it). A module's own submodules are not counted as imports of it (`mod x;` is not a
-`use`), but a submodule that imports its parent's items is an edge like any other.
+(`use crate::…`, `super::…`, `self::…`, `use child::…`, or such a path in the code) and B,
+directly or through others, names A. Prints each circle and exits 1 if there is any (the
+test command runs it). A module and its own submodules count as one unit: a parent that
+re-exports its children's items and a child that implements its parent's types are not a
+circle.
 
 Written by hand because `cargo modules dependencies --acyclic` needs a nightly-only
 rust-analyzer build step here and minutes of compiling; this reads the `use` lines only.
@@ -42,27 +43,53 @@ def crate_root(module):
 
 PATH = re.compile(r"\b(crate|super|self)((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
 USE = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?use\s+([^;]+);", re.M | re.S)
+INLINE_MOD = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+([A-Za-z_][A-Za-z0-9_]*)\s*\{")
 
 
-def targets(module, text):
-    """Every module path a file names."""
+def scopes(module, text):
+    """The text split into pieces, each with the module path it is written in: a file's
+    inline `mod name { … }` blocks (tests, target-specific loops) are modules of their own,
+    so `super::` inside them means the file's module."""
+    out, stack, depth, piece = [], [], 0, []
+    for line in text.splitlines(keepends=True):
+        opened = INLINE_MOD.match(line)
+        if opened:
+            out.append((list(module) + [n for n, _ in stack], "".join(piece)))
+            piece = []
+            stack.append((opened.group(1), depth))
+        piece.append(line)
+        depth += line.count("{") - line.count("}")
+        while stack and depth <= stack[-1][1]:
+            out.append((list(module) + [n for n, _ in stack], "".join(piece)))
+            piece = []
+            stack.pop()
+    out.append((list(module) + [n for n, _ in stack], "".join(piece)))
+    return out
+
+
+def targets(module, text, modules, file_module):
+    """Every module path a piece of a file names."""
     found = []
     for body in USE.findall(text):
         body = re.sub(r"\s+", "", body)
         # Expand one level of braces: a::{b, c::d} -> a::b, a::c::d (nested braces keep the prefix).
         m = re.match(r"^(.*?)::\{(.*)\}$", body)
         heads = [body] if not m else [m.group(1) + "::" + part for part in split_top(m.group(2))]
-        found.extend(heads)
+        for head in heads:
+            first = head.split("::")[0]
+            # `use child::item` names a submodule of the module it is written in.
+            if first not in ("crate", "super", "self") and tuple(module + [first]) in modules:
+                head = "self::" + head
+            found.append(head)
     for kind, rest in PATH.findall(USE.sub("", text)):
         found.append(kind + rest)
     out = []
     for path in found:
         parts = path.split("::")
         if parts[0] == "crate":
-            base = list(crate_root(module))
+            base = list(crate_root(file_module))
             parts = parts[1:]
         elif parts[0] in ("super", "self"):
-            # A file's own module: for `foo.rs` and `foo/mod.rs` both, `self` is foo.
             base = list(module)
             while parts and parts[0] in ("super", "self"):
                 if parts[0] == "super":
@@ -97,17 +124,17 @@ def main():
     for module, path in modules.items():
         text = open(path, encoding="utf-8").read()
         text = re.sub(r"//[^\n]*", "", text)  # comments, doc comments included
-        for target in targets(list(module), text):
+        found = [t for scope, piece in scopes(module, text) for t in targets(scope, piece, modules, module)]
+        for target in found:
             # The longest prefix that is a file of its own.
             for cut in range(len(target), 0, -1):
                 candidate = target[:cut]
                 if candidate in modules:
-                    if candidate != module and not is_ancestor(module, candidate):
+                    # A module and its own submodules are one unit (a parent re-exports its
+                    # children's items, a child implements its parent's types): only edges
+                    # between files where neither holds the other count.
+                    if not is_ancestor(module, candidate) and not is_ancestor(candidate, module):
                         edges[module].add(candidate)
-                    elif candidate != module and is_ancestor(module, candidate):
-                        # Naming an item of a parent module's own file is an edge to it.
-                        if target[cut:] and target[:cut + 1] not in modules:
-                            edges[module].add(candidate)
                     break
     cycles = strongly_connected(edges)
     for cycle in cycles:
@@ -117,7 +144,8 @@ def main():
 
 
 def is_ancestor(module, candidate):
-    return len(candidate) < len(module) and tuple(module[: len(candidate)]) == candidate
+    """Whether `candidate` is `module` itself or holds it."""
+    return len(candidate) <= len(module) and tuple(module[: len(candidate)]) == tuple(candidate)
 
 
 def strongly_connected(edges):

@@ -6,9 +6,11 @@
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::app::strength::Strength;
 use crate::nn::data::{BitSource, MessageBatch};
 use crate::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
 use crate::nn::inference::Cipher;
+use crate::nn::model_file::ModelHeader;
 use crate::nn::pending::Pending;
 use crate::nn::seeds;
 
@@ -218,4 +220,31 @@ pub fn ciphertext_values(cipher: &Cipher, samples: usize, bins: usize, seed: u64
         leak_position.push(at);
     }
     CiphertextValues { histogram, range, leak, leak_position, samples }
+}
+
+/// Everything the views draw, for one model.
+#[derive(Clone, Debug)]
+pub struct CipherPictures {
+    pub preset: String,
+    pub bits: usize,
+    /// Bob's per-bit error rates on 10,000 fresh messages.
+    pub bob_rates: Vec<f64>,
+    /// The model's recorded strength (the best attacker's per-bit error rates in it).
+    pub strength: Option<Strength>,
+    pub avalanche: Avalanche,
+    pub values: CiphertextValues,
+}
+
+impl CipherPictures {
+    /// The pictures of the model of `header`, from what an engine worker measured of it.
+    pub fn new(header: &ModelHeader, measures: CipherMeasures) -> Self {
+        Self {
+            preset: header.config.preset.name().to_string(),
+            bits: header.config.cipher.bits,
+            bob_rates: measures.bob_rates,
+            strength: Strength::of(header),
+            avalanche: measures.avalanche,
+            values: measures.values,
+        }
+    }
 }

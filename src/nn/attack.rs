@@ -21,9 +21,11 @@ mod bayes;
 mod kinds;
 pub(crate) mod nets;
 mod run;
+mod schedule;
 
 pub use kinds::AttackerKind;
 pub use run::AttackRun;
+pub use schedule::deal;
 
 /// What the attackers attack: anything that turns (message, key) batches into ciphertexts.
 /// The frozen Alice of a model, or (in tests) a cipher known to leak or known not to.
@@ -143,8 +145,8 @@ impl SuiteResult {
     }
 }
 
-/// The whole suite against one cipher, one attacker after another (the page's way; the
-/// command line runs [`AttackRun`]s side by side on its cores instead).
+/// A lane of the suite against one cipher: its attackers one after another (an engine
+/// worker's share of [`deal`]; the command line runs its lanes on threads).
 pub struct Suite {
     runs: Vec<AttackRun>,
     samples: usize,
@@ -185,9 +187,12 @@ impl Suite {
         &self.runs
     }
 
-    /// Scores every attacker (call once all are done).
+    /// Scores every attacker (call once all are done), in the suite's order
+    /// ([`AttackerKind::ALL`]) whatever order they ran in.
     pub fn finish(&self) -> SuiteResult {
-        SuiteResult { attackers: self.runs.iter().map(|r| r.finish(self.samples)).collect() }
+        let mut attackers: Vec<AttackResult> = self.runs.iter().map(|r| r.finish(self.samples)).collect();
+        attackers.sort_by_key(|a| a.attacker);
+        SuiteResult { attackers }
     }
 }
 

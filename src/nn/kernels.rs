@@ -27,34 +27,34 @@ use burn::prelude::*;
 use burn::tensor::TensorData;
 
 mod conv1_loops;
+mod curve_loops;
 mod curves;
 mod dense_loops;
 pub(crate) mod fused;
 #[cfg(feature = "gpu-kernels")]
 mod gpu;
 mod mix_loops;
+mod row_loops;
 
 // Used by the wasm build; compiled natively too so its test runs there.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod lanes;
 
-pub use curves::{Activation, sigmoid_in_place, tanh_in_place};
-use curves::{apply, slope};
+use curve_loops::apply;
+pub use curve_loops::{sigmoid_in_place, tanh_in_place};
+pub use curves::Activation;
+use curves::slope;
 
 /// A value of a fused operation's output buffer before its row loop writes it: the loops
 /// write into a new vector's spare capacity ([`fused`]), so the buffer is never zeroed
-/// first. (Appending row by row, as they once did, spared the zeroing but checked the
-/// length and capacity at every row; zeroing then writing in place was faster in the
-/// page but ~2.5 % slower natively, where zeroing took 6.7 % of a profile.)
+/// first (zeroing took 6.7 % of a native training profile).
 type Unwritten = std::mem::MaybeUninit<f32>;
 
 /// Whether the dense layers' products run in the fused host operation by default (its
 /// blocked four-lane loops, [`dense_loops`]) rather than as gemm's products: in the page's
-/// wasm, where gemm's simd128 path was ~5× slower at these sizes in a scratch bench and
-/// one worker trained seed16 1.10–1.14× as fast without it; not natively, where
-/// gemm's AVX2+FMA microkernel is faster than four lanes (one thread trained seed16 at
-/// 219 / 208 / 226 it/s fused against 240 / 240 / 238 with gemm, alternating runs of
-/// `anc bench --threads 1 --iterations 1500`).
+/// wasm, where gemm's simd128 path is slower at these sizes (one worker trains seed16
+/// 1.10–1.14× as fast without it); not natively, where gemm's AVX2+FMA microkernel is
+/// faster than four lanes (`anc bench --threads 1`: about 0.9× with the fused loops).
 const FUSED_DENSE: bool = cfg!(target_arch = "wasm32");
 
 /// Which implementation of each layer's product, bias and activation runs.

@@ -9,13 +9,13 @@ use leptos::prelude::*;
 
 use crate::app::backend::BackendKind;
 use crate::app::engine_protocol::{Command, Event};
-use crate::nn::attack::{AttackResult, AttackerKind, SuiteConfig, SuiteResult};
+use crate::nn::attack::{AttackResult, AttackerKind, SuiteConfig, SuiteResult, deal};
 use crate::nn::evaluation::EVALUATION_SAMPLES;
-use crate::nn::model_file::{self, ModelHeader};
-use crate::web::browser::{now_ms, side_by_side_workers};
-use crate::web::engine::client::{EngineWorker, end_later};
-use crate::web::lab::{Lab, Progress, Stage, Status, SuiteTarget};
-use crate::web::slices::REDRAW_MS;
+use crate::nn::model_file;
+use crate::web::browser::side_by_side_workers;
+use crate::web::engine::client::EngineWorker;
+use crate::web::job::{Progress, Redraws, Status};
+use crate::web::lab::{Lab, SuiteTarget};
 use crate::web::tab_storage::update_kept_run;
 use crate::web::text_lab::TextLab;
 
@@ -29,34 +29,20 @@ struct Share {
 }
 
 /// Forgets the suite (a new training run, a reset, or a new suite), ending its workers.
-pub fn reset_suite(lab: Lab) {
+/// Returns the new run's number.
+pub fn reset_suite(lab: Lab) -> u64 {
     let suite = lab.suite;
-    suite.generation.update(|g| *g += 1);
-    suite.status.set(Status::Idle);
     suite.history.set(Vec::new());
     suite.result.set(None);
     suite.current.set(Vec::new());
     suite.target.set(None);
-    suite.progress.set(Progress::default());
-    suite.redraw.update(|n| *n += 1);
-    end_workers(lab);
-}
-
-/// Ends the suite's workers (deferred: this may run inside one of their handlers).
-fn end_workers(lab: Lab) {
-    let workers = lab.engine.try_update_value(|e| std::mem::take(&mut e.suite_workers));
-    end_later(workers);
+    suite.job.reset()
 }
 
 /// The model `target` names, as a model file (the workers load it on their CPU).
 fn model_of(lab: Lab, target: &SuiteTarget) -> Option<Vec<u8>> {
     match target {
-        SuiteTarget::Trained => lab.engine.with_value(|e| match &e.stage {
-            Stage::Trained { config, ciphers } => {
-                Some(model_file::save(&ModelHeader::trained(config.clone(), None), ciphers))
-            }
-            Stage::Empty => None,
-        }),
+        SuiteTarget::Trained => lab.engine.with_value(|e| e.stage.model_file()),
         SuiteTarget::Form(_) => {
             TextLab::get().with_model(|m| model_file::save(&m.saved.header, &m.saved.ciphers))
         }
@@ -68,17 +54,15 @@ fn model_of(lab: Lab, target: &SuiteTarget) -> Option<Vec<u8>> {
 pub fn start_suite(lab: Lab, target: SuiteTarget) {
     let suite = lab.suite;
     let Ok(steps) = suite.steps.get_untracked().trim().parse::<usize>() else { return };
-    reset_suite(lab);
-    let mine = suite.generation.get_untracked();
+    let mine = reset_suite(lab);
     let Some(model) = model_of(lab, &target) else {
-        return suite.status.set(Status::Failed("there is no model to attack yet".into()));
+        return suite.job.fail("there is no model to attack yet".into());
     };
     suite.target.set(Some(target));
     let config = SuiteConfig::for_budget(steps);
-    // Attackers dealt in turn to the workers, so each gets a mix of slow and fast ones.
+    // The attackers dealt to the workers so that they finish about together.
     let count = side_by_side_workers();
-    let groups: Vec<Vec<AttackerKind>> =
-        (0..count).map(|w| AttackerKind::ALL.iter().copied().skip(w).step_by(count).collect()).collect();
+    let groups = deal(&AttackerKind::ALL, count);
     let shares: Rc<RefCell<Vec<Share>>> =
         Rc::new(RefCell::new((0..count).map(|_| Share::default()).collect()));
     let mut workers = Vec::new();
@@ -94,12 +78,12 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
                 worker.send(&command, None);
                 workers.push(worker);
             }
-            Err(e) => return suite.status.set(Status::Failed(format!("the engine could not start ({e})"))),
+            Err(e) => return suite.job.fail(format!("the engine could not start ({e})")),
         }
     }
-    lab.engine.update_value(|e| e.suite_workers = workers);
-    suite.progress.set(Progress { done: 0, total: steps * AttackerKind::ALL.len(), seconds: 0.0 });
-    suite.status.set(Status::Running);
+    suite.job.hold(workers);
+    suite.job.progress.set(Progress { done: 0, total: steps * AttackerKind::ALL.len(), seconds: 0.0 });
+    suite.job.status.set(Status::Running);
 }
 
 /// The handler of worker `index`'s events.
@@ -110,9 +94,9 @@ fn handler(
     shares: Rc<RefCell<Vec<Share>>>,
 ) -> impl FnMut(Event) + 'static {
     let suite = lab.suite;
-    let mut last_draw = now_ms();
+    let mut redraws = Redraws::default();
     move |event| {
-        if suite.generation.get_untracked() != mine {
+        if !suite.job.is_current(mine) {
             return;
         }
         match event {
@@ -132,15 +116,12 @@ fn handler(
                     )
                 };
                 suite.history.update(|h| h.extend(rows));
-                suite.progress.update(|p| {
+                suite.job.progress.update(|p| {
                     p.done = done;
                     p.seconds = seconds;
                 });
                 suite.current.set(now);
-                if now_ms() - last_draw >= REDRAW_MS {
-                    last_draw = now_ms();
-                    suite.redraw.update(|n| *n += 1);
-                }
+                redraws.tick(&suite.job);
             }
             Event::Attacked { result } => {
                 let merged = {
@@ -156,36 +137,23 @@ fn handler(
                 };
                 suite.current.set(shares.borrow().iter().filter_map(|s| s.current).collect());
                 let Some(mut attackers) = merged else {
-                    return suite.status.set(Status::Evaluating);
+                    return suite.job.status.set(Status::Evaluating);
                 };
                 attackers.sort_by_key(|a| AttackerKind::ALL.iter().position(|k| *k == a.attacker));
                 let result = SuiteResult { attackers };
                 if suite.target.get_untracked() == Some(SuiteTarget::Trained) {
                     update_kept_run(|run| run.suite = Some(result.clone()));
                 }
-                end_workers(lab);
-                suite.redraw.update(|n| *n += 1);
+                suite.job.end_workers();
+                suite.job.redraw_now();
                 suite.result.set(Some(result));
-                suite.status.set(Status::Done);
+                suite.job.status.set(Status::Done);
             }
             Event::Failed { message } => {
-                end_workers(lab);
                 suite.current.set(Vec::new());
-                suite.status.set(Status::Failed(message));
+                suite.job.fail(message);
             }
             _ => {}
         }
     }
-}
-
-/// Pauses or resumes the suite's workers.
-pub fn toggle_suite(lab: Lab) {
-    let status = lab.suite.status;
-    let (next, command) = match status.get_untracked() {
-        Status::Running => (Status::Paused, Command::Pause),
-        Status::Paused => (Status::Running, Command::Resume),
-        _ => return,
-    };
-    lab.engine.with_value(|e| e.suite_workers.iter().for_each(|w| w.send(&command, None)));
-    status.set(next);
 }

@@ -14,61 +14,21 @@ use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::metrics::{AuditLoss, IterationLosses};
 use crate::nn::model::Ciphers;
+use crate::nn::model_file::{self, ModelHeader};
 use crate::web::backend::{BackendChoice, BackendInfo};
-use crate::web::engine::client::EngineWorker;
-use crate::web::population_run::PopulationState;
+use crate::web::job::WorkerJob;
 
 /// What the form describes: a configuration, or each field's error.
 pub type FormConfig = Result<TrainingConfig, BTreeMap<Field, String>>;
-
-/// Where a training run stands.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub enum Status {
-    #[default]
-    Idle,
-    /// Opening the device (WebGPU set-up is asynchronous).
-    Starting,
-    Running,
-    Paused,
-    /// Training is over; the 10,000-message evaluation runs.
-    Evaluating,
-    Done,
-    /// Stopped by an error; the losses so far are kept.
-    Failed(String),
-}
-
-impl Status {
-    /// Whether a run holds the device (so settings and the backend cannot change).
-    pub fn is_active(&self) -> bool {
-        matches!(self, Status::Starting | Status::Running | Status::Paused | Status::Evaluating)
-    }
-}
-
-/// Progress of a run of steps.
-#[derive(Clone, Copy, Debug, PartialEq, Default)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
-    /// Seconds spent stepping (pauses excluded).
-    pub seconds: f64,
-}
 
 /// The learning objects, which are not `Send` and so live outside signals.
 #[derive(Default)]
 pub struct Engine {
     /// The page's own CPU device, where the trained networks are kept for the audits.
     pub device: Option<Device>,
-    /// The engine workers of the current run (replica 0 first); dropping them ends them.
-    pub workers: Vec<EngineWorker>,
     /// Why WebGPU failed in this page, if it did (Automatic then trains on the CPU).
     pub webgpu_lost: Option<String>,
     pub stage: Stage,
-    /// The engine worker of the continued-Eve audit.
-    pub continued: Option<EngineWorker>,
-    /// The engine workers of the attacker suite (on the CPU).
-    pub suite_workers: Vec<EngineWorker>,
-    /// The engine workers of "train 8 ciphers at once" (on the CPU).
-    pub population_workers: Vec<EngineWorker>,
 }
 
 /// What the page holds of the run (the engine workers hold it while it trains). One per
@@ -82,6 +42,19 @@ pub enum Stage {
         config: TrainingConfig,
         ciphers: Ciphers,
     },
+}
+
+impl Stage {
+    /// The trained model as a model file (what the audits' engine workers load), if there
+    /// is one.
+    pub fn model_file(&self) -> Option<Vec<u8>> {
+        match self {
+            Stage::Trained { config, ciphers } => {
+                Some(model_file::save(&ModelHeader::trained(config.clone(), None), ciphers))
+            }
+            Stage::Empty => None,
+        }
+    }
 }
 
 /// A finished run of this visit, kept to compare: its curves are drawn faintly under the
@@ -109,27 +82,20 @@ pub struct WatchState {
 /// The continued-Eve audit's state.
 #[derive(Clone, Copy)]
 pub struct AuditState {
-    pub status: RwSignal<Status>,
+    /// Its status, progress and engine worker.
+    pub job: WorkerJob,
     pub steps: RwSignal<String>,
     pub history: RwSignal<Vec<AuditLoss>>,
-    pub progress: RwSignal<Progress>,
     pub result: RwSignal<Option<Evaluation>>,
-    /// Bumped when the chart should be drawn again (a few times a second at most).
-    pub redraw: RwSignal<u64>,
-    /// Bumped to abandon the running audit loop.
-    pub generation: RwSignal<u64>,
 }
 
 impl AuditState {
     fn new() -> Self {
         Self {
-            status: RwSignal::new(Status::Idle),
+            job: WorkerJob::new(),
             steps: RwSignal::new("5000".into()),
             history: RwSignal::new(Vec::new()),
-            progress: RwSignal::new(Progress::default()),
             result: RwSignal::new(None),
-            redraw: RwSignal::new(0),
-            generation: RwSignal::new(0),
         }
     }
 }
@@ -150,33 +116,28 @@ pub enum SuiteTarget {
 /// The attacker suite's state: every attacker's held-out checks, progress and results.
 #[derive(Clone, Copy)]
 pub struct SuiteState {
-    pub status: RwSignal<Status>,
+    /// Its status, progress and engine workers.
+    pub job: WorkerJob,
     /// The most steps per attacker, as typed.
     pub steps: RwSignal<String>,
     /// Every attacker's held-out checks, in the order they came.
     pub history: RwSignal<Vec<AttackRow>>,
-    pub progress: RwSignal<Progress>,
     /// The attackers training now (two side by side where the browser has the cores).
     pub current: RwSignal<Vec<AttackerKind>>,
     /// The model attacked (none before a run).
     pub target: RwSignal<Option<SuiteTarget>>,
     pub result: RwSignal<Option<SuiteResult>>,
-    pub redraw: RwSignal<u64>,
-    pub generation: RwSignal<u64>,
 }
 
 impl SuiteState {
     fn new() -> Self {
         Self {
-            status: RwSignal::new(Status::Idle),
+            job: WorkerJob::new(),
             steps: RwSignal::new(PAGE_SUITE_STEPS.to_string()),
             history: RwSignal::new(Vec::new()),
-            progress: RwSignal::new(Progress::default()),
             current: RwSignal::new(Vec::new()),
             target: RwSignal::new(None),
             result: RwSignal::new(None),
-            redraw: RwSignal::new(0),
-            generation: RwSignal::new(0),
         }
     }
 }
@@ -190,7 +151,9 @@ pub struct Lab {
     pub form: RwSignal<Form>,
     /// The form parsed once: its configuration, or every field's error.
     pub config: Memo<FormConfig>,
-    pub status: RwSignal<Status>,
+    /// The training run: its status, progress, redraws and engine workers (replica 0
+    /// first).
+    pub training: WorkerJob,
     /// What a starting run is doing, when it takes a while (timing the backends, WebGPU
     /// compiling its kernels).
     pub phase: RwSignal<Option<String>>,
@@ -203,21 +166,16 @@ pub struct Lab {
     pub restored: RwSignal<bool>,
     /// Whether a finished run (model, results, audits) was restored from an earlier load.
     pub run_restored: RwSignal<bool>,
-    pub progress: RwSignal<Progress>,
     /// Bits of the networks being trained (for the chart's chance line).
     pub bits: RwSignal<usize>,
-    pub redraw: RwSignal<u64>,
     /// Bumped when the window is resized or rotated: every chart draws itself again.
     pub resized: RwSignal<u64>,
-    pub generation: RwSignal<u64>,
     pub evaluation: RwSignal<Option<Evaluation>>,
     /// The configuration of the trained networks the audits use.
     pub trained: RwSignal<Option<TrainingConfig>>,
     /// The attacker suite (the cipher's strength) and the continued-Eve audit.
     pub suite: SuiteState,
     pub continued: AuditState,
-    /// "Train 8 ciphers at once".
-    pub population: PopulationState,
     pub engine: StoredValue<Engine, LocalStorage>,
 }
 
@@ -232,7 +190,7 @@ impl Lab {
             bits: RwSignal::new(bits.unwrap_or(form.preset.config().cipher.bits)),
             config: Memo::new(move |_| form_signal.with(Form::config)),
             form: form_signal,
-            status: RwSignal::new(Status::Idle),
+            training: WorkerJob::new(),
             phase: RwSignal::new(None),
             restored: RwSignal::new(!history.is_empty()),
             run_restored: RwSignal::new(false),
@@ -243,15 +201,11 @@ impl Lab {
                 key: RwSignal::new(String::new()),
                 reading: RwSignal::new(None),
             },
-            progress: RwSignal::new(Progress::default()),
-            redraw: RwSignal::new(0),
             resized: RwSignal::new(0),
-            generation: RwSignal::new(0),
             evaluation: RwSignal::new(None),
             trained: RwSignal::new(None),
             suite: SuiteState::new(),
             continued: AuditState::new(),
-            population: PopulationState::new(),
             engine: StoredValue::new_local(Engine::default()),
         }
     }

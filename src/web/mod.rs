@@ -12,6 +12,7 @@ pub mod components;
 pub mod continued_audit;
 pub mod engine;
 pub mod figures;
+pub mod job;
 pub mod lab;
 pub mod panic_banner;
 pub mod population_run;

@@ -21,8 +21,9 @@ use crate::nn::metrics::IterationLosses;
 use crate::nn::model_file;
 use crate::nn::population;
 use crate::web::browser::side_by_side_workers;
-use crate::web::engine::client::{EngineWorker, end_later};
-use crate::web::lab::{Lab, Progress, Status};
+use crate::web::engine::client::EngineWorker;
+use crate::web::job::{Progress, Status, WorkerJob};
+use crate::web::lab::Lab;
 use crate::web::tab_storage::{keep_population, kept_population};
 use crate::web::text_lab::TextLab;
 
@@ -41,7 +42,8 @@ pub enum Step {
 /// The population run's state: the members' losses, trained networks and screenings.
 #[derive(Clone, Copy)]
 pub struct PopulationState {
-    pub status: RwSignal<Status>,
+    /// Its status, member-iterations trained (of all), redraws and engine workers.
+    pub job: WorkerJob,
     /// The settings trained (the form's, each member with its own seed).
     pub config: RwSignal<Option<TrainingConfig>>,
     pub seeds: RwSignal<Vec<u64>>,
@@ -53,34 +55,27 @@ pub struct PopulationState {
     pub screenings: RwSignal<Vec<Option<SuiteResult>>>,
     /// The members being attacked now.
     pub attacking: RwSignal<Vec<usize>>,
-    /// Member-iterations trained, of all.
-    pub progress: RwSignal<Progress>,
     /// Attacker steps of the screening, of at most all.
     pub screen_progress: RwSignal<Progress>,
     /// The most steps per attacker in the screening, as typed.
     pub screen_steps: RwSignal<String>,
     /// Whether what is shown was kept by an earlier load of the page.
     pub restored: RwSignal<bool>,
-    pub redraw: RwSignal<u64>,
-    pub generation: RwSignal<u64>,
 }
 
 impl PopulationState {
     pub fn new() -> Self {
         Self {
-            status: RwSignal::new(Status::Idle),
+            job: WorkerJob::new(),
             config: RwSignal::new(None),
             seeds: RwSignal::new(Vec::new()),
             histories: RwSignal::new(Vec::new()),
             trained: RwSignal::new(Vec::new()),
             screenings: RwSignal::new(Vec::new()),
             attacking: RwSignal::new(Vec::new()),
-            progress: RwSignal::new(Progress::default()),
             screen_progress: RwSignal::new(Progress::default()),
             screen_steps: RwSignal::new(SCREEN_STEPS.to_string()),
             restored: RwSignal::new(false),
-            redraw: RwSignal::new(0),
-            generation: RwSignal::new(0),
         }
     }
 
@@ -91,10 +86,10 @@ impl PopulationState {
 
     /// Why the form's settings cannot start a population now, if they cannot.
     pub fn cannot_start(&self, lab: Lab) -> Option<String> {
-        if self.status.get().is_active() {
+        if self.job.status.get().is_active() {
             return Some("A population is training.".into());
         }
-        if lab.status.get().is_active() {
+        if lab.training.status.get().is_active() {
             return Some("A training run holds the engine: wait for it to end, or reset it.".into());
         }
         if self.steps().is_none() {
@@ -138,74 +133,56 @@ impl PopulationState {
         if self.cannot_start(lab).is_some() {
             return;
         }
-        self.forget(lab);
-        let mine = self.generation.get_untracked();
+        self.forget();
+        let mine = self.job.generation.get_untracked();
         let seeds = seeds_from(config.seed, PAGE_POPULATION);
         let count = side_by_side_workers();
         let parts = shares(seeds.len(), count);
         let table: Shares = Rc::new(RefCell::new(parts.iter().cloned().map(Share::of).collect()));
         let mut workers = Vec::new();
         for (index, members) in parts.into_iter().enumerate() {
-            match EngineWorker::spawn(BackendKind::Cpu, self.handler(lab, mine, index, steps, table.clone()))
-            {
+            match EngineWorker::spawn(BackendKind::Cpu, self.handler(mine, index, steps, table.clone())) {
                 Ok(worker) => {
                     let command =
                         Command::TrainPopulation { config: config.clone(), seeds: seeds[members].to_vec() };
                     worker.send(&command, None);
                     workers.push(worker);
                 }
-                Err(e) => {
-                    return self.status.set(Status::Failed(format!("the engine could not start ({e})")));
-                }
+                Err(e) => return self.job.fail(format!("the engine could not start ({e})")),
             }
         }
-        lab.engine.update_value(|e| e.population_workers = workers);
+        self.job.hold(workers);
         let k = seeds.len();
         self.histories.set(vec![Vec::new(); k]);
         self.trained.set(vec![None; k]);
         self.screenings.set(vec![None; k]);
-        self.progress.set(Progress { done: 0, total: k * config.total_iterations(), seconds: 0.0 });
+        self.job.progress.set(Progress { done: 0, total: k * config.total_iterations(), seconds: 0.0 });
         self.screen_progress.set(Progress::default());
         self.seeds.set(seeds);
         self.config.set(Some(config));
-        self.redraw.update(|n| *n += 1);
-        self.status.set(Status::Running);
+        self.job.redraw_now();
+        self.job.status.set(Status::Running);
     }
 
     /// Forgets the population (its workers end).
-    pub fn forget(self, lab: Lab) {
-        self.generation.update(|g| *g += 1);
-        end_workers(lab);
+    pub fn forget(self) {
+        self.job.reset();
         keep_population(None);
         self.restored.set(false);
-        self.status.set(Status::Idle);
         self.config.set(None);
         self.seeds.set(Vec::new());
         self.histories.set(Vec::new());
         self.trained.set(Vec::new());
         self.screenings.set(Vec::new());
         self.attacking.set(Vec::new());
-        self.progress.set(Progress::default());
         self.screen_progress.set(Progress::default());
-        self.redraw.update(|n| *n += 1);
     }
 
     /// Stops the population where it is: what is trained and screened stays on the page.
-    pub fn stop(self, lab: Lab) {
-        if self.status.get_untracked().is_active() {
-            self.fail(lab, "you stopped it".into());
+    pub fn stop(self) {
+        if self.job.status.get_untracked().is_active() {
+            self.fail("you stopped it".into());
         }
-    }
-
-    /// Pauses or resumes the population's workers.
-    pub fn toggle_pause(self, lab: Lab) {
-        let (next, command) = match self.status.get_untracked() {
-            Status::Running => (Status::Paused, Command::Pause),
-            Status::Paused => (Status::Running, Command::Resume),
-            _ => return,
-        };
-        lab.engine.with_value(|e| e.population_workers.iter().for_each(|w| w.send(&command, None)));
-        self.status.set(next);
     }
 
     /// Hands member `k` to the message form, with its screening recorded as its strength.
@@ -223,12 +200,10 @@ impl PopulationState {
         Ok(())
     }
 
-    fn fail(self, lab: Lab, message: String) {
-        end_workers(lab);
+    fn fail(self, message: String) {
         self.attacking.set(Vec::new());
-        self.redraw.update(|n| *n += 1);
         self.keep(Some(message.clone()));
-        self.status.set(Status::Failed(message));
+        self.job.fail(message);
     }
 
     /// Keeps the ended population in the tab (`stopped`: why it ended early, if it did).
@@ -243,7 +218,7 @@ impl PopulationState {
                 .with_untracked(|t| t.iter().map(|m| m.as_ref().map(KeptMember::of)).collect()),
             screenings: self.screenings.get_untracked(),
             stopped,
-            train_seconds: self.progress.get_untracked().seconds,
+            train_seconds: self.job.progress.get_untracked().seconds,
             screen_seconds: self.screen_progress.get_untracked().seconds,
         };
         keep_population(Some(&kept));
@@ -256,7 +231,11 @@ impl PopulationState {
         let trained: Vec<Option<TrainedMember>> =
             kept.members.iter().map(|m| m.as_ref().and_then(KeptMember::trained)).collect();
         let done = kept.histories.iter().map(|h| h.last().map_or(0, |l| l.iteration)).sum();
-        self.progress.set(Progress { done, total: kept.seeds.len() * total, seconds: kept.train_seconds });
+        self.job.progress.set(Progress {
+            done,
+            total: kept.seeds.len() * total,
+            seconds: kept.train_seconds,
+        });
         self.screen_progress.set(Progress { done: 0, total: 0, seconds: kept.screen_seconds });
         self.histories.set(kept.histories);
         self.trained.set(trained);
@@ -264,8 +243,8 @@ impl PopulationState {
         self.seeds.set(kept.seeds);
         self.config.set(Some(kept.config));
         self.restored.set(true);
-        self.redraw.update(|n| *n += 1);
-        self.status.set(kept.stopped.map_or(Status::Done, Status::Failed));
+        self.job.redraw_now();
+        self.job.status.set(kept.stopped.map_or(Status::Done, Status::Failed));
     }
 }
 
@@ -275,8 +254,13 @@ impl Default for PopulationState {
     }
 }
 
-/// Ends the population's workers (deferred: this may run inside one of their handlers).
-fn end_workers(lab: Lab) {
-    let workers = lab.engine.try_update_value(|e| std::mem::take(&mut e.population_workers));
-    end_later(workers);
+impl PopulationState {
+    /// The population put in context by the app.
+    ///
+    /// # Panics
+    /// Outside the app's component tree (a programming error, not a user's).
+    pub fn get() -> Self {
+        use_context::<PopulationState>()
+            .expect("components are used inside <App/>, which provides the population")
+    }
 }

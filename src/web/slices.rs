@@ -1,5 +1,7 @@
-//! The one loop every long job of the page runs on (training, audits, the key search): do
-//! a slice of work, await its rows asynchronously, record them, yield to the browser. A slice is sized to take about [`SLICE_MS`] of the page's own thread.
+//! The slice loop of work that runs on the page's own thread (the key search): do a slice
+//! of work, await its rows asynchronously, record them, yield to the browser. A slice is
+//! sized to take about [`SLICE_MS`] of the page's thread. (Training, the attacker suite,
+//! the continued Eve and the populations run in engine workers: [`crate::web::job`].)
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -7,12 +9,10 @@ use leptos::prelude::*;
 use crate::nn::pending::{Pending, ReadError};
 use crate::web::browser::now_ms;
 use crate::web::browser::yields::yield_now;
-use crate::web::lab::{Progress, Status};
+use crate::web::job::{Progress, REDRAW_MS, Status};
 
 /// Target time of one slice on the page's thread.
 pub const SLICE_MS: f64 = 35.0;
-/// Redraw the charts at most every this many ms (every long job of the page).
-pub const REDRAW_MS: f64 = 250.0;
 
 /// The next slice size: scaled so that a slice takes about `target_ms`, at most doubling
 /// from one slice to the next and never above `max`.

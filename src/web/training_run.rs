@@ -1,8 +1,6 @@
-//! The page's training run: start, pause, resume, reset, its end, and the restore of a run
-//! a reload interrupted. The engine workers train ([`crate::web::engine`]); this sends
+//! The page's training run: start, reset, its end, and the restore of a run a reload
+//! interrupted (pause and resume are its [`crate::web::job::WorkerJob`]'s). The engine workers train ([`crate::web::engine`]); this sends
 //! them commands and records their events in the lab's signals.
-
-use std::cell::Cell;
 
 use burn::prelude::Device;
 use leptos::prelude::*;
@@ -17,12 +15,12 @@ use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::model_file;
 use crate::nn::replicas::MIN_SPLIT_BATCH;
-use crate::web::browser::{cores, now_ms, query};
+use crate::web::browser::{cores, query};
 use crate::web::choose_backend::{Chosen, choose};
 use crate::web::continued_audit::reset_audits;
-use crate::web::engine::client::{EngineWorker, end_later};
-use crate::web::lab::{EARLIER_RUNS, EarlierRun, Lab, Progress, Stage, Status, SuiteTarget};
-use crate::web::slices::REDRAW_MS;
+use crate::web::engine::client::EngineWorker;
+use crate::web::job::{Progress, Redraws, Status};
+use crate::web::lab::{EARLIER_RUNS, EarlierRun, Lab, Stage, SuiteTarget};
 use crate::web::tab_storage::{keep_run, kept_run, save_losses};
 
 /// Brings back the run a reload interrupted: a finished one whole (the trained model on the
@@ -39,39 +37,33 @@ pub fn restore_run(lab: Lab) {
     let total = run.config.total_iterations();
     lab.form.set(Form::of(&run.config));
     lab.bits.set(run.config.cipher.bits);
-    lab.progress.set(Progress { done: total, total, seconds: 0.0 });
+    lab.training.progress.set(Progress { done: total, total, seconds: 0.0 });
     lab.evaluation.set(Some(run.evaluation));
     lab.trained.set(Some(run.config));
     if let Some(suite) = run.suite {
         lab.suite.target.set(Some(SuiteTarget::Trained));
         lab.suite.result.set(Some(suite));
-        lab.suite.status.set(Status::Done);
+        lab.suite.job.status.set(Status::Done);
     }
     if let Some(continued) = run.continued {
         lab.continued.result.set(Some(continued));
-        lab.continued.status.set(Status::Done);
+        lab.continued.job.status.set(Status::Done);
     }
     lab.run_restored.set(true);
-    lab.status.set(Status::Done);
+    lab.training.status.set(Status::Done);
 }
 
 fn keep_losses(lab: Lab) {
     lab.history.with_untracked(|h| save_losses(Some((h, lab.bits.get_untracked()))));
 }
 
-/// Forgets the current run's workers, ending them ([`end_later`]).
-fn end_workers(lab: Lab) {
-    let workers = lab.engine.try_update_value(|e| std::mem::take(&mut e.workers));
-    end_later(workers);
-}
-
 /// Starts a new run with the form's configuration (does nothing if the form is invalid).
 pub fn start(lab: Lab) {
     let Ok(config) = lab.config.get_untracked() else { return };
     keep_as_earlier(lab);
-    let mine = lab.generation.get_untracked() + 1;
-    lab.generation.set(mine);
-    lab.status.set(Status::Starting);
+    let job = lab.training;
+    let mine = job.reset();
+    job.status.set(Status::Starting);
     lab.history.set(Vec::new());
     lab.restored.set(false);
     lab.run_restored.set(false);
@@ -79,17 +71,13 @@ pub fn start(lab: Lab) {
     lab.evaluation.set(None);
     lab.watch.reading.set(None);
     lab.bits.set(config.cipher.bits);
-    lab.progress.set(Progress { done: 0, total: config.total_iterations(), seconds: 0.0 });
-    lab.redraw.update(|n| *n += 1);
+    job.progress.set(Progress { done: 0, total: config.total_iterations(), seconds: 0.0 });
     reset_audits(lab);
     lab.trained.set(None);
-    lab.engine.update_value(|e| {
-        e.workers.clear();
-        e.stage = Stage::Empty;
-    });
+    lab.engine.update_value(|e| e.stage = Stage::Empty);
     spawn_local(async move {
         let chosen = choose(lab, &config).await;
-        if lab.generation.get_untracked() == mine {
+        if job.is_current(mine) {
             launch(lab, mine, config, chosen);
         }
     });
@@ -169,15 +157,15 @@ fn launch(lab: Lab, mine: u64, config: TrainingConfig, chosen: Chosen) {
     }
     let reason = if replicas == 2 { format!("{reason} · 2 workers") } else { reason };
     lab.backend.set(Some(BackendInfo { kind, reason, detail }));
-    lab.engine.update_value(|e| e.workers = workers);
-    lab.status.set(Status::Running);
+    lab.training.hold_replicas(workers);
+    lab.training.status.set(Status::Running);
 }
 
 /// The handler of replica 0's events (the one that reports).
 fn reporter(lab: Lab, mine: u64) -> impl FnMut(Event) + 'static {
-    let last_draw = Cell::new(now_ms());
+    let mut redraws = Redraws::default();
     move |event| {
-        if lab.generation.get_untracked() != mine {
+        if !lab.training.is_current(mine) {
             return;
         }
         match event {
@@ -201,21 +189,16 @@ fn reporter(lab: Lab, mine: u64) -> impl FnMut(Event) + 'static {
                     lab.phase.set(None);
                 }
                 lab.history.update(|h| h.extend(rows));
-                lab.progress.update(|p| {
-                    p.done = done;
-                    p.seconds += seconds;
-                });
-                if now_ms() - last_draw.get() >= REDRAW_MS {
-                    last_draw.set(now_ms());
-                    lab.redraw.update(|n| *n += 1);
+                lab.training.advance(done, seconds);
+                if redraws.tick(&lab.training) {
                     keep_losses(lab);
                 }
             }
             Event::Watched { reading } => lab.watch.reading.set(Some(reading)),
             Event::Evaluating => {
-                lab.redraw.update(|n| *n += 1);
+                lab.training.redraw_now();
                 keep_losses(lab);
-                lab.status.set(Status::Evaluating);
+                lab.training.status.set(Status::Evaluating);
             }
             Event::Trained { model, evaluation } => finish(lab, &model, evaluation),
             Event::Failed { message } => fail(lab, mine, message),
@@ -227,13 +210,11 @@ fn reporter(lab: Lab, mine: u64) -> impl FnMut(Event) + 'static {
 /// Keeps the trained networks (on the page's CPU, for the audits and the message form) and
 /// the run in the tab.
 fn finish(lab: Lab, model: &[u8], evaluation: Evaluation) {
-    end_workers(lab);
+    lab.training.end_workers();
     let device = Device::flex().autodiff();
     let saved = match model_file::load(model, &device) {
         Ok(saved) => saved,
-        Err(e) => {
-            return lab.status.set(Status::Failed(format!("the trained model did not arrive whole ({e})")));
-        }
+        Err(e) => return lab.training.fail(format!("the trained model did not arrive whole ({e})")),
     };
     let config = saved.header.config;
     keep_run(Some(&KeptRun::new(config.clone(), &saved.ciphers, evaluation.clone())));
@@ -243,22 +224,21 @@ fn finish(lab: Lab, model: &[u8], evaluation: Evaluation) {
     });
     lab.evaluation.set(Some(evaluation));
     lab.trained.set(Some(config));
-    lab.status.set(Status::Done);
+    lab.training.status.set(Status::Done);
 }
 
 fn fail(lab: Lab, mine: u64, message: String) {
-    if lab.generation.get_untracked() != mine || matches!(lab.status.get_untracked(), Status::Failed(_)) {
+    let job = lab.training;
+    if !job.is_current(mine) || matches!(job.status.get_untracked(), Status::Failed(_)) {
         return;
     }
-    end_workers(lab);
     // A failed WebGPU device is not offered again in this page: Automatic now means CPU.
     if lab.backend.get_untracked().is_some_and(|b| b.kind == BackendKind::WebGpu) {
         lab.engine.update_value(|e| e.webgpu_lost = Some(message.clone()));
     }
     lab.phase.set(None);
     keep_losses(lab);
-    lab.redraw.update(|n| *n += 1);
-    lab.status.set(Status::Failed(message));
+    job.fail(message);
 }
 
 /// The watched message and key, if both are valid bits for the run's networks.
@@ -275,33 +255,18 @@ pub fn send_watch(lab: Lab) {
     }
 }
 
+/// Sends `command` to the run's reporting worker (replica 0).
 fn send_to_reporter(lab: Lab, command: Command) {
-    lab.engine.with_value(|e| {
-        if let Some(worker) = e.workers.first() {
+    lab.training.with_workers(|workers| {
+        if let Some(worker) = workers.first() {
             worker.send(&command, None);
         }
     });
 }
 
-pub fn pause(lab: Lab) {
-    if lab.status.get_untracked() == Status::Running {
-        send_to_reporter(lab, Command::Pause);
-        lab.status.set(Status::Paused);
-    }
-}
-
-pub fn resume(lab: Lab) {
-    if lab.status.get_untracked() == Status::Paused {
-        send_to_reporter(lab, Command::Resume);
-        lab.status.set(Status::Running);
-    }
-}
-
 /// Stops any run and forgets it (the chart empties).
 pub fn reset(lab: Lab) {
-    lab.generation.update(|g| *g += 1);
-    end_workers(lab);
-    lab.status.set(Status::Idle);
+    lab.training.reset();
     lab.phase.set(None);
     lab.history.set(Vec::new());
     lab.restored.set(false);
@@ -310,8 +275,6 @@ pub fn reset(lab: Lab) {
     lab.evaluation.set(None);
     lab.trained.set(None);
     lab.watch.reading.set(None);
-    lab.progress.set(Progress::default());
-    lab.redraw.update(|n| *n += 1);
     reset_audits(lab);
     lab.engine.update_value(|e| e.stage = Stage::Empty);
     save_losses(None);

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use std::sync::Mutex;
 
-use anc::nn::attack::{AttackRow, AttackRun, AttackerKind, FrozenAlice, SuiteConfig, SuiteResult};
+use anc::nn::attack::{AttackRow, AttackRun, AttackerKind, FrozenAlice, SuiteConfig, SuiteResult, deal};
 use anc::nn::config::{Preset, TrainingConfig};
 use anc::nn::evaluation::EVALUATION_SAMPLES;
 use anc::nn::model::CipherConfig;
@@ -188,20 +188,17 @@ pub fn run_suite(
     } else {
         MultiProgress::new()
     };
-    // The costliest first, so the threads finish together; each its own copy of the networks.
-    let mut queue: Vec<(AttackerKind, Ciphers)> = kinds.iter().map(|&k| (k, replicate(ciphers))).collect();
-    queue.sort_by_key(|(k, _)| std::cmp::Reverse(cost(*k)));
-    let queue = Mutex::new(queue.into_iter());
     let results = Mutex::new(Vec::new());
     std::thread::scope(|scope| -> Result<()> {
-        let workers: Vec<_> = (0..threads.clamp(1, kinds.len().max(1)))
-            .map(|_| {
-                scope.spawn(|| -> Result<()> {
+        let workers: Vec<_> = deal(kinds, threads.clamp(1, kinds.len().max(1)))
+            .into_iter()
+            .map(|lane| {
+                // Each thread its own copy of the networks.
+                let ciphers = replicate(ciphers);
+                let (bars, results) = (&bars, &results);
+                scope.spawn(move || -> Result<()> {
                     let device = Device::flex().autodiff();
-                    loop {
-                        let Some((kind, ciphers)) = queue.lock().expect("the queue").next() else {
-                            return Ok(());
-                        };
+                    for kind in lane {
                         let cipher = Box::new(FrozenAlice::new(&ciphers, &device));
                         let mut run = AttackRun::new(kind, cipher, shape, config.clone(), &device);
                         let bar = bars.add(progress(config.max_steps, quiet));
@@ -215,6 +212,7 @@ pub fn run_suite(
                         run_to_end(&mut run, SLICE * 4, &bar, message, |_| Ok(()))?;
                         results.lock().expect("the results").push(run.finish(EVALUATION_SAMPLES));
                     }
+                    Ok(())
                 })
             })
             .collect();
@@ -232,15 +230,6 @@ pub fn run_suite(
 /// The cores of this machine (attackers train side by side on them).
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// A rough cost of one attacker step, to start the costliest first.
-fn cost(kind: AttackerKind) -> usize {
-    match kind {
-        AttackerKind::WideMlp | AttackerKind::BinnedResidual | AttackerKind::CrossEntropyMlp => 3,
-        AttackerKind::DeepMlp => 2,
-        _ => 1,
-    }
 }
 
 /// The suite's results as text: one row per attacker, then the best.

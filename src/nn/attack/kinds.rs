@@ -43,6 +43,19 @@ impl AttackerKind {
         AttackerKind::Bayes,
     ];
 
+    /// What one step costs, relative to the write-up's Eve, rounded: seconds for 2,000
+    /// steps of 512 messages on one core (`anc audit --model public/models/seed16.bin
+    /// --steps 2000`, 2-core machine): Eve 2.3–2.5, Bayes 1.5, deep MLP 5.5, wide MLP 15.6,
+    /// cross-entropy MLP 14.9, binned residual net 35.7. [`super::deal`] balances by it.
+    pub fn cost(self) -> usize {
+        match self {
+            AttackerKind::EveRmsProp | AttackerKind::EveAdam | AttackerKind::Bayes => 1,
+            AttackerKind::DeepMlp => 2,
+            AttackerKind::WideMlp | AttackerKind::CrossEntropyMlp => 6,
+            AttackerKind::BinnedResidual => 15,
+        }
+    }
+
     /// The name on the command line, in files and in JSON.
     pub fn name(self) -> &'static str {
         match self {

@@ -1,8 +1,7 @@
-//! The curves the layers end in, tanh and the logistic sigmoid, computed in place by a
-//! rational approximation (Eigen's [13/6] form, max error ~3e-7) in loops that vectorise:
-//! natively with AVX2+FMA where the processor has it (picked at run time), in the page's
-//! wasm through the explicit SIMD of [`super::lanes`]. Also `f'` read from `f`'s output,
-//! which the fused operations' backward passes use.
+//! The curves the layers end in, tanh and the logistic sigmoid, by a rational
+//! approximation (Eigen's [13/6] form, max error ~3e-7): one value at a time, and the plain
+//! loop that vectorises ([`super::curve_loops`] picks the fastest loop for the target). Also
+//! `f'` read from `f`'s output, which the fused operations' backward passes use.
 
 /// The curve a layer ends in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,38 +17,6 @@ pub(super) fn apply_loop(values: &mut [f32], curve: Activation) {
     match curve {
         Activation::Tanh => values.iter_mut().for_each(|v| *v = tanh_one(*v)),
         Activation::Sigmoid => values.iter_mut().for_each(|v| *v = sigmoid_one(*v)),
-    }
-}
-
-/// The loops above compiled for AVX2+FMA: the default x86-64 target assumes only SSE2,
-/// so without this a loop uses 4 of 8 lanes and no fused multiply-add. Picked at run time.
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::Activation;
-
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn apply(values: &mut [f32], curve: Activation) {
-        super::apply_loop(values, curve)
-    }
-
-    pub(super) fn available() -> bool {
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-    }
-}
-
-/// `f(x)` in place, by the fastest form for this target: explicit SIMD in wasm, AVX2+FMA
-/// where the x86-64 processor has it, else the plain loop.
-pub(super) fn apply(values: &mut [f32], curve: Activation) {
-    #[cfg(target_arch = "wasm32")]
-    super::lanes::apply(values, curve);
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        #[cfg(target_arch = "x86_64")]
-        if avx2::available() {
-            // SAFETY: the processor has AVX2 and FMA (checked just above).
-            return unsafe { avx2::apply(values, curve) };
-        }
-        apply_loop(values, curve)
     }
 }
 
@@ -90,14 +57,4 @@ pub(super) fn tanh_one(v: f32) -> f32 {
     let p = ((((((A13 * x2 + A11) * x2 + A9) * x2 + A7) * x2 + A5) * x2 + A3) * x2 + A1) * x;
     let q = ((B6 * x2 + B4) * x2 + B2) * x2 + B0;
     p / q
-}
-
-/// tanh of every value, in place.
-pub fn tanh_in_place(values: &mut [f32]) {
-    apply(values, Activation::Tanh)
-}
-
-/// The logistic sigmoid `0.5 + 0.5·tanh(x / 2)` of every value, in place.
-pub fn sigmoid_in_place(values: &mut [f32]) {
-    apply(values, Activation::Sigmoid)
 }

@@ -34,7 +34,7 @@ use burn::prelude::*;
 
 use super::conv1_loops::{TAPS, forward as conv1_rows};
 use super::dense_loops;
-use super::mix_loops::mix as mix_rows;
+use super::row_loops::mix as mix_rows;
 use super::{Activation, Unwritten, apply};
 
 mod host_tensors;

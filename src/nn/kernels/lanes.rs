@@ -1,12 +1,12 @@
 //! The activation loops written four lanes at a time with `wide::f32x4`, for the page's
-//! wasm build.
+//! wasm build, and the vector loads the other row loops share.
 //!
-//! The page compiles this crate for size (`opt-level = "s"`), and at that level rustc
-//! turns LLVM's loop vectoriser off, so the plain loops of [`super`] ran one value at a
-//! time in wasm: a CPU profile of in-page training put 29 % of its time there. Explicit
-//! 128-bit SIMD does not depend on the optimisation level. Same arithmetic, in the same
-//! order, as the scalar [`super::curves::tanh_one`], so the results are bit-identical (a test
-//! checks it natively, where `wide` uses SSE).
+//! Explicit 128-bit SIMD does not depend on LLVM's loop vectoriser, which is off at the
+//! size-optimised levels (the page's modules build burn's crates that way; this crate at
+//! opt-level 3, `Cargo.toml`). Whether the plain loop of [`super::curves`] would vectorise
+//! as well in wasm at opt-level 3 is not measured. Same
+//! arithmetic, in the same order, as the scalar [`super::curves::tanh_one`], so the results
+//! are bit-identical (a test checks it natively, where `wide` uses SSE).
 
 use wide::f32x4;
 

@@ -7,30 +7,27 @@
 //!
 //! The write-up's sizes (4 → 4 and 4 → 1) are written four lanes at a time with
 //! `wide::f32x4`: explicit SIMD does not depend on LLVM's loop vectoriser, which is off at
-//! the size-optimised levels (see [`super::lanes`]). The dense layers' sizes (multiples of
-//! 16) run as the blocked products of [`super::dense_loops`]; other sizes the networks use
-//! as loops over fixed-size arrays (unrolled, and vectorised natively); anything else as
-//! plain loops.
+//! the size-optimised levels the page's modules were first built at (whether plain loops
+//! would vectorise as well at the opt-level 3 this crate is built at now is not measured).
+//! The 8-bit preset's dense layers (16 → 16) run as
+//! loops over fixed-size arrays (unrolled, and vectorised natively); anything else as plain
+//! loops. ([`super::row_loops`] sends the larger dense layers to [`super::dense_loops`].)
 
 use wide::f32x4;
 
-use super::dense_loops;
 use super::lanes::{broadcast, load};
 use super::{Activation, Unwritten, slope};
 
 /// Picks the loop for `(inputs, outputs)`: `$four_four` and `$four_one` (four lanes) for the
-/// write-up's 4 → 4 and 4 → 1, `$fixed::<I, O>` for the wider networks' sizes (conv1 of 4 or
-/// 8 channels: I of 8 or 16), compiled for fixed small arrays (unrolled, vectorised
-/// natively), and `$general` for anything else.
+/// write-up's 4 → 4 and 4 → 1, `$fixed::<16, 16>` for the 8-bit preset's dense layers
+/// (compiled for fixed small arrays: unrolled, vectorised natively), and `$general` for
+/// anything else.
 macro_rules! by_size {
     ($inputs:expr, $outputs:expr, $four_four:ident, $four_one:ident, $fixed:ident, $general:expr, ($($arg:expr),*)) => {
         match ($inputs, $outputs) {
             (4, 4) => $four_four($($arg),*),
             (4, 1) => $four_one($($arg),*),
-            (8, 8) => $fixed::<8, 8>($($arg),*),
-            (8, 1) => $fixed::<8, 1>($($arg),*),
             (16, 16) => $fixed::<16, 16>($($arg),*),
-            (16, 1) => $fixed::<16, 1>($($arg),*),
             _ => $general,
         }
     };
@@ -250,9 +247,6 @@ fn backward_4x1(rows: MixRows<'_>, grads: MixGrads<'_>) {
 pub(super) fn mix(x: &[f32], w: &[f32], b: &[f32], y: &mut [Unwritten], inputs: usize, outputs: usize) {
     assert_sizes(x.len(), inputs, y.len(), outputs);
     assert_eq!((w.len(), b.len()), (inputs * outputs, outputs), "mix: w [I, O], b [O]");
-    if dense_loops::fits(inputs, outputs) {
-        return dense_loops::product(x, w, Some(b), y, inputs, outputs);
-    }
     by_size!(
         inputs,
         outputs,
@@ -276,9 +270,6 @@ pub(super) fn backward(rows: MixRows<'_>, grads: MixGrads<'_>, inputs: usize, ou
     if let Some(dx) = &grads.dx {
         assert_eq!(dx.len(), rows.x.len(), "mix backward: dx in x's shape [R, I]");
     }
-    if dense_loops::fits(inputs, outputs) {
-        return dense_loops::backward(rows, grads, inputs, outputs);
-    }
     by_size!(
         inputs,
         outputs,
@@ -291,7 +282,7 @@ pub(super) fn backward(rows: MixRows<'_>, grads: MixGrads<'_>, inputs: usize, ou
 }
 
 /// That `x` holds whole rows of `inputs` and `y` as many rows of `outputs`.
-fn assert_sizes(x_len: usize, inputs: usize, y_len: usize, outputs: usize) {
+pub(super) fn assert_sizes(x_len: usize, inputs: usize, y_len: usize, outputs: usize) {
     assert!(
         x_len.is_multiple_of(inputs) && y_len == x_len / inputs * outputs,
         "x [R, {inputs}] of {x_len} values and y [R, {outputs}] of {y_len} do not fit"

@@ -15,6 +15,7 @@ use crate::web::components::{
     use_trained::UseTrained,
 };
 use crate::web::lab::Lab;
+use crate::web::population_run::PopulationState;
 use crate::web::text_lab::TextLab;
 use crate::web::{tab_storage, training_run};
 
@@ -33,7 +34,9 @@ pub fn App() -> impl IntoView {
     provide_context(text);
     text.load_shipped();
     training_run::restore_run(lab);
-    lab.population.restore();
+    let population = PopulationState::new();
+    provide_context(population);
+    population.restore();
     crate::web::share::apply_fragment(lab, text);
     // What lies below the fold is appended after the first paint, in page order: the rest
     // of step 1 at the end of its section, then steps 2 and 3 and the cipher views at the

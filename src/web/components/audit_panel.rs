@@ -12,7 +12,8 @@ use crate::nn::audit::EveStart;
 use crate::web::browser::files;
 use crate::web::chart::{self, Axes, EVE_COLOR, Series};
 use crate::web::continued_audit;
-use crate::web::lab::{Lab, Status};
+use crate::web::job::Status;
+use crate::web::lab::Lab;
 
 #[component]
 pub fn AuditPanel() -> impl IntoView {
@@ -21,7 +22,7 @@ pub fn AuditPanel() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let key = EveStart::Continue.name();
     Effect::new(move |_| {
-        audit.redraw.track();
+        audit.job.redraw.track();
         lab.resized.track();
         lab.trained.track();
         let Some(canvas) = canvas.get() else { return };
@@ -29,7 +30,7 @@ pub fn AuditPanel() -> impl IntoView {
             audit.history.with_untracked(|h| h.iter().map(|l| (l.step as f64, l.eve as f64)).collect());
         let series = [Series { name: "Eve", color: EVE_COLOR, points }];
         let planned = audit.steps.with_untracked(|s| s.trim().parse::<usize>().unwrap_or(0));
-        let total = match audit.progress.get_untracked().total {
+        let total = match audit.job.progress.get_untracked().total {
             0 => planned,
             total => total,
         };
@@ -40,12 +41,12 @@ pub fn AuditPanel() -> impl IntoView {
     let steps_valid =
         move || audit.steps.with(|s| s.trim().parse::<usize>().is_ok_and(|n| (1..=1_000_000).contains(&n)));
     let can_start =
-        move || lab.trained.with(|t| t.is_some()) && steps_valid() && !audit.status.get().is_active();
+        move || lab.trained.with(|t| t.is_some()) && steps_valid() && !audit.job.status.get().is_active();
     let summary = move || {
-        let p = audit.progress.get();
+        let p = audit.job.progress.get();
         let speed = Throughput::new(p.done, p.total, p.seconds);
         let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
-        match audit.status.get() {
+        match audit.job.status.get() {
             Status::Idle if lab.trained.with(|t| t.is_none()) => "Train Alice and Bob first.".to_string(),
             Status::Idle => "Ready.".to_string(),
             Status::Failed(why) => format!("Stopped: {why}"),
@@ -87,10 +88,10 @@ pub fn AuditPanel() -> impl IntoView {
                 <button
                     type="button"
                     data-testid=format!("audit-pause-{key}")
-                    prop:disabled=move || !matches!(audit.status.get(), Status::Running | Status::Paused)
-                    on:click=move |_| continued_audit::toggle_continued(lab)
+                    prop:disabled=move || !matches!(audit.job.status.get(), Status::Running | Status::Paused)
+                    on:click=move |_| lab.continued.job.toggle_pause()
                 >
-                    {move || if audit.status.get() == Status::Paused { "Resume" } else { "Pause" }}
+                    {move || if audit.job.status.get() == Status::Paused { "Resume" } else { "Pause" }}
                 </button>
                 <button
                     type="button"
@@ -106,7 +107,7 @@ pub fn AuditPanel() -> impl IntoView {
             <Show when=move || !steps_valid()>
                 <p class="error">"Steps: a whole number from 1 to 1,000,000."</p>
             </Show>
-            <progress max=move || audit.progress.get().total.max(1) value=move || audit.progress.get().done></progress>
+            <progress max=move || audit.job.progress.get().total.max(1) value=move || audit.job.progress.get().done></progress>
             <p data-testid=format!("audit-status-{key}") role="status">{summary}</p>
             <canvas node_ref=canvas class="audit-chart" data-testid=format!("audit-chart-{key}") role="img" aria-label="Eve's loss during the audit"></canvas>
             {result}

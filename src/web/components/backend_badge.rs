@@ -33,7 +33,7 @@ pub fn BackendBadge() -> impl IntoView {
                 "Backend "
                 <select
                     data-testid="backend-choice"
-                    prop:disabled=move || lab.status.get().is_active()
+                    prop:disabled=move || lab.training.status.get().is_active()
                     on:change=move |ev| {
                         if let Some(choice) = BackendChoice::from_key(&event_target_value(&ev)) {
                             lab.choice.set(choice);

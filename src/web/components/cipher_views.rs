@@ -5,42 +5,15 @@
 use leptos::prelude::*;
 
 use crate::app::backend::BackendKind;
-use crate::app::cipher_views::{Avalanche, CipherMeasures, CiphertextValues};
+use crate::app::cipher_views::CipherPictures;
 use crate::app::engine_protocol::{Command, Event};
-use crate::app::strength::Strength;
-use crate::nn::model_file::{self, ModelHeader};
+use crate::nn::model_file;
 use crate::web::components::{
     ciphertext_values_chart::CiphertextValuesChart, key_avalanche_map::KeyAvalancheMap,
     per_bit_errors::PerBitErrors,
 };
 use crate::web::engine::client::{EngineWorker, end_later};
 use crate::web::text_lab::TextLab;
-
-/// Everything the views draw, for one model.
-#[derive(Clone, Debug)]
-pub struct CipherPictures {
-    pub preset: String,
-    pub bits: usize,
-    /// Bob's per-bit error rates on 10,000 fresh messages.
-    pub bob_rates: Vec<f64>,
-    /// The model's recorded strength (the best attacker's per-bit error rates in it).
-    pub strength: Option<Strength>,
-    pub avalanche: Avalanche,
-    pub values: CiphertextValues,
-}
-
-impl CipherPictures {
-    fn new(header: &ModelHeader, measures: CipherMeasures) -> Self {
-        Self {
-            preset: header.config.preset.name().to_string(),
-            bits: header.config.cipher.bits,
-            bob_rates: measures.bob_rates,
-            strength: Strength::of(header),
-            avalanche: measures.avalanche,
-            values: measures.values,
-        }
-    }
-}
 
 #[component]
 pub fn CipherViews() -> impl IntoView {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::web::lab::Lab;
 
+use crate::app::cipher_views::CipherPictures;
 use crate::web::chart::{AB_COLOR, EVE_COLOR};
-use crate::web::components::cipher_views::CipherPictures;
 use crate::web::figures::{self, BarAxes, Bars};
 
 #[component]

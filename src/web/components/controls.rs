@@ -2,11 +2,14 @@
 
 use leptos::prelude::*;
 
+use crate::web::population_run::PopulationState;
+
 use crate::app::form::{Field, Form};
 use crate::nn::config::OptimizerKind;
 use crate::nn::config::Preset;
 use crate::web::components::form_field::FormField;
-use crate::web::lab::{Lab, Status};
+use crate::web::job::Status;
+use crate::web::lab::Lab;
 use crate::web::training_run;
 
 #[component]
@@ -14,10 +17,11 @@ pub fn Controls() -> impl IntoView {
     let lab = Lab::get();
     let errors = Memo::new(move |_| lab.config.with(|c| c.as_ref().err().cloned().unwrap_or_default()));
     let error_of = move |field: Field| Signal::derive(move || errors.with(|e| e.get(&field).cloned()));
-    let active = move || lab.status.get().is_active();
+    let active = move || lab.training.status.get().is_active();
     // One training at a time: a population holds the CPU workers too.
-    let can_start =
-        move || errors.with(|e| e.is_empty()) && !active() && !lab.population.status.get().is_active();
+    let can_start = move || {
+        errors.with(|e| e.is_empty()) && !active() && !PopulationState::get().job.status.get().is_active()
+    };
     let fields = Field::ALL
         .into_iter()
         .filter(|f| *f != Field::Optimizer)
@@ -62,16 +66,16 @@ pub fn Controls() -> impl IntoView {
                 <button
                     type="button"
                     data-testid="pause"
-                    prop:disabled=move || lab.status.get() != Status::Running
-                    on:click=move |_| training_run::pause(lab)
+                    prop:disabled=move || lab.training.status.get() != Status::Running
+                    on:click=move |_| lab.training.toggle_pause()
                 >
                     "Pause"
                 </button>
                 <button
                     type="button"
                     data-testid="resume"
-                    prop:disabled=move || lab.status.get() != Status::Paused
-                    on:click=move |_| training_run::resume(lab)
+                    prop:disabled=move || lab.training.status.get() != Status::Paused
+                    on:click=move |_| lab.training.toggle_pause()
                 >
                     "Resume"
                 </button>

@@ -28,7 +28,7 @@ pub fn FormField(
                 autocomplete="off"
                 data-testid=format!("input-{}", field.key())
                 prop:value=value
-                prop:disabled=move || lab.status.get().is_active()
+                prop:disabled=move || lab.training.status.get().is_active()
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
                 on:input=move |ev| {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::web::lab::Lab;
 
-use crate::web::components::cipher_views::CipherPictures;
+use crate::app::cipher_views::CipherPictures;
 use crate::web::figures::{self, HeatMap};
 
 #[component]

@@ -8,7 +8,7 @@ use crate::nn::steps::Steps;
 use crate::text::brute_force::{Candidate, KeyScore, KeySearch, MAX_KEY_BITS};
 use crate::text::codec::{Ciphertext, Key};
 use crate::text::english;
-use crate::web::lab::{Progress, Status};
+use crate::web::job::{Progress, Status};
 use crate::web::slices::{Job, Outcome};
 use crate::web::text_lab::TextLab;
 

@@ -15,7 +15,7 @@ pub fn LossChart() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     // Redraw only when the training loop says so (a few times a second at most).
     Effect::new(move |_| {
-        lab.redraw.track();
+        lab.training.redraw.track();
         lab.resized.track();
         // Bob's and Eve's curves of the earlier runs, faint under this one's.
         let earlier: Vec<Series> = lab.earlier.with(|runs| {
@@ -39,7 +39,7 @@ pub fn LossChart() -> impl IntoView {
         });
         // Before a run, span the run the form describes.
         let planned = lab.config.with(|c| c.as_ref().map_or(0, |c| c.total_iterations()));
-        let total = match lab.progress.get_untracked().total {
+        let total = match lab.training.progress.get_untracked().total {
             0 => planned,
             total => total,
         };

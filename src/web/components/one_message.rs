@@ -22,7 +22,7 @@ fn new_pair(lab: Lab, bits: usize) {
 /// Reads the watched pair: the running worker does (it has the networks), or the page
 /// with the trained model.
 fn refresh(lab: Lab) {
-    if lab.status.get_untracked().is_active() {
+    if lab.training.status.get_untracked().is_active() {
         return send_watch(lab);
     }
     let Some((message, key)) = watched(lab) else { return lab.watch.reading.set(None) };
@@ -63,7 +63,7 @@ pub fn OneMessage() -> impl IntoView {
     Effect::new(move |_| {
         watch.message.track();
         watch.key.track();
-        lab.status.track();
+        lab.training.status.track();
         lab.trained.track();
         refresh(lab);
     });

@@ -4,17 +4,19 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::web::population_run::PopulationState;
+
 use crate::web::chart::{self, Axes, BOB_COLOR, EVE_COLOR, Series, loss_points};
 use crate::web::lab::Lab;
 
 #[component]
 pub fn PopulationMember(k: usize) -> impl IntoView {
     let lab = Lab::get();
-    let population = lab.population;
+    let population = PopulationState::get();
     let canvas = NodeRef::<Canvas>::new();
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        population.redraw.track();
+        population.job.redraw.track();
         lab.resized.track();
         let Some(canvas) = canvas.get() else { return };
         let Some(config) = population.config.get_untracked() else { return };

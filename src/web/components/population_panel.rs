@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::web::population_run::PopulationState;
+
 use crate::web::components::scrolling_table::ScrollingTable;
 
 use crate::web::components::steps_field::StepsField;
@@ -12,7 +14,8 @@ use crate::app::population_results::{MIN_BOB_PCT, PAGE_POPULATION, Verdict};
 use crate::app::report::{Throughput, clock, grouped};
 use crate::nn::attack::AttackerKind;
 use crate::web::components::population_member::PopulationMember;
-use crate::web::lab::{Lab, Status};
+use crate::web::job::Status;
+use crate::web::lab::Lab;
 use crate::web::population_run::Step;
 use crate::web::text_lab::TextLab;
 
@@ -20,21 +23,21 @@ use crate::web::text_lab::TextLab;
 pub fn PopulationPanel() -> impl IntoView {
     let lab = Lab::get();
     let text = TextLab::get();
-    let population = lab.population;
+    let population = PopulationState::get();
     // The member handed to the message form (a new population clears it).
     let handed = RwSignal::new(None::<u64>);
     let error = RwSignal::new(None::<String>);
     let first_seed = move || lab.config.with(|c| c.as_ref().map_or(1, |c| c.seed));
     let why_not = move || population.cannot_start(lab);
     // The bar follows the training, then the screening (whole when all is done).
-    let shown = move || match (population.status.get(), population.step()) {
+    let shown = move || match (population.job.status.get(), population.step()) {
         (Status::Running | Status::Paused, Step::Screening) => population.screen_progress.get(),
-        _ => population.progress.get(),
+        _ => population.job.progress.get(),
     };
     let members = move || population.seeds.with(Vec::len);
     let summary = move || {
         let k = members().max(1);
-        let status = population.status.get();
+        let status = population.job.status.get();
         let paused = if status == Status::Paused { "paused · " } else { "" };
         let restored = if population.restored.get() { " (Restored after a reload.)" } else { "" };
         match (status, population.step()) {
@@ -44,7 +47,7 @@ pub fn PopulationPanel() -> impl IntoView {
                 first_seed().saturating_add(PAGE_POPULATION as u64 - 1)
             ),
             (Status::Running | Status::Paused, Step::Training) => {
-                let p = population.progress.get();
+                let p = population.job.progress.get();
                 let speed = Throughput::new(p.done, p.total, p.seconds);
                 let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
                 format!(
@@ -79,7 +82,7 @@ pub fn PopulationPanel() -> impl IntoView {
                 let screened = population.screenings.with(|s| s.iter().flatten().count());
                 format!(
                     "Done: {k} ciphers trained in {}; {screened} that Bob reads attacked in {}.{restored}",
-                    clock(population.progress.get().seconds),
+                    clock(population.job.progress.get().seconds),
                     clock(population.screen_progress.get().seconds)
                 )
             }
@@ -151,7 +154,7 @@ pub fn PopulationPanel() -> impl IntoView {
             Some(k) => {
                 let seed = population.seeds.with(|s| s[k]);
                 let words = outcomes[k].as_ref().map(|o| o.words(bits)).unwrap_or_default();
-                let done = population.status.get() == Status::Done;
+                let done = population.job.status.get() == Status::Done;
                 let lead = if done { "The strongest" } else { "The strongest so far" };
                 view! {
                     <p class="audit-result" data-testid="population-strongest">
@@ -169,7 +172,7 @@ pub fn PopulationPanel() -> impl IntoView {
                 }
                 .into_any()
             }
-            None if population.status.get() == Status::Done => {
+            None if population.job.status.get() == Status::Done => {
                 let failures = outcomes.iter().flatten().filter(|o| o.verdict() == Verdict::BobFails).count();
                 view! {
                     <p class="audit-result" data-testid="population-strongest">
@@ -199,7 +202,7 @@ pub fn PopulationPanel() -> impl IntoView {
                     value=population.screen_steps
                     valid=Signal::derive(move || population.steps().is_some())
                     test_id="population-steps".to_string()
-                    disabled=Signal::derive(move || population.status.get().is_active())
+                    disabled=Signal::derive(move || population.job.status.get().is_active())
                 />
                 <button
                     type="button"
@@ -215,21 +218,21 @@ pub fn PopulationPanel() -> impl IntoView {
                 <button
                     type="button"
                     data-testid="population-pause"
-                    prop:disabled=move || !matches!(population.status.get(), Status::Running | Status::Paused)
-                    on:click=move |_| population.toggle_pause(lab)
+                    prop:disabled=move || !matches!(population.job.status.get(), Status::Running | Status::Paused)
+                    on:click=move |_| population.job.toggle_pause()
                 >
-                    {move || if population.status.get() == Status::Paused { "Resume" } else { "Pause" }}
+                    {move || if population.job.status.get() == Status::Paused { "Resume" } else { "Pause" }}
                 </button>
                 <button
                     type="button"
                     data-testid="population-stop"
-                    prop:disabled=move || !population.status.get().is_active()
-                    on:click=move |_| population.stop(lab)
+                    prop:disabled=move || !population.job.status.get().is_active()
+                    on:click=move |_| population.stop()
                 >
                     "Stop"
                 </button>
             </div>
-            <Show when=move || !population.status.get().is_active()>
+            <Show when=move || !population.job.status.get().is_active()>
                 <p class="error" data-testid="population-why-not">{why_not}</p>
             </Show>
             <progress

@@ -4,14 +4,15 @@ use leptos::prelude::*;
 
 use crate::app::report::{Throughput, clock};
 use crate::web::backend::{BackendChoice, BackendKind};
-use crate::web::lab::{Lab, Status};
+use crate::web::job::Status;
+use crate::web::lab::Lab;
 
 #[component]
 pub fn ProgressBar() -> impl IntoView {
     let lab = Lab::get();
     let per_epoch = move || lab.config.with(|c| c.as_ref().map_or(1, |c| c.iterations_per_epoch)).max(1);
     let summary = move || {
-        let p = lab.progress.get();
+        let p = lab.training.progress.get();
         if p.total == 0 {
             return String::new();
         }
@@ -25,10 +26,12 @@ pub fn ProgressBar() -> impl IntoView {
         )
     };
     let status = move || {
-        if let (Status::Starting | Status::Running, Some(phase)) = (lab.status.get(), lab.phase.get()) {
+        if let (Status::Starting | Status::Running, Some(phase)) =
+            (lab.training.status.get(), lab.phase.get())
+        {
             return phase;
         }
-        match lab.status.get() {
+        match lab.training.status.get() {
         Status::Idle if lab.restored.get() => {
             "Losses of a run a reload interrupted, restored; its networks were not kept: press Start to train again."
                 .to_string()
@@ -51,21 +54,21 @@ pub fn ProgressBar() -> impl IntoView {
         <div class="progress">
             <progress
                 data-testid="progress"
-                max=move || lab.progress.get().total.max(1)
-                value=move || lab.progress.get().done
+                max=move || lab.training.progress.get().total.max(1)
+                value=move || lab.training.progress.get().done
                 aria-label="Training progress"
             ></progress>
             <p data-testid="progress-text">{summary}</p>
             <p
                 class="status"
-                class:failed=move || matches!(lab.status.get(), Status::Failed(_))
+                class:failed=move || matches!(lab.training.status.get(), Status::Failed(_))
                 data-testid="status"
                 role="status"
             >
                 {status}
             </p>
             <Show when=move || {
-                matches!(lab.status.get(), Status::Failed(_)) && lab.backend.get().is_some_and(|b| b.kind == BackendKind::WebGpu)
+                matches!(lab.training.status.get(), Status::Failed(_)) && lab.backend.get().is_some_and(|b| b.kind == BackendKind::WebGpu)
             }>
                 <button
                     type="button"
@@ -73,14 +76,14 @@ pub fn ProgressBar() -> impl IntoView {
                     on:click=move |_| {
                         lab.choice.set(BackendChoice::Cpu);
                         lab.backend.set(None);
-                        lab.status.set(Status::Idle);
+                        lab.training.status.set(Status::Idle);
                         lab.restored.set(true); // the failed run's losses stay on the chart
                     }
                 >
                     "Use the CPU backend instead"
                 </button>
             </Show>
-            <p data-testid="iteration" class="sr-only">{move || lab.progress.get().done}</p>
+            <p data-testid="iteration" class="sr-only">{move || lab.training.progress.get().done}</p>
         </div>
     }
 }

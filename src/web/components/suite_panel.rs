@@ -13,7 +13,8 @@ use crate::app::report::{Throughput, clock, grouped};
 use crate::nn::attack::{AttackRow, AttackerKind};
 use crate::web::attack_run;
 use crate::web::chart::{self, Axes, Series};
-use crate::web::lab::{Lab, PAGE_SUITE_STEPS, Status, SuiteTarget};
+use crate::web::job::Status;
+use crate::web::lab::{Lab, PAGE_SUITE_STEPS, SuiteTarget};
 use crate::web::text_lab::TextLab;
 use plotters::style::RGBColor;
 
@@ -49,7 +50,7 @@ pub fn SuitePanel() -> impl IntoView {
     let steps =
         move || suite.steps.with(|s| s.trim().parse::<usize>().ok().filter(|n| (1..=100_000).contains(n)));
     Effect::new(move |_| {
-        suite.redraw.track();
+        suite.job.redraw.track();
         lab.resized.track();
         lab.trained.track();
         let Some(canvas) = canvas.get() else { return };
@@ -71,7 +72,7 @@ pub fn SuitePanel() -> impl IntoView {
         let bits = bits.unwrap_or_else(|| attacked_bits(lab, text));
         let _ = chart::draw(&canvas, &series, &Axes { x_title: "attacker's training step", x_end, bits });
     });
-    let idle = move || steps().is_some() && !suite.status.get().is_active();
+    let idle = move || steps().is_some() && !suite.job.status.get().is_active();
     let can_start = move || lab.trained.with(|t| t.is_some()) && idle();
     let can_start_form = move || text.info().is_some() && idle();
     let target = move || {
@@ -81,9 +82,9 @@ pub fn SuitePanel() -> impl IntoView {
         })
     };
     let summary = move || {
-        let p = suite.progress.get();
+        let p = suite.job.progress.get();
         let speed = Throughput::new(p.done, p.total, p.seconds);
-        match suite.status.get() {
+        match suite.job.status.get() {
             Status::Idle if lab.trained.with(|t| t.is_none()) => {
                 "Train Alice and Bob first, or attack the message form's model.".to_string()
             }
@@ -101,7 +102,7 @@ pub fn SuitePanel() -> impl IntoView {
                     }
                 });
                 let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
-                let paused = if suite.status.get() == Status::Paused { "paused · " } else { "" };
+                let paused = if suite.job.status.get() == Status::Paused { "paused · " } else { "" };
                 format!("{paused}{now}{} of at most {} steps in all · at most {eta} left", p.done, p.total)
             }
         }
@@ -193,16 +194,16 @@ pub fn SuitePanel() -> impl IntoView {
                 <button
                     type="button"
                     data-testid="audit-pause-fresh"
-                    prop:disabled=move || !matches!(suite.status.get(), Status::Running | Status::Paused)
-                    on:click=move |_| attack_run::toggle_suite(lab)
+                    prop:disabled=move || !matches!(suite.job.status.get(), Status::Running | Status::Paused)
+                    on:click=move |_| lab.suite.job.toggle_pause()
                 >
-                    {move || if suite.status.get() == Status::Paused { "Resume" } else { "Pause" }}
+                    {move || if suite.job.status.get() == Status::Paused { "Resume" } else { "Pause" }}
                 </button>
             </div>
             <Show when=move || steps().is_none()>
                 <p class="error">"Most steps per attacker: a whole number from 1 to 100,000."</p>
             </Show>
-            <progress max=move || suite.progress.get().total.max(1) value=move || suite.progress.get().done></progress>
+            <progress max=move || suite.job.progress.get().total.max(1) value=move || suite.job.progress.get().done></progress>
             <p data-testid="audit-target">{target}</p>
             <p data-testid="audit-status-fresh" role="status">{summary}</p>
             <canvas node_ref=canvas class="audit-chart" data-testid="audit-chart-fresh" role="img" aria-label="Each attacker's bits wrong on held-out messages while it trains"></canvas>

@@ -4,16 +4,13 @@
 use std::rc::Rc;
 
 use burn::prelude::*;
-use web_time::Instant;
 
 use crate::app::engine_protocol::Event;
 use crate::nn::attack::{AttackerKind, Suite, SuiteConfig};
 use crate::nn::audit::{Audit, AuditConfig, EveStart};
 use crate::nn::model_file;
 use crate::nn::steps::Steps;
-use crate::web::browser::yields::yield_now;
-use crate::web::engine::worker::{SLICE_MAX, SLICE_MS, State, post};
-use crate::web::slices::next_slice;
+use crate::web::engine::job::{Slice, State, post, run_slices};
 
 /// Trains the attackers `kinds` against the frozen Alice of `model`, one after another, on
 /// the CPU, posting their held-out checks and then every attacker's result.
@@ -38,19 +35,21 @@ pub(super) async fn attack(
         Ok(suite) => suite,
         Err(e) => return post(&Event::Failed { message: e.to_string() }),
     };
-    let mut slice = 1;
-    while !suite.is_done() {
-        state.unpaused().await;
-        let current = suite.runs().iter().find(|r| !r.is_done()).map(|r| r.kind());
-        let started = Instant::now();
-        let rows = match suite.run(slice as usize).read_async().await {
-            Ok(rows) => rows,
-            Err(e) => return post(&Event::Failed { message: format!("the device failed ({})", e.cause()) }),
-        };
-        let seconds = started.elapsed().as_secs_f64();
-        slice = next_slice(slice, seconds * 1000.0, SLICE_MAX, SLICE_MS);
-        post(&Event::AttackRows { rows, current, done: suite.done(), seconds });
-        yield_now().await;
+    let attacked = run_slices(
+        &state,
+        &mut suite,
+        async |suite, n| suite.run(n),
+        async |suite, slice| {
+            if let Slice::Rows(rows, seconds) = slice {
+                let current = suite.runs().iter().find(|r| !r.is_done()).map(|r| r.kind());
+                post(&Event::AttackRows { rows, current, done: suite.done(), seconds });
+            }
+            true
+        },
+    )
+    .await;
+    if let Err(e) = attacked {
+        return post(&Event::Failed { message: format!("the device failed ({})", e.cause()) });
     }
     post(&Event::Attacked { result: suite.finish() });
 }
@@ -68,18 +67,20 @@ pub(super) async fn continue_eve(state: Rc<State>, model: Vec<u8>, steps: usize)
         Ok(audit) => audit,
         Err(e) => return post(&Event::Failed { message: e.to_string() }),
     };
-    let mut slice = 1;
-    while !audit.is_done() {
-        state.unpaused().await;
-        let started = Instant::now();
-        let rows = match audit.run(slice as usize).read_async().await {
-            Ok(rows) => rows,
-            Err(e) => return post(&Event::Failed { message: format!("the device failed ({})", e.cause()) }),
-        };
-        let seconds = started.elapsed().as_secs_f64();
-        slice = next_slice(slice, seconds * 1000.0, SLICE_MAX, SLICE_MS);
-        post(&Event::AuditRows { rows, done: audit.done(), seconds });
-        yield_now().await;
+    let trained = run_slices(
+        &state,
+        &mut audit,
+        async |audit, n| audit.run(n),
+        async |audit, slice| {
+            if let Slice::Rows(rows, seconds) = slice {
+                post(&Event::AuditRows { rows, done: audit.done(), seconds });
+            }
+            true
+        },
+    )
+    .await;
+    if let Err(e) = trained {
+        return post(&Event::Failed { message: format!("the device failed ({})", e.cause()) });
     }
     post(&Event::Evaluating);
     match audit.evaluate().read_async().await {

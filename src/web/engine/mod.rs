@@ -7,6 +7,7 @@
 
 mod audits;
 pub mod client;
+mod job;
 pub mod port_peer;
 mod train_population;
 pub mod worker;

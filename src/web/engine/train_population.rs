@@ -5,7 +5,6 @@
 use std::rc::Rc;
 
 use burn::prelude::*;
-use web_time::Instant;
 
 use crate::app::engine_protocol::Event;
 use crate::app::population_results::TrainedMember;
@@ -14,9 +13,7 @@ use crate::nn::config::TrainingConfig;
 use crate::nn::metrics::IterationLosses;
 use crate::nn::population::Population;
 use crate::nn::steps::Steps;
-use crate::web::browser::yields::yield_now;
-use crate::web::engine::worker::{REPORT_MS, SLICE_MAX, SLICE_MS, State, post};
-use crate::web::slices::next_slice;
+use crate::web::engine::job::{REPORT_MS, Slice, State, post, run_slices};
 
 /// Trains a member per seed of `seeds` with `config`, posting their losses, then their
 /// model files and evaluations.
@@ -26,33 +23,29 @@ pub(super) async fn train_population(state: Rc<State>, config: TrainingConfig, s
         Ok(population) => population,
         Err(e) => return post(&Event::Failed { message: e.to_string() }),
     };
-    let mut slice = 1;
     let mut unposted = Unposted::every(REPORT_MS);
-    let post_rows = |unposted: &mut Unposted<Vec<IterationLosses>>, done| {
-        if let Some((per_iteration, seconds)) = unposted.take() {
-            post(&Event::PopulationRows { rows: by_member(per_iteration, seeds.len()), done, seconds });
-        }
-    };
-    while !population.is_done() {
-        if state.is_paused() {
-            post_rows(&mut unposted, population.done()); // the page shows where it stopped
-        }
-        state.unpaused().await;
-        let started = Instant::now();
-        let per_iteration = match population.run(slice as usize).read_async().await {
-            Ok(rows) => rows,
-            Err(e) => {
-                let message = format!("the device failed while training ({})", e.cause());
-                return post(&Event::Failed { message });
+    let trained = run_slices(
+        &state,
+        &mut population,
+        async |population, n| population.run(n),
+        async |population, slice| {
+            let done = population.done();
+            match slice {
+                // The page shows where it stopped.
+                Slice::Paused => post_rows(&mut unposted, done, seeds.len()),
+                Slice::Rows(per_iteration, seconds) => {
+                    unposted.add(per_iteration, seconds);
+                    if unposted.due() || population.is_done() {
+                        post_rows(&mut unposted, done, seeds.len());
+                    }
+                }
             }
-        };
-        let seconds = started.elapsed().as_secs_f64();
-        slice = next_slice(slice, seconds * 1000.0, SLICE_MAX, SLICE_MS);
-        unposted.add(per_iteration, seconds);
-        if unposted.due() || population.is_done() {
-            post_rows(&mut unposted, population.done());
-        }
-        yield_now().await; // lets a pause in
+            true
+        },
+    )
+    .await;
+    if let Err(e) = trained {
+        return post(&Event::Failed { message: format!("the device failed while training ({})", e.cause()) });
     }
     post(&Event::Evaluating);
     let mut members = Vec::with_capacity(seeds.len());
@@ -66,6 +59,13 @@ pub(super) async fn train_population(state: Rc<State>, config: TrainingConfig, s
         }
     }
     post(&Event::PopulationTrained { members });
+}
+
+/// Posts the rows kept in `unposted` (if any), member by member, `done` iterations in.
+fn post_rows(unposted: &mut Unposted<Vec<IterationLosses>>, done: usize, members: usize) {
+    if let Some((per_iteration, seconds)) = unposted.take() {
+        post(&Event::PopulationRows { rows: by_member(per_iteration, members), done, seconds });
+    }
 }
 
 /// Rows per iteration (each with a row per member) turned into rows per member.

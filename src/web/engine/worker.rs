@@ -2,11 +2,9 @@
 //! trains or measures, and posts [`Event`]s back. Started by `main` when the module runs in
 //! a worker.
 
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use burn::prelude::*;
-use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen_futures::spawn_local;
@@ -25,56 +23,11 @@ use crate::nn::seeds;
 use crate::nn::steps::Steps;
 use crate::nn::training::Trainer;
 use crate::nn::transfer::ciphers_to;
-use crate::web::backend::{NoWebGpu, open_webgpu};
-use crate::web::browser::yields::yield_now;
+use crate::web::backend::open_webgpu;
 use crate::web::engine::audits::{attack, continue_eve};
+use crate::web::engine::job::{REPORT_MS, Slice, State, post, run_slices};
 use crate::web::engine::port_peer::PortPeer;
 use crate::web::engine::train_population::train_population;
-use crate::web::slices::{REDRAW_MS, next_slice};
-
-/// Target time of one slice of training in a worker: short enough to answer a pause and
-/// stream losses, long enough that the messages cost little.
-pub(super) const SLICE_MS: f64 = 100.0;
-/// The most iterations in one slice.
-pub(super) const SLICE_MAX: u64 = 512;
-/// A training worker posts its losses at most this often (see [`Unposted`]): as often as the
-/// page redraws. Each post makes the page update its progress (and, for a single run, the
-/// watched message), and that work on the page's thread took CPU from the workers: seed16
-/// trained ~15 % faster with the page's thread held than free, on two cores, when the
-/// reporting worker posted after every slice.
-pub(super) const REPORT_MS: f64 = REDRAW_MS;
-
-/// What one worker keeps between commands.
-#[derive(Default)]
-pub(super) struct State {
-    paused: Cell<bool>,
-    /// The message and key the page watches, read after every slice of training.
-    watch: RefCell<Option<(Vec<f32>, Vec<f32>)>>,
-    /// burn's WebGPU runtime opens once per wasm instance: its outcome is kept.
-    webgpu: RefCell<Option<Result<Device, NoWebGpu>>>,
-}
-
-impl State {
-    /// Whether the page has paused this worker.
-    pub(super) fn is_paused(&self) -> bool {
-        self.paused.get()
-    }
-
-    /// Resolves once the page has not paused this worker (at once if it has not).
-    pub(super) async fn unpaused(&self) {
-        while self.is_paused() {
-            TimeoutFuture::new(50).await;
-        }
-    }
-}
-
-fn scope() -> web_sys::DedicatedWorkerGlobalScope {
-    js_sys::global().unchecked_into()
-}
-
-pub(super) fn post(event: &Event) {
-    let _ = scope().post_message(&event.to_json().into());
-}
 
 /// Installs the command handler and tells the page the worker is ready. A panic is posted
 /// as a failure first, so the page says what went wrong (the module is dead after it).
@@ -109,7 +62,8 @@ pub fn start() {
             Err(message) => post(&Event::Failed { message }),
         }
     });
-    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget(); // the handler lives as long as the worker
     post(&Event::Ready);
 }
@@ -180,34 +134,34 @@ async fn train(
     if warming && reports {
         post(&Event::WarmingUp);
     }
-    let mut slice = 1;
     let mut unposted = Unposted::every(REPORT_MS);
-    while !trainer.is_done() {
-        if reports && state.is_paused() {
-            post_rows(&mut unposted, &state, &trainer, &device).await; // the page shows where it stopped
-        }
-        state.unpaused().await;
-        let started = Instant::now();
-        let pending = trainer.run_async(slice as usize).await;
-        let rows = match pending.read_async().await {
-            Ok(rows) => rows,
-            Err(e) => {
-                let message = format!("the device failed while training ({})", e.cause());
-                return post(&Event::Failed { message });
+    let trained = run_slices(
+        &state,
+        &mut trainer,
+        async |trainer, n| trainer.run_async(n).await,
+        async |trainer, slice| {
+            if !reports {
+                return true;
             }
-        };
-        let elapsed = started.elapsed().as_secs_f64();
-        slice = next_slice(slice, elapsed * 1000.0, SLICE_MAX, SLICE_MS);
-        if reports {
-            // The warm-up's seconds (kernels compiling) would make the speed and the time
-            // left absurd: they are not counted.
-            unposted.add(rows, if warming { 0.0 } else { elapsed });
-            if warming || unposted.due() || trainer.is_done() {
-                post_rows(&mut unposted, &state, &trainer, &device).await;
+            match slice {
+                // The page shows where it stopped.
+                Slice::Paused => post_rows(&mut unposted, &state, trainer, &device).await,
+                Slice::Rows(rows, seconds) => {
+                    // The warm-up's seconds (kernels compiling) would make the speed and the
+                    // time left absurd: they are not counted.
+                    unposted.add(rows, if warming { 0.0 } else { seconds });
+                    if warming || unposted.due() || trainer.is_done() {
+                        post_rows(&mut unposted, &state, trainer, &device).await;
+                    }
+                    warming = false;
+                }
             }
-        }
-        warming = false;
-        yield_now().await; // lets a pause in
+            true
+        },
+    )
+    .await;
+    if let Err(e) = trained {
+        return post(&Event::Failed { message: format!("the device failed while training ({})", e.cause()) });
     }
     if reports {
         finish(trainer, &device).await;
@@ -263,8 +217,8 @@ async fn finish(trainer: Trainer, device: &Device) {
     }
 }
 
-/// Times warm iterations of `config` on `backend`: two to warm up (kernels compile), then
-/// slices until about a second of steady work or the budget is spent.
+/// Times warm iterations of `config` on `backend`: two slices to warm up (kernels compile),
+/// then slices until about a second of steady work or the budget is spent.
 async fn measure(state: Rc<State>, config: TrainingConfig, backend: BackendKind, budget_ms: f64) {
     let answer = |speed| post(&Event::Measured { backend, speed });
     let (device, kind, fallback) = open(&state, backend).await;
@@ -278,22 +232,28 @@ async fn measure(state: Rc<State>, config: TrainingConfig, backend: BackendKind,
         Err(e) => return answer(Speed::Unavailable(e.to_string())),
     };
     let began = Instant::now();
-    let spent_ms = || began.elapsed().as_secs_f64() * 1000.0;
-    for _ in 0..2 {
-        if let Err(e) = trainer.run(1).read_async().await {
-            return answer(Speed::Unavailable(format!("failed ({})", e.cause())));
-        }
-    }
-    let (mut iterations, mut seconds, mut slice) = (0, 0.0, 1);
-    while seconds < 1.0 && spent_ms() < budget_ms {
-        let started = Instant::now();
-        if let Err(e) = trainer.run(slice as usize).read_async().await {
-            return answer(Speed::Unavailable(format!("failed ({})", e.cause())));
-        }
-        let elapsed = started.elapsed().as_secs_f64();
-        iterations += slice;
-        seconds += elapsed;
-        slice = next_slice(slice, elapsed * 1000.0, SLICE_MAX, SLICE_MS);
+    // The first two slices warm up (kernels compile) and are not counted; then slices until
+    // about a second of steady work, or the budget is spent.
+    let (mut warm_ups, mut iterations, mut seconds) = (2, 0, 0.0);
+    let timed = run_slices(
+        &state,
+        &mut trainer,
+        async |trainer, n| trainer.run(n),
+        async |_, slice| {
+            if let Slice::Rows(rows, elapsed) = slice {
+                if warm_ups > 0 {
+                    warm_ups -= 1;
+                } else {
+                    iterations += rows.len();
+                    seconds += elapsed;
+                }
+            }
+            warm_ups > 0 || (seconds < 1.0 && began.elapsed().as_secs_f64() * 1000.0 < budget_ms)
+        },
+    )
+    .await;
+    if let Err(e) = timed {
+        return answer(Speed::Unavailable(format!("failed ({})", e.cause())));
     }
     answer(Speed::Measured(iterations as f64 / seconds.max(1e-9)))
 }

@@ -7,14 +7,12 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::{PopulationState, end_workers};
+use super::PopulationState;
 use crate::app::engine_protocol::{Command, Event};
 use crate::app::population_results::bob_reads;
-use crate::nn::attack::{AttackerKind, SuiteConfig};
+use crate::nn::attack::{AttackerKind, SuiteConfig, deal};
 use crate::nn::evaluation::EVALUATION_SAMPLES;
-use crate::web::browser::now_ms;
-use crate::web::lab::{Lab, Status};
-use crate::web::slices::REDRAW_MS;
+use crate::web::job::{Redraws, Status};
 
 /// Where one worker's share of the population stands.
 #[derive(Default)]
@@ -44,15 +42,14 @@ impl PopulationState {
     /// The handler of worker `index`'s events.
     pub(super) fn handler(
         self,
-        lab: Lab,
         mine: u64,
         index: usize,
         steps: usize,
         table: Shares,
     ) -> impl FnMut(Event) + 'static {
-        let mut last_draw = now_ms();
+        let mut redraws = Redraws::default();
         move |event| {
-            if self.generation.get_untracked() != mine {
+            if !self.job.is_current(mine) {
                 return;
             }
             match event {
@@ -71,14 +68,11 @@ impl PopulationState {
                         let done = shares.iter().map(|s| s.iterations * s.members.len()).sum();
                         (done, shares.iter().map(|s| s.seconds).fold(0.0, f64::max))
                     };
-                    self.progress.update(|p| {
+                    self.job.progress.update(|p| {
                         p.done = done;
                         p.seconds = seconds;
                     });
-                    if now_ms() - last_draw >= REDRAW_MS {
-                        last_draw = now_ms();
-                        self.redraw.update(|n| *n += 1);
-                    }
+                    redraws.tick(&self.job);
                 }
                 Event::PopulationTrained { members } => {
                     let range = table.borrow()[index].members.clone();
@@ -87,7 +81,7 @@ impl PopulationState {
                             t[k] = Some(member);
                         }
                     });
-                    self.redraw.update(|n| *n += 1);
+                    self.job.redraw_now();
                     // Only ciphers Bob reads are worth attacking.
                     let readable: Vec<usize> = self.trained.with_untracked(|t| {
                         range
@@ -96,7 +90,7 @@ impl PopulationState {
                             .collect()
                     });
                     table.borrow_mut()[index].to_screen = readable;
-                    self.screen_next(lab, index, steps, &table);
+                    self.screen_next(index, steps, &table);
                 }
                 Event::AttackRows { done, seconds, .. } => {
                     {
@@ -115,9 +109,9 @@ impl PopulationState {
                     if let Some(k) = member {
                         self.screenings.update(|s| s[k] = Some(result));
                     }
-                    self.screen_next(lab, index, steps, &table);
+                    self.screen_next(index, steps, &table);
                 }
-                Event::Failed { message } => self.fail(lab, message),
+                Event::Failed { message } => self.fail(message),
                 _ => {}
             }
         }
@@ -125,7 +119,7 @@ impl PopulationState {
 
     /// Sends worker `index` its next member to screen, or marks it finished (and the run
     /// done once every worker is).
-    fn screen_next(self, lab: Lab, index: usize, steps: usize, table: &Shares) {
+    fn screen_next(self, index: usize, steps: usize, table: &Shares) {
         let next = table.borrow_mut()[index].to_screen.pop();
         match next {
             Some(k) => {
@@ -136,12 +130,13 @@ impl PopulationState {
                 table.borrow_mut()[index].attacking = Some(k);
                 let command = Command::Attack {
                     model,
-                    kinds: AttackerKind::ALL.to_vec(),
+                    // One worker screens a member: its whole suite in one lane.
+                    kinds: deal(&AttackerKind::ALL, 1).remove(0),
                     config: SuiteConfig::for_budget(steps),
                     samples: EVALUATION_SAMPLES,
                 };
-                lab.engine.with_value(|e| {
-                    if let Some(worker) = e.population_workers.get(index) {
+                self.job.with_workers(|workers| {
+                    if let Some(worker) = workers.get(index) {
                         worker.send(&command, None);
                     }
                 });
@@ -155,10 +150,10 @@ impl PopulationState {
         self.screen_progress.update(|p| p.total = to_attack * budget);
         self.count_screening(table, steps);
         if table.borrow().iter().all(|s| s.finished) {
-            end_workers(lab);
-            self.redraw.update(|n| *n += 1);
+            self.job.end_workers();
+            self.job.redraw_now();
             self.keep(None);
-            self.status.set(Status::Done);
+            self.job.status.set(Status::Done);
         }
     }
 

@@ -11,7 +11,8 @@ use burn::backend::flex::FlexTensor;
 
 use super::super::conv1_loops::{TAPS, backward as conv1_grads};
 use super::super::dense_loops::product_grads;
-use super::super::mix_loops::{MixGrads, MixRows, backward as mix_backward, column_sums};
+use super::super::mix_loops::{MixGrads, MixRows, column_sums};
+use super::super::row_loops::backward as mix_backward;
 use super::super::slope;
 use super::{Activation, Stack, Unwritten, activation, conv1_weights, tensor, values, writable, written};
 

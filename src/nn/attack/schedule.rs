@@ -1,0 +1,54 @@
+//! The one way attackers are scheduled: the command line's threads, the page's engine
+//! workers and a population's screening all deal a suite's attackers with [`deal`].
+
+use super::kinds::AttackerKind;
+
+/// Deals `kinds` to `lanes` lanes (threads or engine workers) that train side by side, so
+/// that they finish about together: the costliest first ([`AttackerKind::cost`]), each to
+/// the lane with the least work so far (longest-processing-time-first). Each lane's list is
+/// in the order it runs, costliest first; lanes left without work are empty. The figures do
+/// not depend on the deal: an attacker's seeds come from its kind, not its place.
+///
+/// # Panics
+/// If `lanes` is 0.
+pub fn deal(kinds: &[AttackerKind], lanes: usize) -> Vec<Vec<AttackerKind>> {
+    assert!(lanes > 0, "at least one lane");
+    let mut sorted = kinds.to_vec();
+    // Stable: equal costs keep the suite's order.
+    sorted.sort_by_key(|k| std::cmp::Reverse(k.cost()));
+    let mut out = vec![Vec::new(); lanes];
+    let mut load = vec![0; lanes];
+    for kind in sorted {
+        let lane = (0..lanes).min_by_key(|&l| load[l]).expect("a lane");
+        load[lane] += kind.cost();
+        out[lane].push(kind);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_attacker_is_dealt_once_costliest_first_and_the_lanes_balance() {
+        let all = AttackerKind::ALL;
+        for lanes in 1..=8 {
+            let dealt = deal(&all, lanes);
+            assert_eq!(dealt.len(), lanes);
+            let mut seen: Vec<_> = dealt.iter().flatten().copied().collect();
+            seen.sort();
+            assert_eq!(seen, all.to_vec(), "{lanes} lanes: each once");
+            for lane in &dealt {
+                assert!(lane.windows(2).all(|w| w[0].cost() >= w[1].cost()), "{lane:?}");
+            }
+        }
+        let two = deal(&all, 2);
+        let loads: Vec<usize> = two.iter().map(|l| l.iter().map(|k| k.cost()).sum()).collect();
+        let total: usize = all.iter().map(|k| k.cost()).sum();
+        // No lane carries more than half the work plus the costliest attacker.
+        assert!(loads.iter().all(|&l| l <= total / 2 + AttackerKind::BinnedResidual.cost()), "{loads:?}");
+        assert_eq!(deal(&all, 1)[0][0], AttackerKind::BinnedResidual);
+        assert_eq!(deal(&[AttackerKind::Bayes], 3), vec![vec![AttackerKind::Bayes], vec![], vec![]]);
+    }
+}
