@@ -6,6 +6,8 @@ source scripts/tools.sh --browser
 # Formatting and lints first: cheap, and they name the file and line of what is wrong.
 echo "== cargo fmt --check"
 cargo fmt --check
+echo "== import circles between the files of src/"
+python3 scripts/import-cycles.py
 echo "== cargo clippy (native: the core, the command line, the tests)"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo clippy (wasm32: the page)"

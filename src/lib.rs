@@ -22,5 +22,5 @@ pub use nn::audit::{Audit, AuditConfig, EveStart};
 pub use nn::config::{ConfigError, OptimizerKind, Preset, TrainingConfig};
 pub use nn::evaluation::{Evaluation, Score, evaluate};
 pub use nn::metrics::{AuditLoss, IterationLosses};
-pub use nn::model::{CipherConfig, Ciphers, Network};
+pub use nn::model::{CipherConfig, Network, Networks};
 pub use nn::training::Trainer;

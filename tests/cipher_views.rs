@@ -6,12 +6,12 @@ use anc::app::cipher_views::{
 use anc::app::engine_protocol::Event;
 use anc::nn::evaluation::{EVALUATION_SAMPLES, evaluate};
 use anc::nn::inference::Cipher;
-use anc::nn::model::{Ciphers, Network};
+use anc::nn::model::{Network, Networks};
 use anc::nn::model_file;
 use anc::nn::seeds;
 use burn::prelude::*;
 
-fn shipped(preset: &str) -> Ciphers {
+fn shipped(preset: &str) -> Networks {
     let bytes = std::fs::read(format!("{}/public/models/{preset}.bin", env!("CARGO_MANIFEST_DIR"))).unwrap();
     model_file::load(&bytes, &Device::flex()).unwrap().ciphers
 }
@@ -42,7 +42,7 @@ fn a_trained_cipher_reacts_to_its_key_and_a_constant_one_does_not() {
     assert!(a.mean_ciphertext() > 0.05, "ciphertext flips: {}", a.mean_ciphertext());
     assert!(a.mean_decrypted() > 0.1, "decrypted flips: {}", a.mean_decrypted());
 
-    let muted = Ciphers { alice: mute(&ciphers.alice), ..ciphers };
+    let muted = Networks { alice: mute(&ciphers.alice), ..ciphers };
     let a = key_avalanche(&Cipher::new(&muted, &Device::flex()), 100, 4);
     assert_eq!(a.mean_ciphertext(), 0.0, "a constant Alice ignores her key");
 }
@@ -57,7 +57,7 @@ fn value_histogram_counts_every_value_and_the_leak_is_measured_on_held_out_pairs
     // The shipped seed16 cipher leaks: some message bit is read from one value well above chance.
     assert!(v.leak.iter().any(|&l| l > 0.58), "{:?}", v.leak);
     // A muted Alice outputs 0.5 everywhere: nothing to read, so every bit is a coin flip.
-    let muted = Ciphers { alice: mute(&ciphers.alice), ..ciphers };
+    let muted = Networks { alice: mute(&ciphers.alice), ..ciphers };
     let v = ciphertext_values(&Cipher::new(&muted, &Device::flex()), 2000, 20, 5);
     assert!(v.leak.iter().all(|l| (l - 0.5).abs() < 0.05), "{:?}", v.leak);
     assert_eq!(v.histogram[10], 2000 * 16, "every value in the middle bin");

@@ -2,7 +2,7 @@
 //! their own backward passes) compute the same function and the same gradients as burn's
 //! own `Conv1d`, `Linear`, `tanh` and `sigmoid`.
 
-use anc::nn::kernels::{Activations, Kernels};
+use anc::nn::kernels::{Implementation, Kernels};
 use anc::nn::model::{CipherConfig, Network, OutputActivation, Role};
 use burn::prelude::*;
 use burn::tensor::TensorData;
@@ -53,14 +53,14 @@ fn param_grads(net: &Network, output: Tensor<2>, probe: Tensor<2>) -> Vec<Vec<f3
     all
 }
 
-fn check_network(config: CipherConfig, role: Role, activations: Activations) {
-    check_network_on(&device(), config, role, kernels(activations, false));
+fn check_network(config: CipherConfig, role: Role, implementation: Implementation) {
+    check_network_on(&device(), config, role, kernels(implementation, false));
 }
 
 /// Like [`check_network`] with conv1 widened to `channels` output channels (conv2 and conv3
 /// to twice as many): the kernels take any even count, though the networks use 2.
-fn check_wide_network(channels: usize, role: Role, activations: Activations) {
-    check_shaped_on(&device(), CipherConfig::new(), Some(channels), role, kernels(activations, false));
+fn check_wide_network(channels: usize, role: Role, implementation: Implementation) {
+    check_shaped_on(&device(), CipherConfig::new(), Some(channels), role, kernels(implementation, false));
 }
 
 /// `net`'s convolutions rebuilt with conv1 at `c` output channels (burn's initialiser).
@@ -73,10 +73,12 @@ fn widen(net: &mut Network, c: usize, device: &Device) {
     net.conv4 = Conv1dConfig::new(2 * c, 1, 1).init(device);
 }
 
-/// Builds the kernels a check runs: `activations`, with the dense layers fused or not (on
+/// Builds the kernels a check runs: `implementation`, with the dense layers fused or not (on
 /// CPU devices; [`Kernels::dense`]).
-fn kernels(activations: Activations, fused_dense: bool) -> impl Fn(usize, &Device) -> Kernels {
-    move |bits, device| Kernels::with_activations(bits, device, activations).with_fused_dense(fused_dense)
+fn kernels(implementation: Implementation, fused_dense: bool) -> impl Fn(usize, &Device) -> Kernels {
+    move |bits, device| {
+        Kernels::with_implementation(bits, device, implementation).with_fused_dense(fused_dense)
+    }
 }
 
 fn check_network_on(
@@ -124,12 +126,12 @@ fn check_shaped_on(
 #[test]
 fn matmul_convolutions_match_burn_conv1d_outputs_and_gradients() {
     for role in [Role::Alice, Role::Bob, Role::Eve] {
-        check_network(CipherConfig::new(), role, Activations::Burn);
+        check_network(CipherConfig::new(), role, Implementation::Burn);
     }
     // Wider convolutions: conv1 runs as two and three pairs of channels.
     for channels in [4, 6] {
         for role in [Role::Alice, Role::Bob, Role::Eve] {
-            check_wide_network(channels, role, Activations::Burn);
+            check_wide_network(channels, role, Implementation::Burn);
         }
     }
 }
@@ -168,18 +170,18 @@ fn wgpu_cases() -> Vec<(CipherConfig, Option<usize>, Role)> {
 fn matmul_convolutions_match_burn_conv1d_on_wgpu() {
     let Some(device) = wgpu_device() else { return };
     for (config, channels, role) in wgpu_cases() {
-        check_shaped_on(&device, config, channels, role, kernels(Activations::Burn, false));
+        check_shaped_on(&device, config, channels, role, kernels(Implementation::Burn, false));
     }
 }
 
 #[test]
 fn host_activations_match_burn_outputs_and_gradients() {
     for role in [Role::Alice, Role::Bob, Role::Eve] {
-        check_network(CipherConfig::new(), role, Activations::Host);
+        check_network(CipherConfig::new(), role, Implementation::Host);
     }
     let poc = CipherConfig::new().with_bits(8).with_extra_dense(true).with_ciphertext(OutputActivation::Tanh);
     for role in [Role::Alice, Role::Bob, Role::Eve] {
-        check_network(poc.clone(), role, Activations::Host);
+        check_network(poc.clone(), role, Implementation::Host);
     }
     // The dense layers as fused operations (the page's way: their blocked loops at 32 -> 32,
     // 16 -> 32 and, 32 bits, 64 -> 64 and 32 -> 64; the fixed-size loop at the 8-bit
@@ -187,13 +189,13 @@ fn host_activations_match_burn_outputs_and_gradients() {
     let dense_cases = [CipherConfig::new(), CipherConfig::new().with_bits(32), poc.clone()];
     for (config, role) in dense_cases.iter().flat_map(|c| [Role::Alice, Role::Bob, Role::Eve].map(|r| (c, r)))
     {
-        check_network_on(&device(), config.clone(), role, kernels(Activations::Host, true));
+        check_network_on(&device(), config.clone(), role, kernels(Implementation::Host, true));
     }
     // The fused channel mixing at other sizes: 8 channels (a fixed-size loop) and 12 (the
     // general loop).
     for channels in [4, 6] {
         for role in [Role::Alice, Role::Bob, Role::Eve] {
-            check_wide_network(channels, role, Activations::Host);
+            check_wide_network(channels, role, Implementation::Host);
         }
     }
 }
@@ -214,8 +216,8 @@ fn host_tanh_and_sigmoid_are_accurate_everywhere() {
 
 #[test]
 fn the_fast_path_is_chosen_on_the_cpu_backend() {
-    assert_eq!(Kernels::for_device(16, &Device::flex()).activations(), Activations::Host);
-    assert_eq!(Kernels::for_device(16, &device()).activations(), Activations::Host);
+    assert_eq!(Kernels::for_device(16, &Device::flex()).implementation(), Implementation::Host);
+    assert_eq!(Kernels::for_device(16, &device()).implementation(), Implementation::Host);
 }
 
 /// Every float parameter's gradient of a module, flattened, in visiting order.
@@ -231,8 +233,8 @@ impl burn::module::ModuleVisitor for GradsOf<'_> {
 fn stacked_members_match_on_burn_and_host_paths() {
     // Burn's path runs the members' channel mixing as block-diagonal batched products; the
     // host path as the fused per-member operations. Same outputs and gradients.
-    stacked_members_match(&device(), kernels(Activations::Host, false));
-    stacked_members_match(&device(), kernels(Activations::Host, true));
+    stacked_members_match(&device(), kernels(Implementation::Host, false));
+    stacked_members_match(&device(), kernels(Implementation::Host, true));
 }
 
 fn stacked_members_match(device: &Device, fast: impl Fn(usize, &Device) -> Kernels) {
@@ -252,7 +254,7 @@ fn stacked_members_match(device: &Device, fast: impl Fn(usize, &Device) -> Kerne
         stacked.visit(&mut visitor);
         (values(out), visitor.1)
     };
-    let reference = run(Kernels::with_activations(n, &device, Activations::Burn));
+    let reference = run(Kernels::with_implementation(n, &device, Implementation::Burn));
     let ((burn_out, burn_grads), (fast_out, fast_grads)) = (reference, run(fast(n, &device)));
     assert!(max_diff(&burn_out, &fast_out) < 2e-6);
     assert_grads_close("member", &fast_grads, &burn_grads);
@@ -263,8 +265,8 @@ fn alice_then_bob_match_on_burn_and_host_paths() {
     // Bob reads Alice's ciphertext beside the key, as in training: the gradient reaching
     // Alice's last fused operation is a view into the gradient of the joined input (the
     // host path writes gradients in place, so it must copy such a view, not overwrite it).
-    alice_then_bob_match(&device(), kernels(Activations::Host, false));
-    alice_then_bob_match(&device(), kernels(Activations::Host, true));
+    alice_then_bob_match(&device(), kernels(Implementation::Host, false));
+    alice_then_bob_match(&device(), kernels(Implementation::Host, true));
 }
 
 fn alice_then_bob_match(device: &Device, fast: impl Fn(usize, &Device) -> Kernels) {
@@ -286,7 +288,7 @@ fn alice_then_bob_match(device: &Device, fast: impl Fn(usize, &Device) -> Kernel
         bob.visit(&mut visitor);
         (values(out), visitor.1)
     };
-    let reference = run(Kernels::with_activations(n, &device, Activations::Burn));
+    let reference = run(Kernels::with_implementation(n, &device, Implementation::Burn));
     let ((burn_out, burn_grads), (fast_out, fast_grads)) = (reference, run(fast(n, &device)));
     assert!(max_diff(&burn_out, &fast_out) < 2e-6);
     assert_grads_close("alice then bob", &fast_grads, &burn_grads);
@@ -299,10 +301,10 @@ fn alice_then_bob_match(device: &Device, fast: impl Fn(usize, &Device) -> Kernel
 #[test]
 fn gpu_kernels_match_burn_on_wgpu() {
     let Some(device) = wgpu_device() else { return };
-    assert_eq!(Kernels::for_device(16, &device).activations(), Activations::Gpu);
+    assert_eq!(Kernels::for_device(16, &device).implementation(), Implementation::Gpu);
     for (config, channels, role) in wgpu_cases() {
-        check_shaped_on(&device, config, channels, role, kernels(Activations::Gpu, false));
+        check_shaped_on(&device, config, channels, role, kernels(Implementation::Gpu, false));
     }
-    stacked_members_match(&device, kernels(Activations::Gpu, false));
-    alice_then_bob_match(&device, kernels(Activations::Gpu, false));
+    stacked_members_match(&device, kernels(Implementation::Gpu, false));
+    alice_then_bob_match(&device, kernels(Implementation::Gpu, false));
 }

@@ -19,14 +19,14 @@ fn header(config: TrainingConfig) -> ModelHeader {
     }
 }
 
-fn sample_model() -> (ModelHeader, Vec<u8>, anc::Ciphers) {
+fn sample_model() -> (ModelHeader, Vec<u8>, anc::Networks) {
     let h = header(Preset::Poc8.config().with_seed(4));
     let ciphers = h.config.cipher.init(4, &Device::flex());
     let bytes = model_file::save(&h, &ciphers);
     (h, bytes, ciphers)
 }
 
-fn outputs(ciphers: &anc::Ciphers) -> Vec<f32> {
+fn outputs(ciphers: &anc::Networks) -> Vec<f32> {
     let device = Device::flex();
     let x: Vec<f32> = (0..5 * 16).map(|i| (i % 3) as f32 * 0.5).collect();
     let x = Tensor::<2>::from_data(TensorData::new(x, [5, 16]), &device);

@@ -2,7 +2,7 @@
 //! convolution checked against one computed by hand.
 
 use anc::Preset;
-use anc::nn::kernels::{Activations, Kernels};
+use anc::nn::kernels::{Implementation, Kernels};
 use anc::nn::model::{CipherConfig, OutputActivation, Role};
 use burn::module::Param;
 use burn::nn::PaddingConfig1d;
@@ -134,8 +134,8 @@ fn padded_convolution_matches_one_computed_by_hand() {
     for len in [6, 8] {
         let x: Vec<f32> = (0..len).map(|i| ((i * 7 % 5) as f32 - 2.0) * 0.6).collect();
         let expected = conv_by_hand(&x, &w, &b);
-        for activations in [Activations::Burn, Activations::Host] {
-            let kernels = Kernels::with_activations(len / 2, &device, activations);
+        for implementation in [Implementation::Burn, Implementation::Host] {
+            let kernels = Kernels::with_implementation(len / 2, &device, implementation);
             let out = kernels.conv1(
                 Tensor::from_data(TensorData::new(x.clone(), [1, len]), &device),
                 Tensor::from_data(TensorData::new(w.clone(), [2, 1, 4]), &device),
@@ -145,7 +145,7 @@ fn padded_convolution_matches_one_computed_by_hand() {
             for (col, got) in values(out).iter().enumerate() {
                 let (t, c) = (2 * (col / 4) + (col / 2) % 2, col % 2);
                 let want = expected[c * len + t].tanh();
-                assert!((got - want).abs() < 1e-6, "{activations:?} column {col}: {got} vs {want}");
+                assert!((got - want).abs() < 1e-6, "{implementation:?} column {col}: {got} vs {want}");
             }
         }
     }

@@ -3,7 +3,7 @@
 //! attacker of the suite at chance. So when training finds something weaker, the networks'
 //! shape is not what stops it (issue: strength research against the right judge).
 
-use anc::Ciphers;
+use anc::Networks;
 use anc::app::cipher_views::key_avalanche;
 use anc::nn::attack::{AttackerKind, FrozenAlice, Suite, SuiteConfig};
 use anc::nn::evaluation::evaluate;
@@ -67,9 +67,9 @@ fn xor_network(role: Role, device: &Device) -> Network {
     net
 }
 
-fn one_time_pad(device: &Device) -> Ciphers {
+fn one_time_pad(device: &Device) -> Networks {
     let eve = CipherConfig::new().init_network(Role::Eve, &mut SmallRng::seed_from_u64(1), device);
-    Ciphers { alice: xor_network(Role::Alice, device), bob: xor_network(Role::Bob, device), eve }
+    Networks { alice: xor_network(Role::Alice, device), bob: xor_network(Role::Bob, device), eve }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use anc::nn::model::Network;
 use anc::nn::population::{Population, PopulationError};
 use anc::nn::steps::Steps;
-use anc::{Ciphers, Preset, Trainer, TrainingConfig};
+use anc::{Networks, Preset, Trainer, TrainingConfig};
 use burn::prelude::*;
 
 fn device() -> Device {
@@ -29,7 +29,7 @@ fn weights(net: &Network) -> Vec<f32> {
     all
 }
 
-fn all_weights(c: &Ciphers) -> Vec<f32> {
+fn all_weights(c: &Networks) -> Vec<f32> {
     [&c.alice, &c.bob, &c.eve].into_iter().flat_map(weights).collect()
 }
 
@@ -72,7 +72,7 @@ fn each_member_trains_as_a_single_run_of_its_seed() {
                     assert!((x - y).abs() <= tolerance * y.abs().max(1.0), "member {k}: {row:?} vs {own:?}");
                 }
             }
-            let drift = max_diff(&all_weights(&population.member(k)), &all_weights(trainer.ciphers()));
+            let drift = max_diff(&all_weights(&population.member(k)), &all_weights(trainer.networks()));
             assert!(drift < tolerance, "member {k} (seed {seed}) drifted from its single run by {drift}");
             assert_eq!(population.member_config(k), single);
         }

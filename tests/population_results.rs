@@ -3,7 +3,7 @@
 //! least.
 
 use anc::app::population_results::{
-    MIN_BOB_PCT, Outcome, TrainedMember, Verdict, seeds_from, shares, strongest,
+    MIN_BOB_PCT, Outcome, TrainedMember, Verdict, lanes, seeds_from, strongest,
 };
 use anc::nn::attack::{AttackResult, AttackerKind, SuiteResult};
 use anc::nn::evaluation::EVALUATION_SAMPLES;
@@ -72,12 +72,12 @@ fn the_strongest_is_the_usable_member_whose_best_attacker_reads_least() {
 }
 
 #[test]
-fn seeds_follow_the_forms_seed_and_split_into_contiguous_shares() {
+fn seeds_follow_the_forms_seed_and_split_into_contiguous_lanes() {
     assert_eq!(seeds_from(5, 8), vec![5, 6, 7, 8, 9, 10, 11, 12]);
-    assert_eq!(shares(8, 2), vec![0..4, 4..8]);
-    assert_eq!(shares(8, 1), vec![0..8]);
-    assert_eq!(shares(7, 2), vec![0..4, 4..7]);
-    assert_eq!(shares(1, 2), vec![0..1]);
+    assert_eq!(lanes(8, 2), vec![0..4, 4..8]);
+    assert_eq!(lanes(8, 1), vec![0..8]);
+    assert_eq!(lanes(7, 2), vec![0..4, 4..7]);
+    assert_eq!(lanes(1, 2), vec![0..1]);
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn a_trained_member_is_its_single_runs_cipher_evaluated_the_same_way() {
     let single = config.with_seed(8);
     let mut trainer = Trainer::with_replicas(single.clone(), single.cipher.init(8, &device), &device, 1);
     trainer.run(12).read().unwrap();
-    let alone = evaluate(&Cipher::new(trainer.ciphers(), &device), EVALUATION_SAMPLES, seeds::held_out(8))
+    let alone = evaluate(&Cipher::new(trainer.networks(), &device), EVALUATION_SAMPLES, seeds::held_out(8))
         .read()
         .unwrap();
     assert_eq!(member.evaluation.samples, alone.samples);

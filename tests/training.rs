@@ -83,9 +83,9 @@ fn the_replica_shares_add_up_to_the_whole_batch_gradient() {
 fn with_no_eve_steps_eve_stays_and_the_weight_enters_the_reported_loss() {
     let config = tiny(Preset::Seed16).with_eve_steps(0);
     let mut trainer = Trainer::new(config.clone(), &device()).unwrap();
-    let e0 = weights(&trainer.ciphers().eve);
+    let e0 = weights(&trainer.networks().eve);
     let rows = trainer.run(3).read().unwrap();
-    assert_eq!(weights(&trainer.ciphers().eve), e0, "no Eve step, no change");
+    assert_eq!(weights(&trainer.networks().eve), e0, "no Eve step, no change");
     assert!(rows.iter().all(|r| r.eve.is_nan()), "no Eve loss to report");
 
     let losses = |config: TrainingConfig| Trainer::new(config, &device()).unwrap().run(1).read().unwrap()[0];
@@ -123,11 +123,11 @@ fn alice_and_bob_step_leaves_eve_alone() {
     let config = tiny(Preset::Seed16).with_eve_steps(0);
     let mut trainer = Trainer::new(config, &device()).unwrap();
     let (a0, b0, e0) = {
-        let c = trainer.ciphers();
+        let c = trainer.networks();
         (weights(&c.alice), weights(&c.bob), weights(&c.eve))
     };
     let _ = trainer.run(2).read().unwrap();
-    let c = trainer.ciphers();
+    let c = trainer.networks();
     assert_ne!(weights(&c.alice), a0, "Alice moves on her step");
     assert_ne!(weights(&c.bob), b0, "Bob moves on his step");
     assert_eq!(weights(&c.eve), e0, "Eve stays put on theirs");
@@ -156,11 +156,11 @@ fn a_short_poc8_run_measurably_learns() {
     let config = Preset::Poc8.config().with_batch_size(256).with_iterations_per_epoch(400).with_epochs(1);
     let device = device();
     let mut trainer = Trainer::new(config, &device).unwrap();
-    let before = evaluate(&Cipher::new(trainer.ciphers(), &device), 2000, 9).read().unwrap();
+    let before = evaluate(&Cipher::new(trainer.networks(), &device), 2000, 9).read().unwrap();
     while !trainer.is_done() {
         let _ = trainer.run(50).read().unwrap();
     }
-    let after = evaluate(&Cipher::new(trainer.ciphers(), &device), 2000, 9).read().unwrap();
+    let after = evaluate(&Cipher::new(trainer.networks(), &device), 2000, 9).read().unwrap();
     assert!(before.bob.bit_errors > 3.0, "untrained Bob: {}", before.bob.bit_errors);
     assert!(after.bob.bit_errors < 2.6, "trained Bob: {} bits wrong", after.bob.bit_errors);
     assert!(after.bob.correct_pct > before.bob.correct_pct + 3.0, "{before:?} -> {after:?}");
@@ -174,24 +174,24 @@ fn audits_train_an_eve_against_a_frozen_cipher() {
     let (a0, b0, e0) = (weights(&ciphers.alice), weights(&ciphers.bob), weights(&ciphers.eve));
 
     let fresh = Audit::new(&ciphers, &config.cipher, AuditConfig::new().with_steps(1), &device).unwrap();
-    assert_ne!(weights(&fresh.ciphers().eve), e0, "a fresh Eve has new weights");
+    assert_ne!(weights(&fresh.networks().eve), e0, "a fresh Eve has new weights");
     let kept = AuditConfig::new().with_start(EveStart::Continue).with_steps(30).with_batch_size(128);
     let mut audit = Audit::new(&ciphers, &config.cipher, kept, &device).unwrap();
-    assert_eq!(weights(&audit.ciphers().eve), e0, "continuing starts from the model's Eve");
+    assert_eq!(weights(&audit.networks().eve), e0, "continuing starts from the model's Eve");
     let losses = audit.run(100).read().unwrap();
     assert_eq!(losses.len(), 30);
     assert_eq!(losses.last().unwrap().step, 30);
     assert!(audit.is_done());
-    assert_ne!(weights(&audit.ciphers().eve), e0, "Eve trains");
-    assert_eq!(weights(&audit.ciphers().alice), a0, "Alice is frozen");
-    assert_eq!(weights(&audit.ciphers().bob), b0, "Bob is frozen");
+    assert_ne!(weights(&audit.networks().eve), e0, "Eve trains");
+    assert_eq!(weights(&audit.networks().alice), a0, "Alice is frozen");
+    assert_eq!(weights(&audit.networks().bob), b0, "Bob is frozen");
     assert_eq!(weights(&ciphers.eve), e0, "the audited model is untouched");
     let e = audit.evaluate().read().unwrap();
     assert_eq!(e.samples, 10_000);
     assert_eq!(e.eve.bit_error_rates.len(), 8);
 }
 
-fn all_weights(ciphers: &anc::Ciphers) -> Vec<f32> {
+fn all_weights(ciphers: &anc::Networks) -> Vec<f32> {
     [&ciphers.alice, &ciphers.bob, &ciphers.eve].into_iter().flat_map(weights).collect()
 }
 
@@ -214,14 +214,14 @@ fn two_replicas_train_like_one_and_stay_identical() {
             assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
         }
     }
-    let (w1, w2) = (all_weights(solo.ciphers()), all_weights(pair.ciphers()));
+    let (w1, w2) = (all_weights(solo.networks()), all_weights(pair.networks()));
     let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
     assert!(worst < 1e-4, "weights drifted apart by {worst}");
     // The moved weights are not the initial ones (a no-op would pass the checks above).
     let initial = all_weights(&config.cipher.init(config.seed, &device));
     assert!(initial.iter().zip(&w2).any(|(a, b)| (a - b).abs() > 1e-4));
     // Both replicas took the same summed steps: bit-identical weights.
-    assert_eq!(all_weights(pair.replica_ciphers(0)), all_weights(pair.replica_ciphers(1)));
+    assert_eq!(all_weights(pair.replica_networks(0)), all_weights(pair.replica_networks(1)));
 }
 
 /// A peer that really waits (as one in another Web Worker does): its message comes
@@ -262,8 +262,8 @@ fn replicas_that_await_each_other_train_exactly_like_two_threads() {
     assert_eq!(rows, expected, "the same losses, bit for bit, as two threads");
     assert_eq!(other, expected, "both replicas report the whole batch's losses");
     assert!(zero.is_done() && one.is_done());
-    assert_eq!(all_weights(zero.ciphers()), all_weights(threads.ciphers()));
-    assert_eq!(all_weights(one.ciphers()), all_weights(threads.ciphers()));
+    assert_eq!(all_weights(zero.networks()), all_weights(threads.networks()));
+    assert_eq!(all_weights(one.networks()), all_weights(threads.networks()));
 }
 
 #[test]
@@ -272,9 +272,9 @@ fn bob_only_iterations_freeze_alice_and_move_bob() {
     let config = tiny(Preset::Seed16).with_bob_only_iterations(Some(2));
     let mut trainer = Trainer::new(config, &device()).unwrap();
     let _ = trainer.run(3).read().unwrap();
-    let (a3, b3) = (weights(&trainer.ciphers().alice), weights(&trainer.ciphers().bob));
+    let (a3, b3) = (weights(&trainer.networks().alice), weights(&trainer.networks().bob));
     let _ = trainer.run(2).read().unwrap();
     assert!(trainer.is_done());
-    assert_eq!(weights(&trainer.ciphers().alice), a3, "Alice is frozen in the Bob-only iterations");
-    assert_ne!(weights(&trainer.ciphers().bob), b3, "Bob still learns");
+    assert_eq!(weights(&trainer.networks().alice), a3, "Alice is frozen in the Bob-only iterations");
+    assert_ne!(weights(&trainer.networks().bob), b3, "Bob still learns");
 }

@@ -8,7 +8,7 @@ use std::task::{Context, Poll, Waker};
 use anc::Preset;
 use anc::nn::evaluation::evaluate;
 use anc::nn::inference::Cipher;
-use anc::nn::transfer::ciphers_to;
+use anc::nn::transfer::networks_to;
 use burn::prelude::*;
 
 /// Polls a future that is ready without waiting (reads on the CPU backend are): the
@@ -29,12 +29,12 @@ fn a_model_moved_to_the_cpu_computes_the_same() {
     let trained_on = Device::flex().autodiff();
     let ciphers = Preset::Seed16.config().cipher.init(11, &trained_on);
     // The browser's way (asynchronous reads), and the native one: the same networks.
-    let moved = ready(ciphers_to(&ciphers, &Device::flex()).read_async()).unwrap();
-    let read = ciphers_to(&ciphers, &Device::flex()).read().unwrap();
+    let moved = ready(networks_to(&ciphers, &Device::flex()).read_async()).unwrap();
+    let read = networks_to(&ciphers, &Device::flex()).read().unwrap();
     let before = evaluate(&Cipher::new(&ciphers, &trained_on), 500, 3).read().unwrap();
     let after = evaluate(&Cipher::new(&moved, &Device::flex()), 500, 3).read().unwrap();
     assert_eq!(before, after);
-    let bytes = |c: &anc::Ciphers| anc::nn::model_file::save(&header(), c);
+    let bytes = |c: &anc::Networks| anc::nn::model_file::save(&header(), c);
     assert_eq!(bytes(&ciphers), bytes(&moved), "every weight, in the same place");
     assert_eq!(bytes(&read), bytes(&moved));
     // A different model gives different bytes (the comparison can fail).

@@ -137,7 +137,7 @@ pub fn key_avalanche(cipher: &Cipher, samples: usize, seed: u64) -> Avalanche {
         per_flip(values, &|now, before| f64::from(u8::from((now > threshold) != (before > threshold))))
     };
     let values = host(ciphertext);
-    let output = cipher.ciphers().alice.output;
+    let output = cipher.networks().alice.output;
     let (low, high) = output.range();
     Avalanche {
         bits,
@@ -195,7 +195,7 @@ pub fn ciphertext_values(cipher: &Cipher, samples: usize, bins: usize, seed: u64
     let batch = BitSource::new(seed).batch(samples, bits, cipher.runner().device());
     let messages = host(batch.messages.clone());
     let values = host(cipher.encrypt(&batch));
-    let (low, high) = cipher.ciphers().alice.output.range();
+    let (low, high) = cipher.networks().alice.output.range();
     let range = (f64::from(low), f64::from(high));
     let bins = bins.max(1);
     let mut histogram = vec![0usize; bins];

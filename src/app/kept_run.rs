@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::nn::attack::SuiteResult;
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
-use crate::nn::model::Ciphers;
+use crate::nn::model::Networks;
 use crate::nn::model_file::{self, ModelFileError, ModelHeader};
 
 /// Everything a finished run left on the page.
@@ -31,7 +31,7 @@ pub struct KeptRun {
 
 impl KeptRun {
     /// A finished run of `config` whose networks are `ciphers` (on a CPU device).
-    pub fn new(config: TrainingConfig, ciphers: &Ciphers, evaluation: Evaluation) -> Self {
+    pub fn new(config: TrainingConfig, ciphers: &Networks, evaluation: Evaluation) -> Self {
         let header = ModelHeader::trained(config.clone(), Some(evaluation.bob.correct_pct));
         let model = URL_SAFE_NO_PAD.encode(model_file::save(&header, ciphers));
         Self { config, model, evaluation, suite: None, continued: None }
@@ -49,7 +49,7 @@ impl KeptRun {
     }
 
     /// The trained networks on `device`.
-    pub fn ciphers(&self, device: &Device) -> Result<Ciphers, ModelFileError> {
+    pub fn ciphers(&self, device: &Device) -> Result<Networks, ModelFileError> {
         let bytes = URL_SAFE_NO_PAD
             .decode(&self.model)
             .map_err(|_| ModelFileError::Truncated("its base64url text is damaged"))?;

@@ -1,5 +1,6 @@
 //! Plain logic behind the page and the command line, natively tested: the training form,
-//! loss reports, sweep tables and the "inside the cipher" views. No web type.
+//! loss reports, the "inside the cipher" views, the engine protocol. No web type. (What
+//! only the command line uses lives with it, in `src/bin/anc/`.)
 
 pub mod backend;
 pub mod bits;
@@ -11,7 +12,4 @@ pub mod kept_run;
 pub mod population_results;
 pub mod report;
 pub mod strength;
-pub mod sweep;
-pub mod sweep_grid;
-pub mod sweep_lines;
 pub mod unposted;

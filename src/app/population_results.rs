@@ -15,7 +15,7 @@ use crate::nn::pending::Pending;
 use crate::nn::population::Population;
 use crate::nn::seeds;
 
-/// Ciphers the page trains at once.
+/// Networks the page trains at once.
 pub const PAGE_POPULATION: usize = 8;
 
 /// The least share of messages (percent, on 10,000 fresh ones) Bob must read whole for a
@@ -39,7 +39,7 @@ pub fn seeds_from(first: u64, count: usize) -> Vec<u64> {
 
 /// The members each of `workers` trains: contiguous shares, the first ones larger (as
 /// [`Population::with_threads`] splits its groups).
-pub fn shares(members: usize, workers: usize) -> Vec<Range<usize>> {
+pub fn lanes(members: usize, workers: usize) -> Vec<Range<usize>> {
     let size = members.div_ceil(workers.clamp(1, members.max(1)));
     (0..members).step_by(size.max(1)).map(|start| start..(start + size).min(members)).collect()
 }

@@ -13,7 +13,7 @@ use crate::nn::config::{ConfigError, check_range, limits};
 use crate::nn::data::MessageBatch;
 use crate::nn::evaluation::Score;
 use crate::nn::inference::Runner;
-use crate::nn::model::{CipherConfig, Ciphers, Network};
+use crate::nn::model::{CipherConfig, Network, Networks};
 use crate::nn::pending::Pending;
 use crate::nn::steps::Steps;
 
@@ -44,7 +44,7 @@ pub struct FrozenAlice {
 
 impl FrozenAlice {
     /// `ciphers`' Alice (copied, without gradients), run on `device`.
-    pub fn new(ciphers: &Ciphers, device: &Device) -> Self {
+    pub fn new(ciphers: &Networks, device: &Device) -> Self {
         Self { runner: Runner::new(ciphers.alice.bits(), device), alice: ciphers.alice.valid() }
     }
 }
@@ -157,7 +157,7 @@ impl Suite {
     /// autodiff), to be scored on `samples` fresh messages; `shape` is the cipher's config
     /// (the attackers of Eve's own shape take it).
     pub fn new(
-        ciphers: &Ciphers,
+        ciphers: &Networks,
         shape: &CipherConfig,
         kinds: &[AttackerKind],
         config: SuiteConfig,

@@ -12,7 +12,7 @@ use crate::nn::data::BitSource;
 use crate::nn::evaluation::{EVALUATION_SAMPLES, Evaluation, evaluate};
 use crate::nn::inference::{Cipher, Runner};
 use crate::nn::metrics::{AuditLoss, pending_rows};
-use crate::nn::model::{CipherConfig, Ciphers, Network, Role};
+use crate::nn::model::{CipherConfig, Network, Networks, Role};
 use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::pending::Pending;
 use crate::nn::seeds;
@@ -79,7 +79,7 @@ pub struct Audit {
     runner: Runner,
     source: BitSource,
     frozen_alice: Network,
-    ciphers: Ciphers,
+    ciphers: Networks,
     optim: FlatOptimizer,
     step: usize,
 }
@@ -88,7 +88,7 @@ impl Audit {
     /// Starts an audit of `ciphers` (copied; the originals are untouched). `device` must
     /// have autodiff.
     pub fn new(
-        ciphers: &Ciphers,
+        ciphers: &Networks,
         cipher: &CipherConfig,
         config: AuditConfig,
         device: &Device,
@@ -123,7 +123,7 @@ impl Audit {
     }
 
     /// The frozen Alice and Bob with the audited Eve.
-    pub fn ciphers(&self) -> &Ciphers {
+    pub fn networks(&self) -> &Networks {
         &self.ciphers
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::nn::data::MessageBatch;
 use crate::nn::kernels::Kernels;
-use crate::nn::model::{Ciphers, Network};
+use crate::nn::model::{Network, Networks};
 use crate::nn::pending::Pending;
 
 /// The kernels of `bits`-bit networks on one device, and the networks' three uses.
@@ -63,14 +63,14 @@ impl Runner {
 /// A trained cipher ready to use: Alice, Bob and Eve without autodiff, and their runner.
 #[derive(Clone, Debug)]
 pub struct Cipher {
-    ciphers: Ciphers,
+    ciphers: Networks,
     runner: Runner,
 }
 
 impl Cipher {
     /// `ciphers` (copied, without autodiff) ready to run on `device` (its autodiff, if
     /// any, is dropped).
-    pub fn new(ciphers: &Ciphers, device: &Device) -> Self {
+    pub fn new(ciphers: &Networks, device: &Device) -> Self {
         let device = device.clone().inner();
         Self { runner: Runner::new(ciphers.alice.bits(), &device), ciphers: ciphers.valid() }
     }
@@ -81,7 +81,7 @@ impl Cipher {
     }
 
     /// The three networks.
-    pub fn ciphers(&self) -> &Ciphers {
+    pub fn networks(&self) -> &Networks {
         &self.ciphers
     }
 

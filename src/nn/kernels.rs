@@ -59,7 +59,7 @@ const FUSED_DENSE: bool = cfg!(target_arch = "wasm32");
 
 /// Which implementation of each layer's product, bias and activation runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Activations {
+pub enum Implementation {
     /// burn's own products, adds, `tanh` and `sigmoid` (any device).
     Burn,
     /// The fused host operations of [`fused`] (CPU devices only).
@@ -70,7 +70,7 @@ pub enum Activations {
     Gpu,
 }
 
-impl Activations {
+impl Implementation {
     /// What a GPU device runs: the fused kernels where this build has them.
     #[cfg(feature = "gpu-kernels")]
     const GPU_DEFAULT: Self = Self::Gpu;
@@ -81,7 +81,7 @@ impl Activations {
 /// Per-device helpers for [`crate::nn::model::Network::forward`].
 #[derive(Clone, Debug)]
 pub struct Kernels {
-    activations: Activations,
+    implementation: Implementation,
     /// Whether the dense layers run as one fused host operation ([`Kernels::dense`]).
     fused_dense: bool,
     /// `[8, 2N · 4N]` 0/1 selection turning conv1's weights into its banded matrix.
@@ -95,15 +95,16 @@ pub struct Kernels {
 impl Kernels {
     /// The fastest kernels for `bits`-bit networks on `device`.
     pub fn for_device(bits: usize, device: &Device) -> Self {
-        let activations = if is_host_device(device) { Activations::Host } else { Activations::GPU_DEFAULT };
-        Self::with_activations(bits, device, activations)
+        let implementation =
+            if is_host_device(device) { Implementation::Host } else { Implementation::GPU_DEFAULT };
+        Self::with_implementation(bits, device, implementation)
     }
 
     /// Kernels with a chosen activation implementation (tests compare the two).
-    pub fn with_activations(bits: usize, device: &Device, activations: Activations) -> Self {
+    pub fn with_implementation(bits: usize, device: &Device, implementation: Implementation) -> Self {
         let position_eye = Tensor::eye(bits, device).reshape([bits, 1, bits, 1]);
         let selection = conv1_selection(bits, device);
-        Self { activations, fused_dense: FUSED_DENSE, conv1_selection: selection, bits, position_eye }
+        Self { implementation, fused_dense: FUSED_DENSE, conv1_selection: selection, bits, position_eye }
     }
 
     /// These kernels with the dense layers fused or not on CPU devices (tests run both;
@@ -113,8 +114,8 @@ impl Kernels {
     }
 
     /// Which activation implementation runs.
-    pub fn activations(&self) -> Activations {
-        self.activations
+    pub fn implementation(&self) -> Implementation {
+        self.implementation
     }
 
     /// conv1's weights `[2, 1, 4]` as the banded matrix `[2N, 4N]` of the "same"
@@ -136,7 +137,7 @@ impl Kernels {
     /// host operation (a direct stencil, see [`fused`]); elsewhere a pair of channels at a
     /// time as `[batch, 2N]·[2N, 4N]` with the banded matrix of [`Kernels::conv1_matrix`].
     pub fn conv1(&self, x: Tensor<2>, w: Tensor<3>, b: Tensor<1>) -> Tensor<2> {
-        if self.activations == Activations::Host {
+        if self.implementation == Implementation::Host {
             return fused::conv1(x, w, b);
         }
         let [batch, _] = x.dims();
@@ -156,14 +157,14 @@ impl Kernels {
     /// [`Kernels::conv1`] for K members of two channels at once: x `[K, batch, 2N]`, w
     /// `[K, 2, 1, 4]`, b `[K, 2]` -> `[K, batch·N, 4]`.
     pub fn conv1_members(&self, x: Tensor<3>, w: Tensor<4>, b: Tensor<2>) -> Tensor<3> {
-        if self.activations == Activations::Host {
+        if self.implementation == Implementation::Host {
             return fused::conv1(x, w, b);
         }
         let [k, batch, _] = x.dims();
         let rows = batch * self.bits;
         let m1 = self.conv1_matrices(w.reshape([k, 8])); // [K, 2N, 4N], columns (position, tap, channel)
         #[cfg(feature = "gpu-kernels")]
-        if self.activations == Activations::Gpu {
+        if self.implementation == Implementation::Gpu {
             // Both taps of a position take the two channels' biases: b repeats with period 2.
             return gpu::shift(x.matmul(m1).reshape([k, rows, 4]), b, Activation::Tanh);
         }
@@ -176,18 +177,18 @@ impl Kernels {
     /// `f(x·W + b)` for a small `W` (the per-position channel mixing): x `[R, I]`, w `[I, O]`,
     /// b `[O]` -> `[R, O]`. One fused host operation on CPU devices (see [`fused`]).
     pub fn mix(&self, x: Tensor<2>, w: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
-        match self.activations {
-            Activations::Host => fused::mix(x, w, b, activation),
+        match self.implementation {
+            Implementation::Host => fused::mix(x, w, b, activation),
             #[cfg(feature = "gpu-kernels")]
-            Activations::Gpu => gpu::mix(x, w, b, activation),
-            Activations::Burn => self.activate(self.positions_product(x, w) + b.unsqueeze(), activation),
+            Implementation::Gpu => gpu::mix(x, w, b, activation),
+            Implementation::Burn => self.activate(self.positions_product(x, w) + b.unsqueeze(), activation),
         }
     }
 
     /// Whether the dense layers run as fused host operations: on CPU devices, where
     /// `fused_dense` (by default [`FUSED_DENSE`]).
     fn fuses_dense(&self) -> bool {
-        self.activations == Activations::Host && self.fused_dense
+        self.implementation == Implementation::Host && self.fused_dense
     }
 
     /// `f(x·W + b)` for a dense layer: x `[R, I]`, w `[I, O]`, b `[O]` -> `[R, O]`. On CPU
@@ -229,22 +230,22 @@ impl Kernels {
 
     /// `f(x + b)`: x `[R, O]`, b `[O]` -> `[R, O]`; one fused host operation on CPU devices.
     pub fn shift(&self, x: Tensor<2>, b: Tensor<1>, activation: Activation) -> Tensor<2> {
-        match self.activations {
-            Activations::Host => fused::shift(x, b, activation),
+        match self.implementation {
+            Implementation::Host => fused::shift(x, b, activation),
             #[cfg(feature = "gpu-kernels")]
-            Activations::Gpu => gpu::shift(x, b, activation),
-            Activations::Burn => self.activate(x + b.unsqueeze(), activation),
+            Implementation::Gpu => gpu::shift(x, b, activation),
+            Implementation::Burn => self.activate(x + b.unsqueeze(), activation),
         }
     }
 
     /// [`Kernels::mix`] for K members at once: x `[K, R, I]`, w `[K, I, O]`, b `[K, O]` ->
     /// `[K, R, O]`, each member's rows through its own weights.
     pub fn mix_members(&self, x: Tensor<3>, w: Tensor<3>, b: Tensor<2>, activation: Activation) -> Tensor<3> {
-        match self.activations {
-            Activations::Host => fused::mix(x, w, b, activation),
+        match self.implementation {
+            Implementation::Host => fused::mix(x, w, b, activation),
             #[cfg(feature = "gpu-kernels")]
-            Activations::Gpu => gpu::mix(x, w, b, activation),
-            Activations::Burn => {
+            Implementation::Gpu => gpu::mix(x, w, b, activation),
+            Implementation::Burn => {
                 self.activate(self.positions_members_product(x, w) + b.unsqueeze_dim(1), activation)
             }
         }
@@ -252,11 +253,11 @@ impl Kernels {
 
     /// [`Kernels::shift`] for K members at once: x `[K, R, O]`, b `[K, O]` -> `[K, R, O]`.
     pub fn shift_members(&self, x: Tensor<3>, b: Tensor<2>, activation: Activation) -> Tensor<3> {
-        match self.activations {
-            Activations::Host => fused::shift(x, b, activation),
+        match self.implementation {
+            Implementation::Host => fused::shift(x, b, activation),
             #[cfg(feature = "gpu-kernels")]
-            Activations::Gpu => gpu::shift(x, b, activation),
-            Activations::Burn => self.activate(x + b.unsqueeze_dim(1), activation),
+            Implementation::Gpu => gpu::shift(x, b, activation),
+            Implementation::Burn => self.activate(x + b.unsqueeze_dim(1), activation),
         }
     }
 

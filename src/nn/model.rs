@@ -117,7 +117,7 @@ pub struct Network {
 
 /// The three networks of one cipher.
 #[derive(Module, Debug)]
-pub struct Ciphers {
+pub struct Networks {
     /// Encrypts.
     pub alice: Network,
     /// Decrypts with the key.
@@ -184,9 +184,9 @@ impl CipherConfig {
     }
 
     /// Builds Alice, Bob and Eve from one seed (same seed, same weights on every backend).
-    pub fn init(&self, seed: u64, device: &Device) -> Ciphers {
+    pub fn init(&self, seed: u64, device: &Device) -> Networks {
         let mut rng = SmallRng::seed_from_u64(seed);
-        Ciphers {
+        Networks {
             alice: self.init_network(Role::Alice, &mut rng, device),
             bob: self.init_network(Role::Bob, &mut rng, device),
             eve: self.init_network(Role::Eve, &mut rng, device),

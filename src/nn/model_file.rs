@@ -11,7 +11,7 @@
 //! | 4 | length J of the JSON header |
 //! | J | JSON: [`ModelHeader`] (the training config and what is known of the model) |
 //! | 8 | length W of the weights |
-//! | W | burn's own record of [`Ciphers`] (burnpack) |
+//! | W | burn's own record of [`Networks`] (burnpack) |
 //! | 4 | CRC-32 of every byte before it |
 
 use burn::module::Module;
@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::nn::attack::{AttackResult, SuiteResult};
 use crate::nn::config::TrainingConfig;
-use crate::nn::model::{Ciphers, Network};
+use crate::nn::model::{Network, Networks};
 
 mod retired;
 pub use retired::IGNORED as RETIRED_SETTINGS;
@@ -93,7 +93,7 @@ pub struct SavedModel {
     /// Configuration and known figures.
     pub header: ModelHeader,
     /// Alice, Bob and Eve.
-    pub ciphers: Ciphers,
+    pub ciphers: Networks,
 }
 
 /// Why a model buffer could not be read.
@@ -128,7 +128,7 @@ pub enum ModelFileError {
 }
 
 /// Writes a model to bytes.
-pub fn save(header: &ModelHeader, ciphers: &Ciphers) -> Vec<u8> {
+pub fn save(header: &ModelHeader, ciphers: &Networks) -> Vec<u8> {
     let json = serde_json::to_vec(header).expect("a header always serialises");
     let weights = ciphers.clone().into_record().into_bytes().expect("an in-memory record always serialises");
     let mut out = Vec::with_capacity(32 + json.len() + weights.len());
@@ -260,7 +260,7 @@ fn export_network(role: &str, net: &Network, out: &mut Vec<ExportedTensor>) {
 }
 
 /// The weights of `ciphers` as a [`WeightsExport`].
-pub fn export_weights(header: &ModelHeader, ciphers: &Ciphers) -> WeightsExport {
+pub fn export_weights(header: &ModelHeader, ciphers: &Networks) -> WeightsExport {
     let mut tensors = Vec::new();
     export_network("alice", &ciphers.alice, &mut tensors);
     export_network("bob", &ciphers.bob, &mut tensors);

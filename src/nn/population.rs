@@ -14,7 +14,7 @@ use burn::prelude::*;
 
 use crate::nn::config::TrainingConfig;
 use crate::nn::metrics::IterationLosses;
-use crate::nn::model::Ciphers;
+use crate::nn::model::Networks;
 use crate::nn::pending::Pending;
 use crate::nn::steps::Steps;
 
@@ -64,7 +64,7 @@ pub struct Population {
     /// The members in one or two groups (one per thread), in seed order.
     groups: Vec<Group>,
     /// Member 0's fresh networks: the shapes [`Population::member`] writes into.
-    template: Ciphers,
+    template: Networks,
     iteration: usize,
 }
 
@@ -122,7 +122,7 @@ impl Population {
     }
 
     /// Member `k`'s networks, as a single run would hold them.
-    pub fn member(&self, k: usize) -> Ciphers {
+    pub fn member(&self, k: usize) -> Networks {
         let size = self.groups[0].members();
         self.groups[k / size].member(k % size, &self.template)
     }

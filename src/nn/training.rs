@@ -11,7 +11,7 @@ use crate::nn::data::MessageBatch;
 use crate::nn::inference::Runner;
 use crate::nn::losses::bits_wrong_loss;
 use crate::nn::metrics::{IterationLosses, pending_rows};
-use crate::nn::model::{Ciphers, Network};
+use crate::nn::model::{Network, Networks};
 use crate::nn::optimizer::FlatOptimizer;
 use crate::nn::pending::Pending;
 use crate::nn::replicas::{Link, Peer, ThreadPeer, default_replicas, finish_now, replicate};
@@ -71,7 +71,7 @@ impl Trainer {
     }
 
     /// Resumes training from existing networks (for instance a loaded model).
-    pub fn from_parts(config: TrainingConfig, ciphers: Ciphers, device: &Device) -> Self {
+    pub fn from_parts(config: TrainingConfig, ciphers: Networks, device: &Device) -> Self {
         let replicas = default_replicas(device, config.batch_size);
         Self::with_replicas(config, ciphers, device, replicas)
     }
@@ -82,7 +82,12 @@ impl Trainer {
     ///
     /// # Panics
     /// If `replicas` is not 1 or 2, or is 2 with a batch smaller than 2.
-    pub fn with_replicas(config: TrainingConfig, ciphers: Ciphers, device: &Device, replicas: usize) -> Self {
+    pub fn with_replicas(
+        config: TrainingConfig,
+        ciphers: Networks,
+        device: &Device,
+        replicas: usize,
+    ) -> Self {
         assert!(matches!(replicas, 1 | 2), "1 or 2 replicas");
         assert!(config.batch_size >= replicas, "at least one row of each batch per replica");
         let runner = Runner::new(config.cipher.bits, device);
@@ -151,17 +156,17 @@ impl Trainer {
     }
 
     /// Replica `index`'s networks (they equal replica 0's bit for bit: for checks).
-    pub fn replica_ciphers(&self, index: usize) -> &Ciphers {
+    pub fn replica_networks(&self, index: usize) -> &Networks {
         &self.replicas[index].ciphers
     }
 
     /// The networks as they are now.
-    pub fn ciphers(&self) -> &Ciphers {
+    pub fn networks(&self) -> &Networks {
         &self.replicas[0].ciphers
     }
 
     /// Gives the networks up (to save them or to audit them).
-    pub fn into_ciphers(mut self) -> Ciphers {
+    pub fn into_networks(mut self) -> Networks {
         self.replicas.swap_remove(0).ciphers
     }
 }

@@ -6,7 +6,7 @@ use burn::module::{ModuleMapper, ModuleVisitor, Param};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
-use crate::nn::model::{Ciphers, Network};
+use crate::nn::model::{Network, Networks};
 use crate::nn::pending::Pending;
 
 /// Collects every float parameter, flattened, in the module's visiting order.
@@ -46,8 +46,8 @@ fn parameters(net: &Network) -> Vec<Tensor<1>> {
 
 /// Alice, Bob and Eve copied onto `device` (values only, no autodiff history), once their
 /// weights are read back.
-pub fn ciphers_to(ciphers: &Ciphers, device: &Device) -> Pending<Ciphers> {
-    let Ciphers { alice, bob, eve } = ciphers.valid();
+pub fn networks_to(ciphers: &Networks, device: &Device) -> Pending<Networks> {
+    let Networks { alice, bob, eve } = ciphers.valid();
     let counts = [&alice, &bob, &eve].map(|net| parameters(net).len());
     let tensors = [&alice, &bob, &eve].into_iter().flat_map(parameters).collect();
     let device = device.clone();
@@ -59,6 +59,6 @@ pub fn ciphers_to(ciphers: &Ciphers, device: &Device) -> Pending<Ciphers> {
         };
         let alice = rebuild(alice, counts[0]);
         let bob = rebuild(bob, counts[1]);
-        Ciphers { alice, bob, eve: rebuild(eve, counts[2]) }
+        Networks { alice, bob, eve: rebuild(eve, counts[2]) }
     })
 }

@@ -8,11 +8,6 @@ use burn::tensor::wgpu::WgpuBackend;
 
 pub use crate::app::backend::{BackendChoice, BackendInfo, BackendKind};
 
-/// The CPU device (with autodiff) and its badge.
-pub fn cpu(reason: impl Into<String>, detail: Option<String>) -> (Device, BackendInfo) {
-    (Device::flex().autodiff(), BackendInfo { kind: BackendKind::Cpu, reason: reason.into(), detail })
-}
-
 /// Why WebGPU cannot train here: a few words, and burn's error when there is one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NoWebGpu {

@@ -13,7 +13,7 @@ use crate::nn::attack::{AttackRow, AttackerKind, SuiteResult};
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::metrics::{AuditLoss, IterationLosses};
-use crate::nn::model::Ciphers;
+use crate::nn::model::Networks;
 use crate::nn::model_file::{self, ModelHeader};
 use crate::web::backend::{BackendChoice, BackendInfo};
 use crate::web::job::WorkerJob;
@@ -40,7 +40,7 @@ pub enum Stage {
     Empty,
     Trained {
         config: TrainingConfig,
-        ciphers: Ciphers,
+        ciphers: Networks,
     },
 }
 
@@ -81,7 +81,7 @@ pub struct WatchState {
 
 /// The continued-Eve audit's state.
 #[derive(Clone, Copy)]
-pub struct AuditState {
+pub struct ContinuedEveState {
     /// Its status, progress and engine worker.
     pub job: WorkerJob,
     pub steps: RwSignal<String>,
@@ -89,7 +89,7 @@ pub struct AuditState {
     pub result: RwSignal<Option<Evaluation>>,
 }
 
-impl AuditState {
+impl ContinuedEveState {
     fn new() -> Self {
         Self {
             job: WorkerJob::new(),
@@ -175,7 +175,7 @@ pub struct Lab {
     pub trained: RwSignal<Option<TrainingConfig>>,
     /// The attacker suite (the cipher's strength) and the continued-Eve audit.
     pub suite: SuiteState,
-    pub continued: AuditState,
+    pub continued: ContinuedEveState,
     pub engine: StoredValue<Engine, LocalStorage>,
 }
 
@@ -205,7 +205,7 @@ impl Lab {
             evaluation: RwSignal::new(None),
             trained: RwSignal::new(None),
             suite: SuiteState::new(),
-            continued: AuditState::new(),
+            continued: ContinuedEveState::new(),
             engine: StoredValue::new_local(Engine::default()),
         }
     }

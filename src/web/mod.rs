@@ -3,13 +3,12 @@
 //! message form on the page in slices that keep it responsive; these modules pick the
 //! backend, drive the core and draw what happens.
 
-pub mod attack_run;
 pub mod backend;
 pub mod browser;
 pub mod chart;
 pub mod choose_backend;
 pub mod components;
-pub mod continued_audit;
+pub mod continued_eve;
 pub mod engine;
 pub mod figures;
 pub mod job;
@@ -18,6 +17,7 @@ pub mod panic_banner;
 pub mod population_run;
 pub mod share;
 pub mod slices;
+pub mod suite_run;
 pub mod tab_storage;
 pub mod text_lab;
 pub mod training_run;

@@ -13,7 +13,7 @@ use crate::app::backend::BackendKind;
 use crate::app::engine_protocol::Command;
 use crate::app::kept_population::{KeptMember, KeptPopulation, thinned};
 use crate::app::population_results::{
-    Outcome, PAGE_POPULATION, SCREEN_STEPS, TrainedMember, seeds_from, shares, strongest,
+    Outcome, PAGE_POPULATION, SCREEN_STEPS, TrainedMember, lanes, seeds_from, strongest,
 };
 use crate::nn::attack::SuiteResult;
 use crate::nn::config::TrainingConfig;
@@ -28,7 +28,7 @@ use crate::web::tab_storage::{keep_population, kept_population};
 use crate::web::text_lab::TextLab;
 
 mod events;
-use events::{Share, Shares};
+use events::{Lane, Lanes};
 
 /// What a population run is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,8 +137,8 @@ impl PopulationState {
         let mine = self.job.generation.get_untracked();
         let seeds = seeds_from(config.seed, PAGE_POPULATION);
         let count = side_by_side_workers();
-        let parts = shares(seeds.len(), count);
-        let table: Shares = Rc::new(RefCell::new(parts.iter().cloned().map(Share::of).collect()));
+        let parts = lanes(seeds.len(), count);
+        let table: Lanes = Rc::new(RefCell::new(parts.iter().cloned().map(Lane::of).collect()));
         let mut workers = Vec::new();
         for (index, members) in parts.into_iter().enumerate() {
             match EngineWorker::spawn(BackendKind::Cpu, self.handler(mine, index, steps, table.clone())) {

@@ -34,7 +34,7 @@ pub struct Job<R: 'static> {
 }
 
 /// How a slice loop ended.
-pub enum Outcome {
+pub enum LoopEnd {
     /// The work is done.
     Finished,
     /// A newer run (or a reset) took over: leave everything as it is.
@@ -71,21 +71,21 @@ impl<R: Send + Sync + 'static> Job<R> {
         max_slice: u64,
         mut work: impl FnMut(usize) -> Option<(Pending<Vec<R>>, usize)>,
         mut on_redraw: impl FnMut(),
-    ) -> Outcome {
+    ) -> LoopEnd {
         let mut slice = 1;
         let mut last_draw = now_ms();
         loop {
             if !self.wait_while_paused().await {
-                return Outcome::Abandoned;
+                return LoopEnd::Abandoned;
             }
             let started = now_ms();
             let Some((pending, done)) = work(slice as usize) else { break };
             let rows = match pending.read_async().await {
                 Ok(rows) => rows,
-                Err(e) => return Outcome::Failed(e),
+                Err(e) => return LoopEnd::Failed(e),
             };
             if !self.current() {
-                return Outcome::Abandoned;
+                return LoopEnd::Abandoned;
             }
             let elapsed = now_ms() - started;
             slice = next_slice(slice, elapsed, max_slice, SLICE_MS);
@@ -103,6 +103,6 @@ impl<R: Send + Sync + 'static> Job<R> {
         }
         self.redraw.update(|n| *n += 1);
         on_redraw();
-        Outcome::Finished
+        LoopEnd::Finished
     }
 }

@@ -17,7 +17,7 @@ use crate::nn::model_file;
 use crate::nn::replicas::MIN_SPLIT_BATCH;
 use crate::web::browser::{cores, query};
 use crate::web::choose_backend::{Chosen, choose};
-use crate::web::continued_audit::reset_audits;
+use crate::web::continued_eve::reset_audits;
 use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Redraws, Status};
 use crate::web::lab::{EARLIER_RUNS, EarlierRun, Lab, Stage, SuiteTarget};

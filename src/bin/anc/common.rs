@@ -14,7 +14,7 @@ use anc::nn::model_file::{self, SavedModel};
 use anc::nn::replicas::default_replicas;
 use anc::nn::replicas::replicate;
 use anc::nn::steps::Steps;
-use anc::{Audit, AuditConfig, AuditLoss, Ciphers, Evaluation, IterationLosses, Trainer};
+use anc::{Audit, AuditConfig, AuditLoss, Evaluation, IterationLosses, Networks, Trainer};
 use anyhow::{Context, Result};
 use burn::prelude::Device;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -151,7 +151,7 @@ pub fn losses_message(l: &IterationLosses) -> String {
 /// Runs an audit to the end with a progress bar (hidden when `quiet`), writing Eve's loss
 /// per step to `csv`; returns its evaluation and Eve's last loss.
 pub fn run_audit(
-    ciphers: &Ciphers,
+    ciphers: &Networks,
     config: &TrainingConfig,
     audit_config: AuditConfig,
     device: &Device,
@@ -175,7 +175,7 @@ pub fn run_audit(
 /// Runs the attacker suite against `ciphers` (of shape `shape`), its attackers side by side
 /// on `threads` threads, each with its own progress bar (hidden when `quiet`).
 pub fn run_suite(
-    ciphers: &Ciphers,
+    ciphers: &Networks,
     shape: &CipherConfig,
     kinds: &[AttackerKind],
     config: &SuiteConfig,

@@ -1,9 +1,9 @@
 //! `anc sweep merge`: the JSON lines of a sweep's shards joined into its tables and
-//! summaries (see `anc::app::sweep_lines`).
+//! summaries (see `crate::sweep::lines`).
 
 use std::io::Read;
 
-use anc::app::sweep_lines::{merge, parse_lines};
+use crate::sweep::lines::{merge, parse_lines};
 use anyhow::{Context, Result};
 
 use crate::args::MergeArgs;

@@ -2,14 +2,15 @@
 //! one shard of those jobs); each cipher audited by the attacker suite (its attackers side
 //! by side on the cores), the best attacker counting.
 
+mod grid;
+pub mod lines;
+mod table;
+#[cfg(test)]
+mod tests;
+
 use std::io::Write;
 use std::time::Instant;
 
-use anc::app::sweep::{Bar, SeedResult, Summary, TABLE_HEADER, table_row};
-use anc::app::sweep_grid::{Grid, Point, Shard, jobs};
-use anc::app::sweep_lines::{
-    OVERVIEW_HEADER, Origin, SweepLine, SweepSettings, merge, overview_row, point_heading,
-};
 use anc::nn::attack::{AttackerKind, SuiteConfig, SuiteResult};
 use anc::nn::config::names;
 use anc::nn::evaluation::EVALUATION_SAMPLES;
@@ -17,10 +18,13 @@ use anc::nn::inference::Cipher;
 use anc::nn::model_file::{self, ModelHeader};
 use anc::nn::population::{Population, default_threads};
 use anc::nn::seeds;
-use anc::{Ciphers, Evaluation, IterationLosses, TrainingConfig, evaluate};
+use anc::{Evaluation, IterationLosses, Networks, TrainingConfig, evaluate};
 use anyhow::{Result, anyhow, bail};
 use burn::prelude::Device;
 use clap::{Args, Parser};
+use grid::{Grid, Point, Shard, jobs};
+use lines::{OVERVIEW_HEADER, Origin, SweepLine, SweepSettings, merge, overview_row, point_heading};
+use table::{Bar, SeedResult, Summary, TABLE_HEADER, table_row};
 
 use crate::args::{Backend, Cli, Command, ConfigArgs, SweepArgs, SweepCommand};
 use crate::common::{
@@ -93,7 +97,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
     }
     let mut done: Vec<(Origin, SweepLine)> = Vec::new();
     // With --population: each point's seeds, trained together when the point starts.
-    let mut trained: std::collections::VecDeque<(Ciphers, f64)> = Default::default();
+    let mut trained: std::collections::VecDeque<(Networks, f64)> = Default::default();
     for (n, job) in mine.iter().enumerate() {
         let (point_config, _) =
             configs.iter().find(|(_, p)| *p == job.point).expect("every job's point is on the grid");
@@ -185,12 +189,12 @@ fn config_at(argv: &[String], point: &Point) -> Result<TrainingConfig> {
 }
 
 /// Trains one seed of a point: its networks and the seconds it took.
-fn train_one(args: &SweepArgs, config: TrainingConfig, device: &Device) -> Result<(Ciphers, f64)> {
+fn train_one(args: &SweepArgs, config: TrainingConfig, device: &Device) -> Result<(Networks, f64)> {
     let started = Instant::now();
     let mut trainer = trainer(config.clone(), device, args.threads)?;
     let bar = progress(config.total_iterations(), args.json);
     run_to_end(&mut trainer, SLICE, &bar, losses_message, |_| Ok(()))?;
-    Ok((trainer.into_ciphers(), started.elapsed().as_secs_f64()))
+    Ok((trainer.into_networks(), started.elapsed().as_secs_f64()))
 }
 
 /// Trains `seeds` of a point's `config` as one population: each member's networks, and the
@@ -201,7 +205,7 @@ fn train_population(
     device: &Device,
     threads: usize,
     quiet: bool,
-) -> Result<Vec<(Ciphers, f64)>> {
+) -> Result<Vec<(Networks, f64)>> {
     let started = Instant::now();
     let mut population = Population::with_threads(config, seeds, device, threads)?;
     let bar = progress(config.total_iterations(), quiet);
@@ -219,7 +223,7 @@ fn judge(
     args: &SweepArgs,
     point: &Point,
     config: &TrainingConfig,
-    ciphers: &Ciphers,
+    ciphers: &Networks,
     train_seconds: f64,
     device: &Device,
 ) -> Result<SeedResult> {
@@ -252,7 +256,7 @@ fn keep_model(
     dir: &std::path::Path,
     point: &Point,
     config: &TrainingConfig,
-    ciphers: &Ciphers,
+    ciphers: &Networks,
     trained: &Evaluation,
     suite: &SuiteResult,
 ) -> Result<()> {

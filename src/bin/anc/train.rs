@@ -40,7 +40,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     }
     let seconds = started.elapsed().as_secs_f64();
     let threads = trainer.replicas();
-    let ciphers = trainer.into_ciphers();
+    let ciphers = trainer.into_networks();
     let cipher = Cipher::new(&ciphers, &device);
     let evaluation = evaluate(&cipher, EVALUATION_SAMPLES, seeds::held_out(config.seed)).read()?;
     let mut header = ModelHeader::trained(config.clone(), Some(evaluation.bob.correct_pct));

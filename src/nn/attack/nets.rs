@@ -113,7 +113,7 @@ mod tests {
     use rand::{Rng, SeedableRng};
 
     use super::*;
-    use crate::nn::kernels::Activations;
+    use crate::nn::kernels::Implementation;
 
     /// Every parameter's gradient, flattened, in visiting order.
     struct GradsOf<'a>(&'a Gradients, Vec<Vec<f32>>);
@@ -152,7 +152,7 @@ mod tests {
         let z: Vec<f32> = (0..rows * bits).map(|_| rng.random_range(-2.0..2.0)).collect();
         let z = Tensor::<2>::from_data(TensorData::new(z, [rows, bits]), &device);
         let host =
-            |fused| Kernels::with_activations(bits, &device, Activations::Host).with_fused_dense(fused);
+            |fused| Kernels::with_implementation(bits, &device, Implementation::Host).with_fused_dense(fused);
         let mlp = Mlp::new(bits, &[128, 64], bits, &mut rng, &device);
         let forward = |k: &Kernels| mlp.forward(z.clone(), k);
         assert_close(&run(&mlp, forward, host(true)), &run(&mlp, forward, host(false)));

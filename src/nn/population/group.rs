@@ -9,7 +9,7 @@ use crate::nn::config::TrainingConfig;
 use crate::nn::data::BitSource;
 use crate::nn::kernels::Kernels;
 use crate::nn::losses::eve_term;
-use crate::nn::model::{Ciphers, Network};
+use crate::nn::model::{Network, Networks};
 use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::seeds;
 
@@ -42,8 +42,8 @@ pub(super) struct Group {
 impl Group {
     /// The members of `seeds`, each initialised as a single run of `config` with its seed.
     pub(super) fn new(config: &TrainingConfig, seeds: &[u64], device: &Device) -> Self {
-        let members: Vec<Ciphers> = seeds.iter().map(|&s| config.cipher.init(s, device)).collect();
-        let stack = |role: fn(&Ciphers) -> &Network| {
+        let members: Vec<Networks> = seeds.iter().map(|&s| config.cipher.init(s, device)).collect();
+        let stack = |role: fn(&Networks) -> &Network| {
             StackedNetwork::stack(&members.iter().map(role).collect::<Vec<_>>())
         };
         Self {
@@ -64,8 +64,8 @@ impl Group {
     }
 
     /// Member `k`'s networks, written into copies of `template`'s.
-    pub(super) fn member(&self, k: usize, template: &Ciphers) -> Ciphers {
-        Ciphers {
+    pub(super) fn member(&self, k: usize, template: &Networks) -> Networks {
+        Networks {
             alice: self.alice.member(k, &template.alice),
             bob: self.bob.member(k, &template.bob),
             eve: self.eve.member(k, &template.eve),

@@ -11,7 +11,7 @@ use super::rows::Rows;
 use crate::nn::config::TrainingConfig;
 use crate::nn::data::{BitSource, MessageBatch};
 use crate::nn::losses::bits_wrong_share;
-use crate::nn::model::Ciphers;
+use crate::nn::model::Networks;
 use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::replicas::{Link, all_reduce, sum_values};
 use crate::nn::seeds;
@@ -19,7 +19,7 @@ use crate::nn::seeds;
 /// One copy of the three networks with their optimisers and data stream (see
 /// [`crate::nn::replicas`]: on a multi-core CPU two of them share each batch).
 pub(super) struct Replica {
-    pub(super) ciphers: Ciphers,
+    pub(super) ciphers: Networks,
     ab_optim: FlatOptimizer,
     /// What Alice and Bob hide from (the first is the write-up's Eve, `ciphers.eve`).
     adversaries: Vec<Box<dyn Adversary>>,
@@ -31,7 +31,7 @@ impl Replica {
     /// the run's data stream.
     pub(super) fn new(
         config: &TrainingConfig,
-        ciphers: Ciphers,
+        ciphers: Networks,
         adversaries: Vec<Box<dyn Adversary>>,
     ) -> Self {
         Self {
@@ -115,7 +115,7 @@ impl Replica {
         lr: f64,
         alice_moves: bool,
     ) -> (Tensor<1>, Tensor<1>) {
-        let Ciphers { alice, bob, eve } = &self.ciphers;
+        let Networks { alice, bob, eve } = &self.ciphers;
         let ciphertext = at.runner.encrypt(alice, batch); // [rows, N]
         let shares: Vec<Tensor<1>> =
             self.adversaries.iter().map(|a| a.errors_share(eve, ciphertext.clone(), batch, at)).collect();

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use crate::web::backend::BackendChoice;
 use crate::web::browser::query;
 use crate::web::components::{
-    after_first_paint::append_after_first_paint, audit_panel::AuditPanel, backend_badge::BackendBadge,
-    controls::Controls, earlier_runs::EarlierRuns, explainer::Explainer, loss_chart::LossChart,
-    one_message::OneMessage, progress_bar::ProgressBar, results::Results, suite_panel::SuitePanel,
+    after_first_paint::append_after_first_paint, backend_badge::BackendBadge,
+    continued_eve_panel::ContinuedEvePanel, controls::Controls, earlier_runs::EarlierRuns,
+    explainer::Explainer, loss_chart::LossChart, one_message::OneMessage, progress_bar::ProgressBar,
+    results::Results, suite_panel::SuitePanel,
 };
 use crate::web::components::{
     cipher_views::CipherViews, messages_panel::MessagesPanel, population_panel::PopulationPanel,
@@ -63,7 +64,7 @@ pub fn App() -> impl IntoView {
                 </p>
                 <div class="audits">
                     <SuitePanel/>
-                    <AuditPanel/>
+                    <ContinuedEvePanel/>
                 </div>
             </section>
             <MessagesPanel/>

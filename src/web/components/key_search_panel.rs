@@ -9,7 +9,7 @@ use crate::text::brute_force::{Candidate, KeyScore, KeySearch, MAX_KEY_BITS};
 use crate::text::codec::{Ciphertext, Key};
 use crate::text::english;
 use crate::web::job::{Progress, Status};
-use crate::web::slices::{Job, Outcome};
+use crate::web::slices::{Job, LoopEnd};
 use crate::web::text_lab::TextLab;
 
 /// What the search found, once it is over.
@@ -64,9 +64,9 @@ pub fn KeySearchPanel() -> impl IntoView {
             let work =
                 |keys| search.try_update_value(|s| (!s.is_done()).then(|| (s.run(keys), s.done()))).flatten();
             match job.run(u64::MAX, work, || {}).await {
-                Outcome::Finished => {}
-                Outcome::Abandoned => return,
-                Outcome::Failed(e) => {
+                LoopEnd::Finished => {}
+                LoopEnd::Abandoned => return,
+                LoopEnd::Failed(e) => {
                     job.status.set(Status::Failed(e.to_string()));
                     return error.set(Some(e.to_string()));
                 }

@@ -2,10 +2,10 @@
 
 pub mod after_first_paint;
 pub mod app;
-pub mod audit_panel;
 pub mod backend_badge;
 pub mod cipher_views;
 pub mod ciphertext_values_chart;
+pub mod continued_eve_panel;
 pub mod controls;
 pub mod earlier_runs;
 pub mod explainer;

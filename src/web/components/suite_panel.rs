@@ -11,10 +11,10 @@ use crate::web::components::steps_field::StepsField;
 
 use crate::app::report::{Throughput, clock, grouped};
 use crate::nn::attack::{AttackRow, AttackerKind};
-use crate::web::attack_run;
 use crate::web::chart::{self, Axes, Series};
 use crate::web::job::Status;
 use crate::web::lab::{Lab, PAGE_SUITE_STEPS, SuiteTarget};
+use crate::web::suite_run;
 use crate::web::text_lab::TextLab;
 use plotters::style::RGBColor;
 
@@ -175,7 +175,7 @@ pub fn SuitePanel() -> impl IntoView {
                     type="button"
                     data-testid="audit-start-fresh"
                     prop:disabled=move || !can_start()
-                    on:click=move |_| attack_run::start_suite(lab, SuiteTarget::Trained)
+                    on:click=move |_| suite_run::start_suite(lab, SuiteTarget::Trained)
                 >
                     "Attack the model trained here"
                 </button>
@@ -186,7 +186,7 @@ pub fn SuitePanel() -> impl IntoView {
                     on:click=move |_| {
                         let slot = text.slot.get_untracked();
                         let name = text.info().map_or_else(String::new, |i| format!("{}, {}", i.preset, text.source(slot)));
-                        attack_run::start_suite(lab, SuiteTarget::Form(name))
+                        suite_run::start_suite(lab, SuiteTarget::Form(name))
                     }
                 >
                     {move || text.info().map_or("Attack the message form's model".to_string(), |i| format!("Attack the form's model ({})", i.preset))}

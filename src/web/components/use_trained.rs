@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::nn::model_file::{ModelHeader, SavedModel};
-use crate::nn::transfer::ciphers_to;
+use crate::nn::transfer::networks_to;
 use crate::web::lab::{Lab, Stage, SuiteTarget};
 use crate::web::text_lab::{ModelSlot, TextLab};
 
@@ -47,7 +47,7 @@ pub fn UseTrained() -> impl IntoView {
         moving.set(true);
         spawn_local(async move {
             // The form runs on the CPU: copy the weights there (a no-op copy on the CPU backend).
-            match ciphers_to(&ciphers, &Device::flex()).read_async().await {
+            match networks_to(&ciphers, &Device::flex()).read_async().await {
                 Ok(ciphers) => {
                     error.set(None);
                     text.adopt(SavedModel { header, ciphers }, "trained in this page");

@@ -22,7 +22,7 @@ use crate::nn::model_file::{self, ModelHeader};
 use crate::nn::seeds;
 use crate::nn::steps::Steps;
 use crate::nn::training::Trainer;
-use crate::nn::transfer::ciphers_to;
+use crate::nn::transfer::networks_to;
 use crate::web::backend::open_webgpu;
 use crate::web::engine::audits::{attack, continue_eve};
 use crate::web::engine::job::{REPORT_MS, Slice, State, post, run_slices};
@@ -184,7 +184,7 @@ async fn post_rows(
 /// Reads the watched message with the networks as they are now, for the page.
 async fn watch(state: &State, trainer: &Trainer, device: &Device) {
     let Some((message, key)) = state.watch.borrow().clone() else { return };
-    let cipher = Cipher::new(trainer.ciphers(), device);
+    let cipher = Cipher::new(trainer.networks(), device);
     if message.len() != cipher.bits() || key.len() != cipher.bits() {
         return;
     }
@@ -197,7 +197,7 @@ async fn watch(state: &State, trainer: &Trainer, device: &Device) {
 async fn finish(trainer: Trainer, device: &Device) {
     post(&Event::Evaluating);
     let config = trainer.config().clone();
-    let ciphers = trainer.into_ciphers();
+    let ciphers = trainer.into_networks();
     let pending = evaluate(&Cipher::new(&ciphers, device), EVALUATION_SAMPLES, seeds::held_out(config.seed));
     let evaluation = match pending.read_async().await {
         Ok(evaluation) => evaluation,
@@ -206,7 +206,7 @@ async fn finish(trainer: Trainer, device: &Device) {
             return post(&Event::Failed { message });
         }
     };
-    match ciphers_to(&ciphers, &Device::flex()).read_async().await {
+    match networks_to(&ciphers, &Device::flex()).read_async().await {
         Ok(on_cpu) => {
             let header = ModelHeader::trained(config, Some(evaluation.bob.correct_pct));
             post(&Event::Trained { model: model_file::save(&header, &on_cpu), evaluation });

@@ -16,7 +16,7 @@ use crate::web::job::{Redraws, Status};
 
 /// Where one worker's share of the population stands.
 #[derive(Default)]
-pub(super) struct Share {
+pub(super) struct Lane {
     members: Range<usize>,
     /// Its population's iterations done and the seconds they took.
     iterations: usize,
@@ -31,13 +31,13 @@ pub(super) struct Share {
     finished: bool,
 }
 
-impl Share {
+impl Lane {
     pub(super) fn of(members: Range<usize>) -> Self {
         Self { members, ..Self::default() }
     }
 }
 
-pub(super) type Shares = Rc<RefCell<Vec<Share>>>;
+pub(super) type Lanes = Rc<RefCell<Vec<Lane>>>;
 impl PopulationState {
     /// The handler of worker `index`'s events.
     pub(super) fn handler(
@@ -45,7 +45,7 @@ impl PopulationState {
         mine: u64,
         index: usize,
         steps: usize,
-        table: Shares,
+        table: Lanes,
     ) -> impl FnMut(Event) + 'static {
         let mut redraws = Redraws::default();
         move |event| {
@@ -119,7 +119,7 @@ impl PopulationState {
 
     /// Sends worker `index` its next member to screen, or marks it finished (and the run
     /// done once every worker is).
-    fn screen_next(self, index: usize, steps: usize, table: &Shares) {
+    fn screen_next(self, index: usize, steps: usize, table: &Lanes) {
         let next = table.borrow_mut()[index].to_screen.pop();
         match next {
             Some(k) => {
@@ -159,7 +159,7 @@ impl PopulationState {
 
     /// The screening's progress: the steps of every member screened (their whole budgets)
     /// and of those being attacked now.
-    fn count_screening(self, table: &Shares, steps: usize) {
+    fn count_screening(self, table: &Lanes, steps: usize) {
         let shares = table.borrow();
         let budget = steps * AttackerKind::ALL.len();
         let screened = self.screenings.with_untracked(|s| s.iter().flatten().count());

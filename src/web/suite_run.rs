@@ -21,7 +21,7 @@ use crate::web::text_lab::TextLab;
 
 /// Where one worker's share of the suite stands.
 #[derive(Default)]
-struct Share {
+struct Lane {
     done: usize,
     seconds: f64,
     current: Option<AttackerKind>,
@@ -63,8 +63,7 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
     // The attackers dealt to the workers so that they finish about together.
     let count = side_by_side_workers();
     let groups = deal(&AttackerKind::ALL, count);
-    let shares: Rc<RefCell<Vec<Share>>> =
-        Rc::new(RefCell::new((0..count).map(|_| Share::default()).collect()));
+    let shares: Rc<RefCell<Vec<Lane>>> = Rc::new(RefCell::new((0..count).map(|_| Lane::default()).collect()));
     let mut workers = Vec::new();
     for (index, kinds) in groups.into_iter().enumerate() {
         match EngineWorker::spawn(BackendKind::Cpu, handler(lab, mine, index, shares.clone())) {
@@ -87,12 +86,7 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
 }
 
 /// The handler of worker `index`'s events.
-fn handler(
-    lab: Lab,
-    mine: u64,
-    index: usize,
-    shares: Rc<RefCell<Vec<Share>>>,
-) -> impl FnMut(Event) + 'static {
+fn handler(lab: Lab, mine: u64, index: usize, shares: Rc<RefCell<Vec<Lane>>>) -> impl FnMut(Event) + 'static {
     let suite = lab.suite;
     let mut redraws = Redraws::default();
     move |event| {

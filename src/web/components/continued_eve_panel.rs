@@ -11,12 +11,12 @@ use crate::app::report::{Throughput, audit_csv, clock};
 use crate::nn::audit::EveStart;
 use crate::web::browser::files;
 use crate::web::chart::{self, Axes, EVE_COLOR, Series};
-use crate::web::continued_audit;
+use crate::web::continued_eve;
 use crate::web::job::Status;
 use crate::web::lab::Lab;
 
 #[component]
-pub fn AuditPanel() -> impl IntoView {
+pub fn ContinuedEvePanel() -> impl IntoView {
     let lab = Lab::get();
     let audit = lab.continued;
     let canvas = NodeRef::<Canvas>::new();
@@ -81,7 +81,7 @@ pub fn AuditPanel() -> impl IntoView {
                     type="button"
                     data-testid=format!("audit-start-{key}")
                     prop:disabled=move || !can_start()
-                    on:click=move |_| continued_audit::start_continued(lab)
+                    on:click=move |_| continued_eve::start_continued(lab)
                 >
                     "Run"
                 </button>

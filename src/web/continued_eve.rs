@@ -1,7 +1,7 @@
 //! The continued-Eve audit of the page (the model's own Eve trained on against the frozen
 //! cipher, in an engine worker): start and finish (pause, resume and reset are its
 //! [`crate::web::job::WorkerJob`]'s); and the reset of both audits (the attacker suite is
-//! [`crate::web::attack_run`]).
+//! [`crate::web::suite_run`]).
 
 use leptos::prelude::*;
 
@@ -15,7 +15,7 @@ use crate::web::tab_storage::update_kept_run;
 /// Forgets both audits (a new training run, or a reset).
 pub fn reset_audits(lab: Lab) {
     reset_continued(lab);
-    crate::web::attack_run::reset_suite(lab);
+    crate::web::suite_run::reset_suite(lab);
 }
 
 /// Forgets the continued Eve, ending its worker; returns the new run's number.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::nn::attack::AttackerKind;
+use anc::nn::attack::AttackerKind;
 
 /// What one seed's run gave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,10 +35,6 @@ pub struct Bar {
 }
 
 impl Bar {
-    /// The bar of a strong 16-bit cipher: Bob ≥ 99.9 %, the best fresh attacker ≥ 7.0 bits
-    /// wrong of 16.
-    pub const STRONG16: Bar = Bar { bob_correct_pct: 99.9, fresh_eve_bit_errors: 7.0 };
-
     /// Whether `result` reaches this bar.
     pub fn met_by(&self, result: &SeedResult) -> bool {
         result.bob_correct_pct >= self.bob_correct_pct

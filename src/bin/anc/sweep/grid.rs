@@ -1,7 +1,7 @@
 //! What a sweep runs and which part of it one machine takes: a grid of option values
 //! (`--grid eve-weight=4,8,16`), its seeds, and a shard (`--shard I/N`) of the jobs they
 //! make. Any job runner (GNU parallel, a Slurm array, Kubernetes indexed Jobs) starts the N
-//! shards; `anc sweep merge` joins what they wrote (see [`crate::app::sweep_lines`]).
+//! shards; `anc sweep merge` joins what they wrote (see [`super::lines`]).
 
 use std::fmt;
 

@@ -1,7 +1,7 @@
 //! The sweep: its summary (medians, the weakest cipher, seeds reaching a bar), its grid and
 //! shards, and the merge of the shards' JSON lines.
 
-use anc::app::sweep::{Bar, SeedResult, Summary, table_row};
+use super::table::{Bar, SeedResult, Summary, table_row};
 use anc::nn::attack::AttackerKind;
 
 fn result(seed: u64, bob: f64, fresh_eve: f64) -> SeedResult {
@@ -19,7 +19,7 @@ fn result(seed: u64, bob: f64, fresh_eve: f64) -> SeedResult {
 #[test]
 fn summary_counts_the_seeds_that_reach_the_bar() {
     let runs = [result(1, 99.95, 7.2), result(2, 99.99, 6.9), result(3, 99.5, 7.8), result(4, 100.0, 7.0)];
-    let s = Summary::of(&runs, Bar::STRONG16);
+    let s = Summary::of(&runs, Bar { bob_correct_pct: 99.9, fresh_eve_bit_errors: 7.0 });
     assert_eq!((s.seeds, s.meeting_bar), (4, 2), "seed 2's Eve reads too much, seed 3's Bob too little");
     assert!((s.median_bob_correct_pct - 99.97).abs() < 1e-9);
     assert!((s.median_fresh_eve_bit_errors - 7.1).abs() < 1e-9);
@@ -33,7 +33,7 @@ fn summary_counts_the_seeds_that_reach_the_bar() {
 }
 
 mod grid_and_shards {
-    use anc::app::sweep_grid::{Grid, PlanError, Point, Shard, jobs};
+    use super::super::grid::{Grid, PlanError, Point, Shard, jobs};
 
     fn grid(specs: &[&str]) -> Result<Grid, PlanError> {
         Grid::parse(&specs.iter().map(|s| s.to_string()).collect::<Vec<_>>())
@@ -96,9 +96,9 @@ mod grid_and_shards {
 }
 
 mod lines_and_merge {
-    use anc::app::sweep::{Bar, SeedResult};
-    use anc::app::sweep_grid::{Grid, Point, Shard, jobs};
-    use anc::app::sweep_lines::{MergeError, Origin, SweepLine, SweepSettings, merge, parse_lines};
+    use super::super::grid::{Grid, Point, Shard, jobs};
+    use super::super::lines::{MergeError, Origin, SweepLine, SweepSettings, merge, parse_lines};
+    use super::super::table::{Bar, SeedResult};
     use anc::nn::attack::AttackerKind;
     use anc::nn::config::Preset;
 

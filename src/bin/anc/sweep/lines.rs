@@ -8,10 +8,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::app::sweep::{Bar, SeedResult, Summary, TABLE_HEADER, table_row};
-use crate::app::sweep_grid::{Axis, Grid, Point};
-use crate::nn::attack::AttackerKind;
-use crate::nn::config::TrainingConfig;
+use super::grid::{Axis, Grid, Point};
+use super::table::{Bar, SeedResult, Summary, TABLE_HEADER, table_row};
+use anc::nn::attack::AttackerKind;
+use anc::nn::config::TrainingConfig;
 
 /// What every shard of one sweep shares; merging refuses lines whose settings differ.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
