@@ -1,6 +1,7 @@
 //! The text codec (spec §5): symbols, packing, the two ciphertext forms and keys.
 
-use anc::text::codec::{ALPHABET, Ciphertext, CodecError, Key, Packing, char_of, code_of, encode_text};
+use anc::text::codec::{ALPHABET, Ciphertext, CodecError, Packing, char_of, code_of, encode_text};
+use anc::text::key::Key;
 use proptest::prelude::*;
 
 #[test]

@@ -16,7 +16,7 @@ fn a_kept_run_round_trips_with_its_networks_and_settings() {
     run.continued = Some(evaluation);
     let back = KeptRun::from_json(&run.to_json()).expect("reads back");
     assert_eq!(back, run);
-    let networks = back.ciphers(&Device::flex()).unwrap();
+    let networks = back.networks(&Device::flex()).unwrap();
     let bytes = |c: &anc::Networks| {
         anc::nn::model_file::save(&anc::nn::model_file::ModelHeader::trained(config.clone(), None), c)
     };

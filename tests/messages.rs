@@ -3,7 +3,8 @@
 
 use anc::nn::inference::Cipher;
 use anc::nn::model_file;
-use anc::text::codec::{Ciphertext, Key, char_of, encode_text};
+use anc::text::codec::{Ciphertext, char_of, encode_text};
+use anc::text::key::Key;
 use anc::text::messages::{Agreement, decrypt, eavesdrop, encrypt, packing};
 use burn::prelude::*;
 use rand::{Rng, SeedableRng, rngs::SmallRng};

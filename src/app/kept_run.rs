@@ -49,7 +49,7 @@ impl KeptRun {
     }
 
     /// The trained networks on `device`.
-    pub fn ciphers(&self, device: &Device) -> Result<Networks, ModelFileError> {
+    pub fn networks(&self, device: &Device) -> Result<Networks, ModelFileError> {
         let bytes = URL_SAFE_NO_PAD
             .decode(&self.model)
             .map_err(|_| ModelFileError::Truncated("its base64url text is damaged"))?;

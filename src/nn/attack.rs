@@ -22,6 +22,7 @@ mod kinds;
 pub(crate) mod nets;
 mod run;
 mod schedule;
+mod standardise;
 
 pub use kinds::AttackerKind;
 pub use run::AttackRun;

@@ -5,8 +5,9 @@
 use crate::nn::inference::Cipher;
 use crate::nn::pending::Pending;
 use crate::nn::steps::Steps;
-use crate::text::codec::{Ciphertext, Key, Packing};
+use crate::text::codec::{Ciphertext, Packing};
 use crate::text::english;
+use crate::text::key::Key;
 
 /// The most key bits a search is offered for (2^24 keys).
 pub const MAX_KEY_BITS: usize = 24;

@@ -7,7 +7,8 @@ use burn::prelude::*;
 use crate::nn::data::MessageBatch;
 use crate::nn::inference::{Cipher, Runner};
 use crate::nn::pending::Pending;
-use crate::text::codec::{Key, Packing};
+use crate::text::codec::Packing;
+use crate::text::key::Key;
 
 /// `rows` copies of the key: `[rows, bits]`.
 fn keys(runner: &Runner, key: &Key, rows: usize) -> Tensor<2> {

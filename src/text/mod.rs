@@ -4,4 +4,5 @@
 pub mod brute_force;
 pub mod codec;
 pub mod english;
+pub mod key;
 pub mod messages;

@@ -10,7 +10,6 @@ use crate::app::engine_protocol::{Command, Event};
 use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Redraws, Status};
 use crate::web::lab::Lab;
-use crate::web::tab_storage::update_kept_run;
 
 /// Forgets both audits (a new training run, or a reset).
 pub fn reset_audits(lab: Lab) {
@@ -22,7 +21,7 @@ pub fn reset_audits(lab: Lab) {
 fn reset_continued(lab: Lab) -> u64 {
     let audit = lab.continued;
     audit.history.set(Vec::new());
-    audit.result.set(None);
+    lab.run.continued.set(None);
     audit.job.reset()
 }
 
@@ -32,7 +31,7 @@ pub fn start_continued(lab: Lab) {
     let Ok(steps) = audit.steps.get_untracked().trim().parse::<usize>() else { return };
     let mine = reset_continued(lab);
     let job = audit.job;
-    let model = lab.engine.with_value(|e| e.stage.model_file());
+    let model = lab.run.model_file();
     let Some(model) = model else { return job.fail("train a model first".into()) };
     let mut redraws = Redraws::default();
     let worker = EngineWorker::spawn(BackendKind::Cpu, move |event| {
@@ -51,8 +50,7 @@ pub fn start_continued(lab: Lab) {
             }
             Event::Audited { evaluation } => {
                 job.end_workers();
-                update_kept_run(|run| run.continued = Some(evaluation.clone()));
-                audit.result.set(Some(evaluation));
+                lab.run.record_continued(evaluation);
                 job.status.set(Status::Done);
             }
             Event::Failed { message } => job.fail(message),

@@ -1,11 +1,10 @@
-//! The page's shared state: signals the components read and write, and the non-`Send`
-//! objects (the trained networks, the engine workers, the continued-Eve audit) kept in
-//! local storage. Put in context once
-//! by the app; every component takes it with [`Lab::get`].
+//! The lab's shared state: the training form and run, the watched message, the earlier
+//! runs, the finished run's store ([`TrainedRun`]) and the audits' states, each a small
+//! `Copy` store of signals. Put in context once by the app; every component takes it with
+//! [`Lab::get`].
 
 use std::collections::BTreeMap;
 
-use burn::prelude::*;
 use leptos::prelude::*;
 
 use crate::app::form::{Field, Form};
@@ -13,10 +12,9 @@ use crate::nn::attack::{AttackRow, AttackerKind, SuiteResult};
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::metrics::{AuditLoss, IterationLosses};
-use crate::nn::model::Networks;
-use crate::nn::model_file::{self, ModelHeader};
 use crate::web::backend::{BackendChoice, BackendInfo};
 use crate::web::job::WorkerJob;
+use crate::web::trained_run::TrainedRun;
 
 /// What the form describes: a configuration, or each field's error.
 pub type FormConfig = Result<TrainingConfig, BTreeMap<Field, String>>;
@@ -24,37 +22,8 @@ pub type FormConfig = Result<TrainingConfig, BTreeMap<Field, String>>;
 /// The learning objects, which are not `Send` and so live outside signals.
 #[derive(Default)]
 pub struct Engine {
-    /// The page's own CPU device, where the trained networks are kept for the audits.
-    pub device: Option<Device>,
     /// Why WebGPU failed in this page, if it did (Automatic then trains on the CPU).
     pub webgpu_lost: Option<String>,
-    pub stage: Stage,
-}
-
-/// What the page holds of the run (the engine workers hold it while it trains). One per
-/// page, so variant sizes do not matter.
-#[derive(Default)]
-#[allow(clippy::large_enum_variant)]
-pub enum Stage {
-    #[default]
-    Empty,
-    Trained {
-        config: TrainingConfig,
-        ciphers: Networks,
-    },
-}
-
-impl Stage {
-    /// The trained model as a model file (what the audits' engine workers load), if there
-    /// is one.
-    pub fn model_file(&self) -> Option<Vec<u8>> {
-        match self {
-            Stage::Trained { config, ciphers } => {
-                Some(model_file::save(&ModelHeader::trained(config.clone(), None), ciphers))
-            }
-            Stage::Empty => None,
-        }
-    }
 }
 
 /// A finished run of this visit, kept to compare: its curves are drawn faintly under the
@@ -86,7 +55,6 @@ pub struct ContinuedEveState {
     pub job: WorkerJob,
     pub steps: RwSignal<String>,
     pub history: RwSignal<Vec<AuditLoss>>,
-    pub result: RwSignal<Option<Evaluation>>,
 }
 
 impl ContinuedEveState {
@@ -95,7 +63,6 @@ impl ContinuedEveState {
             job: WorkerJob::new(),
             steps: RwSignal::new("5000".into()),
             history: RwSignal::new(Vec::new()),
-            result: RwSignal::new(None),
         }
     }
 }
@@ -164,15 +131,12 @@ pub struct Lab {
     pub watch: WatchState,
     /// Whether `history` was restored from an earlier page load.
     pub restored: RwSignal<bool>,
-    /// Whether a finished run (model, results, audits) was restored from an earlier load.
-    pub run_restored: RwSignal<bool>,
     /// Bits of the networks being trained (for the chart's chance line).
     pub bits: RwSignal<usize>,
     /// Bumped when the window is resized or rotated: every chart draws itself again.
     pub resized: RwSignal<u64>,
-    pub evaluation: RwSignal<Option<Evaluation>>,
-    /// The configuration of the trained networks the audits use.
-    pub trained: RwSignal<Option<TrainingConfig>>,
+    /// The finished run: its settings, networks, evaluation and audits.
+    pub run: TrainedRun,
     /// The attacker suite (the cipher's strength) and the continued-Eve audit.
     pub suite: SuiteState,
     pub continued: ContinuedEveState,
@@ -193,7 +157,6 @@ impl Lab {
             training: WorkerJob::new(),
             phase: RwSignal::new(None),
             restored: RwSignal::new(!history.is_empty()),
-            run_restored: RwSignal::new(false),
             history: RwSignal::new(history),
             earlier: RwSignal::new(Vec::new()),
             watch: WatchState {
@@ -202,8 +165,7 @@ impl Lab {
                 reading: RwSignal::new(None),
             },
             resized: RwSignal::new(0),
-            evaluation: RwSignal::new(None),
-            trained: RwSignal::new(None),
+            run: TrainedRun::new(),
             suite: SuiteState::new(),
             continued: ContinuedEveState::new(),
             engine: StoredValue::new_local(Engine::default()),

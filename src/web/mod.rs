@@ -20,6 +20,7 @@ pub mod slices;
 pub mod suite_run;
 pub mod tab_storage;
 pub mod text_lab;
+pub mod trained_run;
 pub mod training_run;
 
 /// Every wasm module's allocator (the page's, its CPU engine workers', the WebGPU

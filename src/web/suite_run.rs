@@ -16,7 +16,6 @@ use crate::web::browser::side_by_side_workers;
 use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Redraws, Status};
 use crate::web::lab::{Lab, SuiteTarget};
-use crate::web::tab_storage::update_kept_run;
 use crate::web::text_lab::TextLab;
 
 /// Where one worker's share of the suite stands.
@@ -42,7 +41,7 @@ pub fn reset_suite(lab: Lab) -> u64 {
 /// The model `target` names, as a model file (the workers load it on their CPU).
 fn model_of(lab: Lab, target: &SuiteTarget) -> Option<Vec<u8>> {
     match target {
-        SuiteTarget::Trained => lab.engine.with_value(|e| e.stage.model_file()),
+        SuiteTarget::Trained => lab.run.model_file(),
         SuiteTarget::Form(_) => {
             TextLab::get().with_model(|m| model_file::save(&m.saved.header, &m.saved.ciphers))
         }
@@ -136,7 +135,7 @@ fn handler(lab: Lab, mine: u64, index: usize, shares: Rc<RefCell<Vec<Lane>>>) ->
                 attackers.sort_by_key(|a| AttackerKind::ALL.iter().position(|k| *k == a.attacker));
                 let result = SuiteResult { attackers };
                 if suite.target.get_untracked() == Some(SuiteTarget::Trained) {
-                    update_kept_run(|run| run.suite = Some(result.clone()));
+                    lab.run.record_suite(result.clone());
                 }
                 suite.job.end_workers();
                 suite.job.redraw_now();

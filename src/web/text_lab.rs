@@ -12,7 +12,8 @@ use crate::app::strength::Strength;
 use crate::nn::config::Preset;
 use crate::nn::inference::Cipher;
 use crate::nn::model_file::{self, SavedModel};
-use crate::text::codec::{Key, Packing};
+use crate::text::codec::Packing;
+use crate::text::key::Key;
 use crate::web::browser::{crypto_bits, fetch_bytes, local_storage, store, stored};
 
 /// Where a model came from.

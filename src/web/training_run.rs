@@ -10,7 +10,6 @@ use crate::app::backend::{BackendInfo, BackendKind};
 use crate::app::bits::parse_bits;
 use crate::app::engine_protocol::{Command, Event};
 use crate::app::form::Form;
-use crate::app::kept_run::KeptRun;
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::model_file;
@@ -20,36 +19,26 @@ use crate::web::choose_backend::{Chosen, choose};
 use crate::web::continued_eve::reset_audits;
 use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Redraws, Status};
-use crate::web::lab::{EARLIER_RUNS, EarlierRun, Lab, Stage, SuiteTarget};
-use crate::web::tab_storage::{keep_run, kept_run, save_losses};
+use crate::web::lab::{EARLIER_RUNS, EarlierRun, Lab, SuiteTarget};
+use crate::web::tab_storage::save_losses;
 
 /// Brings back the run a reload interrupted: a finished one whole (the trained model on the
 /// CPU, its settings, results and audits); of an unfinished one only its losses are kept,
 /// which the page says.
 pub fn restore_run(lab: Lab) {
-    let Some(run) = kept_run() else { return };
-    let device = Device::flex().autodiff();
-    let Ok(ciphers) = run.ciphers(&device) else { return keep_run(None) };
-    lab.engine.update_value(|e| {
-        e.device = Some(device);
-        e.stage = Stage::Trained { config: run.config.clone(), ciphers };
-    });
+    let Some(run) = lab.run.restore() else { return };
     let total = run.config.total_iterations();
     lab.form.set(Form::of(&run.config));
     lab.bits.set(run.config.cipher.bits);
     lab.training.progress.set(Progress { done: total, total, seconds: 0.0 });
-    lab.evaluation.set(Some(run.evaluation));
-    lab.trained.set(Some(run.config));
     if let Some(suite) = run.suite {
         lab.suite.target.set(Some(SuiteTarget::Trained));
         lab.suite.result.set(Some(suite));
         lab.suite.job.status.set(Status::Done);
     }
-    if let Some(continued) = run.continued {
-        lab.continued.result.set(Some(continued));
+    if run.continued.is_some() {
         lab.continued.job.status.set(Status::Done);
     }
-    lab.run_restored.set(true);
     lab.training.status.set(Status::Done);
 }
 
@@ -66,15 +55,11 @@ pub fn start(lab: Lab) {
     job.status.set(Status::Starting);
     lab.history.set(Vec::new());
     lab.restored.set(false);
-    lab.run_restored.set(false);
-    keep_run(None);
-    lab.evaluation.set(None);
+    lab.run.forget();
     lab.watch.reading.set(None);
     lab.bits.set(config.cipher.bits);
     job.progress.set(Progress { done: 0, total: config.total_iterations(), seconds: 0.0 });
     reset_audits(lab);
-    lab.trained.set(None);
-    lab.engine.update_value(|e| e.stage = Stage::Empty);
     spawn_local(async move {
         let chosen = choose(lab, &config).await;
         if job.is_current(mine) {
@@ -85,7 +70,8 @@ pub fn start(lab: Lab) {
 
 /// Keeps the finished run on screen (if there is one) among the earlier runs, to compare.
 fn keep_as_earlier(lab: Lab) {
-    let (Some(config), Some(evaluation)) = (lab.trained.get_untracked(), lab.evaluation.get_untracked())
+    let (Some(config), Some(evaluation)) =
+        (lab.run.config.get_untracked(), lab.run.evaluation.get_untracked())
     else {
         return;
     };
@@ -216,14 +202,7 @@ fn finish(lab: Lab, model: &[u8], evaluation: Evaluation) {
         Ok(saved) => saved,
         Err(e) => return lab.training.fail(format!("the trained model did not arrive whole ({e})")),
     };
-    let config = saved.header.config;
-    keep_run(Some(&KeptRun::new(config.clone(), &saved.ciphers, evaluation.clone())));
-    lab.engine.update_value(|e| {
-        e.device = Some(device);
-        e.stage = Stage::Trained { config: config.clone(), ciphers: saved.ciphers };
-    });
-    lab.evaluation.set(Some(evaluation));
-    lab.trained.set(Some(config));
+    lab.run.finish(saved.header.config, saved.ciphers, device, evaluation);
     lab.training.status.set(Status::Done);
 }
 
@@ -270,12 +249,8 @@ pub fn reset(lab: Lab) {
     lab.phase.set(None);
     lab.history.set(Vec::new());
     lab.restored.set(false);
-    lab.run_restored.set(false);
-    keep_run(None);
-    lab.evaluation.set(None);
-    lab.trained.set(None);
+    lab.run.forget();
     lab.watch.reading.set(None);
     reset_audits(lab);
-    lab.engine.update_value(|e| e.stage = Stage::Empty);
     save_losses(None);
 }

@@ -12,6 +12,7 @@ use rand::{SeedableRng, rngs::SmallRng};
 
 use super::bayes::Counts;
 use super::nets::{Mlp, ResidualNet};
+use super::standardise::Standardise;
 use super::{AttackResult, AttackRow, AttackerKind, Encrypt, SuiteConfig};
 use crate::nn::config::OptimizerKind;
 use crate::nn::data::{BitSource, MessageBatch};
@@ -54,37 +55,6 @@ struct Recipe {
     cross_entropy: bool,
     /// Learning rate along a half cosine to 5 % of it over the step budget.
     cosine: bool,
-}
-
-/// Per-position mean and spread of the ciphertext values, to standardise the inputs.
-#[derive(Clone, Debug)]
-struct Standardise {
-    mean: Vec<f32>,
-    inv_std: Vec<f32>,
-}
-
-impl Standardise {
-    fn of(values: &[f32], bits: usize) -> Self {
-        let rows = (values.len() / bits).max(1) as f32;
-        let mut mean = vec![0f32; bits];
-        values.chunks_exact(bits).for_each(|r| mean.iter_mut().zip(r).for_each(|(m, v)| *m += v / rows));
-        let mut var = vec![0f32; bits];
-        for r in values.chunks_exact(bits) {
-            var.iter_mut().zip(r).zip(&mean).for_each(|((s, v), m)| *s += (v - m) * (v - m) / rows);
-        }
-        Self { mean, inv_std: var.into_iter().map(|v| 1.0 / v.sqrt().max(1e-6)).collect() }
-    }
-
-    fn host(&self, values: &[f32]) -> Vec<f32> {
-        let n = self.mean.len();
-        values.iter().enumerate().map(|(i, v)| (v - self.mean[i % n]) * self.inv_std[i % n]).collect()
-    }
-
-    fn tensor(&self, c: Tensor<2>) -> Tensor<2> {
-        let device = c.device();
-        let row = |v: &[f32]| Tensor::<1>::from_floats(v, &device).unsqueeze::<2>();
-        (c - row(&self.mean)) * row(&self.inv_std)
-    }
 }
 
 /// A labelled set of messages for checks and the final score.

@@ -24,7 +24,7 @@ pub fn ContinuedEvePanel() -> impl IntoView {
     Effect::new(move |_| {
         audit.job.redraw.track();
         lab.resized.track();
-        lab.trained.track();
+        lab.run.config.track();
         let Some(canvas) = canvas.get() else { return };
         let points =
             audit.history.with_untracked(|h| h.iter().map(|l| (l.step as f64, l.eve as f64)).collect());
@@ -35,19 +35,19 @@ pub fn ContinuedEvePanel() -> impl IntoView {
             total => total,
         };
         let bits =
-            lab.trained.with_untracked(|t| t.as_ref().map_or(lab.bits.get_untracked(), |c| c.cipher.bits));
+            lab.run.config.with_untracked(|t| t.as_ref().map_or(lab.bits.get_untracked(), |c| c.cipher.bits));
         let _ = chart::draw(&canvas, &series, &Axes { x_title: "audit step", x_end: total as f64, bits });
     });
     let steps_valid =
         move || audit.steps.with(|s| s.trim().parse::<usize>().is_ok_and(|n| (1..=1_000_000).contains(&n)));
     let can_start =
-        move || lab.trained.with(|t| t.is_some()) && steps_valid() && !audit.job.status.get().is_active();
+        move || lab.run.config.with(|t| t.is_some()) && steps_valid() && !audit.job.status.get().is_active();
     let summary = move || {
         let p = audit.job.progress.get();
         let speed = Throughput::new(p.done, p.total, p.seconds);
         let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
         match audit.job.status.get() {
-            Status::Idle if lab.trained.with(|t| t.is_none()) => "Train Alice and Bob first.".to_string(),
+            Status::Idle if lab.run.config.with(|t| t.is_none()) => "Train Alice and Bob first.".to_string(),
             Status::Idle => "Ready.".to_string(),
             Status::Failed(why) => format!("Stopped: {why}"),
             Status::Evaluating => "Evaluating on 10,000 messages…".to_string(),
@@ -55,14 +55,14 @@ pub fn ContinuedEvePanel() -> impl IntoView {
         }
     };
     let result = move || {
-        audit.result.get().map(|r| {
+        lab.run.continued.get().map(|r| {
             view! {
                 <p class="audit-result" data-testid=format!("audit-result-{key}")>
                     "This Eve now: "
                     <strong>{format!("{:.2} bits wrong", r.eve.bit_errors)}</strong>
                     {format!(" of {} ({:.2} % of messages read exactly; guessing gets {} wrong)",
-                        lab.trained.get().map_or(16, |c| c.cipher.bits), r.eve.correct_pct,
-                        lab.trained.get().map_or(8, |c| c.cipher.bits / 2))}
+                        lab.run.config.get().map_or(16, |c| c.cipher.bits), r.eve.correct_pct,
+                        lab.run.config.get().map_or(8, |c| c.cipher.bits / 2))}
                 </p>
             }
         })

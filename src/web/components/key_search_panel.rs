@@ -6,8 +6,9 @@ use leptos::task::spawn_local;
 
 use crate::nn::steps::Steps;
 use crate::text::brute_force::{Candidate, KeyScore, KeySearch, MAX_KEY_BITS};
-use crate::text::codec::{Ciphertext, Key};
+use crate::text::codec::Ciphertext;
 use crate::text::english;
+use crate::text::key::Key;
 use crate::web::job::{Progress, Status};
 use crate::web::slices::{Job, LoopEnd};
 use crate::web::text_lab::TextLab;

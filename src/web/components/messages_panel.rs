@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::text::codec::{Ciphertext, Key, char_of, encode_text};
+use crate::text::codec::{Ciphertext, char_of, encode_text};
+use crate::text::key::Key;
 use crate::text::messages::{Agreement, decrypt, eavesdrop, encrypt};
 use crate::web::browser::crypto_bits;
 use crate::web::components::key_search_panel::KeySearchPanel;

@@ -9,7 +9,7 @@ use crate::app::bits::{bits_text, parse_bits};
 use crate::nn::data::BitSource;
 use crate::nn::inference::Cipher;
 use crate::web::browser::now_ms;
-use crate::web::lab::{Lab, Stage};
+use crate::web::lab::Lab;
 use crate::web::training_run::{send_watch, watched};
 
 /// A fresh random message and key of `bits` bits.
@@ -26,12 +26,14 @@ fn refresh(lab: Lab) {
         return send_watch(lab);
     }
     let Some((message, key)) = watched(lab) else { return lab.watch.reading.set(None) };
-    let reading = lab.engine.with_value(|e| match (&e.stage, &e.device) {
-        (Stage::Trained { ciphers, .. }, Some(device)) if ciphers.alice.bits() == message.len() => {
-            Cipher::new(ciphers, device).read_one(&message, &key).read().ok()
-        }
-        _ => None,
-    });
+    let reading = lab
+        .run
+        .with_networks(|networks, device| {
+            (networks.alice.bits() == message.len())
+                .then(|| Cipher::new(networks, device).read_one(&message, &key).read().ok())
+                .flatten()
+        })
+        .flatten();
     lab.watch.reading.set(reading);
 }
 
@@ -64,7 +66,7 @@ pub fn OneMessage() -> impl IntoView {
         watch.message.track();
         watch.key.track();
         lab.training.status.track();
-        lab.trained.track();
+        lab.run.config.track();
         refresh(lab);
     });
     let error = move || {

@@ -41,7 +41,7 @@ pub fn ProgressBar() -> impl IntoView {
         Status::Running => "Training…".to_string(),
         Status::Paused => "Paused.".to_string(),
         Status::Evaluating => "Evaluating on 10,000 fresh messages…".to_string(),
-        Status::Done if lab.run_restored.get() => {
+        Status::Done if lab.run.restored.get() => {
             "Done (restored after a reload: the trained model, its settings, results and audits).".to_string()
         }
         Status::Done => {

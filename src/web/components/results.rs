@@ -15,8 +15,8 @@ fn pct(v: Option<f64>) -> String {
 pub fn Results() -> impl IntoView {
     let lab = Lab::get();
     let this_run = move || {
-        lab.evaluation.get().map(|e| {
-            let setting = lab.trained.get().map_or_else(String::new, |c| {
+        lab.run.evaluation.get().map(|e| {
+            let setting = lab.run.config.get().map_or_else(String::new, |c| {
                 format!("{}, {} bits, {} epochs", c.preset.name(), c.cipher.bits, c.epochs)
             });
             view! {
@@ -32,7 +32,7 @@ pub fn Results() -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || lab.evaluation.with(|e| e.is_some())>
+        <Show when=move || lab.run.evaluation.with(|e| e.is_some())>
             <ScrollingTable id="results-title" title="Evaluation on 10,000 fresh (message, key) pairs, next to published figures">
             <table class="results" data-testid="results" aria-labelledby="results-title">
                 <thead>

@@ -37,7 +37,9 @@ fn color(kind: AttackerKind) -> RGBColor {
 fn attacked_bits(lab: Lab, text: TextLab) -> usize {
     match lab.suite.target.get_untracked() {
         Some(SuiteTarget::Form(_)) => text.info().map_or(16, |i| i.bits),
-        _ => lab.trained.with_untracked(|t| t.as_ref().map_or(lab.bits.get_untracked(), |c| c.cipher.bits)),
+        _ => {
+            lab.run.config.with_untracked(|t| t.as_ref().map_or(lab.bits.get_untracked(), |c| c.cipher.bits))
+        }
     }
 }
 
@@ -52,7 +54,7 @@ pub fn SuitePanel() -> impl IntoView {
     Effect::new(move |_| {
         suite.job.redraw.track();
         lab.resized.track();
-        lab.trained.track();
+        lab.run.config.track();
         let Some(canvas) = canvas.get() else { return };
         let series: Vec<Series> = suite.history.with_untracked(|h| {
             AttackerKind::ALL
@@ -73,7 +75,7 @@ pub fn SuitePanel() -> impl IntoView {
         let _ = chart::draw(&canvas, &series, &Axes { x_title: "attacker's training step", x_end, bits });
     });
     let idle = move || steps().is_some() && !suite.job.status.get().is_active();
-    let can_start = move || lab.trained.with(|t| t.is_some()) && idle();
+    let can_start = move || lab.run.config.with(|t| t.is_some()) && idle();
     let can_start_form = move || text.info().is_some() && idle();
     let target = move || {
         suite.target.get().map(|t| match t {
@@ -85,7 +87,7 @@ pub fn SuitePanel() -> impl IntoView {
         let p = suite.job.progress.get();
         let speed = Throughput::new(p.done, p.total, p.seconds);
         match suite.job.status.get() {
-            Status::Idle if lab.trained.with(|t| t.is_none()) => {
+            Status::Idle if lab.run.config.with(|t| t.is_none()) => {
                 "Train Alice and Bob first, or attack the message form's model.".to_string()
             }
             Status::Idle => "Ready.".to_string(),

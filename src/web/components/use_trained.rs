@@ -5,9 +5,9 @@ use burn::prelude::*;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::nn::model_file::{ModelHeader, SavedModel};
+use crate::nn::model_file::SavedModel;
 use crate::nn::transfer::networks_to;
-use crate::web::lab::{Lab, Stage, SuiteTarget};
+use crate::web::lab::Lab;
 use crate::web::text_lab::{ModelSlot, TextLab};
 
 #[component]
@@ -17,33 +17,16 @@ pub fn UseTrained() -> impl IntoView {
     // Handed over: this training's model is the form's (a new training run clears it).
     let handed = RwSignal::new(false);
     Effect::new(move |_| {
-        lab.trained.track();
+        lab.run.config.track();
         handed.set(false);
     });
     let in_use = move || handed.get() && text.slot.get() == ModelSlot::Trained;
     let moving = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let hand_over = move |_| {
-        // The suite's figures belong to this model only if it attacked this one.
-        let suite = lab
-            .suite
-            .result
-            .get_untracked()
-            .filter(|_| lab.suite.target.get_untracked() == Some(SuiteTarget::Trained));
-        let header = lab.engine.with_value(|e| match &e.stage {
-            Stage::Trained { config, ciphers } => {
-                let mut header = ModelHeader::trained(
-                    config.clone(),
-                    lab.evaluation.get_untracked().map(|e| e.bob.correct_pct),
-                );
-                if let Some(suite) = &suite {
-                    header.record_suite(suite);
-                }
-                Some((header, ciphers.clone()))
-            }
-            _ => None,
-        });
-        let Some((header, ciphers)) = header else { return };
+        // The run's record: its settings, Bob's figure and the suite's, if it was attacked.
+        let Some(header) = lab.run.header() else { return };
+        let Some(ciphers) = lab.run.with_networks(|networks, _| networks.clone()) else { return };
         moving.set(true);
         spawn_local(async move {
             // The form runs on the CPU: copy the weights there (a no-op copy on the CPU backend).
@@ -59,7 +42,7 @@ pub fn UseTrained() -> impl IntoView {
         });
     };
     view! {
-        <Show when=move || lab.trained.with(|t| t.is_some())>
+        <Show when=move || lab.run.config.with(|t| t.is_some())>
             <p class="use-trained">
                 <button type="button" data-testid="use-trained" prop:disabled=move || in_use() || moving.get() on:click=hand_over>
                     {move || if in_use() { "The message form uses this model" } else if moving.get() { "Copying the model…" } else { "Use this model for messages" }}
