@@ -424,6 +424,8 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
         "--extra-dense",
         "--ciphertext",
         "tanh",
+        "--distinguisher-weight",
+        "5",
         "--out",
         m,
         "--json",
@@ -437,6 +439,7 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
     );
     assert_eq!((config.ab_learning_rate, config.eve_learning_rate), (0.002, 0.003), "a flag and its alias");
     assert!(config.cipher.extra_dense);
+    assert_eq!(config.distinguisher.as_ref().map(|d| (d.weight, d.layers, d.width)), Some((5.0, 2, 128)));
     assert!(saved.ciphers.alice.head.is_some(), "the extra dense layer was built");
     assert_eq!(config.cipher.ciphertext, anc::nn::model::OutputActivation::Tanh);
     assert_eq!(
@@ -444,7 +447,9 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
         anc::nn::model::OutputActivation::Tanh,
         "the file keeps Alice's output"
     );
-    assert!(one_line_error(&anc(&["train", "--eve-weight", "0", "--out", m])).contains("eve_weight = 0"));
+    assert!(one_line_error(&anc(&["train", "--eve-weight=-1", "--out", m])).contains("eve_weight = -1"));
+    let refused = anc(&["train", "--distinguisher-weight", "0", "--out", m]);
+    assert!(one_line_error(&refused).contains("distinguisher.weight = 0"));
     // Retired research options are no longer flags.
     for retired in ["--eves", "--channels", "--binned-eve", "--ciphertext-noise"] {
         assert!(one_line_error(&anc(&["train", retired, "2", "--out", m])).contains(retired), "{retired}");

@@ -102,6 +102,7 @@ fn what_a_population_does_not_train_is_refused_by_name() {
             TrainingConfig { cipher: base.cipher.clone().with_extra_dense(true), ..base.clone() },
             "extra_dense",
         ),
+        (base.clone().with_distinguisher(Some(anc::nn::config::DistinguisherConfig::new())), "distinguisher"),
     ] {
         let error = Population::new(&config, &[1, 2], &device).err().expect("refused");
         assert_eq!(error, PopulationError::Unsupported(name));

@@ -1,6 +1,7 @@
 //! Losses, the step-wise trainer, who moves on whose step, reproducibility, and a short
 //! run that must measurably learn.
 
+use anc::nn::config::DistinguisherConfig;
 use anc::nn::data::BitSource;
 use anc::nn::inference::{Cipher, Runner};
 use anc::nn::losses::{bits_wrong_loss, bits_wrong_share, eve_term};
@@ -9,7 +10,9 @@ use anc::nn::optimizer::optimizer;
 use anc::nn::replicas::{Peer, Swapped};
 use anc::nn::steps::Steps;
 use anc::nn::training::eve_step;
-use anc::{Audit, AuditConfig, EveStart, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate};
+use anc::{
+    Audit, AuditConfig, EveStart, IterationLosses, OptimizerKind, Preset, Trainer, TrainingConfig, evaluate,
+};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
@@ -193,6 +196,47 @@ fn audits_train_an_eve_against_a_frozen_cipher() {
 
 fn all_weights(ciphers: &anc::Networks) -> Vec<f32> {
     [&ciphers.alice, &ciphers.bob, &ciphers.eve].into_iter().flat_map(weights).collect()
+}
+
+/// Four iterations of `config` on `replicas` replicas: the losses and every weight after.
+fn four_iterations(config: &TrainingConfig, replicas: usize) -> (Vec<IterationLosses>, Vec<f32>) {
+    let device = device();
+    let ciphers = config.cipher.init(config.seed, &device);
+    let mut trainer = Trainer::with_replicas(config.clone(), ciphers, &device, replicas);
+    (trainer.run(4).read().unwrap(), all_weights(trainer.networks()))
+}
+
+/// One and two replicas train `config` alike (losses and weights within 1e-4); returns the
+/// one-replica run.
+fn trains_alike_on_two_replicas(config: &TrainingConfig) -> (Vec<IterationLosses>, Vec<f32>) {
+    let ((l1, w1), (l2, w2)) = (four_iterations(config, 1), four_iterations(config, 2));
+    for (a, b) in l1.iter().zip(&l2) {
+        for (x, y) in [(a.ab, b.ab), (a.bob, b.bob), (a.eve, b.eve)] {
+            assert!((x - y).abs() < 1e-4 * x.abs().max(1.0), "1 replica {a:?} vs 2 replicas {b:?}");
+        }
+    }
+    let worst = w1.iter().zip(&w2).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(worst < 1e-4, "weights drifted apart by {worst}");
+    (l1, w1)
+}
+
+#[test]
+fn the_distinguishing_eve_adds_her_term_trains_alike_on_two_replicas_and_moves_alice() {
+    let plain = tiny(Preset::Seed16);
+    let config = plain.clone().with_distinguisher(Some(DistinguisherConfig::new()));
+    let (losses, weights) = trains_alike_on_two_replicas(&config);
+    let (plain_losses, plain_weights) = four_iterations(&plain, 1);
+    // Untrained, she is near a coin flip: min(Err, ½) ≈ ½, so her term is about −7 · ½.
+    let term = losses[0].ab - plain_losses[0].ab;
+    assert!((-3.6..=-3.0).contains(&term), "her first term {term}");
+    assert_eq!(losses[0].bob, plain_losses[0].bob, "the first Bob loss comes before any update");
+    assert_ne!(weights, plain_weights, "her term moves Alice");
+    assert_eq!(four_iterations(&config, 1).1, weights, "the same seed, the same distinguisher");
+    // Alice may ignore the write-up's Eve and hide from the distinguisher alone.
+    let only = config.with_eve_weight(Some(0.0));
+    assert_eq!(only.validate(), Ok(()));
+    let (alone, _) = four_iterations(&only, 1);
+    assert!((alone[0].ab - alone[0].bob - term).abs() < 1e-3, "{alone:?}: only her term");
 }
 
 #[test]

@@ -192,6 +192,24 @@ pub struct TrainingConfig {
     /// The last this many iterations move only Bob on the Alice+Bob step (Alice frozen):
     /// Bob polishes his reading of a cipher that no longer changes. `None`: 0.
     pub bob_only_iterations: Option<usize>,
+    /// A second Eve who plays the distinguishing game (Coutinho et al. 2018: which of two
+    /// messages does this ciphertext encrypt?), trained beside the write-up's Eve on the
+    /// same Eve steps, her term added to Alice+Bob's loss. `None`: none (the write-up).
+    pub distinguisher: Option<DistinguisherConfig>,
+}
+
+/// The distinguishing Eve's settings (see `crate::nn::training`'s distinguisher).
+#[derive(Config, Debug, PartialEq)]
+pub struct DistinguisherConfig {
+    /// γ in Alice+Bob's term `−γ·min(Err, ½)` (7 in Coutinho et al.).
+    #[config(default = 7.0)]
+    pub weight: f64,
+    /// Hidden ReLU layers of her network.
+    #[config(default = 2)]
+    pub layers: usize,
+    /// Their width.
+    #[config(default = 128)]
+    pub width: usize,
 }
 
 impl TrainingConfig {

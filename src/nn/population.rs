@@ -37,7 +37,11 @@ pub enum PopulationError {
 /// The first option of `config` a population does not train, if any.
 fn unsupported(config: &TrainingConfig) -> Option<&'static str> {
     let c = config;
-    c.cipher.extra_dense.then_some("extra_dense")
+    if c.cipher.extra_dense {
+        Some("extra_dense")
+    } else {
+        c.distinguisher.is_some().then_some("distinguisher")
+    }
 }
 
 /// Whether `config` can train as a population: valid, and none of the options a population

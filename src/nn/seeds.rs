@@ -8,6 +8,16 @@ pub fn training_data(seed: u64) -> u64 {
     seed ^ 0x5eed_da7a
 }
 
+/// The distinguishing Eve's weights in a run of `seed`.
+pub fn distinguisher(seed: u64) -> u64 {
+    seed ^ 0xd157_1a90
+}
+
+/// The distinguishing game's messages, keys and coins in a run of `seed`.
+pub fn distinguishing_game(seed: u64) -> u64 {
+    seed ^ 0x9a3e_c011
+}
+
 /// The held-out evaluation messages of a model trained (or audited) with `seed`.
 pub fn held_out(seed: u64) -> u64 {
     seed ^ 0xe7a1

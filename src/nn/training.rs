@@ -18,10 +18,12 @@ use crate::nn::replicas::{Link, Peer, ThreadPeer, default_replicas, finish_now, 
 use crate::nn::steps::Steps;
 
 mod adversary;
+mod distinguisher;
 mod eve;
 mod replica;
 mod rows;
 use adversary::Adversary;
+use distinguisher::Distinguisher;
 use eve::WriteupEve;
 use replica::Replica;
 use rows::Rows;
@@ -42,10 +44,15 @@ pub fn eve_step(
     (optim.step(learning_rate, eve, grads), loss.detach())
 }
 
-/// What Alice and Bob hide from in a run of `config`, in the order their terms are added:
-/// the write-up's Eve. (A new kind of adversary is added here.)
-fn adversaries(config: &TrainingConfig) -> Vec<Box<dyn Adversary>> {
-    vec![Box::new(WriteupEve::new(config))]
+/// What Alice and Bob hide from in a run of `config` on `device`, in the order their terms
+/// are added: the write-up's Eve, then the distinguishing Eve where the run has one. (A new
+/// kind of adversary is added here.)
+fn adversaries(config: &TrainingConfig, device: &Device) -> Vec<Box<dyn Adversary>> {
+    let mut all: Vec<Box<dyn Adversary>> = vec![Box::new(WriteupEve::new(config))];
+    if let Some(settings) = &config.distinguisher {
+        all.push(Box::new(Distinguisher::new(config, settings, device)));
+    }
+    all
 }
 
 /// Trains Alice, Bob and Eve by the schedule of a [`TrainingConfig`].
@@ -94,7 +101,7 @@ impl Trainer {
         let replicas = (0..replicas)
             .map(|r| {
                 let ciphers = if r == 0 { ciphers.clone() } else { replicate(&ciphers) };
-                Replica::new(&config, ciphers, adversaries(&config))
+                Replica::new(&config, ciphers, adversaries(&config, device))
             })
             .collect();
         Self { config, runner, replicas, remote: None, iteration: 0 }

@@ -95,12 +95,19 @@ pub struct ConfigArgs {
     /// Learning rates fall along a half cosine to this fraction of their value.
     #[arg(long)]
     pub final_lr_fraction: Option<f64>,
-    /// Weight of the Eve term in Alice+Bob's loss (1 in the write-up).
+    /// Weight of the Eve term in Alice+Bob's loss (1 in the write-up; 0: Alice ignores her).
     #[arg(long)]
     pub eve_weight: Option<f64>,
     /// The last this many iterations move only Bob (Alice frozen).
     #[arg(long)]
     pub bob_only_iterations: Option<usize>,
+    /// A second Eve plays the distinguishing game (which of two messages does this
+    /// ciphertext encrypt?) on the same Eve steps; Alice+Bob's loss adds −γ·min(Err, ½).
+    #[arg(long)]
+    pub distinguisher: bool,
+    /// γ, the distinguishing Eve's weight in Alice+Bob's loss (7; implies --distinguisher).
+    #[arg(long, value_name = "GAMMA")]
+    pub distinguisher_weight: Option<f64>,
     /// Each network ends in one more dense layer, N to N (as the 8-bit text preset does).
     #[arg(long)]
     pub extra_dense: bool,

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use anc::nn::attack::{AttackRow, AttackRun, AttackerKind, FrozenAlice, SuiteConfig, SuiteResult, deal};
-use anc::nn::config::{Preset, TrainingConfig};
+use anc::nn::config::{DistinguisherConfig, Preset, TrainingConfig};
 use anc::nn::evaluation::EVALUATION_SAMPLES;
 use anc::nn::model::CipherConfig;
 use anc::nn::model_file::{self, SavedModel};
@@ -42,6 +42,8 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
         final_lr_fraction,
         eve_weight,
         bob_only_iterations,
+        distinguisher,
+        distinguisher_weight,
         extra_dense,
         ciphertext,
         ..
@@ -63,6 +65,11 @@ pub fn build_config(args: &ConfigArgs) -> Result<TrainingConfig> {
     config.cipher.ciphertext = ciphertext.unwrap_or(config.cipher.ciphertext);
     if extra_dense {
         config.cipher.extra_dense = true
+    }
+    if distinguisher || distinguisher_weight.is_some() {
+        let settings = config.distinguisher.take().unwrap_or_else(DistinguisherConfig::new);
+        config.distinguisher =
+            Some(settings.clone().with_weight(distinguisher_weight.unwrap_or(settings.weight)));
     }
     config.validate()?;
     Ok(config)

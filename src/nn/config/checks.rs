@@ -76,6 +76,19 @@ pub(crate) fn check_positive_up_to(field: &'static str, value: f64, max: f64) ->
     }
 }
 
+/// Refuses a number that is not in [0, max], naming `field`.
+pub(crate) fn check_at_most(field: &'static str, value: f64, max: f64) -> Result<(), ConfigError> {
+    if value.is_finite() && (0.0..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field,
+            value: value.to_string(),
+            allowed: format!("a number from 0 to {max}"),
+        })
+    }
+}
+
 /// Refuses a learning rate that is not a number in (0, [`limits::LEARNING_RATE_MAX`]],
 /// naming `field`.
 pub(crate) fn check_learning_rate(field: &'static str, value: f64) -> Result<(), ConfigError> {
@@ -107,7 +120,12 @@ impl TrainingConfig {
             }
         }
         if let Some(w) = self.eve_weight {
-            check_positive_up_to("eve_weight", w, limits::EVE_WEIGHT_MAX)?;
+            check_at_most("eve_weight", w, limits::EVE_WEIGHT_MAX)?;
+        }
+        if let Some(d) = &self.distinguisher {
+            check_positive_up_to("distinguisher.weight", d.weight, limits::EVE_WEIGHT_MAX)?;
+            check_range("distinguisher.layers", d.layers, 1..=4)?;
+            check_range("distinguisher.width", d.width, 8..=1024)?;
         }
         Ok(())
     }

@@ -2,7 +2,8 @@
 //!
 //! Alice+Bob's loss is `L_B + Σ term(errors)` over a list of [`Adversary`]s, and each
 //! iteration's Eve steps train every adversary against the frozen Alice. Today the list
-//! holds one, the write-up's Eve ([`super::eve::WriteupEve`]); a new kind of adversary is
+//! holds the write-up's Eve ([`super::eve::WriteupEve`]) and, where a run asks for it, the
+//! distinguishing Eve ([`super::distinguisher::Distinguisher`]); a new kind of adversary is
 //! one new file that implements this trait, and one line in [`super::adversaries`] that
 //! adds it.
 //!
@@ -39,10 +40,12 @@ pub(super) trait Adversary: Send {
     fn width(&self) -> usize;
 
     /// This replica's share of its errors on `batch` of the Alice+Bob step, its own weights
-    /// frozen: gradients reach Alice through `ciphertext` (Alice's `[rows, N]` for `batch`).
-    /// `eve` is the model's Eve (the one a model file keeps). Returns `[width]`.
+    /// frozen: gradients reach Alice through `ciphertext` (Alice's `[rows, N]` for `batch`),
+    /// or through `alice` for an adversary that encrypts rounds of its own. `eve` is the
+    /// model's Eve (the one a model file keeps). Returns `[width]`.
     fn errors_share(
-        &self,
+        &mut self,
+        alice: &Network,
         eve: &Network,
         ciphertext: Tensor<2>,
         batch: &MessageBatch,
@@ -52,13 +55,14 @@ pub(super) trait Adversary: Send {
     /// The term Alice+Bob's loss adds for the whole batch's `errors` (`[width]` -> `[1]`).
     fn term(&self, errors: Tensor<1>) -> Tensor<1>;
 
-    /// One training step against the frozen Alice on this replica's rows `seen`, at
-    /// learning rate `lr`. The write-up's Eve moves `eve`, the model's Eve; an adversary
+    /// One training step against the frozen Alice (`alice`, without gradients) on this
+    /// replica's rows `seen`, at learning rate `lr`. The write-up's Eve moves `eve`, the model's Eve; an adversary
     /// with a network of its own leaves it alone. Returns the replicas' shares of the whole
     /// batch's loss, in replica order, when this is the adversary whose loss the trainer
     /// reports (the model's Eve); else nothing.
     fn step<'a>(
         &'a mut self,
+        alice: &'a Network,
         eve: &'a mut Network,
         seen: Intercepted,
         at: &'a Rows<'a>,

@@ -37,7 +37,8 @@ impl Adversary for WriteupEve {
 
     /// Her bits wrong on this replica's rows, as a share of the whole batch's. `[1]`.
     fn errors_share(
-        &self,
+        &mut self,
+        _alice: &Network,
         eve: &Network,
         ciphertext: Tensor<2>,
         batch: &MessageBatch,
@@ -54,6 +55,7 @@ impl Adversary for WriteupEve {
     /// One step on her bits wrong; the replicas' loss shares travel with their gradients.
     fn step<'a>(
         &'a mut self,
+        _alice: &'a Network,
         eve: &'a mut Network,
         seen: Intercepted,
         at: &'a Rows<'a>,

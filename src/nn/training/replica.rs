@@ -85,7 +85,8 @@ impl Replica {
         lr: f64,
     ) -> Vec<Tensor<1>> {
         // Encrypt every step's batch in one pass (fewer, larger ops), then step on each slice.
-        let ciphertexts = at.runner.encrypt(&self.ciphers.alice.valid(), joined); // [steps·rows, N]
+        let alice = self.ciphers.alice.valid();
+        let ciphertexts = at.runner.encrypt(&alice, joined); // [steps·rows, N]
         let mut losses = Vec::with_capacity(2 * steps);
         for i in 0..steps {
             let rows = |t: &Tensor<2>| t.clone().narrow(0, i * at.rows, at.rows); // [rows, N]
@@ -94,7 +95,7 @@ impl Replica {
                     ciphertext: rows(&ciphertexts),
                     batch: MessageBatch { messages: rows(&joined.messages), keys: rows(&joined.keys) },
                 };
-                losses.extend(adversary.step(&mut self.ciphers.eve, seen, at, link, lr).await);
+                losses.extend(adversary.step(&alice, &mut self.ciphers.eve, seen, at, link, lr).await);
             }
         }
         losses
@@ -117,8 +118,11 @@ impl Replica {
     ) -> (Tensor<1>, Tensor<1>) {
         let Networks { alice, bob, eve } = &self.ciphers;
         let ciphertext = at.runner.encrypt(alice, batch); // [rows, N]
-        let shares: Vec<Tensor<1>> =
-            self.adversaries.iter().map(|a| a.errors_share(eve, ciphertext.clone(), batch, at)).collect();
+        let shares: Vec<Tensor<1>> = self
+            .adversaries
+            .iter_mut()
+            .map(|a| a.errors_share(alice, eve, ciphertext.clone(), batch, at))
+            .collect();
         let detached = Tensor::cat(shares.iter().map(|s| s.clone().detach()).collect(), 0);
         // Sent now; Bob reads while the other replica's shares are on their way.
         let totals = sum_values(link, detached.clone()); // every adversary's whole-batch errors
