@@ -1,7 +1,7 @@
 //! The page (built for wasm32 only): Leptos components over the learning core. The core
-//! does all the learning: training in engine workers ([`engine`]), the audits and the
-//! message form on the page in slices that keep it responsive; these modules pick the
-//! backend, drive the core and draw what happens.
+//! does all the learning — training, the audits and the populations in engine workers
+//! ([`engine`], driven as [`job::WorkerJob`]s), the message form and the key search on the
+//! page's thread; these modules pick the backend, drive the core and draw what happens.
 
 pub mod backend;
 pub mod browser;
@@ -13,13 +13,13 @@ pub mod engine;
 pub mod figures;
 pub mod job;
 pub mod lab;
+pub mod message_form;
 pub mod panic_banner;
 pub mod population_run;
 pub mod share;
 pub mod slices;
 pub mod suite_run;
 pub mod tab_storage;
-pub mod text_lab;
 pub mod trained_run;
 pub mod training_run;
 

@@ -24,8 +24,8 @@ use crate::web::browser::side_by_side_workers;
 use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Status, WorkerJob};
 use crate::web::lab::Lab;
+use crate::web::message_form::MessageForm;
 use crate::web::tab_storage::{keep_population, kept_population};
-use crate::web::text_lab::TextLab;
 
 mod events;
 use events::{Lane, Lanes};
@@ -186,7 +186,7 @@ impl PopulationState {
     }
 
     /// Hands member `k` to the message form, with its screening recorded as its strength.
-    pub fn use_member(self, k: usize, text: TextLab) -> Result<(), String> {
+    pub fn use_member(self, k: usize, text: MessageForm) -> Result<(), String> {
         let member = self.trained.with_untracked(|t| t.get(k).cloned().flatten()).ok_or("not trained yet")?;
         let mut saved = model_file::load(&member.model, &Device::flex()).map_err(|e| e.to_string())?;
         if let Some(screening) = self.screenings.with_untracked(|s| s.get(k).cloned().flatten()) {

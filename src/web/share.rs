@@ -8,7 +8,7 @@ use crate::app::form::{Field, Form};
 use crate::nn::config::Preset;
 use crate::text::codec::{Ciphertext, trim_ciphertext};
 use crate::web::lab::Lab;
-use crate::web::text_lab::{ModelSlot, TextLab};
+use crate::web::message_form::{MessageForm, ModelSlot};
 
 /// What to put in a link besides the settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,7 +18,7 @@ pub struct Extras {
 }
 
 /// The page's address with a fragment holding the settings (and the extras asked for).
-pub fn link(lab: Lab, text: TextLab, extras: Extras) -> String {
+pub fn link(lab: Lab, text: MessageForm, extras: Extras) -> String {
     let params = web_sys::UrlSearchParams::new().expect("URLSearchParams");
     let form = lab.form.get_untracked();
     params.append("preset", form.preset.name());
@@ -51,7 +51,7 @@ pub fn link(lab: Lab, text: TextLab, extras: Extras) -> String {
 }
 
 /// Applies the fragment of the page's address, if it holds shared settings.
-pub fn apply_fragment(lab: Lab, text: TextLab) {
+pub fn apply_fragment(lab: Lab, text: MessageForm) {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let Some(fragment) = hash.strip_prefix('#').filter(|f| !f.is_empty()) else { return };
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(fragment) else { return };

@@ -16,7 +16,7 @@ use crate::web::browser::side_by_side_workers;
 use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Redraws, Status};
 use crate::web::lab::{Lab, SuiteTarget};
-use crate::web::text_lab::TextLab;
+use crate::web::message_form::MessageForm;
 
 /// Where one worker's share of the suite stands.
 #[derive(Default)]
@@ -43,7 +43,7 @@ fn model_of(lab: Lab, target: &SuiteTarget) -> Option<Vec<u8>> {
     match target {
         SuiteTarget::Trained => lab.run.model_file(),
         SuiteTarget::Form(_) => {
-            TextLab::get().with_model(|m| model_file::save(&m.saved.header, &m.saved.ciphers))
+            MessageForm::get().with_model(|m| model_file::save(&m.saved.header, &m.saved.ciphers))
         }
     }
 }

@@ -16,8 +16,8 @@ use crate::web::components::{
     use_trained::UseTrained,
 };
 use crate::web::lab::Lab;
+use crate::web::message_form::MessageForm;
 use crate::web::population_run::PopulationState;
-use crate::web::text_lab::TextLab;
 use crate::web::{tab_storage, training_run};
 
 /// The backend asked for in the address (`?backend=cpu`, `webgpu` or `auto`).
@@ -31,7 +31,7 @@ pub fn App() -> impl IntoView {
     provide_context(lab);
     // Charts size themselves from their boxes: a resize or a rotation redraws them all.
     let _ = window_event_listener(leptos::ev::resize, move |_| lab.resized.update(|n| *n += 1));
-    let text = TextLab::new();
+    let text = MessageForm::new();
     provide_context(text);
     text.load_shipped();
     training_run::restore_run(lab);

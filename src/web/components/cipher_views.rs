@@ -13,11 +13,11 @@ use crate::web::components::{
     per_bit_errors::PerBitErrors,
 };
 use crate::web::engine::client::{EngineWorker, end_later};
-use crate::web::text_lab::TextLab;
+use crate::web::message_form::MessageForm;
 
 #[component]
 pub fn CipherViews() -> impl IntoView {
-    let text = TextLab::get();
+    let text = MessageForm::get();
     let pictures = RwSignal::new(None::<CipherPictures>);
     let failed = RwSignal::new(None::<String>);
     let generation = StoredValue::new(0u64);

@@ -10,8 +10,8 @@ use crate::text::codec::Ciphertext;
 use crate::text::english;
 use crate::text::key::Key;
 use crate::web::job::{Progress, Status};
+use crate::web::message_form::MessageForm;
 use crate::web::slices::{Job, LoopEnd};
-use crate::web::text_lab::TextLab;
 
 /// What the search found, once it is over.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -22,7 +22,7 @@ struct Found {
 
 #[component]
 pub fn KeySearchPanel() -> impl IntoView {
-    let text = TextLab::get();
+    let text = MessageForm::get();
     // The search runs on the page's one slice loop, like training and the audits.
     let job = Job {
         status: RwSignal::new(Status::Idle),

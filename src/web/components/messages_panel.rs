@@ -11,7 +11,7 @@ use crate::web::browser::crypto_bits;
 use crate::web::components::key_search_panel::KeySearchPanel;
 use crate::web::components::model_picker::ModelPicker;
 use crate::web::components::share_link::ShareLink;
-use crate::web::text_lab::{ModelSlot, TextLab, new_key};
+use crate::web::message_form::{MessageForm, ModelSlot, new_key};
 
 /// Bob's or Eve's reading: each character and whether it was right.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,7 +21,7 @@ struct Reading {
 }
 
 /// The inputs as they are now, read without subscribing (in event handlers).
-fn inputs_untracked(text: TextLab) -> Inputs {
+fn inputs_untracked(text: MessageForm) -> Inputs {
     Inputs {
         model: (text.slot.get_untracked(), text.revision.get_untracked()),
         key: text.key_text.get_untracked(),
@@ -52,7 +52,7 @@ impl Inputs {
 
 #[component]
 pub fn MessagesPanel() -> impl IntoView {
-    let text = TextLab::get();
+    let text = MessageForm::get();
     let inputs = move || Inputs {
         model: (text.slot.get(), text.revision.get()),
         key: text.key_text.get(),

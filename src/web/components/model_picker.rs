@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::text::codec::count;
 use crate::web::browser::files;
-use crate::web::text_lab::{ModelSlot, TextLab};
+use crate::web::message_form::{MessageForm, ModelSlot};
 
 /// The choice's words in the picker.
 fn slot_label(slot: ModelSlot) -> &'static str {
@@ -19,7 +19,7 @@ fn slot_label(slot: ModelSlot) -> &'static str {
 
 #[component]
 pub fn ModelPicker() -> impl IntoView {
-    let text = TextLab::get();
+    let text = MessageForm::get();
     let model_line = move || match text.slots[text.slot.get().index()].info.get() {
         None => "Loading the model…".to_string(),
         Some(Err(e)) => e,

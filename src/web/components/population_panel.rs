@@ -16,13 +16,13 @@ use crate::nn::attack::AttackerKind;
 use crate::web::components::population_member::PopulationMember;
 use crate::web::job::Status;
 use crate::web::lab::Lab;
+use crate::web::message_form::MessageForm;
 use crate::web::population_run::Step;
-use crate::web::text_lab::TextLab;
 
 #[component]
 pub fn PopulationPanel() -> impl IntoView {
     let lab = Lab::get();
-    let text = TextLab::get();
+    let text = MessageForm::get();
     let population = PopulationState::get();
     // The member handed to the message form (a new population clears it).
     let handed = RwSignal::new(None::<u64>);

@@ -5,12 +5,12 @@ use leptos::prelude::*;
 
 use crate::web::browser::files;
 use crate::web::lab::Lab;
+use crate::web::message_form::MessageForm;
 use crate::web::share::{Extras, link};
-use crate::web::text_lab::TextLab;
 
 #[component]
 pub fn ShareLink() -> impl IntoView {
-    let (lab, text) = (Lab::get(), TextLab::get());
+    let (lab, text) = (Lab::get(), MessageForm::get());
     let share_key = RwSignal::new(false);
     let share_ciphertext = RwSignal::new(true);
     let share_link = RwSignal::new(String::new());

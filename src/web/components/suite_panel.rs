@@ -14,8 +14,8 @@ use crate::nn::attack::{AttackRow, AttackerKind};
 use crate::web::chart::{self, Axes, Series};
 use crate::web::job::Status;
 use crate::web::lab::{Lab, PAGE_SUITE_STEPS, SuiteTarget};
+use crate::web::message_form::MessageForm;
 use crate::web::suite_run;
-use crate::web::text_lab::TextLab;
 use plotters::style::RGBColor;
 
 /// A color per attacker, in [`AttackerKind::ALL`]'s order.
@@ -34,7 +34,7 @@ fn color(kind: AttackerKind) -> RGBColor {
 }
 
 /// Bits of the model the suite attacks (or would attack): the form's, or the trained one's.
-fn attacked_bits(lab: Lab, text: TextLab) -> usize {
+fn attacked_bits(lab: Lab, text: MessageForm) -> usize {
     match lab.suite.target.get_untracked() {
         Some(SuiteTarget::Form(_)) => text.info().map_or(16, |i| i.bits),
         _ => {
@@ -46,7 +46,7 @@ fn attacked_bits(lab: Lab, text: TextLab) -> usize {
 #[component]
 pub fn SuitePanel() -> impl IntoView {
     let lab = Lab::get();
-    let text = TextLab::get();
+    let text = MessageForm::get();
     let suite = lab.suite;
     let canvas = NodeRef::<Canvas>::new();
     let steps =

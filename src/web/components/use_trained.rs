@@ -8,12 +8,12 @@ use leptos::task::spawn_local;
 use crate::nn::model_file::SavedModel;
 use crate::nn::transfer::networks_to;
 use crate::web::lab::Lab;
-use crate::web::text_lab::{ModelSlot, TextLab};
+use crate::web::message_form::{MessageForm, ModelSlot};
 
 #[component]
 pub fn UseTrained() -> impl IntoView {
     let lab = Lab::get();
-    let text = TextLab::get();
+    let text = MessageForm::get();
     // Handed over: this training's model is the form's (a new training run clears it).
     let handed = RwSignal::new(false);
     Effect::new(move |_| {

@@ -43,7 +43,7 @@ impl ModelSlot {
         "shipped with the site (trained by the anc command line)"
     }
 
-    /// Where the slot is in [`ModelSlot::ALL`] and [`TextLab::slots`].
+    /// Where the slot is in [`ModelSlot::ALL`] and [`MessageForm::slots`].
     pub fn index(self) -> usize {
         self as usize
     }
@@ -90,7 +90,7 @@ pub struct SlotState {
 
 /// The message form's shared state.
 #[derive(Clone, Copy)]
-pub struct TextLab {
+pub struct MessageForm {
     pub slot: RwSignal<ModelSlot>,
     /// The form's models, one per slot ([`ModelSlot::index`]).
     pub slots: [SlotState; 4],
@@ -110,7 +110,7 @@ pub struct TextLab {
     pub ciphertext: RwSignal<String>,
 }
 
-impl TextLab {
+impl MessageForm {
     pub fn new() -> Self {
         Self {
             slot: RwSignal::new(ModelSlot::ShippedPoc8),
@@ -129,12 +129,13 @@ impl TextLab {
         }
     }
 
-    /// The lab put in context by the app.
+    /// The message form put in context by the app.
     ///
     /// # Panics
     /// Outside the app's component tree.
     pub fn get() -> Self {
-        use_context::<TextLab>().expect("components are used inside <App/>, which provides the TextLab")
+        use_context::<MessageForm>()
+            .expect("components are used inside <App/>, which provides the message form")
     }
 
     /// Where the model in `slot` came from.
@@ -224,7 +225,7 @@ impl TextLab {
     }
 }
 
-impl Default for TextLab {
+impl Default for MessageForm {
     fn default() -> Self {
         Self::new()
     }
