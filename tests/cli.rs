@@ -456,3 +456,74 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
     }
     assert!(one_line_error(&anc(&["train", "--ciphertext", "cos", "--out", m])).contains("cos"));
 }
+
+/// One row `anc sample` wrote: its message bits, key bits and ciphertext values.
+type SampleRow = (Vec<f32>, Vec<f32>, Vec<f32>);
+
+/// The rows `anc sample` wrote.
+fn sampled(path: &std::path::Path, bits: usize) -> Vec<SampleRow> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header.len(), 3 * bits);
+    assert_eq!((header[0].as_str(), header[bits].as_str(), header[2 * bits].as_str()), ("m0", "k0", "c0"));
+    reader
+        .records()
+        .map(|r| {
+            let values: Vec<f32> = r.unwrap().iter().map(|v| v.parse().unwrap()).collect();
+            let (m, rest) = values.split_at(bits);
+            let (k, c) = rest.split_at(bits);
+            (m.to_vec(), k.to_vec(), c.to_vec())
+        })
+        .collect()
+}
+
+#[test]
+fn sample_writes_fresh_messages_keys_and_the_models_ciphertexts() {
+    use anc::nn::data::MessageBatch;
+    use anc::nn::inference::Cipher;
+    use burn::prelude::*;
+    let dir = tempdir();
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/public/models/poc8.bin");
+    let (a, b, c) = (dir.join("a.csv"), dir.join("b.csv"), dir.join("c.csv"));
+    let run = |seed: &str, out: &std::path::Path| {
+        let done = anc(&[
+            "sample",
+            "--model",
+            model,
+            "--count",
+            "300",
+            "--seed",
+            seed,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    };
+    run("3", &a);
+    run("3", &b);
+    run("4", &c);
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "the same seed, the same rows");
+    assert_ne!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap(), "another seed, other rows");
+    let rows = sampled(&a, 8);
+    assert_eq!(rows.len(), 300);
+    assert!(rows.iter().all(|(m, k, _)| m.iter().chain(k).all(|v| *v == 0.0 || *v == 1.0)));
+    let ones: f32 = rows.iter().map(|(m, _, _)| m.iter().sum::<f32>()).sum::<f32>() / (300.0 * 8.0);
+    assert!((0.4..0.6).contains(&ones), "fair random bits: {ones}");
+    // Each row's ciphertext is the model's Alice on that row's message and key.
+    let device = Device::flex();
+    let saved = anc::nn::model_file::load(&std::fs::read(model).unwrap(), &device).unwrap();
+    let cipher = Cipher::new(&saved.ciphers, &device);
+    let tensor = |pick: fn(&SampleRow) -> &Vec<f32>| {
+        let flat: Vec<f32> = rows.iter().flat_map(|r| pick(r).clone()).collect();
+        Tensor::<2>::from_data(burn::tensor::TensorData::new(flat, [rows.len(), 8]), &device)
+    };
+    let batch = MessageBatch { messages: tensor(|r| &r.0), keys: tensor(|r| &r.1) };
+    let again = cipher.encrypt(&batch).into_data().try_into_vec::<f32>().unwrap();
+    let written: Vec<f32> = rows.iter().flat_map(|r| r.2.clone()).collect();
+    let worst = again.iter().zip(&written).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max);
+    assert!(worst < 1e-6, "ciphertexts differ by {worst}");
+    assert!(
+        one_line_error(&anc(&["sample", "--model", model, "--count", "0", "--out", c.to_str().unwrap()]))
+            .contains("count = 0")
+    );
+}

@@ -18,6 +18,11 @@ pub fn distinguishing_game(seed: u64) -> u64 {
     seed ^ 0x9a3e_c011
 }
 
+/// The messages and keys `anc sample --seed` writes for an outside audit.
+pub fn outside_sample(seed: u64) -> u64 {
+    seed ^ 0x5a3b_1e00
+}
+
 /// The held-out evaluation messages of a model trained (or audited) with `seed`.
 pub fn held_out(seed: u64) -> u64 {
     seed ^ 0xe7a1

@@ -27,6 +27,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// Write a model's weights as documented JSON.
     ExportJson(ExportArgs),
+    /// Write fresh random messages and keys with the model's ciphertexts as CSV, for
+    /// attackers trained outside the app (docs/formats.md).
+    Sample(SampleArgs),
     /// Measure training speed (iterations per second).
     Bench(BenchArgs),
     /// Train a preset over many seeds, audit each with fresh Eves, print a table and a summary.
@@ -197,6 +200,21 @@ pub struct AuditArgs {
     pub backend: Backend,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SampleArgs {
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Rows to write.
+    #[arg(long, default_value_t = 10_000)]
+    pub count: usize,
+    /// Seed of the messages and keys.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// CSV file to write.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug)]

@@ -1,5 +1,5 @@
-//! `anc`: the learning core on the command line — train, evaluate, audit, export, bench,
-//! sweep (and merge its shards). One file per subcommand over the helpers of `common`.
+//! `anc`: the learning core on the command line — train, evaluate, audit, export, sample,
+//! bench, sweep (and merge its shards). One file per subcommand over the helpers of `common`.
 
 mod args;
 mod audit;
@@ -8,6 +8,7 @@ mod common;
 mod eval;
 mod export;
 mod merge;
+mod sample;
 mod sweep;
 mod train;
 
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Audit(args) => audit::run(args),
         Command::ExportJson(args) => export::run(args),
+        Command::Sample(args) => sample::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Sweep(args) => sweep::run(args),
     };
