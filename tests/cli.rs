@@ -527,3 +527,18 @@ fn sample_writes_fresh_messages_keys_and_the_models_ciphertexts() {
             .contains("count = 0")
     );
 }
+
+#[test]
+fn pad_trains_rounds_and_says_what_it_found() {
+    let line = json_line(&anc(&["pad", "--bits", "8", "--iterations", "200", "--seed", "2", "--json"]));
+    let formulas = line["formulas"].as_array().unwrap();
+    assert_eq!(formulas.len(), 8);
+    assert!(formulas[3].as_str().unwrap().starts_with("c₃ = "), "{line}");
+    let rank = line["key_rank"].as_u64().unwrap();
+    assert!(rank <= 8);
+    let verdict = line["verdict"].as_str().unwrap();
+    let perfect = line["perfect_pad"].as_bool().unwrap();
+    assert_eq!(perfect, verdict.starts_with("a perfect one-time pad"), "{verdict}");
+    assert_eq!(perfect, rank == 8 && line["bob_correct_pct"].as_f64().unwrap() >= 100.0);
+    assert!(one_line_error(&anc(&["pad", "--bits", "1"])).contains("bits = 1"));
+}

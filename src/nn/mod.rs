@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod model;
 pub mod model_file;
 pub mod optimizer;
+pub mod pad;
 pub mod pending;
 pub mod population;
 pub mod replicas;

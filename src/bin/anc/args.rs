@@ -30,6 +30,9 @@ pub enum Command {
     /// Write fresh random messages and keys with the model's ciphertexts as CSV, for
     /// attackers trained outside the app (docs/formats.md).
     Sample(SampleArgs),
+    /// Train CryptoNet (Coutinho et al. 2018) against the distinguishing Eve, round its
+    /// weights to integers and say exactly what it found (formulas, key rank, verdict).
+    Pad(PadArgs),
     /// Measure training speed (iterations per second).
     Bench(BenchArgs),
     /// Train a preset over many seeds, audit each with fresh Eves, print a table and a summary.
@@ -198,6 +201,31 @@ pub struct AuditArgs {
     pub record: bool,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: Backend,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PadArgs {
+    /// Bits in a message, a key and a ciphertext.
+    #[arg(long, default_value_t = 16)]
+    pub bits: usize,
+    #[arg(long, default_value_t = 20_000)]
+    pub iterations: usize,
+    /// Seed of the weights and of every message, key and coin.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// γ in Alice+Bob's loss L_B − γ·min(Err, ½).
+    #[arg(long, default_value_t = 7.0)]
+    pub gamma: f64,
+    /// L2 weight decay on the pad's weights.
+    #[arg(long, default_value_t = 0.015)]
+    pub weight_decay: f64,
+    /// Then audit the rounded pad with the attacker suite (each attacker at most this many
+    /// steps; 0: no audit).
+    #[arg(long, default_value_t = 0)]
+    pub audit_steps: usize,
+    /// Print one JSON line instead of text.
     #[arg(long)]
     pub json: bool,
 }

@@ -8,6 +8,7 @@ mod common;
 mod eval;
 mod export;
 mod merge;
+mod pad;
 mod sample;
 mod sweep;
 mod train;
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => audit::run(args),
         Command::ExportJson(args) => export::run(args),
         Command::Sample(args) => sample::run(args),
+        Command::Pad(args) => pad::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Sweep(args) => sweep::run(args),
     };

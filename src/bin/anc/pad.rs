@@ -1,0 +1,107 @@
+//! `anc pad`: trains CryptoNet (Coutinho et al. 2018: Alice and Bob one network, bits in as
+//! angles, one linear layer) against the distinguishing Eve, rounds its weights to integers
+//! and says exactly what it found — each ciphertext position as a formula, the key
+//! selection's rank over GF(2), the verdict — then, if asked, audits the rounded cipher with
+//! the attacker suite.
+
+use anc::nn::attack::{AttackerKind, Suite, SuiteConfig};
+use anc::nn::data::BitSource;
+use anc::nn::evaluation::EVALUATION_SAMPLES;
+use anc::nn::pad::analysis::Analysis;
+use anc::nn::pad::{FrozenPad, PadConfig, PadNet, PadTrainer};
+use anc::nn::pending::Pending;
+use anc::nn::seeds;
+use anc::nn::steps::Steps;
+use anc::{CipherConfig, IterationLosses};
+use anyhow::{Result, bail};
+use burn::prelude::*;
+use serde_json::json;
+
+use crate::args::PadArgs;
+use crate::common::{SLICE, print_suite, progress, run_to_end, suite_json};
+
+/// Bob's share of `samples` fresh messages read whole by `net` (percent).
+fn bob_correct_pct(net: &PadNet, samples: usize, seed: u64, device: &Device) -> Result<f64> {
+    let batch = BitSource::new(seeds::held_out(seed)).batch(samples, net.bits(), device);
+    let read = net.forward(net.forward(batch.messages.clone(), batch.keys.clone()), batch.keys);
+    let wrong = read.round().sub(batch.messages).abs().sum_dim(1); // [samples, 1]
+    let whole = Pending::floats(wrong).read()?.iter().filter(|w| **w == 0.0).count();
+    Ok(100.0 * whole as f64 / samples as f64)
+}
+
+pub fn run(args: PadArgs) -> Result<()> {
+    if !(2..=64).contains(&args.bits) {
+        bail!("bits = {} is not allowed: an integer from 2 to 64", args.bits);
+    }
+    let config = PadConfig::new()
+        .with_bits(args.bits)
+        .with_iterations(args.iterations)
+        .with_seed(args.seed)
+        .with_gamma(args.gamma)
+        .with_weight_decay(args.weight_decay);
+    let device = Device::flex().autodiff();
+    let started = std::time::Instant::now();
+    let mut trainer = PadTrainer::new(config, &device);
+    let bar = progress(args.iterations, args.json);
+    let message =
+        |l: &IterationLosses| format!("A+B {:.3}  Bob {:.3}  Eve's error {:.3}", l.ab, l.bob, l.eve);
+    let last = run_to_end(&mut trainer, SLICE * 4, &bar, message, |_| Ok(()))?;
+    let train_seconds = started.elapsed().as_secs_f64();
+    let rounded = trainer.net().rounded();
+    let bob_before = bob_correct_pct(trainer.net(), EVALUATION_SAMPLES, args.seed, &device)?;
+    let bob = bob_correct_pct(&rounded, EVALUATION_SAMPLES, args.seed, &device)?;
+    let analysis = Analysis::of(&rounded.integers().read()?, bob);
+    let suite = match args.audit_steps {
+        0 => None,
+        steps => {
+            let frozen = || Box::new(FrozenPad::new(&rounded)) as Box<dyn anc::nn::attack::Encrypt>;
+            let shape = CipherConfig::new().with_bits(args.bits);
+            let mut suite = Suite::against(
+                frozen,
+                &shape,
+                &AttackerKind::ALL,
+                SuiteConfig::for_budget(steps),
+                EVALUATION_SAMPLES,
+                &device,
+            )?;
+            let bar = progress(suite.total(), args.json);
+            run_to_end(&mut suite, SLICE * 4, &bar, |r| format!("{:?}", r.attacker), |_| Ok(()))?;
+            Some(suite.finish())
+        }
+    };
+    if args.json {
+        let line = json!({
+            "seed": args.seed, "bits": args.bits, "iterations": args.iterations,
+            "train_seconds": train_seconds,
+            "last_eve_error": last.map(|l| l.eve),
+            "bob_correct_pct_before_rounding": bob_before, "bob_correct_pct": bob,
+            "formulas": analysis.formulas.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "key_rank": analysis.key_rank, "perfect_pad": analysis.is_perfect_pad(),
+            "verdict": analysis.verdict(),
+            "fresh_eve_bit_errors": suite.as_ref().map(|s| s.best().score.bit_errors),
+            "attackers": suite.as_ref().map(suite_json),
+        });
+        println!("{line}");
+        return Ok(());
+    }
+    println!(
+        "trained a {}-bit pad (seed {}, {} iterations) in {train_seconds:.1} s; the distinguisher's last error {:.3} (0.5: a coin flip)",
+        args.bits,
+        args.seed,
+        args.iterations,
+        last.map_or(f32::NAN, |l| l.eve)
+    );
+    println!("Bob reads {bob_before:.2} % of messages whole before rounding, {bob:.2} % after");
+    for formula in &analysis.formulas {
+        println!("  {formula}");
+    }
+    println!("key selection rank {} of {}: {}", analysis.key_rank, args.bits, analysis.verdict());
+    if let Some(suite) = &suite {
+        println!(
+            "the attacker suite against the rounded pad (each attacker at most {} steps):",
+            args.audit_steps
+        );
+        print_suite(suite, args.bits);
+    }
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! CryptoNet (Coutinho et al. 2018), the network that learns a one-time pad: bits enter as
+//! angles `a(b) = arccos(1 − 2b)` (0 or π), one linear layer `W` (2N → N, no bias, no
+//! curve) adds them, and the output is `(1 − cos h)/2`. With integer weights that is XOR:
+//! `cos(π·Σ wⱼbⱼ)` is `(−1)` to the number of selected bits set. Alice and Bob are the same
+//! network: Alice reads `(P, K)`, Bob `(C, K)`. They train against the distinguishing Eve
+//! (two messages, which one was sent?) with L2 weight decay, and the weights are rounded
+//! to integers at the end ([`PadNet::rounded`]); [`analysis`] reads the formulas off them.
+
+use burn::module::{Module, Param};
+use burn::optim::GradientsParams;
+use burn::prelude::*;
+use burn::tensor::TensorData;
+use burn::tensor::activation::{log_sigmoid, sigmoid};
+use rand::{Rng, SeedableRng, rngs::SmallRng};
+
+use crate::nn::attack::Encrypt;
+use crate::nn::attack::nets::Mlp;
+use crate::nn::config::OptimizerKind;
+use crate::nn::data::{BitSource, MessageBatch};
+use crate::nn::kernels::Kernels;
+use crate::nn::losses::bits_wrong_loss;
+use crate::nn::metrics::{IterationLosses, pending_rows};
+use crate::nn::optimizer::{FlatOptimizer, optimizer};
+use crate::nn::pending::Pending;
+use crate::nn::seeds;
+use crate::nn::steps::Steps;
+
+pub mod analysis;
+
+/// Alice and Bob in one: `W` `[2N, N]`.
+#[derive(Module, Debug)]
+pub struct PadNet {
+    pub weight: Param<Tensor<2>>,
+}
+
+/// `a(x) = arccos(1 − 2x)`, kept off ±1 where its slope is infinite. `[rows, N]`.
+fn angles(x: Tensor<2>) -> Tensor<2> {
+    x.mul_scalar(-2.0).add_scalar(1.0).clamp(-1.0 + 1e-6, 1.0 - 1e-6).acos()
+}
+
+impl PadNet {
+    /// Weights uniform in ±0.5 from `seed`, for `bits` bits.
+    pub fn init(bits: usize, seed: u64, device: &Device) -> Self {
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let values: Vec<f32> = (0..2 * bits * bits).map(|_| rng.random_range(-0.5..0.5)).collect();
+        Self {
+            weight: Param::from_tensor(Tensor::from_data(TensorData::new(values, [2 * bits, bits]), device)),
+        }
+    }
+
+    /// Bits in a message.
+    pub fn bits(&self) -> usize {
+        self.weight.dims()[1]
+    }
+
+    /// `(1 − cos h)/2` with `h = [a(x), a(key)]·W`: Alice with `x` the message, Bob with `x`
+    /// the ciphertext. `[rows, N]`, `[rows, N]` -> `[rows, N]` in 0..1.
+    pub fn forward(&self, x: Tensor<2>, key: Tensor<2>) -> Tensor<2> {
+        let inputs = Tensor::cat(vec![angles(x), angles(key)], 1); // [rows, 2N]
+        let h = inputs.matmul(self.weight.val()); // [rows, N]
+        h.cos().neg().add_scalar(1.0).div_scalar(2.0)
+    }
+
+    /// The weights rounded to the nearest integers.
+    pub fn rounded(&self) -> Self {
+        Self { weight: Param::from_tensor(self.weight.val().round().detach()) }
+    }
+
+    /// The weights as integers (`[2N][N]`, rows: message bits then key bits).
+    pub fn integers(&self) -> Pending<Vec<Vec<i64>>> {
+        let [rows, cols] = self.weight.dims();
+        Pending::floats(self.weight.val()).map(move |w| {
+            (0..rows).map(|r| (0..cols).map(|c| w[r * cols + c].round() as i64).collect()).collect()
+        })
+    }
+}
+
+/// A pad's Alice, frozen, for the attacker suite.
+pub struct FrozenPad {
+    net: PadNet,
+}
+
+impl FrozenPad {
+    /// `net`'s Alice without gradients.
+    pub fn new(net: &PadNet) -> Self {
+        Self { net: net.valid() }
+    }
+}
+
+impl Encrypt for FrozenPad {
+    fn bits(&self) -> usize {
+        self.net.bits()
+    }
+
+    fn encrypt(&self, batch: &MessageBatch) -> Tensor<2> {
+        self.net.forward(batch.messages.clone(), batch.keys.clone())
+    }
+}
+
+/// How a pad trains.
+#[derive(burn::config::Config, Debug, PartialEq)]
+pub struct PadConfig {
+    /// Bits in a message, a key and a ciphertext.
+    #[config(default = 16)]
+    pub bits: usize,
+    #[config(default = 20_000)]
+    pub iterations: usize,
+    #[config(default = 256)]
+    pub batch_size: usize,
+    /// Eve steps per Alice+Bob step.
+    #[config(default = 5)]
+    pub eve_steps: usize,
+    /// γ in `L_B − γ·min(Err, ½)`.
+    #[config(default = 7.0)]
+    pub gamma: f64,
+    /// L2 weight decay on `W`.
+    #[config(default = 0.015)]
+    pub weight_decay: f64,
+    #[config(default = 0.001)]
+    pub learning_rate: f64,
+    #[config(default = 1)]
+    pub seed: u64,
+}
+
+/// Trains a pad against the distinguishing Eve, step by step. Rows: `ab` is Alice+Bob's
+/// loss, `bob` Bob's bits wrong per message, `eve` the distinguisher's error rate (0.5:
+/// chance).
+pub struct PadTrainer {
+    config: PadConfig,
+    net: PadNet,
+    eve: Mlp,
+    kernels: Kernels,
+    ab_optim: FlatOptimizer,
+    eve_optim: FlatOptimizer,
+    source: BitSource,
+    iteration: usize,
+}
+
+/// One round of the game: two candidates, the key, the coins, `[rows, N]` and `[rows, 1]`.
+struct Round {
+    first: Tensor<2>,
+    second: Tensor<2>,
+    keys: Tensor<2>,
+    coins: Tensor<2>,
+}
+
+impl PadTrainer {
+    /// A fresh pad and distinguisher from `config.seed` on `device` (with autodiff).
+    pub fn new(config: PadConfig, device: &Device) -> Self {
+        let bits = config.bits;
+        let mut rng = SmallRng::seed_from_u64(seeds::distinguisher(config.seed));
+        Self {
+            net: PadNet::init(bits, config.seed, device),
+            eve: Mlp::new(3 * bits, &[128, 128], 1, &mut rng, device),
+            kernels: Kernels::for_device(bits, device),
+            ab_optim: optimizer(OptimizerKind::Adam),
+            eve_optim: optimizer(OptimizerKind::Adam),
+            source: BitSource::new(seeds::training_data(config.seed)),
+            iteration: 0,
+            config,
+        }
+    }
+
+    /// The pad as it is now.
+    pub fn net(&self) -> &PadNet {
+        &self.net
+    }
+
+    fn round(&mut self, device: &Device) -> Round {
+        let (rows, bits) = (self.config.batch_size, self.config.bits);
+        let drawn = self.source.draw(2, rows, bits, device);
+        let (one, two) = (drawn.get(0), drawn.get(1));
+        let coins = Tensor::from_data(TensorData::new(self.source.bits(rows, 1), [rows, 1]), device);
+        Round { first: one.messages, second: two.messages, keys: one.keys, coins }
+    }
+
+    /// Eve's logits that the second candidate was sent, `[rows, 1]`.
+    fn logits(eve: &Mlp, round: &Round, ciphertext: Tensor<2>, kernels: &Kernels) -> Tensor<2> {
+        let seen = Tensor::cat(vec![round.first.clone(), round.second.clone(), ciphertext], 1); // [rows, 3N]
+        eve.forward(seen, kernels)
+    }
+
+    fn sent(round: &Round) -> Tensor<2> {
+        round.first.clone() + (round.second.clone() - round.first.clone()) * round.coins.clone()
+    }
+
+    /// One iteration: an Alice+Bob step, then the Eve steps. `[1, 3]` losses.
+    fn iterate(&mut self) -> Tensor<2> {
+        let device = self.net.weight.device();
+        let c = &self.config;
+        let (lr, gamma, decay) = (c.learning_rate, c.gamma, c.weight_decay);
+        // Alice+Bob: Bob's error, the distinguisher's error on a fresh round, weight decay.
+        let batch = self.source.batch(c.batch_size, c.bits, &device);
+        let ciphertext = self.net.forward(batch.messages.clone(), batch.keys.clone());
+        let read = self.net.forward(ciphertext, batch.keys.clone());
+        let bob = bits_wrong_loss(batch.messages, read); // [1]: bits wrong per message
+        let round = self.round(&device);
+        let sent = self.net.forward(Self::sent(&round), round.keys.clone());
+        let p = sigmoid(Self::logits(&self.eve.valid(), &round, sent, &self.kernels));
+        let err = (round.coins.clone() - p).abs().mean(); // [1]
+        let decay_term = self.net.weight.val().powi_scalar(2).sum().mul_scalar(decay as f32);
+        let ab = bob.clone() - err.clone().clamp_max(0.5).mul_scalar(gamma as f32) + decay_term;
+        let grads = GradientsParams::from_grads(ab.backward(), &self.net);
+        self.net = self.ab_optim.step(lr, self.net.clone(), grads);
+        // Eve: cross-entropy on fresh rounds against the frozen pad.
+        let frozen = self.net.valid();
+        let mut eve_err = err.detach();
+        for _ in 0..self.config.eve_steps {
+            let round = self.round(&device);
+            let sent = frozen.forward(Self::sent(&round), round.keys.clone());
+            let logits = Self::logits(&self.eve, &round, sent, &self.kernels);
+            let coins = round.coins.clone();
+            let loss = (coins.clone() * log_sigmoid(logits.clone())
+                + coins.clone().neg().add_scalar(1.0) * log_sigmoid(logits.clone().neg()))
+            .mean()
+            .neg();
+            eve_err = (coins - sigmoid(logits.detach())).abs().mean();
+            let grads = GradientsParams::from_grads(loss.backward(), &self.eve);
+            self.eve = self.eve_optim.step(lr, self.eve.clone(), grads);
+        }
+        Tensor::cat(vec![ab.detach(), bob.detach(), eve_err], 0).unsqueeze() // [1, 3]
+    }
+}
+
+impl Steps for PadTrainer {
+    type Row = IterationLosses;
+
+    fn run(&mut self, iterations: usize) -> Pending<Vec<IterationLosses>> {
+        let todo = iterations.min(self.config.iterations - self.iteration);
+        let first = self.iteration + 1;
+        let rows = (0..todo).map(|_| self.iterate()).collect();
+        self.iteration += todo;
+        pending_rows(first, rows)
+    }
+
+    fn done(&self) -> usize {
+        self.iteration
+    }
+
+    fn total(&self) -> usize {
+        self.config.iterations
+    }
+}

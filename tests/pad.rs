@@ -1,0 +1,75 @@
+//! CryptoNet's pad: integer weights compute XOR exactly, Bob (the same network) undoes it,
+//! the exact analysis calls a full-rank key selection a perfect pad, and training against
+//! the distinguishing Eve moves Bob's error down.
+
+use anc::nn::data::BitSource;
+use anc::nn::pad::analysis::Analysis;
+use anc::nn::pad::{PadConfig, PadNet, PadTrainer};
+use anc::nn::steps::Steps;
+use burn::module::Param;
+use burn::prelude::*;
+use burn::tensor::TensorData;
+
+/// A hand-built 8-bit pad: c_i = m_i ⊕ k_i ⊕ k_(i+1 mod 8), weights 1 and 3 (odd: selected)
+/// and a 2 (even: dropped).
+fn hand_pad(device: &Device) -> PadNet {
+    let n = 8;
+    let mut w = vec![0f32; 2 * n * n];
+    for i in 0..n {
+        w[i * n + i] = 1.0; // m_i
+        w[(n + i) * n + i] = 3.0; // k_i
+        w[(n + (i + 1) % n) * n + i] = -1.0; // k_(i+1)
+    }
+    w[n + 2] = 2.0; // m_1 into c_2 with an even weight: no effect
+    PadNet { weight: Param::from_tensor(Tensor::from_data(TensorData::new(w, [2 * n, n]), device)) }
+}
+
+fn values(t: Tensor<2>) -> Vec<f32> {
+    t.into_data().try_into_vec::<f32>().unwrap()
+}
+
+#[test]
+fn integer_weights_compute_xor_and_bob_undoes_it() {
+    let device = Device::flex();
+    let net = hand_pad(&device);
+    let batch = BitSource::new(4).batch(500, 8, &device);
+    let (m, k) = (values(batch.messages.clone()), values(batch.keys.clone()));
+    let c = net.forward(batch.messages.clone(), batch.keys.clone());
+    for (row, got) in values(c.clone()).chunks(8).enumerate() {
+        for (i, v) in got.iter().enumerate() {
+            let want = (m[row * 8 + i] as u8) ^ (k[row * 8 + i] as u8) ^ (k[row * 8 + (i + 1) % 8] as u8);
+            assert!((v - f32::from(want)).abs() < 1e-4, "row {row} bit {i}: {v} vs {want}");
+        }
+    }
+    let read = values(net.forward(c, batch.keys));
+    assert!(read.iter().zip(&m).all(|(r, m)| (r - m).abs() < 1e-3), "Bob reads every bit back");
+    let analysis = Analysis::of(&net.integers().read().unwrap(), 100.0);
+    assert_eq!(analysis.formulas[2].to_string(), "c₂ = m₂ ⊕ k₂ ⊕ k₃");
+    // k_i ⊕ k_(i+1) around a circle: the XOR of all eight cancels every key bit.
+    assert_eq!(analysis.key_rank, 7);
+    assert!(!analysis.is_perfect_pad());
+    assert_eq!(analysis.leaks.len(), 1);
+    assert_eq!(analysis.leaks[0].positions, (0..8).collect::<Vec<_>>());
+}
+
+#[test]
+fn rounding_keeps_integers_and_snaps_the_rest() {
+    let device = Device::flex();
+    let net = hand_pad(&device);
+    let nudged = PadNet { weight: Param::from_tensor(net.weight.val().add_scalar(0.3)) };
+    assert_eq!(nudged.rounded().integers().read().unwrap(), net.integers().read().unwrap());
+}
+
+#[test]
+fn training_against_the_distinguisher_lowers_bobs_error() {
+    let device = Device::flex().autodiff();
+    let config = PadConfig::new().with_bits(8).with_iterations(600).with_batch_size(128).with_seed(3);
+    let mut trainer = PadTrainer::new(config, &device);
+    let rows = trainer.run(600).read().unwrap();
+    assert_eq!(rows.len(), 600);
+    assert!(trainer.is_done());
+    assert!(rows.iter().all(|r| r.ab.is_finite() && r.bob.is_finite() && (0.0..=1.0).contains(&r.eve)));
+    let mean = |rows: &[anc::IterationLosses]| rows.iter().map(|r| r.bob).sum::<f32>() / rows.len() as f32;
+    let (first, last) = (mean(&rows[..50]), mean(&rows[550..]));
+    assert!(last < first - 0.5, "Bob's bits wrong per message: {first} at first, {last} at the end");
+}
