@@ -97,3 +97,46 @@ impl Batches {
         self.joined(0, self.count)
     }
 }
+
+/// One round of the distinguishing game (Coutinho et al. 2018) for a whole batch: two
+/// candidate messages, a fresh key per row, and a fair coin per row saying which candidate
+/// is sent. `[batch, N]` each, `coins` `[batch, 1]`.
+#[derive(Clone, Debug)]
+pub struct GameRound {
+    pub first: Tensor<2>,
+    pub second: Tensor<2>,
+    pub keys: Tensor<2>,
+    pub coins: Tensor<2>,
+}
+
+impl GameRound {
+    /// A round of `batch` rows of `bits` bits drawn from `source`.
+    pub fn draw(source: &mut BitSource, batch: usize, bits: usize, device: &Device) -> Self {
+        let drawn = source.draw(2, batch, bits, device);
+        let (one, two) = (drawn.get(0), drawn.get(1));
+        let coins = Tensor::from_data(TensorData::new(source.bits(batch, 1), [batch, 1]), device);
+        Self { first: one.messages, second: two.messages, keys: one.keys, coins }
+    }
+
+    /// Rows `start .. start + len` (a replica's share of the round).
+    pub fn rows(self, start: usize, len: usize) -> Self {
+        let take = |t: Tensor<2>| t.narrow(0, start, len);
+        Self {
+            first: take(self.first),
+            second: take(self.second),
+            keys: take(self.keys),
+            coins: take(self.coins),
+        }
+    }
+
+    /// What Alice encrypts: `P_b` in each row, with its key.
+    pub fn sent(&self) -> MessageBatch {
+        let chosen = self.first.clone() + (self.second.clone() - self.first.clone()) * self.coins.clone();
+        MessageBatch { messages: chosen, keys: self.keys.clone() }
+    }
+
+    /// What Eve sees: both candidates and the ciphertext. `[rows, N]` -> `[rows, 3N]`.
+    pub fn seen(&self, ciphertext: Tensor<2>) -> Tensor<2> {
+        Tensor::cat(vec![self.first.clone(), self.second.clone(), ciphertext], 1)
+    }
+}

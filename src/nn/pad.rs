@@ -10,15 +10,15 @@ use burn::module::{Module, Param};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
 use burn::tensor::TensorData;
-use burn::tensor::activation::{log_sigmoid, sigmoid};
+use burn::tensor::activation::sigmoid;
 use rand::{Rng, SeedableRng, rngs::SmallRng};
 
 use crate::nn::attack::Encrypt;
 use crate::nn::attack::nets::Mlp;
 use crate::nn::config::OptimizerKind;
-use crate::nn::data::{BitSource, MessageBatch};
+use crate::nn::data::{BitSource, GameRound, MessageBatch};
 use crate::nn::kernels::Kernels;
-use crate::nn::losses::bits_wrong_loss;
+use crate::nn::losses::{bits_wrong_loss, logit_cross_entropy_share};
 use crate::nn::metrics::{IterationLosses, pending_rows};
 use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::pending::Pending;
@@ -136,14 +136,6 @@ pub struct PadTrainer {
     iteration: usize,
 }
 
-/// One round of the game: two candidates, the key, the coins, `[rows, N]` and `[rows, 1]`.
-struct Round {
-    first: Tensor<2>,
-    second: Tensor<2>,
-    keys: Tensor<2>,
-    coins: Tensor<2>,
-}
-
 impl PadTrainer {
     /// A fresh pad and distinguisher from `config.seed` on `device` (with autodiff).
     pub fn new(config: PadConfig, device: &Device) -> Self {
@@ -166,24 +158,6 @@ impl PadTrainer {
         &self.net
     }
 
-    fn round(&mut self, device: &Device) -> Round {
-        let (rows, bits) = (self.config.batch_size, self.config.bits);
-        let drawn = self.source.draw(2, rows, bits, device);
-        let (one, two) = (drawn.get(0), drawn.get(1));
-        let coins = Tensor::from_data(TensorData::new(self.source.bits(rows, 1), [rows, 1]), device);
-        Round { first: one.messages, second: two.messages, keys: one.keys, coins }
-    }
-
-    /// Eve's logits that the second candidate was sent, `[rows, 1]`.
-    fn logits(eve: &Mlp, round: &Round, ciphertext: Tensor<2>, kernels: &Kernels) -> Tensor<2> {
-        let seen = Tensor::cat(vec![round.first.clone(), round.second.clone(), ciphertext], 1); // [rows, 3N]
-        eve.forward(seen, kernels)
-    }
-
-    fn sent(round: &Round) -> Tensor<2> {
-        round.first.clone() + (round.second.clone() - round.first.clone()) * round.coins.clone()
-    }
-
     /// One iteration: an Alice+Bob step, then the Eve steps. `[1, 3]` losses.
     fn iterate(&mut self) -> Tensor<2> {
         let device = self.net.weight.device();
@@ -194,10 +168,11 @@ impl PadTrainer {
         let ciphertext = self.net.forward(batch.messages.clone(), batch.keys.clone());
         let read = self.net.forward(ciphertext, batch.keys.clone());
         let bob = bits_wrong_loss(batch.messages, read); // [1]: bits wrong per message
-        let round = self.round(&device);
-        let sent = self.net.forward(Self::sent(&round), round.keys.clone());
-        let p = sigmoid(Self::logits(&self.eve.valid(), &round, sent, &self.kernels));
-        let err = (round.coins.clone() - p).abs().mean(); // [1]
+        let round = GameRound::draw(&mut self.source, c.batch_size, c.bits, &device);
+        let sent = round.sent();
+        let ciphertext = self.net.forward(sent.messages, sent.keys); // [rows, N]
+        let p = sigmoid(self.eve.valid().forward(round.seen(ciphertext), &self.kernels)); // [rows, 1]
+        let err = bits_wrong_loss(round.coins, p); // [1]: her mean probability on the wrong one
         let decay_term = self.net.weight.val().powi_scalar(2).sum().mul_scalar(decay as f32);
         let ab = bob.clone() - err.clone().clamp_max(0.5).mul_scalar(gamma as f32) + decay_term;
         let grads = GradientsParams::from_grads(ab.backward(), &self.net);
@@ -206,15 +181,13 @@ impl PadTrainer {
         let frozen = self.net.valid();
         let mut eve_err = err.detach();
         for _ in 0..self.config.eve_steps {
-            let round = self.round(&device);
-            let sent = frozen.forward(Self::sent(&round), round.keys.clone());
-            let logits = Self::logits(&self.eve, &round, sent, &self.kernels);
-            let coins = round.coins.clone();
-            let loss = (coins.clone() * log_sigmoid(logits.clone())
-                + coins.clone().neg().add_scalar(1.0) * log_sigmoid(logits.clone().neg()))
-            .mean()
-            .neg();
-            eve_err = (coins - sigmoid(logits.detach())).abs().mean();
+            let round = GameRound::draw(&mut self.source, self.config.batch_size, self.config.bits, &device);
+            let sent = round.sent();
+            let ciphertext = frozen.forward(sent.messages, sent.keys); // [rows, N]
+            let logits = self.eve.forward(round.seen(ciphertext), &self.kernels); // [rows, 1]
+            let rows = self.config.batch_size;
+            let loss = logit_cross_entropy_share(round.coins.clone(), logits.clone(), rows);
+            eve_err = bits_wrong_loss(round.coins, sigmoid(logits.detach()));
             let grads = GradientsParams::from_grads(loss.backward(), &self.eve);
             self.eve = self.eve_optim.step(lr, self.eve.clone(), grads);
         }

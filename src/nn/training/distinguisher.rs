@@ -7,35 +7,19 @@
 
 use burn::optim::GradientsParams;
 use burn::prelude::*;
-use burn::tensor::TensorData;
-use burn::tensor::activation::{log_sigmoid, sigmoid};
+use burn::tensor::activation::sigmoid;
 use rand::{SeedableRng, rngs::SmallRng};
 
 use super::adversary::{Adversary, Intercepted, Stepped};
 use super::rows::Rows;
 use crate::nn::attack::nets::Mlp;
 use crate::nn::config::{DistinguisherConfig, TrainingConfig};
-use crate::nn::data::{BitSource, MessageBatch};
+use crate::nn::data::{BitSource, GameRound, MessageBatch};
+use crate::nn::losses::{bits_wrong_share, logit_cross_entropy_share};
 use crate::nn::model::Network;
 use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::replicas::{Link, all_reduce};
 use crate::nn::seeds;
-
-/// One round of the game on a replica's rows: the two candidates, which one was sent, and
-/// the key it was sent under. `[rows, N]` each, `coins` `[rows, 1]`.
-struct Round {
-    first: Tensor<2>,
-    second: Tensor<2>,
-    keys: Tensor<2>,
-    coins: Tensor<2>,
-}
-
-impl Round {
-    /// The message Alice encrypts in each row: `P_b`. `[rows, N]`.
-    fn sent(&self) -> Tensor<2> {
-        self.first.clone() + (self.second.clone() - self.first.clone()) * self.coins.clone()
-    }
-}
 
 /// The distinguishing Eve: her network, optimiser, data and the term's weight.
 pub(super) struct Distinguisher {
@@ -63,21 +47,10 @@ impl Distinguisher {
         }
     }
 
-    /// A fresh round for this replica's rows of a whole batch.
-    fn round(&mut self, at: &Rows) -> Round {
-        let (batch, bits, device) = (at.config.batch_size, self.bits, at.runner.device());
-        let drawn = self.source.draw(2, batch, bits, device).rows(at.start, at.rows);
-        let (one, two) = (drawn.get(0), drawn.get(1));
-        let coins = self.source.bits(batch, 1);
-        let coins =
-            Tensor::<2>::from_data(TensorData::new(coins, [batch, 1]), device).narrow(0, at.start, at.rows);
-        Round { first: one.messages, second: two.messages, keys: one.keys, coins }
-    }
-
-    /// Eve's logit that `b = 1` for each row, from `(P0, P1, C)`. `[rows, 1]`.
-    fn logits(net: &Mlp, round: &Round, ciphertext: Tensor<2>, at: &Rows) -> Tensor<2> {
-        let seen = Tensor::cat(vec![round.first.clone(), round.second.clone(), ciphertext], 1); // [rows, 3N]
-        net.forward(seen, at.runner.kernels())
+    /// A fresh round: this replica's rows of a whole batch.
+    fn round(&mut self, at: &Rows) -> GameRound {
+        GameRound::draw(&mut self.source, at.config.batch_size, self.bits, at.runner.device())
+            .rows(at.start, at.rows)
     }
 }
 
@@ -93,15 +66,14 @@ impl Adversary for Distinguisher {
         &mut self,
         alice: &Network,
         _eve: &Network,
-        _c: Tensor<2>,
-        _b: &MessageBatch,
+        _ciphertext: Tensor<2>,
+        _batch: &MessageBatch,
         at: &Rows,
     ) -> Tensor<1> {
         let round = self.round(at);
-        let ciphertext =
-            at.runner.encrypt(alice, &MessageBatch { messages: round.sent(), keys: round.keys.clone() });
-        let p = sigmoid(Self::logits(&self.net.valid(), &round, ciphertext, at)); // [rows, 1]
-        (round.coins.clone() - p).abs().sum().div_scalar(at.config.batch_size as f32)
+        let ciphertext = at.runner.encrypt(alice, &round.sent()); // [rows, N]
+        let p = sigmoid(self.net.valid().forward(round.seen(ciphertext), at.runner.kernels())); // [rows, 1]
+        bits_wrong_share(round.coins, p, at.config.batch_size)
     }
 
     fn term(&self, errors: Tensor<1>) -> Tensor<1> {
@@ -121,15 +93,9 @@ impl Adversary for Distinguisher {
     ) -> Stepped<'a> {
         Box::pin(async move {
             let round = self.round(at);
-            let sent = MessageBatch { messages: round.sent(), keys: round.keys.clone() };
-            let ciphertext = at.runner.encrypt(alice, &sent).detach();
-            let logits = Self::logits(&self.net, &round, ciphertext, at); // [rows, 1]
-            let coins = round.coins;
-            let loss = (coins.clone() * log_sigmoid(logits.clone())
-                + coins.neg().add_scalar(1.0) * log_sigmoid(logits.neg()))
-            .sum()
-            .neg()
-            .div_scalar(at.config.batch_size as f32);
+            let ciphertext = at.runner.encrypt(alice, &round.sent()).detach(); // [rows, N]
+            let logits = self.net.forward(round.seen(ciphertext), at.runner.kernels()); // [rows, 1]
+            let loss = logit_cross_entropy_share(round.coins, logits, at.config.batch_size);
             let grads = GradientsParams::from_grads(loss.backward(), &self.net);
             let (mut grads, _) = all_reduce(link, &[&self.net], vec![grads], None).await;
             let grads = grads.pop().expect("the distinguisher's gradients");
