@@ -86,8 +86,8 @@ fn a_hand_built_one_time_pad_reads_perfectly_and_leaves_every_attacker_at_chance
     let xor = (batch.messages.clone() - batch.keys.clone()).abs().into_data().try_into_vec::<f32>().unwrap();
     let off = c.iter().zip(&xor).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
     assert!(off < 1e-6, "ciphertext differs from m XOR k by {off}");
-    // `--wrong-key-eve`'s premise: Bob reading the pad with a wrong key gets exactly the
-    // flipped key bits wrong, so a random half-flip costs Alice nothing (N/2 on average).
+    // A pad's Bob reading with a wrong key gets exactly the flipped key bits wrong (N/2 on
+    // average for a random half-flip): the key moves every bit.
     let flips = anc::nn::data::BitSource::new(6).batch(512, N, &device.clone().inner()).messages;
     let wrong_keys = (batch.keys.clone() - flips.clone()).abs();
     let read = cipher.decrypt(cipher.encrypt(&batch), wrong_keys);

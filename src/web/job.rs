@@ -2,7 +2,8 @@
 //! continued Eve, a population — kept in one place: where it stands, which run is current,
 //! its progress, its redraws and its workers. Starting a new run abandons the old one
 //! (events of an older run are ignored) and ends its workers; pause and resume reach every
-//! worker; a failure ends them and says why.
+//! worker (replicas of one training run: the first, which the others wait for); a failure
+//! ends them and says why.
 
 use leptos::prelude::*;
 

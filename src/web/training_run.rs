@@ -1,6 +1,7 @@
 //! The page's training run: start, reset, its end, and the restore of a run a reload
-//! interrupted (pause and resume are its [`crate::web::job::WorkerJob`]'s). The engine workers train ([`crate::web::engine`]); this sends
-//! them commands and records their events in the lab's signals.
+//! interrupted (pause and resume are its [`crate::web::job::WorkerJob`]'s). The engine
+//! workers train ([`crate::web::engine`]); this sends them commands and records their
+//! events in the lab's signals.
 
 use burn::prelude::Device;
 use leptos::prelude::*;

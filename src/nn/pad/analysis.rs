@@ -53,8 +53,11 @@ pub struct Leak {
 }
 
 impl fmt::Display for Leak {
-    /// `c₂ ⊕ c₉ reveals m₂ ⊕ m₉`.
+    /// `c₂ ⊕ c₉ reveals m₂ ⊕ m₉`, or `c₄ is always 0` when neither key nor message reaches it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.message.is_empty() {
+            return write!(f, "{} is always 0", xor('c', &self.positions));
+        }
         write!(f, "{} reveals {}", xor('c', &self.positions), xor('m', &self.message))
     }
 }
@@ -185,5 +188,10 @@ mod tests {
         // A position with no key bit at all is sent in the clear.
         let clear = Analysis::of(&pad(&[&[0], &[], &[2], &[3]]), 100.0);
         assert_eq!(clear.leaks[0].to_string(), "c₁ reveals m₁");
+        // A position that carries nothing at all.
+        let mut empty = pad(&[&[0], &[1], &[2], &[3]]);
+        empty[3][3] = 0;
+        empty[4 + 3][3] = 0;
+        assert_eq!(Analysis::of(&empty, 75.0).leaks[0].to_string(), "c₃ is always 0");
     }
 }

@@ -56,10 +56,10 @@ pub(super) trait Adversary: Send {
     fn term(&self, errors: Tensor<1>) -> Tensor<1>;
 
     /// One training step against the frozen Alice (`alice`, without gradients) on this
-    /// replica's rows `seen`, at learning rate `lr`. The write-up's Eve moves `eve`, the model's Eve; an adversary
-    /// with a network of its own leaves it alone. Returns the replicas' shares of the whole
-    /// batch's loss, in replica order, when this is the adversary whose loss the trainer
-    /// reports (the model's Eve); else nothing.
+    /// replica's rows `seen`, at learning rate `lr`. The write-up's Eve moves `eve`, the
+    /// model's Eve; an adversary with a network of its own leaves it alone. Returns the
+    /// replicas' shares of the whole batch's loss, in replica order, when this is the
+    /// adversary whose loss the trainer reports (the model's Eve); else nothing.
     fn step<'a>(
         &'a mut self,
         alice: &'a Network,

@@ -64,8 +64,9 @@ pub(super) enum Slice<R> {
 /// Runs `work` a slice at a time until it is done or `on_slice` returns `false`: `run(work,
 /// n)` starts up to `n` steps, their rows are read back asynchronously and handed to
 /// `on_slice` with the slice's seconds, the next slice is sized to take about [`SLICE_MS`],
-/// and the loop yields so that a pause or another command gets in. Fails with the device's
-/// error if a read-back fails.
+/// and the loop yields so that a pause or another command gets in. On a pause `on_slice` is
+/// told first (its answer is not asked for: the loop waits until the page resumes). Fails
+/// with the device's error if a read-back fails.
 pub(super) async fn run_slices<S: Steps>(
     state: &State,
     work: &mut S,
