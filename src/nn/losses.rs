@@ -37,3 +37,10 @@ pub fn eve_term(eve_loss: Tensor<1>, bits: usize, weight: f64) -> Tensor<1> {
     let gap = eve_loss.neg().add_scalar(half);
     gap.powi_scalar(2).mul_scalar(weight as f32 / (half * half))
 }
+
+/// The distinguishing Eve's term of Alice+Bob's loss (Coutinho et al. 2018), `−γ·min(Err, ½)`,
+/// from her error `Err` (her mean probability on the wrong message, `[1]`): a coin flip
+/// (½) is the best Alice can get, so she gains nothing by making Eve worse than chance.
+pub fn distinguishing_term(error: Tensor<1>, gamma: f64) -> Tensor<1> {
+    error.clamp_max(0.5).mul_scalar(-gamma as f32)
+}

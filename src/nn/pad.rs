@@ -18,7 +18,7 @@ use crate::nn::attack::nets::Mlp;
 use crate::nn::config::OptimizerKind;
 use crate::nn::data::{BitSource, GameRound, MessageBatch};
 use crate::nn::kernels::Kernels;
-use crate::nn::losses::{bits_wrong_loss, logit_cross_entropy_share};
+use crate::nn::losses::{bits_wrong_loss, distinguishing_term, logit_cross_entropy_share};
 use crate::nn::metrics::{IterationLosses, pending_rows};
 use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::pending::Pending;
@@ -174,7 +174,7 @@ impl PadTrainer {
         let p = sigmoid(self.eve.valid().forward(round.seen(ciphertext), &self.kernels)); // [rows, 1]
         let err = bits_wrong_loss(round.coins, p); // [1]: her mean probability on the wrong one
         let decay_term = self.net.weight.val().powi_scalar(2).sum().mul_scalar(decay as f32);
-        let ab = bob.clone() - err.clone().clamp_max(0.5).mul_scalar(gamma as f32) + decay_term;
+        let ab = bob.clone() + distinguishing_term(err.clone(), gamma) + decay_term;
         let grads = GradientsParams::from_grads(ab.backward(), &self.net);
         self.net = self.ab_optim.step(lr, self.net.clone(), grads);
         // Eve: cross-entropy on fresh rounds against the frozen pad.

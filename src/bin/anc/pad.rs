@@ -6,7 +6,7 @@
 
 use anc::nn::attack::{AttackerKind, Suite, SuiteConfig};
 use anc::nn::data::BitSource;
-use anc::nn::evaluation::EVALUATION_SAMPLES;
+use anc::nn::evaluation::{EVALUATION_SAMPLES, Score};
 use anc::nn::pad::analysis::Analysis;
 use anc::nn::pad::{FrozenPad, PadConfig, PadNet, PadTrainer};
 use anc::nn::pending::Pending;
@@ -20,13 +20,13 @@ use serde_json::json;
 use crate::args::PadArgs;
 use crate::common::{SLICE, print_suite, progress, run_to_end, suite_json};
 
-/// Bob's share of `samples` fresh messages read whole by `net` (percent).
+/// Bob's share of `samples` fresh messages read whole by `net` (percent), scored as every
+/// evaluation is ([`Score::from_guesses`]).
 fn bob_correct_pct(net: &PadNet, samples: usize, seed: u64, device: &Device) -> Result<f64> {
     let batch = BitSource::new(seeds::held_out(seed)).batch(samples, net.bits(), device);
     let read = net.forward(net.forward(batch.messages.clone(), batch.keys.clone()), batch.keys);
-    let wrong = read.round().sub(batch.messages).abs().sum_dim(1); // [samples, 1]
-    let whole = Pending::floats(wrong).read()?.iter().filter(|w| **w == 0.0).count();
-    Ok(100.0 * whole as f64 / samples as f64)
+    let (messages, read) = (Pending::floats(batch.messages).read()?, Pending::floats(read).read()?);
+    Ok(Score::from_guesses(&messages, &read, net.bits()).correct_pct)
 }
 
 pub fn run(args: PadArgs) -> Result<()> {

@@ -15,7 +15,7 @@ use super::rows::Rows;
 use crate::nn::attack::nets::Mlp;
 use crate::nn::config::{DistinguisherConfig, TrainingConfig};
 use crate::nn::data::{BitSource, GameRound, MessageBatch};
-use crate::nn::losses::{bits_wrong_share, logit_cross_entropy_share};
+use crate::nn::losses::{bits_wrong_share, distinguishing_term, logit_cross_entropy_share};
 use crate::nn::model::Network;
 use crate::nn::optimizer::{FlatOptimizer, optimizer};
 use crate::nn::replicas::{Link, all_reduce};
@@ -77,7 +77,7 @@ impl Adversary for Distinguisher {
     }
 
     fn term(&self, errors: Tensor<1>) -> Tensor<1> {
-        errors.clamp_max(0.5).mul_scalar(-self.weight as f32)
+        distinguishing_term(errors, self.weight)
     }
 
     /// One step of cross-entropy on a fresh round against the frozen Alice; gradients added
