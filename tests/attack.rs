@@ -2,7 +2,7 @@
 //! wrong, leaves a true one-time pad at chance, reports the best of its attackers, and
 //! finds a real (shipped) cipher's leak at least as well as the write-up's Eve does.
 
-use anc::nn::attack::{AttackResult, AttackerKind, Encrypt, Suite, SuiteConfig, SuiteResult};
+use anc::nn::attack::{AttackResult, AttackerKind, DistinguishRun, Encrypt, Suite, SuiteConfig, SuiteResult};
 use anc::nn::data::MessageBatch;
 use anc::nn::evaluation::Score;
 use anc::nn::model::CipherConfig;
@@ -81,6 +81,45 @@ fn a_one_time_pad_leaves_every_attacker_at_chance() {
     }
 }
 
+/// The distinguisher's accuracy (percent) against `cipher`, trained to its end.
+fn distinguish(cipher: fn(&MessageBatch) -> Tensor<2>) -> f64 {
+    let config =
+        SuiteConfig::new().with_max_steps(1500).with_batch_size(256).with_check_every(250).with_patience(2);
+    let device = Device::flex().autodiff();
+    let mut run = DistinguishRun::new(Box::new(Formula(cipher)), config, &device);
+    while !run.is_done() {
+        run.run(500).read().unwrap();
+    }
+    let result = run.finish(10_000);
+    assert!(result.steps > 0 && result.steps_at_best <= result.steps);
+    assert_eq!(result.rounds, 10_000);
+    result.accuracy_pct
+}
+
+/// `x ⊕ y` on 0/1 floats.
+fn xor(x: Tensor<2>, y: Tensor<2>) -> Tensor<2> {
+    (x - y).abs()
+}
+
+#[test]
+fn the_distinguisher_is_at_chance_on_a_pad_and_tells_a_copy_or_a_cancelling_key() {
+    let pad = distinguish(|b| xor(b.messages.clone(), b.keys.clone()));
+    assert!((pad - 50.0).abs() <= 1.5, "a one-time pad: {pad:.2} % right");
+    let copy = distinguish(|b| b.messages.clone());
+    assert!(copy > 95.0, "a copy: {copy:.2} % right");
+    // A pad whose positions 3 and 8 share their key bit: every single bit is random, but
+    // c₃ ⊕ c₈ = m₃ ⊕ m₈ tells the candidates apart whenever they differ there (half the
+    // rounds), so a perfect distinguisher is right in 75 %.
+    let shared = distinguish(|b| {
+        let keys = b.keys.clone();
+        let key3 = keys.clone().narrow(1, 3, 1);
+        let keys = Tensor::cat(vec![keys.clone().narrow(1, 0, 8), key3, keys.narrow(1, 9, 7)], 1);
+        xor(b.messages.clone(), keys)
+    });
+    println!("distinguisher: pad {pad:.2} %, copy {copy:.2} %, shared key {shared:.2} %");
+    assert!(shared > 65.0, "a key shared by two positions: {shared:.2} % right");
+}
+
 fn result(attacker: AttackerKind, bit_errors: f64) -> AttackResult {
     let score = Score { correct_pct: 0.0, bit_errors, bit_error_rates: vec![bit_errors / 16.0; 16] };
     AttackResult { attacker, score, samples: 10_000, steps: 100, steps_at_best: 100, seconds: 1.0 }
@@ -95,6 +134,7 @@ fn the_best_is_the_attacker_with_the_fewest_bits_wrong() {
             result(AttackerKind::Bayes, 6.1),
             result(AttackerKind::BinnedResidual, 5.2),
         ],
+        distinguisher: None,
     };
     assert_eq!(suite.best().attacker, AttackerKind::WideMlp, "the minimum, the first of equals");
     let min = suite.attackers.iter().map(|a| a.score.bit_errors).fold(f64::INFINITY, f64::min);

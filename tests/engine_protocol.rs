@@ -52,7 +52,7 @@ fn every_command_and_event_survives_the_trip() {
             done: 20,
             seconds: 1.5,
         },
-        Event::Attacked { result: SuiteResult { attackers: Vec::new() } },
+        Event::Attacked { result: SuiteResult { attackers: Vec::new(), distinguisher: None } },
         Event::AuditRows { rows: vec![AuditLoss { step: 4, eve: 7.5 }], done: 4, seconds: 0.25 },
         Event::Audited { evaluation: sample_evaluation() },
         Event::Watched {

@@ -34,6 +34,7 @@ fn attacker(kind: AttackerKind, bit_errors: f64) -> AttackResult {
 fn outcome(bob_pct: f64, attackers: &[f64]) -> Option<Outcome> {
     let screening = (!attackers.is_empty()).then(|| SuiteResult {
         attackers: attackers.iter().zip(AttackerKind::ALL).map(|(&b, k)| attacker(k, b)).collect(),
+        distinguisher: None,
     });
     Some(Outcome {
         evaluation: anc::Evaluation { samples: 10_000, bob: score(bob_pct, 0.1), eve: score(0.0, 8.0) },
@@ -134,7 +135,10 @@ fn an_ended_population_survives_the_tab_whole_with_its_losses_thinned() {
         seeds: vec![3, 4],
         histories: vec![kept_rows.clone(), Vec::new()],
         members: vec![None, Some(KeptMember::of(&member))],
-        screenings: vec![None, Some(SuiteResult { attackers: vec![attacker(AttackerKind::ALL[2], 5.5)] })],
+        screenings: vec![
+            None,
+            Some(SuiteResult { attackers: vec![attacker(AttackerKind::ALL[2], 5.5)], distinguisher: None }),
+        ],
         stopped: Some("you stopped it".into()),
         train_seconds: 12.5,
         screen_seconds: 3.25,

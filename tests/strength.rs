@@ -33,6 +33,7 @@ fn the_suite_names_its_best_attacker_and_an_old_file_says_it_is_weaker() {
             attacker(AttackerKind::BinnedResidual, 1.25, 7000),
             attacker(AttackerKind::Bayes, 3.0, 2500),
         ],
+        distinguisher: None,
     };
     header.record_suite(&suite);
     let strength = Strength::of(&header).unwrap();

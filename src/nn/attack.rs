@@ -18,12 +18,14 @@ use crate::nn::pending::Pending;
 use crate::nn::steps::Steps;
 
 mod bayes;
+mod distinguish;
 mod kinds;
 pub(crate) mod nets;
 mod run;
 mod schedule;
 mod standardise;
 
+pub use distinguish::{DistinguishResult, DistinguishRow, DistinguishRun};
 pub use kinds::AttackerKind;
 pub use run::AttackRun;
 pub use schedule::deal;
@@ -127,10 +129,14 @@ pub struct AttackResult {
     pub seconds: f64,
 }
 
-/// Every attacker's result; the best one is the cipher's strength.
+/// Every attacker's result; the best reader is the cipher's strength in bits, and the
+/// distinguisher (when it played) says whether the ciphertext tells two messages apart.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SuiteResult {
     pub attackers: Vec<AttackResult>,
+    /// The distinguishing attacker's result (absent from suites that did not run it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distinguisher: Option<DistinguishResult>,
 }
 
 impl SuiteResult {
@@ -193,7 +199,7 @@ impl Suite {
     pub fn finish(&self) -> SuiteResult {
         let mut attackers: Vec<AttackResult> = self.runs.iter().map(|r| r.finish(self.samples)).collect();
         attackers.sort_by_key(|a| a.attacker);
-        SuiteResult { attackers }
+        SuiteResult { attackers, distinguisher: None }
     }
 }
 

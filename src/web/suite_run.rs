@@ -133,7 +133,7 @@ fn handler(lab: Lab, mine: u64, index: usize, shares: Rc<RefCell<Vec<Lane>>>) ->
                     return suite.job.status.set(Status::Evaluating);
                 };
                 attackers.sort_by_key(|a| AttackerKind::ALL.iter().position(|k| *k == a.attacker));
-                let result = SuiteResult { attackers };
+                let result = SuiteResult { attackers, distinguisher: None };
                 if suite.target.get_untracked() == Some(SuiteTarget::Trained) {
                     lab.run.record_suite(result.clone());
                 }

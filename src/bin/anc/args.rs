@@ -187,6 +187,9 @@ pub struct AuditArgs {
     /// Attackers trained side by side (default: the cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Leave the distinguisher (two messages, which one was sent?) out of the suite.
+    #[arg(long)]
+    pub no_distinguisher: bool,
     /// Instead of the suite: keep training the model's own Eve (for `--steps` steps).
     #[arg(long)]
     pub continue_eve: bool,

@@ -10,9 +10,8 @@ use burn::prelude::Device;
 use serde_json::json;
 
 use crate::args::AuditArgs;
-use crate::common::{
-    cores, csv_writer, device, print_suite, read_model, run_audit, run_suite, suite_json, write,
-};
+use crate::common::{csv_writer, device, read_model, run_audit, write};
+use crate::suite::{SuitePlan, cores, distinguisher_json, frozen_alice, print_suite, run_suite, suite_json};
 
 pub fn run(args: AuditArgs) -> Result<()> {
     if args.continue_eve {
@@ -33,8 +32,14 @@ pub fn run(args: AuditArgs) -> Result<()> {
         .with_seed(args.seed);
     let started = std::time::Instant::now();
     let threads = args.threads.unwrap_or_else(cores);
-    let suite =
-        run_suite(&model.ciphers, &model.header.config.cipher, &args.attackers, &config, threads, args.json)?;
+    let cipher = frozen_alice(&model.ciphers);
+    let plan = SuitePlan {
+        cipher: &cipher,
+        shape: &model.header.config.cipher,
+        kinds: &args.attackers,
+        distinguisher: !args.no_distinguisher,
+    };
+    let suite = run_suite(&plan, &config, threads, args.json)?;
     let seconds = started.elapsed().as_secs_f64();
     if args.record {
         model.header.record_suite(&suite);
@@ -50,13 +55,14 @@ pub fn run(args: AuditArgs) -> Result<()> {
             "fresh_eve_bit_error_rates": best.score.bit_error_rates,
             "best_attacker": best.attacker.name(),
             "attackers": suite_json(&suite),
+            "distinguisher": distinguisher_json(&suite),
             "seconds": seconds,
         });
         println!("{line}");
     } else {
         println!(
             "{} attackers trained against the frozen Alice (each at most {} steps; {seconds:.0} s on {threads} thread(s)):",
-            suite.attackers.len(),
+            suite.attackers.len() + usize::from(suite.distinguisher.is_some()),
             args.steps
         );
         print_suite(&suite, bits);

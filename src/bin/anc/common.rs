@@ -4,20 +4,14 @@
 use std::fs;
 use std::path::Path;
 
-use std::sync::Mutex;
-
-use anc::nn::attack::{AttackRow, AttackRun, AttackerKind, FrozenAlice, SuiteConfig, SuiteResult, deal};
 use anc::nn::config::{DistinguisherConfig, Preset, TrainingConfig};
-use anc::nn::evaluation::EVALUATION_SAMPLES;
-use anc::nn::model::CipherConfig;
 use anc::nn::model_file::{self, SavedModel};
 use anc::nn::replicas::default_replicas;
-use anc::nn::replicas::replicate;
 use anc::nn::steps::Steps;
 use anc::{Audit, AuditConfig, AuditLoss, Evaluation, IterationLosses, Networks, Trainer};
 use anyhow::{Context, Result};
 use burn::prelude::Device;
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use crate::args::{Backend, ConfigArgs};
@@ -177,107 +171,6 @@ pub fn run_audit(
         Ok(())
     })?;
     Ok((audit.evaluate().read()?, last.map(|l| l.eve)))
-}
-
-/// Runs the attacker suite against `ciphers` (of shape `shape`), its attackers side by side
-/// on `threads` threads, each with its own progress bar (hidden when `quiet`).
-pub fn run_suite(
-    ciphers: &Networks,
-    shape: &CipherConfig,
-    kinds: &[AttackerKind],
-    config: &SuiteConfig,
-    threads: usize,
-    quiet: bool,
-) -> Result<SuiteResult> {
-    config.validate()?;
-    let bars = if quiet {
-        MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
-    } else {
-        MultiProgress::new()
-    };
-    let results = Mutex::new(Vec::new());
-    std::thread::scope(|scope| -> Result<()> {
-        let workers: Vec<_> = deal(kinds, threads.clamp(1, kinds.len().max(1)))
-            .into_iter()
-            .map(|lane| {
-                // Each thread its own copy of the networks.
-                let ciphers = replicate(ciphers);
-                let (bars, results) = (&bars, &results);
-                scope.spawn(move || -> Result<()> {
-                    let device = Device::flex().autodiff();
-                    for kind in lane {
-                        let cipher = Box::new(FrozenAlice::new(&ciphers, &device));
-                        let mut run = AttackRun::new(kind, cipher, shape, config.clone(), &device);
-                        let bar = bars.add(progress(config.max_steps, quiet));
-                        let message = |r: &AttackRow| {
-                            format!(
-                                "{:<18} held-out {:.2} bits wrong",
-                                r.attacker.name(),
-                                r.held_out_bits_wrong
-                            )
-                        };
-                        run_to_end(&mut run, SLICE * 4, &bar, message, |_| Ok(()))?;
-                        results.lock().expect("the results").push(run.finish(EVALUATION_SAMPLES));
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        for worker in workers {
-            worker.join().expect("an attacker thread")?;
-        }
-        Ok(())
-    })?;
-    let mut attackers = results.into_inner().expect("the results");
-    // In the suite's order (`AttackerKind::ALL`), whatever order they were asked for.
-    attackers.sort_by_key(|r| r.attacker);
-    Ok(SuiteResult { attackers })
-}
-
-/// The cores of this machine (attackers train side by side on them).
-pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// The suite's results as text: one row per attacker, then the best.
-pub fn print_suite(suite: &SuiteResult, bits: usize) {
-    println!("| attacker | bits wrong of {bits} | messages read whole | steps (best at) | seconds |");
-    println!("|---|---:|---:|---:|---:|");
-    for a in &suite.attackers {
-        println!(
-            "| {} | {:.2} | {:.2} % | {} ({}) | {:.1} |",
-            a.attacker.label(),
-            a.score.bit_errors,
-            a.score.correct_pct,
-            a.steps,
-            a.steps_at_best,
-            a.seconds
-        );
-    }
-    let best = suite.best();
-    println!(
-        "best attacker: {} — {:.2} bits wrong of {bits} (guessing: {}), {:.2} % of messages read whole",
-        best.attacker.label(),
-        best.score.bit_errors,
-        bits / 2,
-        best.score.correct_pct
-    );
-}
-
-/// The suite's results as JSON: every attacker.
-pub fn suite_json(suite: &SuiteResult) -> serde_json::Value {
-    let rows: Vec<_> = suite
-        .attackers
-        .iter()
-        .map(|a| {
-            json!({
-                "attacker": a.attacker.name(), "bit_errors": a.score.bit_errors,
-                "correct_pct": a.score.correct_pct, "bit_error_rates": a.score.bit_error_rates,
-                "steps": a.steps, "steps_at_best": a.steps_at_best, "seconds": a.seconds,
-            })
-        })
-        .collect();
-    json!(rows)
 }
 
 /// An evaluation as JSON.

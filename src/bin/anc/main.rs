@@ -10,6 +10,7 @@ mod export;
 mod merge;
 mod pad;
 mod sample;
+mod suite;
 mod sweep;
 mod train;
 

@@ -4,21 +4,22 @@
 //! selection's rank over GF(2), the verdict — then, if asked, audits the rounded cipher with
 //! the attacker suite.
 
-use anc::nn::attack::{AttackerKind, Suite, SuiteConfig};
+use anc::nn::attack::{AttackerKind, Encrypt, SuiteConfig};
 use anc::nn::data::BitSource;
 use anc::nn::evaluation::{EVALUATION_SAMPLES, Score};
 use anc::nn::pad::analysis::Analysis;
 use anc::nn::pad::{FrozenPad, PadConfig, PadNet, PadTrainer};
 use anc::nn::pending::Pending;
+use anc::nn::replicas::replicate;
 use anc::nn::seeds;
-use anc::nn::steps::Steps;
 use anc::{CipherConfig, IterationLosses};
 use anyhow::{Result, bail};
 use burn::prelude::*;
 use serde_json::json;
 
 use crate::args::PadArgs;
-use crate::common::{SLICE, print_suite, progress, run_to_end, suite_json};
+use crate::common::{SLICE, progress, run_to_end};
+use crate::suite::{SuitePlan, cores, distinguisher_json, print_suite, run_suite, suite_json};
 
 /// Bob's share of `samples` fresh messages read whole by `net` (percent), scored as every
 /// evaluation is ([`Score::from_guesses`]).
@@ -54,19 +55,11 @@ pub fn run(args: PadArgs) -> Result<()> {
     let suite = match args.audit_steps {
         0 => None,
         steps => {
-            let frozen = || Box::new(FrozenPad::new(&rounded)) as Box<dyn anc::nn::attack::Encrypt>;
+            let cipher = |_: &Device| Box::new(FrozenPad::new(&replicate(&rounded))) as Box<dyn Encrypt>;
             let shape = CipherConfig::new().with_bits(args.bits);
-            let mut suite = Suite::against(
-                frozen,
-                &shape,
-                &AttackerKind::ALL,
-                SuiteConfig::for_budget(steps),
-                EVALUATION_SAMPLES,
-                &device,
-            )?;
-            let bar = progress(suite.total(), args.json);
-            run_to_end(&mut suite, SLICE * 4, &bar, |r| format!("{:?}", r.attacker), |_| Ok(()))?;
-            Some(suite.finish())
+            let plan =
+                SuitePlan { cipher: &cipher, shape: &shape, kinds: &AttackerKind::ALL, distinguisher: true };
+            Some(run_suite(&plan, &SuiteConfig::for_budget(steps), cores(), args.json)?)
         }
     };
     if args.json {
@@ -80,6 +73,7 @@ pub fn run(args: PadArgs) -> Result<()> {
             "verdict": analysis.verdict(),
             "fresh_eve_bit_errors": suite.as_ref().map(|s| s.best().score.bit_errors),
             "attackers": suite.as_ref().map(suite_json),
+            "distinguisher": suite.as_ref().map(distinguisher_json),
         });
         println!("{line}");
         return Ok(());

@@ -27,9 +27,8 @@ use lines::{OVERVIEW_HEADER, Origin, SweepLine, SweepSettings, merge, overview_r
 use table::{Bar, SeedResult, Summary, TABLE_HEADER, table_row};
 
 use crate::args::{Backend, Cli, Command, ConfigArgs, SweepArgs, SweepCommand};
-use crate::common::{
-    SLICE, build_config, cores, device, losses_message, progress, run_suite, run_to_end, trainer, write,
-};
+use crate::common::{SLICE, build_config, device, losses_message, progress, run_to_end, trainer, write};
+use crate::suite::{SuitePlan, cores, frozen_alice, run_suite};
 
 pub fn run(args: SweepArgs) -> Result<()> {
     if let Some(SweepCommand::Merge(merge_args)) = args.command {
@@ -235,7 +234,11 @@ fn judge(
         .with_max_steps(args.audit_steps)
         .with_batch_size(args.audit_batch_size)
         .with_seed(seeds::audit_after_training(config.seed));
-    let suite = run_suite(ciphers, &config.cipher, &args.attackers, &suite_config, cores(), true)?;
+    let cipher = frozen_alice(ciphers);
+    // The sweep's table counts readers' bits wrong; the distinguisher plays in `anc audit`.
+    let plan =
+        SuitePlan { cipher: &cipher, shape: &config.cipher, kinds: &args.attackers, distinguisher: false };
+    let suite = run_suite(&plan, &suite_config, cores(), true)?;
     let audit_seconds = started.elapsed().as_secs_f64();
     let best = suite.best();
     if let Some(dir) = &args.models {

@@ -14,9 +14,10 @@ use serde_json::json;
 
 use crate::args::TrainArgs;
 use crate::common::{
-    SLICE, build_config, cores, csv_writer, device, evaluation_json, losses_message, print_evaluation,
-    print_suite, progress, run_suite, run_to_end, suite_json, trainer, write,
+    SLICE, build_config, csv_writer, device, evaluation_json, losses_message, print_evaluation, progress,
+    run_to_end, trainer, write,
 };
+use crate::suite::{SuitePlan, cores, distinguisher_json, frozen_alice, print_suite, run_suite, suite_json};
 
 pub fn run(args: TrainArgs) -> Result<()> {
     let config = build_config(&args.config)?;
@@ -48,7 +49,14 @@ pub fn run(args: TrainArgs) -> Result<()> {
         let suite = SuiteConfig::new()
             .with_max_steps(args.audit_steps)
             .with_seed(seeds::audit_after_training(config.seed));
-        let result = run_suite(&ciphers, &config.cipher, &AttackerKind::ALL, &suite, cores(), args.json)?;
+        let cipher = frozen_alice(&ciphers);
+        let plan = SuitePlan {
+            cipher: &cipher,
+            shape: &config.cipher,
+            kinds: &AttackerKind::ALL,
+            distinguisher: true,
+        };
+        let result = run_suite(&plan, &suite, cores(), args.json)?;
         header.record_suite(&result);
         Some(result)
     } else {
@@ -66,6 +74,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
             line["fresh_eve_correct_pct"] = json!(suite.best().score.correct_pct);
             line["best_attacker"] = json!(suite.best().attacker.name());
             line["attackers"] = suite_json(suite);
+            line["distinguisher"] = distinguisher_json(suite);
         }
         println!("{line}");
     } else {
