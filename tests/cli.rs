@@ -542,3 +542,86 @@ fn pad_trains_rounds_and_says_what_it_found() {
     assert_eq!(perfect, rank == 8 && line["bob_correct_pct"].as_f64().unwrap() >= 100.0);
     assert!(one_line_error(&anc(&["pad", "--bits", "1"])).contains("bits = 1"));
 }
+
+#[test]
+fn a_saved_pad_is_evaluated_audited_exported_and_sampled_like_any_model() {
+    let dir = tempdir();
+    let model = dir.join("pad8.bin");
+    let m = model.to_str().unwrap();
+    let trained = json_line(&anc(&[
+        "pad",
+        "--bits",
+        "8",
+        "--iterations",
+        "300",
+        "--seed",
+        "3",
+        "--audit-steps",
+        "60",
+        "--out",
+        m,
+        "--json",
+    ]));
+    // The pad's audit: every reader, and the distinguisher scored on 10,000 fresh rounds.
+    assert_eq!(trained["attackers"].as_array().unwrap().len(), 7, "{trained}");
+    let accuracy = trained["distinguisher"]["accuracy_pct"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&accuracy));
+    assert_eq!(trained["distinguisher"]["rounds"], 10_000);
+
+    // `anc eval` on the messages `anc pad` scored Bob on says all of it again, from the file.
+    let held_out = anc::nn::seeds::held_out(3).to_string();
+    let eval = json_line(&anc(&["eval", "--model", m, "--seed", &held_out, "--json"]));
+    for key in ["formulas", "key_rank", "verdict", "perfect_pad", "bob_correct_pct"] {
+        assert_eq!(eval[key], trained[key], "{key}");
+    }
+    let text = String::from_utf8(anc(&["eval", "--model", m]).stdout).unwrap();
+    assert!(text.contains("c₀ = ") && text.contains("key selection rank"), "{text}");
+
+    // `anc audit --record` keeps the suite in the pad's file.
+    let audit = json_line(&anc(&[
+        "audit",
+        "--model",
+        m,
+        "--steps",
+        "40",
+        "--check-every",
+        "20",
+        "--record",
+        "--json",
+    ]));
+    assert_eq!(audit["attackers"].as_array().unwrap().len(), 7);
+    assert!(audit["distinguisher"]["accuracy_pct"].is_number(), "{audit}");
+    let bytes = std::fs::read(&model).unwrap();
+    let device = burn::prelude::Device::flex();
+    let anc::nn::any_model::AnyModel::Pad(pad) = anc::nn::any_model::AnyModel::load(&bytes, &device).unwrap()
+    else {
+        panic!("a pad's file loads as a pad")
+    };
+    let recorded = pad.header.attack_suite.expect("the audit was recorded");
+    assert_eq!(recorded.attackers.len(), 7);
+    assert_eq!(
+        recorded.distinguisher.unwrap().accuracy_pct,
+        audit["distinguisher"]["accuracy_pct"].as_f64().unwrap()
+    );
+
+    // `anc export-json`: the one weight matrix, integers, with its layout.
+    let json = dir.join("pad8.json");
+    assert!(anc(&["export-json", "--model", m, "--out", json.to_str().unwrap()]).status.success());
+    let export: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(export["tensors"][0]["name"], "pad.weight");
+    assert_eq!(export["tensors"][0]["shape"], serde_json::json!([16, 8]));
+    let values = export["tensors"][0]["values"].as_array().unwrap();
+    assert!(values.iter().all(|v| v.as_f64().unwrap().fract() == 0.0), "rounded weights");
+    assert!(export["layout"].as_str().unwrap().contains("arccos"));
+
+    // `anc sample`: 0/1 ciphertexts that follow the formulas.
+    let csv = dir.join("pad8.csv");
+    let out = anc(&["sample", "--model", m, "--count", "50", "--out", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = sampled(&csv, 8);
+    assert_eq!(rows.len(), 50);
+    assert!(rows.iter().flat_map(|r| &r.2).all(|c| c.min(1.0 - c).abs() < 1e-3), "binary");
+
+    // A pad has no Eve of its own to continue.
+    assert!(one_line_error(&anc(&["audit", "--model", m, "--continue-eve", "--steps", "5"])).contains("pad"));
+}

@@ -1,9 +1,13 @@
 //! CryptoNet's pad: integer weights compute XOR exactly, Bob (the same network) undoes it,
 //! the exact analysis calls a full-rank key selection a perfect pad, and training against
-//! the distinguishing Eve moves Bob's error down.
+//! the distinguishing Eve moves Bob's error down, and a pad's model file round-trips and is
+//! told apart from the write-up networks' file.
 
+use anc::nn::any_model::AnyModel;
 use anc::nn::data::BitSource;
+use anc::nn::model_file::{self, ModelFileError, ModelHeader};
 use anc::nn::pad::analysis::Analysis;
+use anc::nn::pad::file::{self as pad_file, PadHeader};
 use anc::nn::pad::{PadConfig, PadNet, PadTrainer};
 use anc::nn::steps::Steps;
 use burn::module::Param;
@@ -72,4 +76,39 @@ fn training_against_the_distinguisher_lowers_bobs_error() {
     let mean = |rows: &[anc::IterationLosses]| rows.iter().map(|r| r.bob).sum::<f32>() / rows.len() as f32;
     let (first, last) = (mean(&rows[..50]), mean(&rows[550..]));
     assert!(last < first - 0.5, "Bob's bits wrong per message: {first} at first, {last} at the end");
+}
+
+#[test]
+fn a_pads_file_round_trips_and_each_loader_refuses_the_other_kind_by_name() {
+    let device = Device::flex();
+    let net = hand_pad(&device);
+    let header = PadHeader {
+        pad: PadConfig::new().with_bits(8),
+        iterations_trained: 1234,
+        bob_correct_pct: Some(100.0),
+        attack_suite: None,
+    };
+    let bytes = pad_file::save(&header, &net);
+    let back = pad_file::load(&bytes, &device).unwrap();
+    assert_eq!(back.header, header);
+    assert_eq!(back.net.integers().read().unwrap(), net.integers().read().unwrap());
+    let Ok(AnyModel::Pad(any)) = AnyModel::load(&bytes, &device) else { panic!("a pad") };
+    assert_eq!((any.header.pad.bits, AnyModel::Pad(any).name()), (8, "pad8".to_string()));
+
+    // The write-up's loader names what the file holds, and the pad's names the preset.
+    let err = model_file::load(&bytes, &device).unwrap_err();
+    assert!(matches!(err, ModelFileError::WrongPreset { .. }), "{err}");
+    assert!(err.to_string().contains("pad"), "{err}");
+    let config = anc::Preset::Poc8.config();
+    let networks = config.cipher.init(1, &device);
+    let written = model_file::save(&ModelHeader::trained(config, None), &networks);
+    let err = pad_file::load(&written, &device).unwrap_err();
+    assert!(err.to_string().contains("poc8"), "{err}");
+    assert!(matches!(AnyModel::load(&written, &device), Ok(AnyModel::Networks(_))));
+
+    // A header with impossible values is refused, not trusted.
+    let mut bad = header.clone();
+    bad.pad.bits = 1;
+    let err = pad_file::load(&pad_file::save(&bad, &net), &device).unwrap_err();
+    assert!(err.to_string().contains("bits = 1"), "{err}");
 }

@@ -1,6 +1,7 @@
 //! The learning core: Alice, Bob and Eve, their training and the measures of a cipher.
 //! Plain Rust on a burn `Device`: no backend named, no web type.
 
+pub mod any_model;
 pub mod attack;
 pub mod audit;
 pub mod config;

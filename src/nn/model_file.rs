@@ -131,13 +131,18 @@ pub enum ModelFileError {
 pub fn save(header: &ModelHeader, ciphers: &Networks) -> Vec<u8> {
     let json = serde_json::to_vec(header).expect("a header always serialises");
     let weights = ciphers.clone().into_record().into_bytes().expect("an in-memory record always serialises");
+    pack(&json, &weights)
+}
+
+/// The container around any model's JSON header and burnpack weights (the layout above).
+pub(crate) fn pack(json: &[u8], weights: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + json.len() + weights.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-    out.extend_from_slice(&json);
+    out.extend_from_slice(json);
     out.extend_from_slice(&(weights.len() as u64).to_le_bytes());
-    out.extend_from_slice(&weights);
+    out.extend_from_slice(weights);
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
@@ -157,8 +162,8 @@ fn le_u32(bytes: &[u8]) -> u32 {
     u32::from_le_bytes(bytes.try_into().expect("4 bytes"))
 }
 
-/// Reads a model from bytes onto `device`. Never panics on bad input.
-pub fn load(bytes: &[u8], device: &Device) -> Result<SavedModel, ModelFileError> {
+/// The JSON header and the weights' record of a model buffer, checked. Never panics.
+pub(crate) fn unpack(bytes: &[u8]) -> Result<(serde_json::Value, ModuleRecord), ModelFileError> {
     let mut rest = bytes;
     if take(&mut rest, 8, "no magic").map_err(|_| ModelFileError::NotAModel)? != MAGIC {
         return Err(ModelFileError::NotAModel);
@@ -183,6 +188,24 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<SavedModel, ModelFileError>
     }
     let header: serde_json::Value =
         serde_json::from_slice(json).map_err(|e| ModelFileError::BadHeader(e.to_string()))?;
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(weights.to_vec()))
+        .map_err(|e| ModelFileError::BadWeights(e.to_string()))?;
+    Ok((header, record))
+}
+
+/// The key a pad's header has and the write-up's networks' header lacks.
+pub(crate) const PAD_KEY: &str = "pad";
+
+/// Reads a model of the write-up's networks from bytes onto `device`. Never panics on bad
+/// input; a pad's file is refused by name.
+pub fn load(bytes: &[u8], device: &Device) -> Result<SavedModel, ModelFileError> {
+    let (header, record) = unpack(bytes)?;
+    if header.get(PAD_KEY).is_some() {
+        return Err(ModelFileError::WrongPreset {
+            expected: "the write-up's networks".into(),
+            found: "CryptoNet pad".into(),
+        });
+    }
     if let Some(why) = header.get("config").and_then(retired::shape_refusal) {
         return Err(ModelFileError::BadHeader(why));
     }
@@ -190,8 +213,6 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<SavedModel, ModelFileError>
     let header: ModelHeader =
         serde_json::from_value(header).map_err(|e| ModelFileError::BadHeader(e.to_string()))?;
     header.config.validate().map_err(|e| ModelFileError::BadHeader(e.to_string()))?;
-    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(weights.to_vec()))
-        .map_err(|e| ModelFileError::BadWeights(e.to_string()))?;
     let ciphers = header
         .config
         .cipher
@@ -212,16 +233,17 @@ pub struct ExportedTensor {
     pub values: Vec<f32>,
 }
 
-/// The weights of a model in plain JSON.
+/// The weights of a model in plain JSON (`H`: its header, [`ModelHeader`] for the
+/// write-up's networks).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WeightsExport {
+pub struct WeightsExport<H = ModelHeader> {
     /// `"anc-weights/1"`.
     pub format: String,
     /// How to read the tensors.
     pub layout: String,
     /// The model's header (configuration and figures).
-    pub header: ModelHeader,
-    /// Every parameter of Alice, Bob and Eve.
+    pub header: H,
+    /// Every parameter (Alice, Bob and Eve; a pad's one `W`).
     pub tensors: Vec<ExportedTensor>,
 }
 
@@ -232,7 +254,7 @@ left and 2 right (Keras 'same'), conv2 has stride 2, conv3/conv4 kernel 1. Activ
 after every layer but the last, which is a sigmoid (Alice: 'ciphertext' in the config). \
 Alice and Bob take concat(P or C, K); Eve takes C. Values are row-major.";
 
-fn export_tensor<const D: usize>(name: String, tensor: Tensor<D>) -> ExportedTensor {
+pub(crate) fn export_tensor<const D: usize>(name: String, tensor: Tensor<D>) -> ExportedTensor {
     let shape = tensor.dims().to_vec();
     let values = tensor.into_data().try_into_vec::<f32>().expect("f32 weights");
     ExportedTensor { name, shape, values }

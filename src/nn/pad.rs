@@ -17,6 +17,7 @@ use crate::nn::attack::Encrypt;
 use crate::nn::attack::nets::Mlp;
 use crate::nn::config::OptimizerKind;
 use crate::nn::data::{BitSource, GameRound, MessageBatch};
+use crate::nn::evaluation::Score;
 use crate::nn::kernels::Kernels;
 use crate::nn::losses::{bits_wrong_loss, distinguishing_term, logit_cross_entropy_share};
 use crate::nn::metrics::{IterationLosses, pending_rows};
@@ -26,6 +27,7 @@ use crate::nn::seeds;
 use crate::nn::steps::Steps;
 
 pub mod analysis;
+pub mod file;
 
 /// Alice and Bob in one: `W` `[2N, N]`.
 #[derive(Module, Debug)]
@@ -64,6 +66,16 @@ impl PadNet {
     /// The weights rounded to the nearest integers.
     pub fn rounded(&self) -> Self {
         Self { weight: Param::from_tensor(self.weight.val().round().detach()) }
+    }
+
+    /// Bob's reading of `samples` fresh messages drawn from `seed`, scored as every
+    /// evaluation is ([`Score::from_guesses`]).
+    pub fn bob_score(&self, samples: usize, seed: u64) -> Pending<Score> {
+        let device = self.weight.device();
+        let bits = self.bits();
+        let batch = BitSource::new(seed).batch(samples, bits, &device);
+        let read = self.forward(self.forward(batch.messages.clone(), batch.keys.clone()), batch.keys);
+        Pending::new(vec![batch.messages, read], move |all| Score::from_guesses(&all[0], &all[1], bits))
     }
 
     /// The weights as integers (`[2N][N]`, rows: message bits then key bits).
@@ -120,6 +132,36 @@ pub struct PadConfig {
     pub learning_rate: f64,
     #[config(default = 1)]
     pub seed: u64,
+}
+
+impl PadConfig {
+    /// Checks every field; the message names the first bad one.
+    pub fn validate(&self) -> Result<(), String> {
+        let bad = |name: &str, value: String, allowed: &str| {
+            Err(format!("{name} = {value} is not allowed: {allowed}"))
+        };
+        if !(2..=64).contains(&self.bits) {
+            return bad("bits", self.bits.to_string(), "an integer from 2 to 64");
+        }
+        if !(1..=10_000_000).contains(&self.iterations) {
+            return bad("iterations", self.iterations.to_string(), "an integer from 1 to 10000000");
+        }
+        if !(1..=65_536).contains(&self.batch_size) {
+            return bad("batch_size", self.batch_size.to_string(), "an integer from 1 to 65536");
+        }
+        if !(1..=100).contains(&self.eve_steps) {
+            return bad("eve_steps", self.eve_steps.to_string(), "an integer from 1 to 100");
+        }
+        for (name, value) in [("gamma", self.gamma), ("weight_decay", self.weight_decay)] {
+            if !(value.is_finite() && value >= 0.0) {
+                return bad(name, value.to_string(), "a number of 0 or more");
+            }
+        }
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return bad("learning_rate", self.learning_rate.to_string(), "a number above 0");
+        }
+        Ok(())
+    }
 }
 
 /// Trains a pad against the distinguishing Eve, step by step. Rows: `ab` is Alice+Bob's

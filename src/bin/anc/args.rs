@@ -231,6 +231,9 @@ pub struct PadArgs {
     /// steps; 0: no audit).
     #[arg(long, default_value_t = 0)]
     pub audit_steps: usize,
+    /// Model file to write the rounded pad to (with its audit, if one was made).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Print one JSON line instead of text.
     #[arg(long)]
     pub json: bool,

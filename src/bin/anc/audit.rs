@@ -2,16 +2,18 @@
 //! best attacker counts), or, with `--continue-eve`, keeps training the model's own Eve;
 //! `--record` writes the suite's figures into the model file.
 
+use anc::nn::any_model::AnyModel;
 use anc::nn::attack::SuiteConfig;
-use anc::nn::model_file::{self, SavedModel};
+use anc::nn::model::CipherConfig;
+use anc::nn::model_file::SavedModel;
 use anc::{AuditConfig, EveStart, OptimizerKind};
 use anyhow::{Result, bail};
 use burn::prelude::Device;
 use serde_json::json;
 
 use crate::args::AuditArgs;
-use crate::common::{csv_writer, device, read_model, run_audit, write};
-use crate::suite::{SuitePlan, cores, distinguisher_json, frozen_alice, print_suite, run_suite, suite_json};
+use crate::common::{csv_writer, device, read_any, read_model, run_audit, write};
+use crate::suite::{SuitePlan, cores, distinguisher_json, print_suite, run_suite, suite_json};
 
 pub fn run(args: AuditArgs) -> Result<()> {
     if args.continue_eve {
@@ -23,7 +25,7 @@ pub fn run(args: AuditArgs) -> Result<()> {
     if args.attackers.is_empty() {
         bail!("--attackers needs at least one attacker");
     }
-    let mut model = read_model(&args.model, &Device::flex().autodiff())?;
+    let mut model = read_any(&args.model, &Device::flex().autodiff())?;
     let config = SuiteConfig::new()
         .with_max_steps(args.steps)
         .with_batch_size(args.batch_size)
@@ -32,20 +34,25 @@ pub fn run(args: AuditArgs) -> Result<()> {
         .with_seed(args.seed);
     let started = std::time::Instant::now();
     let threads = args.threads.unwrap_or_else(cores);
-    let cipher = frozen_alice(&model.ciphers);
+    let cipher = |device: &Device| model.frozen(device);
+    // The attackers of Eve's own shape take the networks' config (a pad's: the defaults).
+    let shape = match &model {
+        AnyModel::Networks(m) => m.header.config.cipher.clone(),
+        AnyModel::Pad(_) => CipherConfig::new().with_bits(model.bits()),
+    };
     let plan = SuitePlan {
         cipher: &cipher,
-        shape: &model.header.config.cipher,
+        shape: &shape,
         kinds: &args.attackers,
         distinguisher: !args.no_distinguisher,
     };
     let suite = run_suite(&plan, &config, threads, args.json)?;
     let seconds = started.elapsed().as_secs_f64();
     if args.record {
-        model.header.record_suite(&suite);
-        write(&args.model, &model_file::save(&model.header, &model.ciphers))?;
+        model.record_suite(&suite);
+        write(&args.model, &model.save())?;
     }
-    let bits = model.header.config.cipher.bits;
+    let bits = model.bits();
     let best = suite.best();
     if args.json {
         let line = json!({

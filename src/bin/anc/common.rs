@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::Path;
 
+use anc::nn::any_model::AnyModel;
 use anc::nn::config::{DistinguisherConfig, Preset, TrainingConfig};
 use anc::nn::model_file::{self, SavedModel};
 use anc::nn::replicas::default_replicas;
@@ -97,6 +98,12 @@ pub fn device(backend: Backend) -> Result<Device> {
 pub fn read_model(path: &Path, device: &Device) -> Result<SavedModel> {
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     model_file::load(&bytes, device).with_context(|| format!("{}", path.display()))
+}
+
+/// A model file of either kind (the write-up's networks or a pad), loaded on `device`.
+pub fn read_any(path: &Path, device: &Device) -> Result<AnyModel> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    AnyModel::load(&bytes, device).with_context(|| format!("{}", path.display()))
 }
 
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -5,52 +5,41 @@
 //! the attacker suite.
 
 use anc::nn::attack::{AttackerKind, Encrypt, SuiteConfig};
-use anc::nn::data::BitSource;
-use anc::nn::evaluation::{EVALUATION_SAMPLES, Score};
+use anc::nn::evaluation::EVALUATION_SAMPLES;
 use anc::nn::pad::analysis::Analysis;
-use anc::nn::pad::{FrozenPad, PadConfig, PadNet, PadTrainer};
-use anc::nn::pending::Pending;
+use anc::nn::pad::file::{self as pad_file, PadHeader};
+use anc::nn::pad::{FrozenPad, PadConfig, PadTrainer};
 use anc::nn::replicas::replicate;
 use anc::nn::seeds;
 use anc::{CipherConfig, IterationLosses};
-use anyhow::{Result, bail};
+use anyhow::Result;
 use burn::prelude::*;
 use serde_json::json;
 
 use crate::args::PadArgs;
-use crate::common::{SLICE, progress, run_to_end};
+use crate::common::{SLICE, progress, run_to_end, write};
 use crate::suite::{SuitePlan, cores, distinguisher_json, print_suite, run_suite, suite_json};
 
-/// Bob's share of `samples` fresh messages read whole by `net` (percent), scored as every
-/// evaluation is ([`Score::from_guesses`]).
-fn bob_correct_pct(net: &PadNet, samples: usize, seed: u64, device: &Device) -> Result<f64> {
-    let batch = BitSource::new(seeds::held_out(seed)).batch(samples, net.bits(), device);
-    let read = net.forward(net.forward(batch.messages.clone(), batch.keys.clone()), batch.keys);
-    let (messages, read) = (Pending::floats(batch.messages).read()?, Pending::floats(read).read()?);
-    Ok(Score::from_guesses(&messages, &read, net.bits()).correct_pct)
-}
-
 pub fn run(args: PadArgs) -> Result<()> {
-    if !(2..=64).contains(&args.bits) {
-        bail!("bits = {} is not allowed: an integer from 2 to 64", args.bits);
-    }
     let config = PadConfig::new()
         .with_bits(args.bits)
         .with_iterations(args.iterations)
         .with_seed(args.seed)
         .with_gamma(args.gamma)
         .with_weight_decay(args.weight_decay);
+    config.validate().map_err(anyhow::Error::msg)?;
     let device = Device::flex().autodiff();
     let started = std::time::Instant::now();
-    let mut trainer = PadTrainer::new(config, &device);
+    let mut trainer = PadTrainer::new(config.clone(), &device);
     let bar = progress(args.iterations, args.json);
     let message =
         |l: &IterationLosses| format!("A+B {:.3}  Bob {:.3}  Eve's error {:.3}", l.ab, l.bob, l.eve);
     let last = run_to_end(&mut trainer, SLICE * 4, &bar, message, |_| Ok(()))?;
     let train_seconds = started.elapsed().as_secs_f64();
     let rounded = trainer.net().rounded();
-    let bob_before = bob_correct_pct(trainer.net(), EVALUATION_SAMPLES, args.seed, &device)?;
-    let bob = bob_correct_pct(&rounded, EVALUATION_SAMPLES, args.seed, &device)?;
+    let held_out = seeds::held_out(args.seed);
+    let bob_before = trainer.net().bob_score(EVALUATION_SAMPLES, held_out).read()?.correct_pct;
+    let bob = rounded.bob_score(EVALUATION_SAMPLES, held_out).read()?.correct_pct;
     let analysis = Analysis::of(&rounded.integers().read()?, bob);
     let suite = match args.audit_steps {
         0 => None,
@@ -62,6 +51,15 @@ pub fn run(args: PadArgs) -> Result<()> {
             Some(run_suite(&plan, &SuiteConfig::for_budget(steps), cores(), args.json)?)
         }
     };
+    if let Some(out) = &args.out {
+        let header = PadHeader {
+            pad: config,
+            iterations_trained: args.iterations,
+            bob_correct_pct: Some(bob),
+            attack_suite: suite.clone(),
+        };
+        write(out, &pad_file::save(&header, &rounded))?;
+    }
     if args.json {
         let line = json!({
             "seed": args.seed, "bits": args.bits, "iterations": args.iterations,

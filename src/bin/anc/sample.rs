@@ -3,14 +3,13 @@
 //! model the app makes — with no knowledge of the networks (`docs/formats.md`).
 
 use anc::nn::data::BitSource;
-use anc::nn::inference::Cipher;
 use anc::nn::pending::Pending;
 use anc::nn::seeds;
 use anyhow::{Result, bail};
 use burn::prelude::Device;
 
 use crate::args::SampleArgs;
-use crate::common::{csv_writer, read_model};
+use crate::common::{csv_writer, read_any};
 
 /// Rows encrypted at a time (bounded memory for any count).
 const CHUNK: usize = 4096;
@@ -23,8 +22,8 @@ pub fn run(args: SampleArgs) -> Result<()> {
         bail!("count = {} is not allowed: an integer from 1 to {MAX_COUNT}", args.count);
     }
     let device = Device::flex();
-    let model = read_model(&args.model, &device)?;
-    let cipher = Cipher::new(&model.ciphers, &device);
+    let model = read_any(&args.model, &device)?;
+    let cipher = model.frozen(&device);
     let bits = cipher.bits();
     let names = |prefix: char| (0..bits).map(move |i| format!("{prefix}{i}"));
     let header: Vec<String> = names('m').chain(names('k')).chain(names('c')).collect();
@@ -53,7 +52,7 @@ pub fn run(args: SampleArgs) -> Result<()> {
     println!(
         "wrote {} rows of {bits}-bit messages, keys and ciphertexts ({}) to {}",
         args.count,
-        model.header.config.preset,
+        model.name(),
         args.out.display()
     );
     Ok(())
