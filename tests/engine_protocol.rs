@@ -6,6 +6,7 @@ use anc::app::engine_protocol::{Command, Event, Fallback};
 use anc::app::population_results::TrainedMember;
 use anc::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteResult};
 use anc::nn::metrics::{AuditLoss, IterationLosses};
+use anc::nn::pad::PadConfig;
 
 #[test]
 fn every_command_and_event_survives_the_trip() {
@@ -17,9 +18,11 @@ fn every_command_and_event_survives_the_trip() {
         Command::Attack {
             model: vec![7; 3],
             kinds: vec![AttackerKind::Bayes, AttackerKind::DeepMlp],
+            distinguisher: true,
             config: SuiteConfig::new().with_max_steps(300),
             samples: 1000,
         },
+        Command::TrainPad { config: PadConfig::new().with_bits(8).with_iterations(50) },
         Command::Continue { model: vec![1, 2], steps: 40 },
         Command::Views { model: vec![3, 4, 5] },
         Command::Watch { message: vec![1.0, 0.0], key: vec![0.0, 1.0] },
@@ -53,6 +56,8 @@ fn every_command_and_event_survives_the_trip() {
             seconds: 1.5,
         },
         Event::Attacked { result: SuiteResult { attackers: Vec::new(), distinguisher: None } },
+        Event::PadRows { rows: vec![row], weights: vec![1.0, -0.5, 2.0, 0.0], done: 3, seconds: 0.5 },
+        Event::PadTrained { pad: sample_pad() },
         Event::AuditRows { rows: vec![AuditLoss { step: 4, eve: 7.5 }], done: 4, seconds: 0.25 },
         Event::Audited { evaluation: sample_evaluation() },
         Event::Watched {
@@ -67,6 +72,21 @@ fn every_command_and_event_survives_the_trip() {
     }
     assert!(Command::from_json("{\"Train\":{}}").unwrap_err().contains("not an engine command"));
     assert!(Event::from_json("hello").is_err());
+}
+
+fn sample_pad() -> anc::nn::pad::trained::TrainedPad {
+    let device = burn::prelude::Device::flex();
+    let config = PadConfig::new().with_bits(4);
+    anc::nn::pad::trained::TrainedPad::of(&anc::nn::pad::PadNet::init(4, 2, &device), &config, 0)
+        .read()
+        .unwrap()
+}
+
+#[test]
+fn an_attack_command_from_before_the_distinguisher_still_reads_without_it() {
+    let old = r#"{"Attack":{"model":[1],"kinds":["bayes"],"config":{"max_steps":5,"batch_size":8,"check_every":5,"patience":1,"min_gain":0.01,"seed":2},"samples":10}}"#;
+    let Ok(Command::Attack { distinguisher, .. }) = Command::from_json(old) else { panic!("reads") };
+    assert!(!distinguisher);
 }
 
 fn sample_evaluation() -> anc::Evaluation {

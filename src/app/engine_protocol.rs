@@ -12,6 +12,8 @@ use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::inference::OneReading;
 use crate::nn::metrics::{AuditLoss, IterationLosses};
+use crate::nn::pad::PadConfig;
+use crate::nn::pad::trained::TrainedPad;
 
 /// What the page asks of an engine worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,12 +42,20 @@ pub enum Command {
         seeds: Vec<u64>,
     },
     /// Trains the attackers `kinds` one after another against the frozen Alice of `model`
-    /// (a model file), on the CPU, each scored on `samples` fresh messages.
+    /// (a model file of either kind), on the CPU, each scored on `samples` fresh messages;
+    /// then, if `distinguisher`, the suite's distinguisher.
     Attack {
         model: Vec<u8>,
         kinds: Vec<AttackerKind>,
+        #[serde(default)]
+        distinguisher: bool,
         config: SuiteConfig,
         samples: usize,
+    },
+    /// Trains a CryptoNet pad of `config` on the CPU against the distinguishing Eve
+    /// ([`Event::PadRows`]), then rounds and reads it ([`Event::PadTrained`]).
+    TrainPad {
+        config: PadConfig,
     },
     /// Trains the model's own Eve on against its frozen Alice (a model file) for `steps`
     /// steps, on the CPU, then scores her on 10,000 fresh messages.
@@ -93,6 +103,11 @@ pub enum Event {
     AttackRows { rows: Vec<AttackRow>, current: Option<AttackerKind>, done: usize, seconds: f64 },
     /// The answer to [`Command::Attack`]: every attacker's result.
     Attacked { result: SuiteResult },
+    /// A pad's iterations: their losses, its weights now (`[2N, N]`, row-major), the
+    /// iterations done in all and the seconds they took.
+    PadRows { rows: Vec<IterationLosses>, weights: Vec<f32>, done: usize, seconds: f64 },
+    /// The answer to [`Command::TrainPad`]: the pad rounded and read.
+    PadTrained { pad: TrainedPad },
     /// The continued Eve's losses, the steps done and the seconds they took.
     AuditRows { rows: Vec<AuditLoss>, done: usize, seconds: f64 },
     /// The answer to [`Command::Continue`]: the continued Eve's (and Bob's) reading.

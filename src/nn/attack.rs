@@ -28,7 +28,7 @@ mod standardise;
 pub use distinguish::{DistinguishResult, DistinguishRow, DistinguishRun};
 pub use kinds::AttackerKind;
 pub use run::AttackRun;
-pub use schedule::deal;
+pub use schedule::{DISTINGUISHER_COST, deal, deal_with_distinguisher};
 
 /// What the attackers attack: anything that turns (message, key) batches into ciphertexts.
 /// The frozen Alice of a model, or (in tests) a cipher known to leak or known not to.

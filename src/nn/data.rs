@@ -139,4 +139,16 @@ impl GameRound {
     pub fn seen(&self, ciphertext: Tensor<2>) -> Tensor<2> {
         Tensor::cat(vec![self.first.clone(), self.second.clone(), ciphertext], 1)
     }
+
+    /// What Eve sees with each position's XOR with either candidate made plain: the
+    /// ciphertext centred on 0 (`c`), both candidates as ±1 (`s₀`, `s₁`) and the products
+    /// `c·s₀`, `c·s₁` (where values are binary, ±1 for "equal" or "differs"). A key that
+    /// cancels between two positions then shows as a product of two inputs, which an MLP
+    /// learns quickly, rather than a parity of six. `[rows, N]` -> `[rows, 5N]`.
+    pub fn seen_with_xors(&self, centred: Tensor<2>) -> Tensor<2> {
+        let signs = |p: &Tensor<2>| p.clone().mul_scalar(2.0).sub_scalar(1.0);
+        let (first, second) = (signs(&self.first), signs(&self.second));
+        let products = vec![centred.clone() * first.clone(), centred.clone() * second.clone()];
+        Tensor::cat([vec![centred, first, second], products].concat(), 1)
+    }
 }

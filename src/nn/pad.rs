@@ -28,6 +28,7 @@ use crate::nn::steps::Steps;
 
 pub mod analysis;
 pub mod file;
+pub mod trained;
 
 /// Alice and Bob in one: `W` `[2N, N]`.
 #[derive(Module, Debug)]
@@ -198,6 +199,16 @@ impl PadTrainer {
     /// The pad as it is now.
     pub fn net(&self) -> &PadNet {
         &self.net
+    }
+
+    /// How it trains.
+    pub fn config(&self) -> &PadConfig {
+        &self.config
+    }
+
+    /// The pad as it is now, rounded and read ([`trained::TrainedPad`]).
+    pub fn trained(&self) -> Pending<trained::TrainedPad> {
+        trained::TrainedPad::of(&self.net, &self.config, self.iteration)
     }
 
     /// One iteration: an Alice+Bob step, then the Eve steps. `[1, 3]` losses.

@@ -78,6 +78,8 @@ pub enum SuiteTarget {
     Trained,
     /// The message form's model, by name (a shipped one, or a loaded file).
     Form(String),
+    /// The one-time pad trained in this page ([`crate::web::pad_run::PadState`]).
+    Pad,
 }
 
 /// The attacker suite's state: every attacker's held-out checks, progress and results.

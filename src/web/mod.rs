@@ -14,6 +14,7 @@ pub mod figures;
 pub mod job;
 pub mod lab;
 pub mod message_form;
+pub mod pad_run;
 pub mod panic_banner;
 pub mod population_run;
 pub mod share;

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::app::backend::BackendKind;
 use crate::app::engine_protocol::{Command, Event};
-use crate::nn::attack::{AttackResult, AttackerKind, SuiteConfig, SuiteResult, deal};
+use crate::nn::attack::{AttackResult, AttackerKind, SuiteConfig, SuiteResult, deal_with_distinguisher};
 use crate::nn::evaluation::EVALUATION_SAMPLES;
 use crate::nn::model_file;
 use crate::web::browser::side_by_side_workers;
@@ -17,6 +17,7 @@ use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Redraws, Status};
 use crate::web::lab::{Lab, SuiteTarget};
 use crate::web::message_form::MessageForm;
+use crate::web::pad_run::PadState;
 
 /// Where one worker's share of the suite stands.
 #[derive(Default)]
@@ -45,6 +46,7 @@ fn model_of(lab: Lab, target: &SuiteTarget) -> Option<Vec<u8>> {
         SuiteTarget::Form(_) => {
             MessageForm::get().with_model(|m| model_file::save(&m.saved.header, &m.saved.ciphers))
         }
+        SuiteTarget::Pad => PadState::get().trained.with_untracked(|p| p.as_ref().map(|p| p.model.clone())),
     }
 }
 
@@ -59,17 +61,19 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
     };
     suite.target.set(Some(target));
     let config = SuiteConfig::for_budget(steps);
-    // The attackers dealt to the workers so that they finish about together.
+    // The attackers dealt to the workers so that they finish about together, the
+    // distinguisher after the readers of the lightest.
     let count = side_by_side_workers();
-    let groups = deal(&AttackerKind::ALL, count);
+    let groups = deal_with_distinguisher(&AttackerKind::ALL, true, count);
     let shares: Rc<RefCell<Vec<Lane>>> = Rc::new(RefCell::new((0..count).map(|_| Lane::default()).collect()));
     let mut workers = Vec::new();
-    for (index, kinds) in groups.into_iter().enumerate() {
+    for (index, (kinds, distinguisher)) in groups.into_iter().enumerate() {
         match EngineWorker::spawn(BackendKind::Cpu, handler(lab, mine, index, shares.clone())) {
             Ok(worker) => {
                 let command = Command::Attack {
                     model: model.clone(),
                     kinds,
+                    distinguisher,
                     config: config.clone(),
                     samples: EVALUATION_SAMPLES,
                 };
@@ -80,7 +84,8 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
         }
     }
     suite.job.hold(workers);
-    suite.job.progress.set(Progress { done: 0, total: steps * AttackerKind::ALL.len(), seconds: 0.0 });
+    // Every reader's budget and the distinguisher's.
+    suite.job.progress.set(Progress { done: 0, total: steps * (AttackerKind::ALL.len() + 1), seconds: 0.0 });
     suite.job.status.set(Status::Running);
 }
 
@@ -121,19 +126,17 @@ fn handler(lab: Lab, mine: u64, index: usize, shares: Rc<RefCell<Vec<Lane>>>) ->
                     let mut shares = shares.borrow_mut();
                     shares[index].result = Some(result);
                     shares[index].current = None;
-                    let all: Option<Vec<AttackResult>> = shares
-                        .iter()
-                        .map(|s| s.result.clone().map(|r| r.attackers))
-                        .collect::<Option<Vec<_>>>()
-                        .map(|v| v.concat());
+                    let all: Option<Vec<SuiteResult>> = shares.iter().map(|s| s.result.clone()).collect();
                     all
                 };
                 suite.current.set(shares.borrow().iter().filter_map(|s| s.current).collect());
-                let Some(mut attackers) = merged else {
+                let Some(lanes) = merged else {
                     return suite.job.status.set(Status::Evaluating);
                 };
+                let distinguisher = lanes.iter().find_map(|r| r.distinguisher.clone());
+                let mut attackers: Vec<AttackResult> = lanes.into_iter().flat_map(|r| r.attackers).collect();
                 attackers.sort_by_key(|a| AttackerKind::ALL.iter().position(|k| *k == a.attacker));
-                let result = SuiteResult { attackers, distinguisher: None };
+                let result = SuiteResult { attackers, distinguisher };
                 if suite.target.get_untracked() == Some(SuiteTarget::Trained) {
                     lab.run.record_suite(result.clone());
                 }

@@ -4,13 +4,9 @@
 //! selection's rank over GF(2), the verdict — then, if asked, audits the rounded cipher with
 //! the attacker suite.
 
-use anc::nn::attack::{AttackerKind, Encrypt, SuiteConfig};
-use anc::nn::evaluation::EVALUATION_SAMPLES;
-use anc::nn::pad::analysis::Analysis;
-use anc::nn::pad::file::{self as pad_file, PadHeader};
-use anc::nn::pad::{FrozenPad, PadConfig, PadTrainer};
-use anc::nn::replicas::replicate;
-use anc::nn::seeds;
+use anc::nn::any_model::AnyModel;
+use anc::nn::attack::{AttackerKind, SuiteConfig};
+use anc::nn::pad::{PadConfig, PadTrainer};
 use anc::{CipherConfig, IterationLosses};
 use anyhow::Result;
 use burn::prelude::*;
@@ -36,15 +32,12 @@ pub fn run(args: PadArgs) -> Result<()> {
         |l: &IterationLosses| format!("A+B {:.3}  Bob {:.3}  Eve's error {:.3}", l.ab, l.bob, l.eve);
     let last = run_to_end(&mut trainer, SLICE * 4, &bar, message, |_| Ok(()))?;
     let train_seconds = started.elapsed().as_secs_f64();
-    let rounded = trainer.net().rounded();
-    let held_out = seeds::held_out(args.seed);
-    let bob_before = trainer.net().bob_score(EVALUATION_SAMPLES, held_out).read()?.correct_pct;
-    let bob = rounded.bob_score(EVALUATION_SAMPLES, held_out).read()?.correct_pct;
-    let analysis = Analysis::of(&rounded.integers().read()?, bob);
+    let pad = trainer.trained().read()?;
+    let mut model = AnyModel::load(&pad.model, &Device::flex())?;
     let suite = match args.audit_steps {
         0 => None,
         steps => {
-            let cipher = |_: &Device| Box::new(FrozenPad::new(&replicate(&rounded))) as Box<dyn Encrypt>;
+            let cipher = |device: &Device| model.frozen(device);
             let shape = CipherConfig::new().with_bits(args.bits);
             let plan =
                 SuitePlan { cipher: &cipher, shape: &shape, kinds: &AttackerKind::ALL, distinguisher: true };
@@ -52,23 +45,19 @@ pub fn run(args: PadArgs) -> Result<()> {
         }
     };
     if let Some(out) = &args.out {
-        let header = PadHeader {
-            pad: config,
-            iterations_trained: args.iterations,
-            bob_correct_pct: Some(bob),
-            attack_suite: suite.clone(),
-        };
-        write(out, &pad_file::save(&header, &rounded))?;
+        if let Some(suite) = &suite {
+            model.record_suite(suite);
+        }
+        write(out, &model.save())?;
     }
     if args.json {
         let line = json!({
             "seed": args.seed, "bits": args.bits, "iterations": args.iterations,
             "train_seconds": train_seconds,
             "last_eve_error": last.map(|l| l.eve),
-            "bob_correct_pct_before_rounding": bob_before, "bob_correct_pct": bob,
-            "formulas": analysis.formulas.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            "key_rank": analysis.key_rank, "perfect_pad": analysis.is_perfect_pad(),
-            "verdict": analysis.verdict(),
+            "bob_correct_pct_before_rounding": pad.bob_before_pct, "bob_correct_pct": pad.bob_pct,
+            "formulas": pad.formulas, "key_rank": pad.key_rank, "perfect_pad": pad.perfect,
+            "verdict": pad.verdict,
             "fresh_eve_bit_errors": suite.as_ref().map(|s| s.best().score.bit_errors),
             "attackers": suite.as_ref().map(suite_json),
             "distinguisher": suite.as_ref().map(distinguisher_json),
@@ -83,11 +72,14 @@ pub fn run(args: PadArgs) -> Result<()> {
         args.iterations,
         last.map_or(f32::NAN, |l| l.eve)
     );
-    println!("Bob reads {bob_before:.2} % of messages whole before rounding, {bob:.2} % after");
-    for formula in &analysis.formulas {
+    println!(
+        "Bob reads {:.2} % of messages whole before rounding, {:.2} % after",
+        pad.bob_before_pct, pad.bob_pct
+    );
+    for formula in &pad.formulas {
         println!("  {formula}");
     }
-    println!("key selection rank {} of {}: {}", analysis.key_rank, args.bits, analysis.verdict());
+    println!("key selection rank {} of {}: {}", pad.key_rank, args.bits, pad.verdict);
     if let Some(suite) = &suite {
         println!(
             "the attacker suite against the rounded pad (each attacker at most {} steps):",

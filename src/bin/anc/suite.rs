@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use anc::Networks;
 use anc::nn::attack::{
     AttackRow, AttackRun, AttackerKind, DistinguishRow, DistinguishRun, Encrypt, FrozenAlice, SuiteConfig,
-    SuiteResult, deal,
+    SuiteResult, deal_with_distinguisher,
 };
 use anc::nn::evaluation::EVALUATION_SAMPLES;
 use anc::nn::model::CipherConfig;
@@ -46,19 +46,19 @@ pub fn frozen_alice(networks: &Networks) -> impl Fn(&Device) -> Box<dyn Encrypt>
     move |device| Box::new(FrozenAlice::new(&replicate(networks), device))
 }
 
-/// The lanes of `plan` on `threads` threads: the readers dealt by [`deal`], the
-/// distinguisher on the lane with the least work.
+/// The lanes of `plan` on `threads` threads ([`deal_with_distinguisher`]).
 fn lanes(plan: &SuitePlan, threads: usize) -> Vec<Vec<Member>> {
     let members = plan.kinds.len() + usize::from(plan.distinguisher);
-    let dealt = deal(plan.kinds, threads.clamp(1, members.max(1)));
-    let mut lanes: Vec<Vec<Member>> =
-        dealt.iter().map(|lane| lane.iter().map(|&k| Member::Reader(k)).collect()).collect();
-    if plan.distinguisher {
-        let load = |lane: &Vec<AttackerKind>| lane.iter().map(|k| k.cost()).sum::<usize>();
-        let lightest = (0..dealt.len()).min_by_key(|&l| load(&dealt[l])).expect("a lane");
-        lanes[lightest].push(Member::Distinguisher);
-    }
-    lanes
+    deal_with_distinguisher(plan.kinds, plan.distinguisher, threads.clamp(1, members.max(1)))
+        .into_iter()
+        .map(|(readers, distinguisher)| {
+            let mut lane: Vec<Member> = readers.into_iter().map(Member::Reader).collect();
+            if distinguisher {
+                lane.push(Member::Distinguisher);
+            }
+            lane
+        })
+        .collect()
 }
 
 /// Runs the suite of `plan` side by side on `threads` threads, each attacker with its own

@@ -6,9 +6,8 @@
 //! `c₂ ⊕ c₉ = m₂ ⊕ m₉`, which says which candidate was sent while every single bit looks
 //! random.
 //!
-//! Its inputs are the standardised ciphertext `z`, both candidates as ±1, and their
-//! products `z·(2P₀ − 1)`, `z·(2P₁ − 1)` (an XOR with each candidate, where values are
-//! binary); an MLP of three hidden layers of 256 reads them.
+//! Its inputs are the standardised ciphertext with each position's XOR with either candidate
+//! ([`GameRound::seen_with_xors`]); an MLP of three hidden layers of 256 reads them.
 
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
@@ -121,10 +120,7 @@ impl DistinguishRun {
     /// The attacker's inputs for a round: `[rows, 5N]` (see the module's comment).
     fn inputs(&self, round: &GameRound) -> Tensor<2> {
         let ciphertext = self.cipher.encrypt(&round.sent()).detach(); // [rows, N]
-        let z = self.standardise.tensor(ciphertext);
-        let signs = |p: &Tensor<2>| p.clone().mul_scalar(2.0).sub_scalar(1.0);
-        let (first, second) = (signs(&round.first), signs(&round.second));
-        Tensor::cat(vec![z.clone(), first.clone(), second.clone(), z.clone() * first, z * second], 1)
+        round.seen_with_xors(self.standardise.tensor(ciphertext))
     }
 
     /// `rows` fresh rounds from `source`, with their inputs.

@@ -1,5 +1,6 @@
 //! The one way attackers are scheduled: the command line's threads, the page's engine
-//! workers and a population's screening all deal a suite's attackers with [`deal`].
+//! workers and a population's screening all deal a suite's attackers with [`deal`] (and the
+//! distinguisher with [`deal_with_distinguisher`]).
 
 use super::kinds::AttackerKind;
 
@@ -26,6 +27,23 @@ pub fn deal(kinds: &[AttackerKind], lanes: usize) -> Vec<Vec<AttackerKind>> {
     out
 }
 
+/// What one step of the distinguisher costs, in [`AttackerKind::cost`]'s units (an MLP of
+/// three layers of 256 on `5N` inputs, like the cross-entropy MLP's).
+pub const DISTINGUISHER_COST: usize = 6;
+
+/// [`deal`], then the distinguisher (if it plays) to the lane with the least work: each
+/// lane's readers, and whether it plays the distinguisher after them.
+pub fn deal_with_distinguisher(
+    kinds: &[AttackerKind],
+    distinguisher: bool,
+    lanes: usize,
+) -> Vec<(Vec<AttackerKind>, bool)> {
+    let dealt = deal(kinds, lanes);
+    let load = |lane: &Vec<AttackerKind>| lane.iter().map(|k| k.cost()).sum::<usize>();
+    let lightest = (0..dealt.len()).min_by_key(|&l| load(&dealt[l])).expect("a lane");
+    dealt.into_iter().enumerate().map(|(l, lane)| (lane, distinguisher && l == lightest)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +68,19 @@ mod tests {
         assert!(loads.iter().all(|&l| l <= total / 2 + AttackerKind::BinnedResidual.cost()), "{loads:?}");
         assert_eq!(deal(&all, 1)[0][0], AttackerKind::BinnedResidual);
         assert_eq!(deal(&[AttackerKind::Bayes], 3), vec![vec![AttackerKind::Bayes], vec![], vec![]]);
+    }
+
+    #[test]
+    fn the_distinguisher_goes_to_the_lightest_lane_once_or_not_at_all() {
+        for lanes in 1..=4 {
+            let dealt = deal_with_distinguisher(&AttackerKind::ALL, true, lanes);
+            assert_eq!(dealt.iter().filter(|(_, d)| *d).count(), 1, "{lanes} lanes");
+            let loads: Vec<usize> = dealt.iter().map(|(l, _)| l.iter().map(|k| k.cost()).sum()).collect();
+            let lane = dealt.iter().position(|(_, d)| *d).unwrap();
+            assert_eq!(loads[lane], *loads.iter().min().unwrap());
+            let readers: Vec<_> = dealt.iter().map(|(l, _)| l.clone()).collect();
+            assert_eq!(readers, deal(&AttackerKind::ALL, lanes), "the readers are dealt as ever");
+            assert!(deal_with_distinguisher(&AttackerKind::ALL, false, lanes).iter().all(|(_, d)| !d));
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The whole page, in the order a class follows it: what it is, 1 the training lab and its
-//! results, 2 the attacks on the trained cipher, 3 the message form, then inside the cipher.
+//! results, 2 the attacks on the trained cipher, 3 the message form, 4 the other game (a
+//! one-time pad), then inside the cipher.
 
 use leptos::prelude::*;
 
@@ -12,11 +13,12 @@ use crate::web::components::{
     results::Results, suite_panel::SuitePanel,
 };
 use crate::web::components::{
-    cipher_views::CipherViews, messages_panel::MessagesPanel, population_panel::PopulationPanel,
-    use_trained::UseTrained,
+    cipher_views::CipherViews, messages_panel::MessagesPanel, pad_panel::PadPanel,
+    population_panel::PopulationPanel, use_trained::UseTrained,
 };
 use crate::web::lab::Lab;
 use crate::web::message_form::MessageForm;
+use crate::web::pad_run::PadState;
 use crate::web::population_run::PopulationState;
 use crate::web::{tab_storage, training_run};
 
@@ -35,6 +37,7 @@ pub fn App() -> impl IntoView {
     provide_context(text);
     text.load_shipped();
     training_run::restore_run(lab);
+    provide_context(PadState::new());
     let population = PopulationState::new();
     provide_context(population);
     population.restore();
@@ -68,6 +71,7 @@ pub fn App() -> impl IntoView {
                 </div>
             </section>
             <MessagesPanel/>
+            <PadPanel/>
             <CipherViews/>
         }
     });

@@ -16,6 +16,8 @@ pub mod loss_chart;
 pub mod messages_panel;
 pub mod model_picker;
 pub mod one_message;
+pub mod pad_panel;
+pub mod pad_weights_map;
 pub mod per_bit_errors;
 pub mod population_member;
 pub mod population_panel;

@@ -9,12 +9,14 @@ use crate::web::components::scrolling_table::ScrollingTable;
 
 use crate::web::components::steps_field::StepsField;
 
+use crate::app::pad_view::distinguisher_reading;
 use crate::app::report::{Throughput, clock, grouped};
 use crate::nn::attack::{AttackRow, AttackerKind};
 use crate::web::chart::{self, Axes, Series};
 use crate::web::job::Status;
 use crate::web::lab::{Lab, PAGE_SUITE_STEPS, SuiteTarget};
 use crate::web::message_form::MessageForm;
+use crate::web::pad_run::PadState;
 use crate::web::suite_run;
 use plotters::style::RGBColor;
 
@@ -37,6 +39,9 @@ fn color(kind: AttackerKind) -> RGBColor {
 fn attacked_bits(lab: Lab, text: MessageForm) -> usize {
     match lab.suite.target.get_untracked() {
         Some(SuiteTarget::Form(_)) => text.info().map_or(16, |i| i.bits),
+        Some(SuiteTarget::Pad) => {
+            PadState::get().trained.with_untracked(|p| p.as_ref().map_or(16, |p| p.bits))
+        }
         _ => {
             lab.run.config.with_untracked(|t| t.as_ref().map_or(lab.bits.get_untracked(), |c| c.cipher.bits))
         }
@@ -81,6 +86,7 @@ pub fn SuitePanel() -> impl IntoView {
         suite.target.get().map(|t| match t {
             SuiteTarget::Trained => "Attacking the model trained in this page.".to_string(),
             SuiteTarget::Form(name) => format!("Attacking the message form's model: {name}."),
+            SuiteTarget::Pad => "Attacking the one-time pad trained in this page (step 4 below).".to_string(),
         })
     };
     let summary = move || {
@@ -94,7 +100,12 @@ pub fn SuitePanel() -> impl IntoView {
             Status::Starting => "Starting the attackers' workers…".to_string(),
             Status::Failed(why) => format!("Stopped: {why}"),
             Status::Evaluating => "Scoring the attackers on 10,000 fresh messages…".to_string(),
-            Status::Done => format!("Done: {} attackers in {}.", AttackerKind::ALL.len(), clock(p.seconds)),
+            Status::Done => {
+                let played = suite.result.with(|r| {
+                    r.as_ref().map_or(0, |r| r.attackers.len() + usize::from(r.distinguisher.is_some()))
+                });
+                format!("Done: {played} attackers in {}.", clock(p.seconds))
+            }
             Status::Running | Status::Paused => {
                 let now = suite.current.with(|now| match &now[..] {
                     [] => String::new(),
@@ -137,6 +148,16 @@ pub fn SuitePanel() -> impl IntoView {
                         r.attackers.len(), best.attacker.label(), best.steps, best.score.correct_pct, bits / 2
                     )}
                 </p>
+                {r.distinguisher.as_ref().map(|d| view! {
+                    <p class="audit-result" data-testid="audit-result-distinguisher">
+                        "Told two messages apart: "
+                        <strong>{format!("{:.1} %", d.accuracy_pct)}</strong>
+                        {format!(
+                            " of {} fresh rounds (a coin flip: 50 %) by a distinguisher that sees both candidates and the ciphertext of one ({} steps). {}",
+                            grouped(d.rounds), d.steps, distinguisher_reading(d.accuracy_pct)
+                        )}
+                    </p>
+                })}
                 <ScrollingTable id="suite-table-title" title="Each attacker on 10,000 fresh messages, as it stood at its best held-out check">
                 <table class="suite-table" data-testid="suite-table" aria-labelledby="suite-table-title">
                     <thead>
@@ -158,7 +179,7 @@ pub fn SuitePanel() -> impl IntoView {
             <h3>"Attack it: fresh attackers of several shapes"</h3>
             <p class="note">
                 {format!(
-                    "{} attackers train against the frozen Alice (one after another, two at a time where this computer has the cores) (they see ciphertexts and the messages behind them, never the key): Eve's own shape with two optimisers, deeper and wider networks, one trained by cross-entropy, a residual network that reads each value through bins, and a naive-Bayes count. Each stops when it no longer improves on held-out messages. The best one is the cipher's strength. ",
+                    "{} attackers train against the frozen Alice (one after another, two at a time where this computer has the cores) (they see ciphertexts and the messages behind them, never the key): Eve's own shape with two optimisers, deeper and wider networks, one trained by cross-entropy, a residual network that reads each value through bins, and a naive-Bayes count. Each stops when it no longer improves on held-out messages. The best one is the cipher's strength. Then a distinguisher plays the other game: handed two messages and the ciphertext of one, it says which (it catches leaks no single bit shows). ",
                     AttackerKind::ALL.len()
                 )}
                 {format!(

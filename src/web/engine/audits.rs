@@ -6,23 +6,27 @@ use std::rc::Rc;
 use burn::prelude::*;
 
 use crate::app::engine_protocol::Event;
-use crate::nn::attack::{AttackerKind, Suite, SuiteConfig};
+use crate::nn::any_model::AnyModel;
+use crate::nn::attack::{AttackerKind, DistinguishRun, Suite, SuiteConfig};
 use crate::nn::audit::{Audit, AuditConfig, EveStart};
+use crate::nn::model::CipherConfig;
 use crate::nn::model_file;
 use crate::nn::steps::Steps;
 use crate::web::engine::job::{Slice, State, post, run_slices};
 
-/// Trains the attackers `kinds` against the frozen Alice of `model`, one after another, on
-/// the CPU, posting their held-out checks and then every attacker's result.
+/// Trains the attackers `kinds` against the frozen Alice of `model` (either kind of model),
+/// one after another, on the CPU, then the distinguisher if asked, posting their progress
+/// and then every attacker's result.
 pub(super) async fn attack(
     state: Rc<State>,
     model: Vec<u8>,
     kinds: Vec<AttackerKind>,
+    distinguisher: bool,
     config: SuiteConfig,
     samples: usize,
 ) {
     let device = Device::flex().autodiff();
-    let saved = match model_file::load(&model, &device) {
+    let saved = match AnyModel::load(&model, &device) {
         Ok(saved) => saved,
         Err(e) => {
             return post(&Event::Failed {
@@ -30,7 +34,12 @@ pub(super) async fn attack(
             });
         }
     };
-    let made = Suite::new(&saved.ciphers, &saved.header.config.cipher, &kinds, config, samples, &device);
+    // The attackers of Eve's own shape take the networks' config (a pad's: the defaults).
+    let shape = match &saved {
+        AnyModel::Networks(m) => m.header.config.cipher.clone(),
+        AnyModel::Pad(_) => CipherConfig::new().with_bits(saved.bits()),
+    };
+    let made = Suite::against(|| saved.frozen(&device), &shape, &kinds, config.clone(), samples, &device);
     let mut suite = match made {
         Ok(suite) => suite,
         Err(e) => return post(&Event::Failed { message: e.to_string() }),
@@ -51,7 +60,34 @@ pub(super) async fn attack(
     if let Err(e) = attacked {
         return post(&Event::Failed { message: format!("the device failed ({})", e.cause()) });
     }
-    post(&Event::Attacked { result: suite.finish() });
+    let mut result = suite.finish();
+    if distinguisher {
+        let mut run = DistinguishRun::new(saved.frozen(&device), config, &device);
+        let readers = suite.done();
+        let played = run_slices(
+            &state,
+            &mut run,
+            async |run, n| run.run(n),
+            async |run, slice| {
+                if let Slice::Rows(_, seconds) = slice {
+                    // Its checks are in another unit: only its progress goes to the page.
+                    post(&Event::AttackRows {
+                        rows: Vec::new(),
+                        current: None,
+                        done: readers + run.done(),
+                        seconds,
+                    });
+                }
+                true
+            },
+        )
+        .await;
+        if let Err(e) = played {
+            return post(&Event::Failed { message: format!("the device failed ({})", e.cause()) });
+        }
+        result.distinguisher = Some(run.finish(samples));
+    }
+    post(&Event::Attacked { result });
 }
 
 /// Trains the model's own Eve on against its frozen Alice, posting her losses, then scores

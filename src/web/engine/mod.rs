@@ -9,6 +9,7 @@ mod audits;
 pub mod client;
 mod job;
 pub mod port_peer;
+mod train_pad;
 mod train_population;
 pub mod worker;
 

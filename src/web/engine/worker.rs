@@ -27,6 +27,7 @@ use crate::web::backend::open_webgpu;
 use crate::web::engine::audits::{attack, continue_eve};
 use crate::web::engine::job::{REPORT_MS, Slice, State, post, run_slices};
 use crate::web::engine::port_peer::PortPeer;
+use crate::web::engine::train_pad::train_pad;
 use crate::web::engine::train_population::train_population;
 
 /// Installs the command handler and tells the page the worker is ready. A panic is posted
@@ -54,9 +55,10 @@ pub fn start() {
             Ok(Command::Measure { config, backend, budget_ms }) => {
                 spawn_local(measure(state.clone(), config, backend, budget_ms))
             }
-            Ok(Command::Attack { model, kinds, config, samples }) => {
-                spawn_local(attack(state.clone(), model, kinds, config, samples))
+            Ok(Command::Attack { model, kinds, distinguisher, config, samples }) => {
+                spawn_local(attack(state.clone(), model, kinds, distinguisher, config, samples))
             }
+            Ok(Command::TrainPad { config }) => spawn_local(train_pad(state.clone(), config)),
             Ok(Command::Continue { model, steps }) => spawn_local(continue_eve(state.clone(), model, steps)),
             Ok(Command::Views { model }) => views(&model),
             Err(message) => post(&Event::Failed { message }),

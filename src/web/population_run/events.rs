@@ -132,6 +132,8 @@ impl PopulationState {
                     model,
                     // One worker screens a member: its whole suite in one lane.
                     kinds: deal(&AttackerKind::ALL, 1).remove(0),
+                    // The screening ranks members by the readers' bits wrong.
+                    distinguisher: false,
                     config: SuiteConfig::for_budget(steps),
                     samples: EVALUATION_SAMPLES,
                 };

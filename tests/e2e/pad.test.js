@@ -1,0 +1,76 @@
+// The other game in the page: a teacher trains a one-time pad (CryptoNet against the
+// distinguishing Eve), watches its weights settle, reads the formulas and the exact verdict
+// off the rounded weights, then attacks it with the suite — readers and the distinguisher.
+// PAD_ITERATIONS sets the training's length (short in CI; the page's default for the
+// figures) and PAD_BITS its bits.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { serve } = require('./server');
+const { launch, LabPage } = require('./lab_page');
+
+let server;
+before(async () => { server = await serve(path.join(__dirname, '..', '..', 'dist')); });
+after(async () => server && server.close());
+
+test('a pad trains, shows its formulas and verdict, and the suite attacks it', { timeout: 3_600_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`);
+    await lab.page.setViewportSize({ width: 1280, height: 800 });
+    await lab.by('pad-panel').scrollIntoViewIfNeeded();
+    assert.match(await lab.by('pad-honesty').textContent(), /one message under one fresh key/);
+    assert.match(await lab.by('pad-honesty').textContent(), /the key cancels/);
+    const bits = Number(process.env.PAD_BITS || 8);
+    await lab.by('pad-bits').selectOption(String(bits));
+    // A bad setting is named and nothing starts.
+    await lab.by('pad-iterations').fill('many');
+    assert.ok(await lab.by('pad-start').isDisabled());
+    assert.match(await lab.by('pad-error').textContent(), /iterations must be a whole number/);
+    const iterations = process.env.PAD_ITERATIONS || '400';
+    await lab.by('pad-iterations').fill(iterations);
+    await lab.by('pad-seed').fill('3');
+    const started = Date.now();
+    await lab.by('pad-start').click();
+    // While it trains: the status says where it is and how long is left, and W is drawn.
+    await lab.page.waitForFunction(() => /iteration \d+ of \d+ · \d+ it\/s · \d+:\d\d left/
+      .test(document.querySelector('[data-testid=pad-status]').textContent), null, { timeout: 600_000 });
+    await lab.by('pad-weights').waitFor();
+    await lab.by('pad-verdict').waitFor({ timeout: 3_500_000 });
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`page pad, ${bits} bits, ${iterations} iterations: ${seconds.toFixed(1)} s`);
+    console.log(await lab.by('pad-status').textContent());
+    assert.ok(await lab.inkedPixels('pad-weights') > 300, 'the weights drawn in colour');
+    const formulas = await lab.page.locator('[data-testid=pad-formulas] li').allTextContents();
+    assert.equal(formulas.length, bits);
+    const sub = (i) => [...String(i)].map((d) => '₀₁₂₃₄₅₆₇₈₉'[d]).join('');
+    formulas.forEach((f, i) => assert.ok(f.startsWith(`c${sub(i)} = `), f));
+    const verdict = await lab.by('pad-verdict').textContent();
+    console.log(verdict);
+    assert.match(verdict, /^(A perfect one-time pad \(key rank \d+ of \d+, Bob reads every message\): for one message under one fresh key\.|Not a perfect pad: .+\.)$/);
+    const bob = await lab.by('pad-bob').textContent();
+    assert.match(bob, /Bob reads \d+\.\d\d % of 10,000 fresh messages whole after the weights are rounded/);
+    assert.match(bob, new RegExp(`have rank \\d+ of ${bits} over GF\\(2\\)`));
+
+    // The suite attacks the pad: every reader, then the distinguisher.
+    await lab.by('audit-steps-fresh').fill(process.env.AUDIT_STEPS || '60');
+    await lab.by('pad-attack').click();
+    await lab.page.waitForFunction(() => /the best of 7 readers left \d+\.\d\d bits wrong of \d+/
+      .test(document.querySelector('[data-testid=pad-attack-result]').textContent), null, { timeout: 3_500_000 });
+    assert.match(await lab.by('audit-target').textContent(), /Attacking the one-time pad trained in this page/);
+    const told = await lab.by('audit-result-distinguisher').textContent();
+    console.log(told);
+    assert.match(told, /Told two messages apart: \d+\.\d % of 10,000 fresh rounds \(a coin flip: 50 %\)/);
+    assert.match(await lab.by('pad-attack-result').textContent(), /the distinguisher told the two messages apart in \d+\.\d %/);
+    assert.match(await lab.by('audit-status-fresh').textContent(), /Done: 8 attackers in/);
+    await lab.by('pad-panel').scrollIntoViewIfNeeded();
+    await lab.screenshotOf('pad-panel', 'pad-desktop');
+    assert.equal(await lab.sidewaysOnPhone(), 0, 'the pad section makes the page scroll sideways on a phone');
+    await lab.by('pad-panel').scrollIntoViewIfNeeded();
+    await lab.screenshotOf('pad-panel', 'pad-phone');
+    assert.deepEqual(lab.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
