@@ -560,6 +560,10 @@ fn a_saved_pad_is_evaluated_audited_exported_and_sampled_like_any_model() {
         "60",
         "--out",
         m,
+        "--learning-rate",
+        "0.002",
+        "--eve-steps",
+        "3",
         "--json",
     ]));
     // The pad's audit: every reader, and the distinguisher scored on 10,000 fresh rounds.
@@ -597,6 +601,8 @@ fn a_saved_pad_is_evaluated_audited_exported_and_sampled_like_any_model() {
     else {
         panic!("a pad's file loads as a pad")
     };
+    // The flags reached the training's config, kept in the file.
+    assert_eq!((pad.header.pad.learning_rate, pad.header.pad.eve_steps), (0.002, 3));
     let recorded = pad.header.attack_suite.expect("the audit was recorded");
     assert_eq!(recorded.attackers.len(), 7);
     assert_eq!(

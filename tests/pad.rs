@@ -112,3 +112,33 @@ fn a_pads_file_round_trips_and_each_loader_refuses_the_other_kind_by_name() {
     let err = pad_file::load(&pad_file::save(&bad, &net), &device).unwrap_err();
     assert!(err.to_string().contains("bits = 1"), "{err}");
 }
+
+#[test]
+fn a_pads_key_used_twice_cancels_and_one_message_reads_the_other() {
+    use anc::app::key_reuse::key_reuse;
+    use anc::nn::pad::FrozenPad;
+    let device = Device::flex();
+    let pad = FrozenPad::new(&hand_pad(&device));
+    let key = [1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0];
+    let reuse = key_reuse(&pad, "meet me at noon", "attack at dawn!", &key, &device).unwrap().read().unwrap();
+    assert_eq!(reuse.key_cancels, 1.0, "an XOR pad: the key cancels in every bit");
+    assert_eq!(reuse.read, "attack at dawn!", "the second message, read with the first alone");
+    assert_eq!(reuse.first_ciphertexts.0.len(), 8);
+    assert_ne!(reuse.first_ciphertexts.0, reuse.first_ciphertexts.1);
+    // A cipher where the key does not simply cancel gives no clean reading: the copy of
+    // the key itself (c = k) makes both ciphertexts equal, and the XOR says nothing.
+    struct KeyOnly;
+    impl anc::nn::attack::Encrypt for KeyOnly {
+        fn bits(&self) -> usize {
+            8
+        }
+        fn encrypt(&self, batch: &anc::nn::data::MessageBatch) -> Tensor<2> {
+            batch.keys.clone()
+        }
+    }
+    let reuse =
+        key_reuse(&KeyOnly, "meet me at noon", "attack at dawn!", &key, &device).unwrap().read().unwrap();
+    assert!(reuse.key_cancels < 0.9, "{}", reuse.key_cancels);
+    assert_eq!(reuse.read, "meet me at noon", "only the first message comes back");
+    assert!(key_reuse(&pad, "", "x", &key, &device).is_err(), "an empty message is refused");
+}

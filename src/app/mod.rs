@@ -9,6 +9,7 @@ pub mod engine_protocol;
 pub mod form;
 pub mod kept_population;
 pub mod kept_run;
+pub mod key_reuse;
 pub mod pad_view;
 pub mod population_results;
 pub mod report;

@@ -66,6 +66,19 @@ test('a pad trains, shows its formulas and verdict, and the suite attacks it', {
     assert.match(await lab.by('audit-status-fresh').textContent(), /Done: 8 attackers in/);
     await lab.by('pad-panel').scrollIntoViewIfNeeded();
     await lab.screenshotOf('pad-panel', 'pad-desktop');
+    // The same key twice: the key cancels, and the first message reads the second.
+    await lab.by('reuse-first').fill('meet me at noon');
+    await lab.by('reuse-second').fill('attack at dawn!');
+    await lab.by('reuse-run').click();
+    await lab.by('reuse-read').waitFor();
+    const read = await lab.by('reuse-read').textContent();
+    console.log(read, '|', await lab.by('reuse-cancels').textContent());
+    assert.match(read, /reads the second: “[a-z .,!?:]{15}”/);
+    assert.match(await lab.by('reuse-cancels').textContent(), /equal the two messages XORed in \d+ % of the bits/);
+    assert.match(await lab.by('reuse-blocks').textContent(), new RegExp(`one key [01]{${bits}} · first block of each ciphertext: [01]{${bits}} and [01]{${bits}}`));
+    // Changing a message clears the reading that no longer matches it.
+    await lab.by('reuse-second').fill('attack at dusk!');
+    await lab.by('reuse-read').waitFor({ state: 'detached' });
     assert.equal(await lab.sidewaysOnPhone(), 0, 'the pad section makes the page scroll sideways on a phone');
     await lab.by('pad-panel').scrollIntoViewIfNeeded();
     await lab.screenshotOf('pad-panel', 'pad-phone');

@@ -227,6 +227,12 @@ pub struct PadArgs {
     /// L2 weight decay on the pad's weights.
     #[arg(long, default_value_t = 0.015)]
     pub weight_decay: f64,
+    /// Adam's learning rate, for the pad and its distinguisher.
+    #[arg(long, default_value_t = 0.001)]
+    pub learning_rate: f64,
+    /// Distinguisher steps per Alice+Bob step.
+    #[arg(long, default_value_t = 5)]
+    pub eve_steps: usize,
     /// Then audit the rounded pad with the attacker suite (each attacker at most this many
     /// steps; 0: no audit).
     #[arg(long, default_value_t = 0)]

@@ -22,7 +22,9 @@ pub fn run(args: PadArgs) -> Result<()> {
         .with_iterations(args.iterations)
         .with_seed(args.seed)
         .with_gamma(args.gamma)
-        .with_weight_decay(args.weight_decay);
+        .with_weight_decay(args.weight_decay)
+        .with_learning_rate(args.learning_rate)
+        .with_eve_steps(args.eve_steps);
     config.validate().map_err(anyhow::Error::msg)?;
     let device = Device::flex().autodiff();
     let started = std::time::Instant::now();

@@ -11,6 +11,7 @@ pub mod earlier_runs;
 pub mod explainer;
 pub mod form_field;
 pub mod key_avalanche_map;
+pub mod key_reuse_view;
 pub mod key_search_panel;
 pub mod loss_chart;
 pub mod messages_panel;

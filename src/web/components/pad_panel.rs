@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::app::report::{Throughput, clock, grouped};
+use crate::web::components::key_reuse_view::KeyReuseView;
 use crate::web::components::pad_weights_map::PadWeightsMap;
 use crate::web::job::Status;
 use crate::web::lab::{Lab, SuiteTarget};
@@ -110,6 +111,7 @@ pub fn PadPanel() -> impl IntoView {
                     </button>
                 </div>
                 <p data-testid="pad-attack-result" role="status">{attack_line}</p>
+                <KeyReuseView/>
             }
         })
     };

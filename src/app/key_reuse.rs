@@ -1,0 +1,66 @@
+//! Why a one-time pad is one-time: two messages encrypted under the same key, the two
+//! ciphertexts XORed — the key cancels and the XOR of the two messages is left — and,
+//! knowing one message, the other read off. The page shows it with the pad trained there;
+//! the message form encrypts every block of a text under one key in the same way.
+
+use burn::prelude::*;
+
+use crate::nn::attack::Encrypt;
+use crate::nn::data::MessageBatch;
+use crate::nn::pending::Pending;
+use crate::text::codec::{CodecError, Packing, char_of, encode_text};
+
+/// Two messages under one key, and what their ciphertexts give away.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyReuse {
+    /// Bits of both ciphertexts' first block, as 0/1.
+    pub first_ciphertexts: (Vec<f32>, Vec<f32>),
+    /// Share of the bits (over the blocks both texts fill) where `c_A ⊕ c_B` equals
+    /// `m_A ⊕ m_B`: 1 when the key cancels entirely.
+    pub key_cancels: f64,
+    /// The second message as read from both ciphertexts and the first message alone.
+    pub read: String,
+}
+
+/// `value` as a bit.
+fn bit(value: f32) -> bool {
+    value >= 0.5
+}
+
+/// Encrypts `first` and `second` with `cipher` under the one `key` (`[N]` 0/1), on
+/// `device`, then XORs the ciphertexts and reads the second message off them with the
+/// first. Each block is packed without random filler bits, so both texts fill the same
+/// positions.
+pub fn key_reuse(
+    cipher: &dyn Encrypt,
+    first: &str,
+    second: &str,
+    key: &[f32],
+    device: &Device,
+) -> Result<Pending<KeyReuse>, CodecError> {
+    let bits = cipher.bits();
+    let packing = Packing { bits };
+    let (a, b) = (encode_text(first)?, encode_text(second)?);
+    let chars = a.len().min(b.len());
+    let (a, b) = (packing.pack(&a[..chars], || false), packing.pack(&b[..chars], || false));
+    let blocks = packing.blocks(chars);
+    let rows = |values: Vec<f32>| Tensor::<2>::from_data(TensorData::new(values, [blocks, bits]), device);
+    let keys = rows(key.iter().copied().cycle().take(blocks * bits).collect());
+    let encrypt =
+        |m: &[f32]| cipher.encrypt(&MessageBatch { messages: rows(m.to_vec()), keys: keys.clone() });
+    let ciphertexts = vec![encrypt(&a), encrypt(&b)];
+    Ok(Pending::new(ciphertexts, move |c| {
+        let (ca, cb) = (&c[0], &c[1]);
+        let c_xor: Vec<bool> = ca.iter().zip(cb).map(|(&x, &y)| bit(x) ^ bit(y)).collect();
+        let m_xor: Vec<bool> = a.iter().zip(&b).map(|(&x, &y)| bit(x) ^ bit(y)).collect();
+        let same = c_xor.iter().zip(&m_xor).filter(|(x, y)| x == y).count();
+        // m_B = c_A ⊕ c_B ⊕ m_A wherever the key cancelled.
+        let read: Vec<f32> = c_xor.iter().zip(&a).map(|(&x, &m)| f32::from(u8::from(x ^ bit(m)))).collect();
+        let as_bits = |c: &[f32]| c[..bits].iter().map(|&v| f32::from(u8::from(bit(v)))).collect();
+        KeyReuse {
+            first_ciphertexts: (as_bits(ca), as_bits(cb)),
+            key_cancels: same as f64 / c_xor.len().max(1) as f64,
+            read: packing.unpack(&read, chars).into_iter().map(char_of).collect(),
+        }
+    }))
+}
