@@ -28,6 +28,7 @@ fn every_command_and_event_survives_the_trip() {
         Command::Watch { message: vec![1.0, 0.0], key: vec![0.0, 1.0] },
         Command::Pause,
         Command::Resume,
+        Command::Stop,
     ];
     for command in commands {
         assert_eq!(Command::from_json(&command.to_json()), Ok(command.clone()));

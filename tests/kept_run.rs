@@ -14,8 +14,13 @@ fn a_kept_run_round_trips_with_its_networks_and_settings() {
     let evaluation = Evaluation { samples: 10_000, bob: score(0.5), eve: score(3.0) };
     let mut run = KeptRun::new(config.clone(), &ciphers, evaluation.clone());
     run.continued = Some(evaluation);
+    run.stopped_at = Some(123);
     let back = KeptRun::from_json(&run.to_json()).expect("reads back");
     assert_eq!(back, run);
+    // A run kept by a page from before "Stop and keep" reads as a whole schedule's.
+    let mut older: serde_json::Value = serde_json::from_str(&run.to_json()).unwrap();
+    older.as_object_mut().unwrap().remove("stopped_at");
+    assert_eq!(KeptRun::from_json(&older.to_string()).unwrap().stopped_at, None);
     let networks = back.networks(&Device::flex()).unwrap();
     let bytes = |c: &anc::Networks| {
         anc::nn::model_file::save(&anc::nn::model_file::ModelHeader::trained(config.clone(), None), c)

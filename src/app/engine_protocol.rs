@@ -77,6 +77,9 @@ pub enum Command {
     /// Stops stepping until [`Command::Resume`] (the other replica waits at its next exchange).
     Pause,
     Resume,
+    /// Ends the job at its next slice and finishes with what it has: a training run is
+    /// evaluated and posted as if its schedule had ended there.
+    Stop,
 }
 
 /// What an engine worker tells the page.

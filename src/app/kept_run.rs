@@ -27,6 +27,9 @@ pub struct KeptRun {
     /// The continued Eve's result, if that audit ran.
     #[serde(default)]
     pub continued: Option<Evaluation>,
+    /// Iterations it trained, when it was stopped before its schedule's end.
+    #[serde(default)]
+    pub stopped_at: Option<usize>,
 }
 
 impl KeptRun {
@@ -34,7 +37,7 @@ impl KeptRun {
     pub fn new(config: TrainingConfig, ciphers: &Networks, evaluation: Evaluation) -> Self {
         let header = ModelHeader::trained(config.clone(), Some(evaluation.bob.correct_pct));
         let model = URL_SAFE_NO_PAD.encode(model_file::save(&header, ciphers));
-        Self { config, model, evaluation, suite: None, continued: None }
+        Self { config, model, evaluation, suite: None, continued: None, stopped_at: None }
     }
 
     /// The JSON kept in the tab.

@@ -10,6 +10,7 @@ pub mod form;
 pub mod kept_population;
 pub mod kept_run;
 pub mod key_reuse;
+pub mod link_model;
 pub mod pad_view;
 pub mod population_results;
 pub mod report;

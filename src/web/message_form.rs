@@ -9,6 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::app::strength::Strength;
+use crate::nn::attack::SuiteResult;
 use crate::nn::config::Preset;
 use crate::nn::inference::Cipher;
 use crate::nn::model_file::{self, SavedModel};
@@ -99,6 +100,9 @@ pub struct MessageForm {
     pub revision: RwSignal<u64>,
     /// Where the model in the `Trained` slot came from (trained here, a file, kept).
     pub own_source: RwSignal<String>,
+    /// Whether the model in the `Trained` slot is the lab's finished run (handed over by
+    /// "Use this model"): an audit of either is then recorded on both.
+    pub own_is_run: RwSignal<bool>,
     /// Why the last model file was refused (the current model is kept).
     pub file_error: RwSignal<Option<String>>,
     pub key_text: RwSignal<String>,
@@ -120,6 +124,7 @@ impl MessageForm {
             }),
             revision: RwSignal::new(0),
             own_source: RwSignal::new(String::new()),
+            own_is_run: RwSignal::new(false),
             file_error: RwSignal::new(None),
             key_text: RwSignal::new(String::new()),
             shared_key: RwSignal::new(None),
@@ -149,11 +154,28 @@ impl MessageForm {
     /// Makes `model` the form's own model (from `source`), keeps it in the browser for the
     /// next visit, and selects it.
     pub fn adopt(&self, model: SavedModel, source: &str) {
-        let bytes = model_file::save(&model.header, &model.ciphers);
-        store(local_storage(), KEPT_MODEL_KEY, Some(&URL_SAFE_NO_PAD.encode(bytes)));
+        keep(&model);
+        self.own_is_run.set(false);
         self.own_source.set(source.to_string());
         self.put(ModelSlot::Trained, model);
         self.slot.set(ModelSlot::Trained);
+    }
+
+    /// Records an attacker-suite audit on the model in `slot` (kept in the browser with it
+    /// when it is the form's own): its strength, shown the same everywhere the model is.
+    pub fn record_suite(&self, slot: ModelSlot, suite: &SuiteResult) {
+        let state = self.slots[slot.index()];
+        let info = state.model.try_update_value(|m| {
+            let m = m.as_mut()?;
+            m.saved.header.record_suite(suite);
+            if slot == ModelSlot::Trained {
+                keep(&m.saved);
+            }
+            Some(ModelInfo::of(&m.saved))
+        });
+        if let Some(Some(info)) = info {
+            state.info.set(Some(Ok(info)));
+        }
     }
 
     /// The chosen model as a model file.
@@ -233,6 +255,12 @@ impl Default for MessageForm {
 
 /// Where the form's own model is kept between visits (base64url of the model file).
 const KEPT_MODEL_KEY: &str = "anc.model";
+
+/// Keeps `model` as the form's own for the next visit.
+fn keep(model: &SavedModel) {
+    let bytes = model_file::save(&model.header, &model.ciphers);
+    store(local_storage(), KEPT_MODEL_KEY, Some(&URL_SAFE_NO_PAD.encode(bytes)));
+}
 
 /// A new random key of `bits` bits.
 pub fn new_key(bits: usize) -> Key {

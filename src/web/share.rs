@@ -1,14 +1,22 @@
-//! Share links: the training settings, the message form's model and — if the user asks —
-//! a ciphertext and the key, in the URL fragment (never sent to a server). Opening such a
-//! link restores them.
+//! Share links: the training settings, the message form's model (a shipped one by name, a
+//! model trained here or loaded from a file whole) and — if the user asks — a ciphertext
+//! and the key, in the URL fragment (never sent to a server). Opening such a link restores
+//! them.
 
 use leptos::prelude::*;
 
+use burn::prelude::Device;
+
 use crate::app::form::{Field, Form};
+use crate::app::link_model::{from_link_text, to_link_text};
 use crate::nn::config::Preset;
+use crate::nn::model_file;
 use crate::text::codec::{Ciphertext, trim_ciphertext};
 use crate::web::lab::Lab;
 use crate::web::message_form::{MessageForm, ModelSlot};
+
+/// The fragment's key for the sender's own model ([`to_link_text`]).
+const OWN_MODEL: &str = "own";
 
 /// What to put in a link besides the settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +36,12 @@ pub fn link(lab: Lab, text: MessageForm, extras: Extras) -> String {
         }
     }
     let slot = text.slot.get_untracked();
-    if slot != ModelSlot::Trained {
+    if slot == ModelSlot::Trained {
+        // A model trained here (or loaded from a file) is on no server: it travels in the link.
+        if let Some(model) = text.model_file() {
+            params.append(OWN_MODEL, &to_link_text(&model));
+        }
+    } else {
         params.append("model", slot.key());
     }
     if extras.ciphertext && !text.ciphertext.get_untracked().is_empty() {
@@ -68,6 +81,14 @@ pub fn apply_fragment(lab: Lab, text: MessageForm) {
     if let Some(slot) = params.get("model").and_then(|m| ModelSlot::ALL.into_iter().find(|s| s.key() == m)) {
         text.slot.set(slot);
     }
+    // The sender's own model, if the link carries it: `None` when it does not, else whether
+    // it could be read.
+    let own = params.get(OWN_MODEL).map(|t| {
+        let model = from_link_text(&t)
+            .and_then(|bytes| model_file::load(&bytes, &Device::flex()).map_err(|e| e.to_string()))?;
+        text.adopt(model, "sent in the link you opened (the sender's own model)");
+        Ok::<(), String>(())
+    });
     let ciphertext = params.get("ciphertext");
     let key = params.get("key");
     if let Some(c) = &ciphertext {
@@ -78,17 +99,26 @@ pub fn apply_fragment(lab: Lab, text: MessageForm) {
     if let Some(key) = &key {
         text.shared_key.set(Some(key.clone()));
     }
-    if ciphertext.is_some() {
-        let model = params.get("model").unwrap_or_else(|| "your own".into());
-        text.arrival.set(Some(match key {
-            Some(_) => format!(
-                "This link brought a ciphertext for the {model} model and its key: press “Bob decrypts” to read it."
-            ),
-            None => format!(
-                "This link brought a ciphertext for the {model} model, but not its key: ask the sender for the key, type it in the key field, then press “Bob decrypts”. (The key in the field now is a random one: with it Bob reads garbage.)"
-            ),
-        }));
-    }
+    let model = match (&own, params.get("model")) {
+        (Some(Ok(())), _) => "the sender's own model (it came in the link)".to_string(),
+        (Some(Err(why)), _) => {
+            return text.arrival.set(Some(format!(
+                "This link should have brought the sender's own model, but {why}. Ask the sender for the model file (Download model) and load it here; the ciphertext and key that came are in the form."
+            )));
+        }
+        (None, Some(preset)) => format!("the {preset} model"),
+        (None, None) => "a model that is not in the link".to_string(),
+    };
+    text.arrival.set(match (&ciphertext, &key) {
+        (Some(_), Some(_)) => Some(format!(
+            "This link brought a ciphertext for {model} and its key: press “Bob decrypts” to read it."
+        )),
+        (Some(_), None) => Some(format!(
+            "This link brought a ciphertext for {model}, but not its key: ask the sender for the key, type it in the key field, then press “Bob decrypts”. (The key in the field now is a random one: with it Bob reads garbage.)"
+        )),
+        (None, _) if own.is_some() => Some(format!("This link brought {model}: the form uses it now.")),
+        (None, _) => None,
+    });
 }
 
 /// Brings the message form into view (the form calls it once a shared message's model has

@@ -16,7 +16,7 @@ use crate::web::browser::side_by_side_workers;
 use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Redraws, Status};
 use crate::web::lab::{Lab, SuiteTarget};
-use crate::web::message_form::MessageForm;
+use crate::web::message_form::{MessageForm, ModelSlot};
 use crate::web::pad_run::PadState;
 
 /// Where one worker's share of the suite stands.
@@ -40,12 +40,10 @@ pub fn reset_suite(lab: Lab) -> u64 {
 }
 
 /// The model `target` names, as a model file (the workers load it on their CPU).
-fn model_of(lab: Lab, target: &SuiteTarget) -> Option<Vec<u8>> {
+fn model_of(lab: Lab, text: MessageForm, target: &SuiteTarget) -> Option<Vec<u8>> {
     match target {
         SuiteTarget::Trained => lab.run.model_file(),
-        SuiteTarget::Form(_) => {
-            MessageForm::get().with_model(|m| model_file::save(&m.saved.header, &m.saved.ciphers))
-        }
+        SuiteTarget::Form(_) => text.with_model(|m| model_file::save(&m.saved.header, &m.saved.ciphers)),
         SuiteTarget::Pad => PadState::get().trained.with_untracked(|p| p.as_ref().map(|p| p.model.clone())),
     }
 }
@@ -54,9 +52,11 @@ fn model_of(lab: Lab, target: &SuiteTarget) -> Option<Vec<u8>> {
 /// page, or the message form's model.
 pub fn start_suite(lab: Lab, target: SuiteTarget) {
     let suite = lab.suite;
+    // Taken here, where the page's context is: the workers' handlers run outside it.
+    let text = MessageForm::get();
     let Ok(steps) = suite.steps.get_untracked().trim().parse::<usize>() else { return };
     let mine = reset_suite(lab);
-    let Some(model) = model_of(lab, &target) else {
+    let Some(model) = model_of(lab, text, &target) else {
         return suite.job.fail("there is no model to attack yet".into());
     };
     suite.target.set(Some(target));
@@ -68,7 +68,7 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
     let shares: Rc<RefCell<Vec<Lane>>> = Rc::new(RefCell::new((0..count).map(|_| Lane::default()).collect()));
     let mut workers = Vec::new();
     for (index, (kinds, distinguisher)) in groups.into_iter().enumerate() {
-        match EngineWorker::spawn(BackendKind::Cpu, handler(lab, mine, index, shares.clone())) {
+        match EngineWorker::spawn(BackendKind::Cpu, handler(lab, text, mine, index, shares.clone())) {
             Ok(worker) => {
                 let command = Command::Attack {
                     model: model.clone(),
@@ -89,8 +89,36 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
     suite.job.status.set(Status::Running);
 }
 
+/// Records `result` on the model attacked, and on every other place that model is: the
+/// lab's run and the message form's own model are one model once it was handed over.
+fn record(lab: Lab, text: MessageForm, target: Option<SuiteTarget>, result: &SuiteResult) {
+    let run_is_form = text.own_is_run.get_untracked();
+    match target {
+        Some(SuiteTarget::Trained) => {
+            lab.run.record_suite(result.clone());
+            if run_is_form {
+                text.record_suite(ModelSlot::Trained, result);
+            }
+        }
+        Some(SuiteTarget::Form(_)) => {
+            let slot = text.slot.get_untracked();
+            text.record_suite(slot, result);
+            if slot == ModelSlot::Trained && run_is_form {
+                lab.run.record_suite(result.clone());
+            }
+        }
+        Some(SuiteTarget::Pad) | None => {}
+    }
+}
+
 /// The handler of worker `index`'s events.
-fn handler(lab: Lab, mine: u64, index: usize, shares: Rc<RefCell<Vec<Lane>>>) -> impl FnMut(Event) + 'static {
+fn handler(
+    lab: Lab,
+    text: MessageForm,
+    mine: u64,
+    index: usize,
+    shares: Rc<RefCell<Vec<Lane>>>,
+) -> impl FnMut(Event) + 'static {
     let suite = lab.suite;
     let mut redraws = Redraws::default();
     move |event| {
@@ -137,9 +165,7 @@ fn handler(lab: Lab, mine: u64, index: usize, shares: Rc<RefCell<Vec<Lane>>>) ->
                 let mut attackers: Vec<AttackResult> = lanes.into_iter().flat_map(|r| r.attackers).collect();
                 attackers.sort_by_key(|a| AttackerKind::ALL.iter().position(|k| *k == a.attacker));
                 let result = SuiteResult { attackers, distinguisher };
-                if suite.target.get_untracked() == Some(SuiteTarget::Trained) {
-                    lab.run.record_suite(result.clone());
-                }
+                record(lab, text, suite.target.get_untracked(), &result);
                 suite.job.end_workers();
                 suite.job.redraw_now();
                 suite.result.set(Some(result));

@@ -33,6 +33,9 @@ pub struct TrainedRun {
     pub continued: RwSignal<Option<Evaluation>>,
     /// Whether the run was brought back from an earlier load of the page.
     pub restored: RwSignal<bool>,
+    /// Iterations it trained, when it was stopped before its schedule's end ("Stop and
+    /// keep").
+    pub stopped_at: RwSignal<Option<usize>>,
     networks: StoredValue<Option<OnDevice>, LocalStorage>,
 }
 
@@ -51,6 +54,7 @@ impl TrainedRun {
             suite: RwSignal::new(None),
             continued: RwSignal::new(None),
             restored: RwSignal::new(false),
+            stopped_at: RwSignal::new(None),
             networks: StoredValue::new_local(None),
         }
     }
@@ -64,9 +68,21 @@ impl TrainedRun {
             .expect("components are used inside <App/>, which provides the trained run")
     }
 
-    /// Keeps a finished run: `networks` on the CPU `device`, trained with `config`.
-    pub fn finish(&self, config: TrainingConfig, networks: Networks, device: Device, evaluation: Evaluation) {
-        keep_run(Some(&KeptRun::new(config.clone(), &networks, evaluation.clone())));
+    /// Keeps a finished run: `networks` on the CPU `device`, trained with `config` for
+    /// `iterations` (fewer than its schedule's when it was stopped early).
+    pub fn finish(
+        &self,
+        config: TrainingConfig,
+        iterations: usize,
+        networks: Networks,
+        device: Device,
+        evaluation: Evaluation,
+    ) {
+        let stopped_at = (iterations < config.total_iterations()).then_some(iterations);
+        let mut kept = KeptRun::new(config.clone(), &networks, evaluation.clone());
+        kept.stopped_at = stopped_at;
+        keep_run(Some(&kept));
+        self.stopped_at.set(stopped_at);
         self.networks.set_value(Some(OnDevice { device, networks }));
         self.suite.set(None);
         self.continued.set(None);
@@ -82,6 +98,7 @@ impl TrainedRun {
         self.suite.set(None);
         self.continued.set(None);
         self.restored.set(false);
+        self.stopped_at.set(None);
         self.evaluation.set(None);
         self.config.set(None);
     }
@@ -99,6 +116,7 @@ impl TrainedRun {
         self.continued.set(run.continued.clone());
         self.evaluation.set(Some(run.evaluation.clone()));
         self.config.set(Some(run.config.clone()));
+        self.stopped_at.set(run.stopped_at);
         self.restored.set(true);
         Some(run)
     }
@@ -127,6 +145,9 @@ impl TrainedRun {
         let config = self.config.get_untracked()?;
         let bob = self.evaluation.get_untracked().map(|e| e.bob.correct_pct);
         let mut header = ModelHeader::trained(config, bob);
+        if let Some(stopped_at) = self.stopped_at.get_untracked() {
+            header.iterations_trained = stopped_at;
+        }
         if let Some(suite) = self.suite.get_untracked() {
             header.record_suite(&suite);
         }

@@ -203,7 +203,8 @@ fn finish(lab: Lab, model: &[u8], evaluation: Evaluation) {
         Ok(saved) => saved,
         Err(e) => return lab.training.fail(format!("the trained model did not arrive whole ({e})")),
     };
-    lab.run.finish(saved.header.config, saved.ciphers, device, evaluation);
+    let iterations = saved.header.iterations_trained;
+    lab.run.finish(saved.header.config, iterations, saved.ciphers, device, evaluation);
     lab.training.status.set(Status::Done);
 }
 

@@ -180,6 +180,40 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
   }
 });
 
+test('stop and keep: a teacher short of time ends the run early and uses what it has', { timeout: 600_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`);
+    await lab.choosePreset('poc8');
+    await lab.setField('epochs', 200);
+    assert.ok(await lab.by('stop-keep').isDisabled(), 'nothing to stop yet');
+    await lab.start();
+    await lab.page.waitForFunction(() => Number(document.querySelector('[data-testid=iteration]').textContent) >= 100, null, { timeout: 120_000 });
+    // From a pause, as a teacher would: the run ends where it is, and is kept.
+    await lab.pause();
+    await lab.by('stop-keep').click();
+    await lab.waitForDone(120_000);
+    const status = await lab.status();
+    const [, at, total] = (/Done at iteration (\d+) of (\d+) \(stopped and kept\)/.exec(status) || []).map(Number);
+    assert.ok(at >= 100 && at < total, status);
+    // What a finished run offers: the message form and the attackers.
+    assert.ok(!(await lab.by('use-trained').isDisabled()));
+    assert.ok(!(await lab.by('audit-start-fresh').isDisabled()));
+    await lab.by('use-trained').click();
+    await lab.page.waitForFunction(() => /trained in this page/.test(document.querySelector('[data-testid=model-info]').textContent));
+    // The model file says how far it trained, and a reload keeps the stop.
+    const [download] = await Promise.all([lab.page.waitForEvent('download'), lab.by('download-model').click()]);
+    const header = fs.readFileSync(await download.path()).toString('latin1');
+    assert.match(header, new RegExp(`"iterations_trained":${at}[,}]`));
+    await lab.page.reload();
+    await lab.by('start').waitFor();
+    await lab.page.waitForFunction(() => /^Done \(restored/.test(document.querySelector('[data-testid=status]').textContent));
+    assert.deepEqual(lab.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('WebGPU (where this browser gives an adapter): trains; a lost device stops cleanly and the CPU takes over', { timeout: 600_000 }, async (t) => {
   const browser = await launch({ webgpu: true });
   try {

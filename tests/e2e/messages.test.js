@@ -237,3 +237,69 @@ test('no stale reading: the picker, readings and compact form follow every chang
     await browser.close();
   }
 });
+
+test('a model trained in the page travels in its share link: a phone decrypts with it, and keeps it', { timeout: 600_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`);
+    await lab.choosePreset('poc8');
+    await lab.setField('epochs', 1);
+    await lab.start();
+    await lab.waitForDone(300_000);
+    await lab.by('use-trained').click();
+    await lab.page.waitForFunction(() => /trained in this page/.test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.match(await lab.by('model-info').textContent(), /no attacker audit recorded/);
+    // Attacked after it was handed over: the strength found reaches the form's model too.
+    await lab.by('audit-steps-fresh').fill('40');
+    await lab.by('audit-start-fresh').click();
+    await lab.by('audit-result-fresh').waitFor({ timeout: 300_000 });
+    const best = /Cipher strength: (\d+\.\d\d) bits wrong/.exec(await lab.by('audit-result-fresh').textContent())[1];
+    await lab.page.waitForFunction((b) => document.querySelector('[data-testid=model-info]').textContent.includes(`gets ${b} bits wrong of 8`), best);
+    const message = 'meet me at the library at noon.';
+    await lab.by('plaintext').fill(message);
+    await lab.by('encrypt').click();
+    await lab.by('decrypt').click();
+    const sendersReading = await lab.by('bob-text').textContent();
+    const key = await lab.by('key').inputValue();
+    await lab.by('share-key').check();
+    await lab.by('make-share-link').click();
+    const link = await lab.by('share-link').inputValue();
+    assert.match(link, /[#&]own=[A-Za-z0-9_-]{1000,}/, 'the model is not in the link');
+    assert.doesNotMatch(link, /[#&]model=/);
+    // Long: said so, and why.
+    assert.ok(link.length > 8000, `${link.length} characters`);
+    assert.match(await lab.by('share-long').textContent(), /This link is [\d,]+ characters long, because it carries the whole model/);
+    console.log(`share link with the model trained here: ${link.length} characters`);
+
+    // A student opens it on a phone: the model that came in the link, the key, and Bob
+    // reads what the sender's Bob read.
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    const student = await LabPage.open(browser.context, link, phone);
+    await student.page.waitForFunction(() => /sent in the link you opened/.test(document.querySelector('[data-testid=model-info]').textContent));
+    // The audit came along with the model.
+    assert.ok((await student.by('model-info').textContent()).includes(`gets ${best} bits wrong of 8`), 'the audit did not travel with the model');
+    assert.match(await student.by('link-notice').textContent(), /a ciphertext for the sender's own model \(it came in the link\) and its key/);
+    await student.page.waitForFunction((k) => document.querySelector('[data-testid=key]').value === k, key);
+    assert.equal((await student.by('messages-error').textContent()).trim(), '', 'an error on arrival');
+    await student.by('decrypt').click();
+    assert.equal(await student.by('bob-text').textContent(), sendersReading);
+    assert.equal(await student.sideways(), 0);
+    await student.screenshot('shared-own-model-phone');
+    // After a reload the model is still there (kept in this browser).
+    await student.page.goto(`${server.url}`);
+    await student.by('start').waitFor();
+    await student.by('model-choice').selectOption('trained');
+    await student.page.waitForFunction(() => /kept in this browser/.test(document.querySelector('[data-testid=model-info]').textContent));
+
+    // A cut link says so plainly, and keeps what did come.
+    const cut = link.replace(/own=([A-Za-z0-9_-]+)/, (_, m) => `own=${m.slice(0, m.length / 2)}`);
+    const broken = await LabPage.open(browser.context, cut);
+    await broken.page.waitForFunction(() => /should have brought the sender's own model, but the model in the link is damaged/
+      .test(document.querySelector('[data-testid=link-notice]')?.textContent || ''));
+    assert.ok((await broken.by('ciphertext').inputValue()).length > 0, 'the ciphertext that came was dropped');
+    for (const page of [lab, student, broken]) assert.deepEqual(page.problems, []);
+  } finally {
+    await browser.close();
+  }
+});

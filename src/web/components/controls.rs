@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::web::population_run::PopulationState;
 
+use crate::app::engine_protocol::Command;
 use crate::app::form::{Field, Form};
 use crate::nn::config::OptimizerKind;
 use crate::nn::config::Preset;
@@ -78,6 +79,18 @@ pub fn Controls() -> impl IntoView {
                     on:click=move |_| lab.training.toggle_pause()
                 >
                     "Resume"
+                </button>
+                <button
+                    type="button"
+                    data-testid="stop-keep"
+                    title="End the training now and keep the networks as they are: use them for messages, attack them"
+                    prop:disabled=move || {
+                        !matches!(lab.training.status.get(), Status::Running | Status::Paused)
+                            || lab.training.progress.get().done == 0
+                    }
+                    on:click=move |_| lab.training.send_all(&Command::Stop)
+                >
+                    "Stop and keep"
                 </button>
                 <button type="button" data-testid="reset" on:click=move |_| training_run::reset(lab)>"Reset"</button>
             </div>

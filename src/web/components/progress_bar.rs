@@ -45,7 +45,11 @@ pub fn ProgressBar() -> impl IntoView {
             "Done (restored after a reload: the trained model, its settings, results and audits).".to_string()
         }
         Status::Done => {
-            "Done. Next: 2 · attack the cipher below, or use this model for 3 · a message.".to_string()
+            let stopped = lab.run.stopped_at.get().map_or(String::new(), |n| {
+                let total = lab.run.config.with(|c| c.as_ref().map_or(n, |c| c.total_iterations()));
+                format!(" at iteration {n} of {total} (stopped and kept)")
+            });
+            format!("Done{stopped}. Next: 2 · attack the cipher below, or use this model for 3 · a message.")
         }
         Status::Failed(why) => format!("Stopped: {why}. The losses so far are kept (save them below)."),
     }

@@ -3,9 +3,11 @@
 
 use leptos::prelude::*;
 
+use crate::app::link_model::LONG_LINK;
+use crate::app::report::grouped;
 use crate::web::browser::files;
 use crate::web::lab::Lab;
-use crate::web::message_form::MessageForm;
+use crate::web::message_form::{MessageForm, ModelSlot};
 use crate::web::share::{Extras, link};
 
 #[component]
@@ -41,8 +43,21 @@ pub fn ShareLink() -> impl IntoView {
                     }>"Copy"</button>
                 </div>
                 <p class="note" data-testid="share-copied" role="status">{move || copied.get()}</p>
+                {move || {
+                    let length = share_link.with(String::len);
+                    (length > LONG_LINK).then(|| view! {
+                        <p class="warning" data-testid="share-long" role="status">
+                            {format!(
+                                "This link is {} characters long{}. Some chat apps and mail programs cut links this long: if the page it opens says the link is damaged, send the model file (Download model) and the ciphertext instead.",
+                                grouped(length),
+                                if text.slot.get_untracked() == ModelSlot::Trained { ", because it carries the whole model" } else { "" }
+                            )}
+                        </p>
+                    })
+                }}
                 <p class="note">"The settings travel in the part after #, which browsers never send to a server. "
-                    "Your classmate needs the same model: shipped models work; a model trained here must be downloaded and sent too."</p>
+                    "A shipped model travels by name; a model trained here or loaded from a file travels whole inside the link. "
+                    "A link made on 127.0.0.1 (this computer) opens the reader's own computer: share a link to where the page is hosted."</p>
             </Show>
         </div>
     }

@@ -19,6 +19,7 @@ pub fn UseTrained() -> impl IntoView {
     Effect::new(move |_| {
         lab.run.config.track();
         handed.set(false);
+        text.own_is_run.set(false);
     });
     let in_use = move || handed.get() && text.slot.get() == ModelSlot::Trained;
     let moving = RwSignal::new(false);
@@ -34,6 +35,7 @@ pub fn UseTrained() -> impl IntoView {
                 Ok(ciphers) => {
                     error.set(None);
                     text.adopt(SavedModel { header, ciphers }, "trained in this page");
+                    text.own_is_run.set(true);
                     handed.set(true);
                 }
                 Err(e) => error.set(Some(format!("The model could not be read back from the device: {e}"))),

@@ -31,6 +31,10 @@ pub(super) const REPORT_MS: f64 = REDRAW_MS;
 #[derive(Default)]
 pub(super) struct State {
     pub(super) paused: Cell<bool>,
+    /// The page asked the job to end now and keep what it has ([`Command::Stop`]).
+    ///
+    /// [`Command::Stop`]: crate::app::engine_protocol::Command::Stop
+    pub(super) stop: Cell<bool>,
     /// The message and key the page watches, read after every slice of training.
     pub(super) watch: RefCell<Option<(Vec<f32>, Vec<f32>)>>,
     /// burn's WebGPU runtime opens once per wasm instance: its outcome is kept.
@@ -40,7 +44,7 @@ pub(super) struct State {
 impl State {
     /// Resolves once the page has not paused this worker (at once if it has not).
     async fn unpaused(&self) {
-        while self.paused.get() {
+        while self.paused.get() && !self.stop.get() {
             TimeoutFuture::new(50).await;
         }
     }
@@ -65,8 +69,9 @@ pub(super) enum Slice<R> {
 /// n)` starts up to `n` steps, their rows are read back asynchronously and handed to
 /// `on_slice` with the slice's seconds, the next slice is sized to take about [`SLICE_MS`],
 /// and the loop yields so that a pause or another command gets in. On a pause `on_slice` is
-/// told first (its answer is not asked for: the loop waits until the page resumes). Fails
-/// with the device's error if a read-back fails.
+/// told first (its answer is not asked for: the loop waits until the page resumes). A stop
+/// ends the loop at the next slice, as if the work were done. Fails with the device's error
+/// if a read-back fails.
 pub(super) async fn run_slices<S: Steps>(
     state: &State,
     work: &mut S,
@@ -74,11 +79,14 @@ pub(super) async fn run_slices<S: Steps>(
     mut on_slice: impl AsyncFnMut(&S, Slice<S::Row>) -> bool,
 ) -> Result<(), ReadError> {
     let mut slice = 1;
-    while !work.is_done() {
+    while !work.is_done() && !state.stop.get() {
         if state.paused.get() {
             on_slice(work, Slice::Paused).await;
         }
         state.unpaused().await;
+        if state.stop.get() {
+            break;
+        }
         let started = Instant::now();
         let rows = run(work, slice as usize).await.read_async().await?;
         let seconds = started.elapsed().as_secs_f64();

@@ -45,6 +45,7 @@ pub fn start() {
         match Command::from_json(&text) {
             Ok(Command::Pause) => state.paused.set(true),
             Ok(Command::Resume) => state.paused.set(false),
+            Ok(Command::Stop) => state.stop.set(true),
             Ok(Command::Watch { message, key }) => *state.watch.borrow_mut() = Some((message, key)),
             Ok(Command::Train { config, backend, replica, replicas }) => {
                 spawn_local(train(state.clone(), config, backend, replica, replicas, port))
@@ -199,6 +200,7 @@ async fn watch(state: &State, trainer: &Trainer, device: &Device) {
 async fn finish(trainer: Trainer, device: &Device) {
     post(&Event::Evaluating);
     let config = trainer.config().clone();
+    let done = trainer.done();
     let ciphers = trainer.into_networks();
     let pending = evaluate(&Cipher::new(&ciphers, device), EVALUATION_SAMPLES, seeds::held_out(config.seed));
     let evaluation = match pending.read_async().await {
@@ -210,7 +212,9 @@ async fn finish(trainer: Trainer, device: &Device) {
     };
     match networks_to(&ciphers, &Device::flex()).read_async().await {
         Ok(on_cpu) => {
-            let header = ModelHeader::trained(config, Some(evaluation.bob.correct_pct));
+            let mut header = ModelHeader::trained(config, Some(evaluation.bob.correct_pct));
+            // A run stopped early says how far it went.
+            header.iterations_trained = done;
             post(&Event::Trained { model: model_file::save(&header, &on_cpu), evaluation });
         }
         Err(e) => {
