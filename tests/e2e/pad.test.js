@@ -22,6 +22,10 @@ test('a pad trains, shows its formulas and verdict, and the suite attacks it', {
     await lab.by('pad-panel').scrollIntoViewIfNeeded();
     assert.match(await lab.by('pad-honesty').textContent(), /one message under one fresh key/);
     assert.match(await lab.by('pad-honesty').textContent(), /the key cancels/);
+    // The page's defaults: 8 bits, the iterations that fit a minute, and what to expect.
+    assert.equal(await lab.by('pad-bits').inputValue(), '8');
+    assert.equal(await lab.by('pad-iterations').inputValue(), '3000');
+    assert.match(await lab.by('pad-expect').textContent(), /seeds 1 to 10 gave a perfect one-time pad in 7 runs/);
     const bits = Number(process.env.PAD_BITS || 8);
     await lab.by('pad-bits').selectOption(String(bits));
     // A bad setting is named and nothing starts.
