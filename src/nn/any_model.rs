@@ -5,6 +5,7 @@
 use burn::prelude::*;
 
 use crate::nn::attack::{Encrypt, FrozenAlice, SuiteResult};
+use crate::nn::model::CipherConfig;
 use crate::nn::model_file::{self, ModelFileError, PAD_KEY, SavedModel, unpack};
 use crate::nn::pad::FrozenPad;
 use crate::nn::pad::file::{self as pad_file, SavedPad};
@@ -45,6 +46,15 @@ impl AnyModel {
         match self {
             Self::Networks(m) => m.header.config.cipher.bits,
             Self::Pad(p) => p.header.pad.bits,
+        }
+    }
+
+    /// The config the attackers of Eve's own shape take: the networks', or the defaults at
+    /// a pad's bits.
+    pub fn shape(&self) -> CipherConfig {
+        match self {
+            Self::Networks(m) => m.header.config.cipher.clone(),
+            Self::Pad(p) => CipherConfig::new().with_bits(p.header.pad.bits),
         }
     }
 

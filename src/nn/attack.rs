@@ -3,7 +3,9 @@
 //! ciphertexts and the messages behind them, never a key — each until its bits wrong on
 //! held-out messages stops improving (or its step budget ends), then scored on 10,000 fresh
 //! messages. The best attacker counts: a cipher is only as strong as the best attack on it
-//! that was tried, and a stronger attacker than these may exist.
+//! that was tried, and a stronger attacker than these may exist. A distinguisher plays the
+//! other game beside them ([`DistinguishRun`]: two messages, which one was sent?), scored by
+//! how often it is right: it sees leaks that no single bit shows.
 
 use burn::config::Config;
 use burn::prelude::*;
@@ -28,7 +30,7 @@ mod standardise;
 pub use distinguish::{DistinguishResult, DistinguishRow, DistinguishRun};
 pub use kinds::AttackerKind;
 pub use run::AttackRun;
-pub use schedule::{DISTINGUISHER_COST, deal, deal_with_distinguisher};
+pub use schedule::{deal, deal_with_distinguisher};
 
 /// What the attackers attack: anything that turns (message, key) batches into ciphertexts.
 /// The frozen Alice of a model, or (in tests) a cipher known to leak or known not to.

@@ -141,7 +141,8 @@ impl GameRound {
     }
 
     /// What Eve sees with each position's XOR with either candidate made plain: the
-    /// ciphertext centred on 0 (`c`), both candidates as ±1 (`s₀`, `s₁`) and the products
+    /// ciphertext centred on 0 (`c`; the suite's distinguisher standardises it), both
+    /// candidates as ±1 (`s₀`, `s₁`) and the products
     /// `c·s₀`, `c·s₁` (where values are binary, ±1 for "equal" or "differs"). A key that
     /// cancels between two positions then shows as a product of two inputs, which an MLP
     /// learns quickly, rather than a parity of six. `[rows, N]` -> `[rows, 5N]`.

@@ -141,6 +141,17 @@ impl WorkerJob {
         self.status.set(next);
     }
 
+    /// Asks the job to end at its next slice and finish with what it has (replicas: the
+    /// first, which the others follow; stopping another first would leave the first waiting
+    /// at an exchange).
+    pub fn stop_and_keep(&self) {
+        if self.replicas.get_value() {
+            self.with_workers(|workers| workers.iter().take(1).for_each(|w| w.send(&Command::Stop, None)));
+        } else {
+            self.send_all(&Command::Stop);
+        }
+    }
+
     /// Ends the workers and shows why the job stopped (what it did so far stays).
     pub fn fail(&self, message: String) {
         self.end_workers();

@@ -12,8 +12,9 @@ use crate::nn::pad::trained::TrainedPad;
 use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Redraws, Status, WorkerJob};
 
-/// The pads the page offers: bits, and iterations that train in under a minute on a 2-core
-/// laptop (the page trains 77–78 iterations a second there; `docs/research.md`).
+/// The pads the page offers: bits, and iterations that trained in 32 s (8 bits) and 58 s
+/// (16 bits) in headless Chromium on a 2-core machine (`node tests/e2e/pad_bench.js`;
+/// `docs/research.md`).
 pub const PAD_CHOICES: [(usize, usize); 2] = [(8, 3_000), (16, 5_000)];
 
 /// γ of the page's pads: twice the paper's 7, which on a short schedule turns 3 perfect 8-bit

@@ -83,12 +83,19 @@ pub fn apply_fragment(lab: Lab, text: MessageForm) {
     }
     // The sender's own model, if the link carries it: `None` when it does not, else whether
     // it could be read.
+    // The model this browser kept, if any, gives way to the link's: said in the notice.
+    let had_own = text.slots[ModelSlot::Trained.index()].info.get_untracked().is_some();
     let own = params.get(OWN_MODEL).map(|t| {
         let model = from_link_text(&t)
             .and_then(|bytes| model_file::load(&bytes, &Device::flex()).map_err(|e| e.to_string()))?;
         text.adopt(model, "sent in the link you opened (the sender's own model)");
         Ok::<(), String>(())
     });
+    let replaced = if had_own && matches!(own, Some(Ok(()))) {
+        " It replaced the model this browser had kept (download yours first next time, to keep it)."
+    } else {
+        ""
+    };
     let ciphertext = params.get("ciphertext");
     let key = params.get("key");
     if let Some(c) = &ciphertext {
@@ -111,12 +118,12 @@ pub fn apply_fragment(lab: Lab, text: MessageForm) {
     };
     text.arrival.set(match (&ciphertext, &key) {
         (Some(_), Some(_)) => Some(format!(
-            "This link brought a ciphertext for {model} and its key: press “Bob decrypts” to read it."
+            "This link brought a ciphertext for {model} and its key: press “Bob decrypts” to read it.{replaced}"
         )),
         (Some(_), None) => Some(format!(
-            "This link brought a ciphertext for {model}, but not its key: ask the sender for the key, type it in the key field, then press “Bob decrypts”. (The key in the field now is a random one: with it Bob reads garbage.)"
+            "This link brought a ciphertext for {model}, but not its key: ask the sender for the key, type it in the key field, then press “Bob decrypts”. (The key in the field now is a random one: with it Bob reads garbage.){replaced}"
         )),
-        (None, _) if own.is_some() => Some(format!("This link brought {model}: the form uses it now.")),
+        (None, _) if own.is_some() => Some(format!("This link brought {model}: the form uses it now.{replaced}")),
         (None, _) => None,
     });
 }

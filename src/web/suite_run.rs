@@ -1,6 +1,8 @@
-//! The attacker suite in the page: its attackers train in engine workers on the CPU (split
-//! over two where the browser has the cores, side by side), their held-out checks stream
-//! into the lab, and their results are merged in the suite's order.
+//! The attacker suite in the page: its readers train in engine workers on the CPU (split
+//! over two where the browser has the cores, side by side), then the distinguisher on the
+//! lightest; the readers' held-out checks stream into the lab, and every result is merged
+//! in the suite's order and recorded on the model attacked (the lab's run, the form's
+//! model, or the pad of section 4).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -49,11 +51,13 @@ fn model_of(lab: Lab, text: MessageForm, target: &SuiteTarget) -> Option<Vec<u8>
 }
 
 /// Starts (or restarts) the attacker suite against `target`: the cipher trained in this
-/// page, or the message form's model.
+/// page, the message form's model, or the pad of section 4.
 pub fn start_suite(lab: Lab, target: SuiteTarget) {
     let suite = lab.suite;
     // Taken here, where the page's context is: the workers' handlers run outside it.
     let text = MessageForm::get();
+    // The form's model as it is now: the one a form audit is recorded on, if it is still there.
+    let form = (text.slot.get_untracked(), text.revision.get_untracked());
     let Ok(steps) = suite.steps.get_untracked().trim().parse::<usize>() else { return };
     let mine = reset_suite(lab);
     let Some(model) = model_of(lab, text, &target) else {
@@ -68,7 +72,7 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
     let shares: Rc<RefCell<Vec<Lane>>> = Rc::new(RefCell::new((0..count).map(|_| Lane::default()).collect()));
     let mut workers = Vec::new();
     for (index, (kinds, distinguisher)) in groups.into_iter().enumerate() {
-        match EngineWorker::spawn(BackendKind::Cpu, handler(lab, text, mine, index, shares.clone())) {
+        match EngineWorker::spawn(BackendKind::Cpu, handler(lab, text, form, mine, index, shares.clone())) {
             Ok(worker) => {
                 let command = Command::Attack {
                     model: model.clone(),
@@ -91,7 +95,13 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
 
 /// Records `result` on the model attacked, and on every other place that model is: the
 /// lab's run and the message form's own model are one model once it was handed over.
-fn record(lab: Lab, text: MessageForm, target: Option<SuiteTarget>, result: &SuiteResult) {
+fn record(
+    lab: Lab,
+    text: MessageForm,
+    form: (ModelSlot, u64),
+    target: Option<SuiteTarget>,
+    result: &SuiteResult,
+) {
     let run_is_form = text.own_is_run.get_untracked();
     match target {
         Some(SuiteTarget::Trained) => {
@@ -101,7 +111,12 @@ fn record(lab: Lab, text: MessageForm, target: Option<SuiteTarget>, result: &Sui
             }
         }
         Some(SuiteTarget::Form(_)) => {
-            let slot = text.slot.get_untracked();
+            // The slot attacked, unless a model was put in the form since (then the result
+            // belongs to a model the form no longer holds).
+            let (slot, revision) = form;
+            if text.revision.get_untracked() != revision {
+                return;
+            }
             text.record_suite(slot, result);
             if slot == ModelSlot::Trained && run_is_form {
                 lab.run.record_suite(result.clone());
@@ -115,6 +130,7 @@ fn record(lab: Lab, text: MessageForm, target: Option<SuiteTarget>, result: &Sui
 fn handler(
     lab: Lab,
     text: MessageForm,
+    form: (ModelSlot, u64),
     mine: u64,
     index: usize,
     shares: Rc<RefCell<Vec<Lane>>>,
@@ -165,7 +181,7 @@ fn handler(
                 let mut attackers: Vec<AttackResult> = lanes.into_iter().flat_map(|r| r.attackers).collect();
                 attackers.sort_by_key(|a| AttackerKind::ALL.iter().position(|k| *k == a.attacker));
                 let result = SuiteResult { attackers, distinguisher };
-                record(lab, text, suite.target.get_untracked(), &result);
+                record(lab, text, form, suite.target.get_untracked(), &result);
                 suite.job.end_workers();
                 suite.job.redraw_now();
                 suite.result.set(Some(result));

@@ -74,7 +74,7 @@ test('the first screen is painted first: what lies below the fold comes after, i
     // In page order: the rest of step 1 inside its section, then steps 2 and 3, then the
     // cipher views, then the footer.
     const headings = await page.evaluate(() => [...document.querySelectorAll('main h2')].map((h) => h.id));
-    assert.deepEqual(headings, ['idea-title', 'lab-title', 'audit-title', 'messages-title', 'inside-title']);
+    assert.deepEqual(headings, ['idea-title', 'lab-title', 'audit-title', 'messages-title', 'pad-title', 'inside-title']);
     assert.ok(await page.evaluate(() => {
       const lab = document.querySelector('section.lab');
       return lab.contains(document.querySelector('[data-testid=start]')) && lab.contains(document.querySelector('[data-testid=population-start]'));

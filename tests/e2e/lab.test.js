@@ -193,6 +193,8 @@ test('stop and keep: a teacher short of time ends the run early and uses what it
     await lab.pause();
     await lab.by('stop-keep').click();
     await lab.waitForDone(120_000);
+    // Every iteration it trained reached the page (the last rows were posted).
+    assert.equal(await lab.iteration(), Number(/Done at iteration (\d+)/.exec(await lab.status())[1]));
     const status = await lab.status();
     const [, at, total] = (/Done at iteration (\d+) of (\d+) \(stopped and kept\)/.exec(status) || []).map(Number);
     assert.ok(at >= 100 && at < total, status);
@@ -207,7 +209,17 @@ test('stop and keep: a teacher short of time ends the run early and uses what it
     assert.match(header, new RegExp(`"iterations_trained":${at}[,}]`));
     await lab.page.reload();
     await lab.by('start').waitFor();
-    await lab.page.waitForFunction(() => /^Done \(restored/.test(document.querySelector('[data-testid=status]').textContent));
+    await lab.page.waitForFunction((n) => new RegExp(`^Done at iteration ${n} of \\d+ \\(stopped and kept\\) \\(restored`)
+      .test(document.querySelector('[data-testid=status]').textContent), at);
+    // While it runs (no pause first), on the two side-by-side workers of a CPU run: the
+    // first stops and the run ends; none waits forever for the other.
+    await lab.choosePreset('poc8');
+    await lab.setField('epochs', 200);
+    await lab.start();
+    await lab.page.waitForFunction(() => Number(document.querySelector('[data-testid=iteration]').textContent) >= 100, null, { timeout: 120_000 });
+    await lab.by('stop-keep').click();
+    await lab.waitForDone(120_000);
+    assert.match(await lab.status(), /^Done at iteration \d+ of \d+ \(stopped and kept\)/);
     assert.deepEqual(lab.problems, []);
   } finally {
     await browser.close();

@@ -2,9 +2,7 @@
 //! best attacker counts), or, with `--continue-eve`, keeps training the model's own Eve;
 //! `--record` writes the suite's figures into the model file.
 
-use anc::nn::any_model::AnyModel;
 use anc::nn::attack::SuiteConfig;
-use anc::nn::model::CipherConfig;
 use anc::nn::model_file::SavedModel;
 use anc::{AuditConfig, EveStart, OptimizerKind};
 use anyhow::{Result, bail};
@@ -35,11 +33,7 @@ pub fn run(args: AuditArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let threads = args.threads.unwrap_or_else(cores);
     let cipher = |device: &Device| model.frozen(device);
-    // The attackers of Eve's own shape take the networks' config (a pad's: the defaults).
-    let shape = match &model {
-        AnyModel::Networks(m) => m.header.config.cipher.clone(),
-        AnyModel::Pad(_) => CipherConfig::new().with_bits(model.bits()),
-    };
+    let shape = model.shape();
     let plan = SuitePlan {
         cipher: &cipher,
         shape: &shape,

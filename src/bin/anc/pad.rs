@@ -2,12 +2,12 @@
 //! angles, one linear layer) against the distinguishing Eve, rounds its weights to integers
 //! and says exactly what it found — each ciphertext position as a formula, the key
 //! selection's rank over GF(2), the verdict — then, if asked, audits the rounded cipher with
-//! the attacker suite.
+//! the attacker suite and writes it as a model file (`--out`).
 
+use anc::IterationLosses;
 use anc::nn::any_model::AnyModel;
 use anc::nn::attack::{AttackerKind, SuiteConfig};
 use anc::nn::pad::{PadConfig, PadTrainer};
-use anc::{CipherConfig, IterationLosses};
 use anyhow::Result;
 use burn::prelude::*;
 use serde_json::json;
@@ -40,7 +40,7 @@ pub fn run(args: PadArgs) -> Result<()> {
         0 => None,
         steps => {
             let cipher = |device: &Device| model.frozen(device);
-            let shape = CipherConfig::new().with_bits(args.bits);
+            let shape = model.shape();
             let plan =
                 SuitePlan { cipher: &cipher, shape: &shape, kinds: &AttackerKind::ALL, distinguisher: true };
             Some(run_suite(&plan, &SuiteConfig::for_budget(steps), cores(), args.json)?)

@@ -45,13 +45,6 @@ pub struct DistinguishResult {
     pub seconds: f64,
 }
 
-impl DistinguishResult {
-    /// Its advantage over a coin flip, `2·accuracy − 1` (0: none, 1: always right).
-    pub fn advantage(&self) -> f64 {
-        (2.0 * self.accuracy_pct / 100.0 - 1.0).max(0.0)
-    }
-}
-
 /// One held-out check.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DistinguishRow {

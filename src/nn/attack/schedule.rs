@@ -27,10 +27,6 @@ pub fn deal(kinds: &[AttackerKind], lanes: usize) -> Vec<Vec<AttackerKind>> {
     out
 }
 
-/// What one step of the distinguisher costs, in [`AttackerKind::cost`]'s units (an MLP of
-/// three layers of 256 on `5N` inputs, like the cross-entropy MLP's).
-pub const DISTINGUISHER_COST: usize = 6;
-
 /// [`deal`], then the distinguisher (if it plays) to the lane with the least work: each
 /// lane's readers, and whether it plays the distinguisher after them.
 pub fn deal_with_distinguisher(

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use crate::web::population_run::PopulationState;
 
-use crate::app::engine_protocol::Command;
 use crate::app::form::{Field, Form};
 use crate::nn::config::OptimizerKind;
 use crate::nn::config::Preset;
@@ -88,7 +87,7 @@ pub fn Controls() -> impl IntoView {
                         !matches!(lab.training.status.get(), Status::Running | Status::Paused)
                             || lab.training.progress.get().done == 0
                     }
-                    on:click=move |_| lab.training.send_all(&Command::Stop)
+                    on:click=move |_| lab.training.stop_and_keep()
                 >
                     "Stop and keep"
                 </button>

@@ -57,10 +57,22 @@ pub fn KeyReuseView() -> impl IntoView {
                         }
                     )}
                 </p>
-                <p class="audit-result headline" data-testid="reuse-read">
-                    "Knowing (or guessing) the first message, an eavesdropper reads the second: "
-                    <strong>{format!("“{}”", r.read)}</strong>
-                </p>
+                {if r.key_cancels >= 1.0 {
+                    view! {
+                        <p class="audit-result headline" data-testid="reuse-read">
+                            "Knowing (or guessing) the first message, an eavesdropper reads the second: "
+                            <strong>{format!("“{}”", r.read)}</strong>
+                        </p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p data-testid="reuse-read">
+                            "Read the same way, with the first message, the second comes out scrambled by the mixing: "
+                            {format!("“{}”", r.read)}
+                            " (an attacker who knows the formulas above undoes the mixing too)."
+                        </p>
+                    }.into_any()
+                }}
             }
             .into_any(),
         })

@@ -25,6 +25,13 @@ pub fn ProgressBar() -> impl IntoView {
             p.done, p.total, speed.per_second
         )
     };
+    // Where a run stopped early ended.
+    let stopped = move || {
+        lab.run.stopped_at.get().map_or(String::new(), |n| {
+            let total = lab.run.config.with(|c| c.as_ref().map_or(n, |c| c.total_iterations()));
+            format!(" at iteration {n} of {total} (stopped and kept)")
+        })
+    };
     let status = move || {
         if let (Status::Starting | Status::Running, Some(phase)) =
             (lab.training.status.get(), lab.phase.get())
@@ -41,15 +48,12 @@ pub fn ProgressBar() -> impl IntoView {
         Status::Running => "Training…".to_string(),
         Status::Paused => "Paused.".to_string(),
         Status::Evaluating => "Evaluating on 10,000 fresh messages…".to_string(),
-        Status::Done if lab.run.restored.get() => {
-            "Done (restored after a reload: the trained model, its settings, results and audits).".to_string()
-        }
+        Status::Done if lab.run.restored.get() => format!(
+            "Done{} (restored after a reload: the trained model, its settings, results and audits).",
+            stopped()
+        ),
         Status::Done => {
-            let stopped = lab.run.stopped_at.get().map_or(String::new(), |n| {
-                let total = lab.run.config.with(|c| c.as_ref().map_or(n, |c| c.total_iterations()));
-                format!(" at iteration {n} of {total} (stopped and kept)")
-            });
-            format!("Done{stopped}. Next: 2 · attack the cipher below, or use this model for 3 · a message.")
+            format!("Done{}. Next: 2 · attack the cipher below, or use this model for 3 · a message.", stopped())
         }
         Status::Failed(why) => format!("Stopped: {why}. The losses so far are kept (save them below)."),
     }

@@ -9,7 +9,6 @@ use crate::app::engine_protocol::Event;
 use crate::nn::any_model::AnyModel;
 use crate::nn::attack::{AttackerKind, DistinguishRun, Suite, SuiteConfig};
 use crate::nn::audit::{Audit, AuditConfig, EveStart};
-use crate::nn::model::CipherConfig;
 use crate::nn::model_file;
 use crate::nn::steps::Steps;
 use crate::web::engine::job::{Slice, State, post, run_slices};
@@ -34,11 +33,7 @@ pub(super) async fn attack(
             });
         }
     };
-    // The attackers of Eve's own shape take the networks' config (a pad's: the defaults).
-    let shape = match &saved {
-        AnyModel::Networks(m) => m.header.config.cipher.clone(),
-        AnyModel::Pad(_) => CipherConfig::new().with_bits(saved.bits()),
-    };
+    let shape = saved.shape();
     let made = Suite::against(|| saved.frozen(&device), &shape, &kinds, config.clone(), samples, &device);
     let mut suite = match made {
         Ok(suite) => suite,

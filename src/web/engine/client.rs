@@ -199,6 +199,10 @@ fn post(worker: &web_sys::Worker, text: &str, port: Option<&web_sys::MessagePort
 
 impl Drop for EngineWorker {
     fn drop(&mut self) {
+        // A message the worker posted before it ended may still be queued here: with the
+        // handlers unset it is dropped, not handed to a closure that is gone.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
         let _ = web_sys::Url::revoke_object_url(&self.script_url);
     }

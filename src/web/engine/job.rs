@@ -42,7 +42,8 @@ pub(super) struct State {
 }
 
 impl State {
-    /// Resolves once the page has not paused this worker (at once if it has not).
+    /// Resolves once the page has not paused this worker, or has asked it to stop (at once
+    /// if neither).
     async fn unpaused(&self) {
         while self.paused.get() && !self.stop.get() {
             TimeoutFuture::new(50).await;

@@ -167,6 +167,8 @@ async fn train(
         return post(&Event::Failed { message: format!("the device failed while training ({})", e.cause()) });
     }
     if reports {
+        // A run stopped early ends between two posts: what it kept goes first.
+        post_rows(&mut unposted, &state, &trainer, &device).await;
         finish(trainer, &device).await;
     }
 }
