@@ -48,6 +48,8 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     await lab.by('ciphertext').fill(second);
     await lab.by('attack').click();
     assert.match(await lab.by('eve-reading').textContent(), /% of characters and \d+ % of bits right/);
+    // Which Eve that was, and the stronger reader the model's audit recorded.
+    assert.match(await lab.by('eve-which').textContent(), /This is the Eve that trained alongside Alice and Bob; the strongest reader on record for this model, the best of 7 fresh attackers \(.+\), gets \d+\.\d\d bits wrong of 8\./);
     // Brute force finds the key of a poc8 message.
     await lab.by('ciphertext').fill(second);
     await lab.by('brute-force').click();
@@ -72,6 +74,9 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     assert.equal(await lab.by('encrypt').isDisabled(), true);
     await lab.by('key').fill('zz');
     assert.match(await lab.by('key-error').textContent(), /8 bits.*2 hex digits/);
+    // Said once, at the field: Decrypt with that key does not repeat it below the form.
+    await lab.by('decrypt').click();
+    assert.equal(await lab.by('messages-error').textContent(), '');
     await lab.by('key').fill(key);
     await lab.by('ciphertext').fill(second.slice(0, -3));
     await lab.by('decrypt').click();
@@ -88,6 +93,13 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     await lab.by('plaintext').fill(message);
     await lab.by('encrypt').click();
     assert.match(await lab.by('ciphertext').inputValue(), /^seed16\/31\//);
+    // Four zeros and ones on a 16-bit model are hex digits, and the form says so.
+    const seed16Key = await lab.by('key').inputValue();
+    await lab.by('key').fill('1010');
+    assert.equal(await lab.by('key-forms').textContent(), 'read as hex (16 binary digits would be bits): bits 0001000000010000 · hex 1010');
+    await lab.by('key').fill('1010101010101010');
+    assert.match(await lab.by('key-forms').textContent(), /^bits 1010101010101010 · hex aaaa$/);
+    await lab.by('key').fill(seed16Key);
     await lab.by('decrypt').click();
     assert.ok(await wrongShare(lab, 'bob') <= 0.15, `Bob misread: ${await lab.by('bob-text').textContent()}`);
     await lab.screenshot('messages-seed16');

@@ -50,6 +50,21 @@ impl Inputs {
     }
 }
 
+/// Which Eve read the message, and the strongest attacker the model's audit recorded: the
+/// Eve that trained alongside is not the strongest reader of a cipher.
+fn eve_which(text: MessageForm) -> String {
+    let info = text.info();
+    let bits = info.as_ref().map_or(0, |i| i.bits);
+    match info.and_then(|i| i.strength) {
+        Some(s) => format!(
+            ". This is the Eve that trained alongside Alice and Bob; the strongest reader on record for this model, {}, gets {:.2} bits wrong of {bits}.",
+            s.attacker(),
+            s.bit_errors
+        ),
+        None => ". This is the Eve that trained alongside Alice and Bob, not the strongest attacker: step 2 trains stronger ones against this model.".to_string(),
+    }
+}
+
 #[component]
 pub fn MessagesPanel() -> impl IntoView {
     let text = MessageForm::get();
@@ -71,22 +86,36 @@ pub fn MessagesPanel() -> impl IntoView {
         let now = text.ciphertext.get();
         compact.get().filter(|(long, _)| *long == now).map(|(_, short)| short)
     };
-    let shown_error = move || {
-        let now = inputs();
-        error.get().filter(|(made, _)| *made == now).map(|(_, e)| e)
-    };
-    let fail = move |e: String| error.set(Some((inputs_untracked(text), e)));
     let key_error = move || {
         let info = text.info()?;
         Key::parse(&text.key_text.get(), info.bits).err().map(|e| e.to_string())
     };
+    let text_error = move || text.plaintext.with(|t| encode_text(t).err().map(|e| e.to_string()));
+    let shown_error = move || {
+        let now = inputs();
+        // An error the key's or the message's field already shows is not said twice.
+        let at_fields = [key_error(), text_error()];
+        error
+            .get()
+            .filter(|(made, _)| *made == now)
+            .map(|(_, e)| e)
+            .filter(|e| !at_fields.contains(&Some(e.clone())))
+    };
+    let fail = move |e: String| error.set(Some((inputs_untracked(text), e)));
     let key_forms = move || {
         let info = text.info()?;
+        let typed: String = text.key_text.get().chars().filter(|c| !c.is_whitespace()).collect();
+        // Zeros and ones too few for bits are hex digits: said, so "1010" is not a surprise.
+        let as_hex = typed.chars().all(|c| matches!(c, '0' | '1')) && typed.len() != info.bits;
+        let note = if as_hex {
+            format!("read as hex ({} binary digits would be bits): ", info.bits)
+        } else {
+            String::new()
+        };
         Key::parse(&text.key_text.get(), info.bits)
             .ok()
-            .map(|k| format!("bits {} · hex {}", k.to_bit_string(), k.to_hex()))
+            .map(|k| format!("{note}bits {} · hex {}", k.to_bit_string(), k.to_hex()))
     };
-    let text_error = move || text.plaintext.with(|t| encode_text(t).err().map(|e| e.to_string()));
     let fresh_key = move || {
         if let Some(info) = text.info() {
             text.key_text.set(new_key(info.bits).to_hex());
@@ -197,6 +226,7 @@ pub fn MessagesPanel() -> impl IntoView {
                             {r.chars.into_iter().map(|(c, ok)| view! { <span class:wrong=!ok>{c.to_string()}</span> }).collect_view()}
                         </span>
                         {summary}
+                        {(who == "Eve").then(|| view! { <span class="note" data-testid="eve-which">{eve_which(text)}</span> })}
                     </p>
                 }
             })
@@ -246,7 +276,7 @@ pub fn MessagesPanel() -> impl IntoView {
             </Show>
             <div class="buttons">
                 <button type="button" data-testid="decrypt" on:click=on_decrypt>"Bob decrypts (with the key)"</button>
-                <button type="button" data-testid="attack" on:click=on_attack>"Eve attacks (no key)"</button>
+                <button type="button" data-testid="attack" on:click=on_attack>"Eve attacks (the trained Eve, no key)"</button>
             </div>
             <p class="error" data-testid="messages-error" role="alert">{shown_error}</p>
             <ShareLink/>
