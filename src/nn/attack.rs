@@ -20,6 +20,7 @@ use crate::nn::pending::Pending;
 use crate::nn::steps::Steps;
 
 mod bayes;
+mod best_check;
 mod distinguish;
 mod kinds;
 pub(crate) mod nets;

@@ -14,6 +14,7 @@ use burn::prelude::*;
 use rand::{SeedableRng, rngs::SmallRng};
 use serde::{Deserialize, Serialize};
 
+use super::best_check::BestCheck;
 use super::nets::Mlp;
 use super::standardise::Standardise;
 use super::{AttackerKind, Encrypt, SuiteConfig};
@@ -72,9 +73,7 @@ pub struct DistinguishRun {
     validation: Rounds,
     step: usize,
     /// Held-out accuracy (a share) at the best check, the step, and the net then.
-    best: Option<(f64, usize, Mlp)>,
-    checks_without_gain: usize,
-    stopped: bool,
+    checks: BestCheck<Mlp>,
     seconds: f64,
 }
 
@@ -101,9 +100,7 @@ impl DistinguishRun {
             device: device.clone(),
             config,
             step: 0,
-            best: None,
-            checks_without_gain: 0,
-            stopped: false,
+            checks: BestCheck::new(),
             seconds: 0.0,
         };
         run.validation = run.rounds(&mut validation_source, VALIDATION_ROUNDS);
@@ -145,23 +142,15 @@ impl DistinguishRun {
     /// Checks the net on the held-out rounds; returns its accuracy (a share).
     fn check(&mut self) -> f64 {
         let accuracy = self.accuracy(&self.net, &self.validation);
-        if self.best.as_ref().is_none_or(|(best, _, _)| accuracy > best + MIN_GAIN) {
-            self.best = Some((accuracy, self.step, self.net.clone()));
-            self.checks_without_gain = 0;
-        } else {
-            self.checks_without_gain += 1;
-            self.stopped = self.checks_without_gain >= self.config.patience;
-        }
+        let gains = |value: f64, best: f64| value > best + MIN_GAIN;
+        self.checks.record(accuracy, self.step, &self.net, gains, self.config.patience);
         accuracy
     }
 
     /// Scores the net as it stood at its best check on `rounds` fresh rounds.
     pub fn finish(&self, rounds: usize) -> DistinguishResult {
         let fresh = self.rounds(&mut BitSource::new(seeds::held_out(self.config.seed)), rounds);
-        let (net, steps_at_best) = match &self.best {
-            Some((_, step, net)) => (net, *step),
-            None => (&self.net, self.step),
-        };
+        let (net, steps_at_best) = self.checks.best().unwrap_or((&self.net, self.step));
         DistinguishResult {
             accuracy_pct: 100.0 * self.accuracy(net, &fresh),
             rounds,
@@ -202,6 +191,6 @@ impl Steps for DistinguishRun {
     }
 
     fn is_done(&self) -> bool {
-        self.stopped || self.step >= self.config.max_steps
+        self.checks.stopped() || self.step >= self.config.max_steps
     }
 }

@@ -11,6 +11,7 @@ use burn::tensor::activation::sigmoid;
 use rand::{SeedableRng, rngs::SmallRng};
 
 use super::bayes::Counts;
+use super::best_check::BestCheck;
 use super::nets::{Mlp, ResidualNet};
 use super::standardise::Standardise;
 use super::{AttackResult, AttackRow, AttackerKind, Encrypt, SuiteConfig};
@@ -77,9 +78,7 @@ pub struct AttackRun {
     validation: Labelled,
     step: usize,
     /// Held-out bits wrong at the best check, the step it came at, and the learner then.
-    best: Option<(f64, usize, Learner)>,
-    checks_without_gain: usize,
-    stopped: bool,
+    checks: BestCheck<Learner>,
     seconds: f64,
 }
 
@@ -146,9 +145,7 @@ impl AttackRun {
             optim,
             validation: sample,
             step: 0,
-            best: None,
-            checks_without_gain: 0,
-            stopped: false,
+            checks: BestCheck::new(),
             seconds: 0.0,
         }
     }
@@ -228,16 +225,9 @@ impl AttackRun {
         let guesses = self.guess(&self.learner, self.validation.ciphertext.clone());
         let bits_wrong =
             Score::from_guesses(&self.validation.messages, &guesses, self.cipher.bits()).bit_errors;
-        let improved = self.best.as_ref().is_none_or(|(best, _, _)| bits_wrong < best - self.config.min_gain);
-        if improved {
-            self.best = Some((bits_wrong, self.step, self.learner.clone()));
-            self.checks_without_gain = 0;
-        } else {
-            self.checks_without_gain += 1;
-            if self.checks_without_gain >= self.config.patience {
-                self.stopped = true;
-            }
-        }
+        let min_gain = self.config.min_gain;
+        let gains = |value: f64, best: f64| value < best - min_gain;
+        self.checks.record(bits_wrong, self.step, &self.learner, gains, self.config.patience);
         bits_wrong
     }
 
@@ -249,10 +239,7 @@ impl AttackRun {
             seeds::held_out(self.config.seed),
             self.runner.device(),
         );
-        let (learner, steps_at_best) = match &self.best {
-            Some((_, step, learner)) => (learner, *step),
-            None => (&self.learner, self.step),
-        };
+        let (learner, steps_at_best) = self.checks.best().unwrap_or((&self.learner, self.step));
         let guesses = self.guess(learner, fresh.ciphertext);
         AttackResult {
             attacker: self.kind,
@@ -314,6 +301,6 @@ impl Steps for AttackRun {
 
     /// Whether it stopped improving or used its budget.
     fn is_done(&self) -> bool {
-        self.stopped || self.step >= self.config.max_steps
+        self.checks.stopped() || self.step >= self.config.max_steps
     }
 }
