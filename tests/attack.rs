@@ -30,9 +30,15 @@ fn attack(cipher: fn(&MessageBatch) -> Tensor<2>) -> SuiteResult {
     let mut suite =
         Suite::against(|| Box::new(Formula(cipher)), &shape, &AttackerKind::ALL, config, 10_000, &device)
             .unwrap();
+    let (none, all) = suite.work();
+    assert_eq!((none, all), (0, AttackerKind::ALL.iter().map(|k| k.cost() * 1200).sum()));
     while !suite.is_done() {
+        let before = suite.work().0;
         suite.run(500).read().unwrap();
+        assert!(suite.work().0 > before, "the work done grows with every slice");
     }
+    // Every attacker done (some stopped early): all the work is done.
+    assert_eq!(suite.work(), (all, all));
     suite.finish()
 }
 

@@ -123,7 +123,8 @@ fn bench_prints_iterations_per_second() {
         "--json",
     ]));
     assert!(out["iterations_per_s"].as_f64().unwrap() > 0.0);
-    // A preset with a Bob-only tail longer than the timed run benches too.
+    // A preset with a Bob-only tail longer than the timed run benches too (named by its
+    // former name, which the command line still takes).
     let strong = json_line(&anc(&[
         "bench",
         "--preset",
@@ -404,7 +405,7 @@ fn training_options_on_the_command_line_reach_the_saved_config() {
     json_line(&anc(&[
         "train",
         "--preset",
-        "strong16",
+        "owneve16",
         "--epochs",
         "1",
         "--iterations-per-epoch",

@@ -170,18 +170,22 @@ fn a_ciphertext_ending_in_a_space_survives_trimming() {
     // padding, so the last float's low 5 bits are the last symbol: 26 is the space.
     let mut values = vec![0.5f32; 80];
     values[79] = f32::from_bits(0x3f00_0000 | 26);
-    let c = Ciphertext { preset: "strong16".into(), chars: 14, values };
+    let c = Ciphertext { preset: "owneve16".into(), chars: 14, values };
     let text = c.to_text();
     assert!(text.ends_with(' '), "the last symbol is a space");
-    assert_eq!(Ciphertext::parse(&text, "strong16", 16).unwrap(), c);
+    assert_eq!(Ciphertext::parse(&text, "owneve16", 16).unwrap(), c);
     // What a paste adds around it goes; the space stays.
-    assert_eq!(Ciphertext::parse(&format!("  {text}\r\n\t"), "strong16", 16).unwrap(), c);
+    assert_eq!(Ciphertext::parse(&format!("  {text}\r\n\t"), "owneve16", 16).unwrap(), c);
     assert_eq!(anc::text::codec::trim_ciphertext(&format!("\n{text}\n")), text);
     // A space too many is still refused.
     assert!(matches!(
-        Ciphertext::parse(&format!("{text} "), "strong16", 16),
+        Ciphertext::parse(&format!("{text} "), "owneve16", 16),
         Err(CodecError::WrongLength { .. })
     ));
+    // A ciphertext written under the preset's former name opens with the model it names now.
+    let former = text.replacen("owneve16/", "strong16/", 1);
+    assert_eq!(Ciphertext::parse(&former, "owneve16", 16).unwrap(), c);
+    assert!(matches!(Ciphertext::parse(&former, "seed16", 16), Err(CodecError::WrongPreset { .. })));
 }
 
 proptest! {
@@ -219,4 +223,21 @@ fn what_a_person_pastes_is_read_or_named_plainly() {
     // A line break in a message is named as one.
     let e = encode_text("hello, bob!\nhi").unwrap_err().to_string();
     assert!(e.contains("a line break at 12"), "{e}");
+}
+
+#[test]
+fn the_length_of_a_ciphertext_is_explained_and_matches_its_text() {
+    for (chars, bits) in [(15, 16), (1, 8), (14, 16), (40, 8)] {
+        let floats = Packing { bits }.blocks(chars) * bits;
+        let c = Ciphertext { preset: "seed16".into(), chars, values: vec![0.5; floats] };
+        let said = c.length_explained(bits);
+        let body = c.to_text().splitn(3, '/').nth(2).unwrap().chars().count();
+        assert!(said.ends_with(&format!(": {body} symbols.")), "{said} (the text has {body})");
+        assert!(said.contains(&format!("{floats} floats")), "{said}");
+    }
+    let c = Ciphertext { preset: "seed16".into(), chars: 15, values: vec![0.5; 80] };
+    assert_eq!(
+        c.length_explained(16),
+        "15 characters → 5 blocks of 16 bits (3 characters of 5 bits each, 1 random bit) → 80 floats from Alice → 32 bits each, written 5 bits a symbol: 512 symbols."
+    );
 }

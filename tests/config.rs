@@ -25,8 +25,8 @@ fn presets_match_the_spec() {
     assert_eq!(paper.ab_learning_rate, 0.0008);
     assert_eq!(paper.batch_size, 4096);
 
-    let strong = Preset::Strong16.config();
-    assert_eq!(strong.cipher, seed.cipher, "strong16 keeps the write-up's networks");
+    let strong = Preset::OwnEve16.config();
+    assert_eq!(strong.cipher, seed.cipher, "owneve16 keeps the write-up's networks");
     assert_ne!(strong.total_iterations() * strong.batch_size, seed.total_iterations() * seed.batch_size);
     for preset in Preset::ALL {
         preset.config().validate().unwrap();
@@ -127,7 +127,7 @@ fn configs_saved_before_the_optional_fields_still_load() {
 
 #[test]
 fn configs_saved_with_retired_settings_still_load_and_ignore_them() {
-    let mut json: serde_json::Value = serde_json::to_value(Preset::Strong16.config()).unwrap();
+    let mut json: serde_json::Value = serde_json::to_value(Preset::OwnEve16.config()).unwrap();
     let object = json.as_object_mut().unwrap();
     for field in anc::nn::model_file::RETIRED_SETTINGS {
         assert!(!object.contains_key(field), "{field} is retired");
@@ -135,5 +135,17 @@ fn configs_saved_with_retired_settings_still_load_and_ignore_them() {
     }
     json["cipher"]["channels"] = serde_json::json!(2);
     let config: TrainingConfig = serde_json::from_value(json).unwrap();
-    assert_eq!(config, Preset::Strong16.config());
+    assert_eq!(config, Preset::OwnEve16.config());
+}
+
+#[test]
+fn a_renamed_preset_still_answers_to_its_former_name() {
+    assert_eq!(Preset::from_name("strong16").unwrap(), Preset::OwnEve16);
+    assert_eq!(Preset::OwnEve16.name(), "owneve16");
+    let former: Preset = serde_json::from_str("\"strong16\"").unwrap();
+    assert_eq!(former, Preset::OwnEve16);
+    assert_eq!(serde_json::to_string(&Preset::OwnEve16).unwrap(), "\"owneve16\"");
+    for (name, _) in Preset::FORMER_NAMES {
+        assert!(Preset::ALL.iter().all(|p| p.name() != name), "{name} names one preset only");
+    }
 }

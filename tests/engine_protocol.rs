@@ -4,7 +4,7 @@ use anc::Preset;
 use anc::app::backend::{BackendKind, Measurement, Speed, rate};
 use anc::app::engine_protocol::{Command, Event, Fallback};
 use anc::app::population_results::TrainedMember;
-use anc::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteResult};
+use anc::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteMember, SuiteResult};
 use anc::nn::metrics::{AuditLoss, IterationLosses};
 use anc::nn::pad::PadConfig;
 
@@ -52,9 +52,17 @@ fn every_command_and_event_survives_the_trip() {
         },
         Event::AttackRows {
             rows: vec![AttackRow { attacker: AttackerKind::DeepMlp, step: 20, held_out_bits_wrong: 3.5 }],
-            current: Some(AttackerKind::DeepMlp),
+            current: Some(SuiteMember::Reader(AttackerKind::DeepMlp)),
             done: 20,
             seconds: 1.5,
+            work: (40, 900),
+        },
+        Event::AttackRows {
+            rows: Vec::new(),
+            current: Some(SuiteMember::Distinguisher),
+            done: 30,
+            seconds: 0.5,
+            work: (60, 900),
         },
         Event::Attacked { result: SuiteResult { attackers: Vec::new(), distinguisher: None } },
         Event::PadRows { rows: vec![row], weights: vec![1.0, -0.5, 2.0, 0.0], done: 3, seconds: 0.5 },

@@ -2,7 +2,7 @@
 //! field, the CSV it saves (and reads back after a crash), speed and time left.
 
 use anc::app::form::{Field, Form};
-use anc::app::report::{Throughput, clock, losses_csv, parse_losses_csv};
+use anc::app::report::{Throughput, clock, lanes_eta, losses_csv, parse_losses_csv};
 use anc::nn::metrics::IterationLosses;
 use anc::{OptimizerKind, Preset};
 
@@ -91,6 +91,17 @@ fn speed_and_time_left() {
     assert_eq!(clock(6.0), "0:06");
     assert_eq!(clock(125.4), "2:05");
     assert_eq!(clock(3725.0), "1:02:05");
+}
+
+#[test]
+fn side_by_side_lanes_end_with_the_slowest() {
+    // One lane a quarter through in 10 s (30 s left), the other half through in 10 s (10 s left).
+    assert_eq!(lanes_eta(&[(25, 100, 10.0), (50, 100, 10.0)]), Some(30.0));
+    // A lane that is done waits for none; a lane yet to report leaves the time unknown.
+    assert_eq!(lanes_eta(&[(100, 100, 40.0), (50, 100, 10.0)]), Some(10.0));
+    assert_eq!(lanes_eta(&[(0, 0, 0.0), (50, 100, 10.0)]), None);
+    assert_eq!(lanes_eta(&[(0, 100, 0.0), (50, 100, 10.0)]), None);
+    assert_eq!(lanes_eta(&[(100, 100, 40.0)]), Some(0.0));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! steps; an older file's single Eve, called weaker; nothing when no audit was made.
 
 use anc::Preset;
-use anc::app::strength::Strength;
+use anc::app::strength::{Strength, bits_read};
 use anc::nn::attack::{AttackResult, AttackerKind, SuiteResult};
 use anc::nn::evaluation::Score;
 use anc::nn::model_file::ModelHeader;
@@ -53,4 +53,26 @@ fn an_older_header_without_the_suite_still_reads() {
     let read: ModelHeader = serde_json::from_value(json).unwrap();
     assert_eq!(read, header);
     assert!(read.best_attacker().is_none());
+}
+
+#[test]
+fn the_bars_are_said_in_words_and_the_figure_the_right_way_round() {
+    let mut header = ModelHeader::trained(Preset::Seed16.config(), Some(97.0));
+    header.fresh_eve_bit_errors = Some(0.2);
+    header.fresh_eve_bit_error_rates = Some(vec![0.01; 16]);
+    let said = |h: &ModelHeader| Strength::of(h).unwrap().leaks().unwrap();
+    assert_eq!(said(&header), "Its bars are all near zero: it reads every bit of the message.");
+    header.fresh_eve_bit_error_rates = Some(vec![0.48; 16]);
+    assert!(said(&header).contains("reads no bit much better than a guess"));
+    let mut rates = vec![0.48; 16];
+    rates[3] = 0.2;
+    header.fresh_eve_bit_error_rates = Some(rates.clone());
+    assert_eq!(said(&header), "It reads 1 of 16 bits much better than a guess (under 40 % wrong): bit 3.");
+    rates[12] = 0.0;
+    header.fresh_eve_bit_error_rates = Some(rates);
+    assert!(said(&header).ends_with("2 of 16 bits much better than a guess (under 40 % wrong): bits 3, 12."));
+    header.fresh_eve_bit_error_rates = None;
+    assert_eq!(Strength::of(&header).unwrap().leaks(), None);
+    assert_eq!(bits_read(1.08, 16), "14.92 of 16 bits");
+    assert_eq!(bits_read(4.0, 8), "4.00 of 8 bits");
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::backend::{BackendKind, Speed};
 use crate::app::cipher_views::CipherMeasures;
 use crate::app::population_results::TrainedMember;
-use crate::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteResult};
+use crate::nn::attack::{AttackRow, AttackerKind, SuiteConfig, SuiteMember, SuiteResult};
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::inference::OneReading;
@@ -101,9 +101,17 @@ pub enum Event {
     PopulationRows { rows: Vec<Vec<IterationLosses>>, done: usize, seconds: f64 },
     /// The population is trained: every member's model file and evaluation.
     PopulationTrained { members: Vec<TrainedMember> },
-    /// Attackers' held-out checks: the attacker training now, the steps done in all (the
-    /// budgets of those that stopped early included) and the seconds they took.
-    AttackRows { rows: Vec<AttackRow>, current: Option<AttackerKind>, done: usize, seconds: f64 },
+    /// Attackers' held-out checks: the member of the suite training now, the steps done in
+    /// all (the budgets of those that stopped early included), the seconds they took, and the
+    /// worker's work done and in all, weighted by each member's cost per step (what its
+    /// time left is reckoned from).
+    AttackRows {
+        rows: Vec<AttackRow>,
+        current: Option<SuiteMember>,
+        done: usize,
+        seconds: f64,
+        work: (usize, usize),
+    },
     /// The answer to [`Command::Attack`]: every attacker's result.
     Attacked { result: SuiteResult },
     /// A pad's iterations: their losses, its weights now (`[2N, N]`, row-major), the

@@ -53,6 +53,17 @@ impl Throughput {
     }
 }
 
+/// Seconds left of work shared by lanes that run side by side, each given as (work done,
+/// work in all, seconds so far): each lane's work left at its own pace so far, and the
+/// longest of them. `None` until every lane with work left has done some.
+pub fn lanes_eta(lanes: &[(usize, usize, f64)]) -> Option<f64> {
+    lanes
+        .iter()
+        .filter(|(done, total, _)| done < total || *total == 0)
+        .map(|&(done, total, seconds)| Throughput::new(done, total, seconds).eta_seconds)
+        .try_fold(0.0, |longest: f64, lane| lane.map(|s| longest.max(s)))
+}
+
 /// `seconds` as `m:ss` (or `h:mm:ss`), for an ETA.
 pub fn clock(seconds: f64) -> String {
     let s = seconds.max(0.0).round() as u64;

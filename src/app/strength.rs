@@ -57,4 +57,32 @@ impl Strength {
             bits / 2
         )
     }
+
+    /// What the attacker's per-bit error rates say, in words: every bit read, none read
+    /// better than a guess, or which bits it reads better than a guess (an error rate under
+    /// 40 %). `None` when the rates were not recorded.
+    pub fn leaks(&self) -> Option<String> {
+        let rates = self.bit_error_rates.as_ref()?;
+        let read: Vec<String> =
+            rates.iter().enumerate().filter(|(_, r)| **r < 0.40).map(|(i, _)| i.to_string()).collect();
+        Some(if rates.iter().all(|r| *r < 0.05) {
+            "Its bars are all near zero: it reads every bit of the message.".to_string()
+        } else if read.is_empty() {
+            "Its bars all sit near the dashed line: it reads no bit much better than a guess.".to_string()
+        } else {
+            format!(
+                "It reads {} of {} bits much better than a guess (under 40 % wrong): bit{} {}.",
+                read.len(),
+                rates.len(),
+                if read.len() == 1 { "" } else { "s" },
+                read.join(", ")
+            )
+        })
+    }
+}
+
+/// How much of a message an attacker that gets `bit_errors` bits wrong of `bits` reads:
+/// "14.92 of 16 bits" (the figure a class reads the right way round).
+pub fn bits_read(bit_errors: f64, bits: usize) -> String {
+    format!("{:.2} of {bits} bits", bits as f64 - bit_errors)
 }

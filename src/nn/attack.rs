@@ -29,7 +29,7 @@ mod schedule;
 mod standardise;
 
 pub use distinguish::{DistinguishResult, DistinguishRow, DistinguishRun};
-pub use kinds::AttackerKind;
+pub use kinds::{AttackerKind, SuiteMember};
 pub use run::AttackRun;
 pub use schedule::{deal, deal_with_distinguisher};
 
@@ -195,6 +195,18 @@ impl Suite {
     /// The attackers' runs, in order.
     pub fn runs(&self) -> &[AttackRun] {
         &self.runs
+    }
+
+    /// The work done and the work in all, in [`AttackerKind::cost`]'s unit: each
+    /// attacker's steps (its whole budget once it stopped) times its cost per step. What a
+    /// time left is reckoned from, as the attackers' steps cost from 1 to 15.
+    pub fn work(&self) -> (usize, usize) {
+        let done = |r: &AttackRun| if r.is_done() { r.total() } else { r.done() };
+        let cost = |r: &AttackRun| r.kind().cost();
+        (
+            self.runs.iter().map(|r| cost(r) * done(r)).sum(),
+            self.runs.iter().map(|r| cost(r) * r.total()).sum(),
+        )
     }
 
     /// Scores every attacker (call once all are done), in the suite's order

@@ -8,6 +8,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use thiserror::Error;
 
+use crate::nn::config::Preset;
+
 /// The 32 symbols; a symbol's index is its 5-bit code.
 pub const ALPHABET: &str = "abcdefghijklmnopqrstuvwxyz .,!?:";
 /// Bits of one character code.
@@ -188,7 +190,7 @@ impl Ciphertext {
 
     /// Reads [`Ciphertext::to_text`]'s form for a model of `preset` with `bits` bits.
     pub fn from_text(text: &str, preset: &str, bits: usize) -> Result<Self, CodecError> {
-        let (found, chars, symbols) = split_header(text, preset)?;
+        let (chars, symbols) = split_header(text, preset)?;
         let symbols = symbols.as_str();
         let floats = Packing { bits }.blocks(chars) * bits;
         let expected = (floats * 32).div_ceil(CODE_BITS);
@@ -210,7 +212,30 @@ impl Ciphertext {
         }
         let values =
             bits_read[..floats * 32].chunks(32).map(|c| f32::from_bits(c.iter().fold(0, |v, &b| v << 1 | b)));
-        Self::checked(found, chars, values.collect())
+        Self::checked(preset, chars, values.collect())
+    }
+
+    /// Why the text form is as long as it is, for a model of `bits` bits: "15 characters →
+    /// 5 blocks of 16 bits (3 characters of 5 bits each, 1 random bit) → 80 floats from
+    /// Alice → 32 bits each, written 5 bits a symbol: 512 symbols."
+    pub fn length_explained(&self, bits: usize) -> String {
+        let pack = Packing { bits };
+        let blocks = pack.blocks(self.chars);
+        let floats = blocks * bits;
+        let per_block = pack.chars_per_block();
+        let random = match pack.random_bits() {
+            0 => String::new(),
+            1 => ", 1 random bit".to_string(),
+            n => format!(", {n} random bits"),
+        };
+        format!(
+            "{} character{} → {blocks} block{} of {bits} bits ({per_block} character{} of {CODE_BITS} bits each{random}) → {floats} floats from Alice → 32 bits each, written {CODE_BITS} bits a symbol: {} symbols.",
+            self.chars,
+            if self.chars == 1 { "" } else { "s" },
+            if blocks == 1 { "" } else { "s" },
+            if per_block == 1 { "" } else { "s" },
+            (floats * 32).div_ceil(CODE_BITS),
+        )
     }
 
     /// The compact form for links: `preset/chars/` then base64url (no padding) of the
@@ -222,14 +247,14 @@ impl Ciphertext {
 
     /// Reads [`Ciphertext::to_compact`]'s form.
     pub fn from_compact(text: &str, preset: &str, bits: usize) -> Result<Self, CodecError> {
-        let (found, chars, data) = split_header(text, preset)?;
+        let (chars, data) = split_header(text, preset)?;
         let bytes = URL_SAFE_NO_PAD.decode(&data).map_err(|e| CodecError::BadBase64(e.to_string()))?;
         let floats = Packing { bits }.blocks(chars) * bits;
         if bytes.len() != floats * 4 {
             return Err(CodecError::WrongCompactLength { found: bytes.len(), expected: floats * 4, chars });
         }
         let values = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-        Self::checked(found, chars, values.collect())
+        Self::checked(preset, chars, values.collect())
     }
 
     /// Reads either written form: the symbol text, or else the compact form. When neither
@@ -261,10 +286,11 @@ pub fn trim_ciphertext(text: &str) -> &str {
     text.trim_start().trim_end_matches(['\n', '\r', '\t'])
 }
 
-/// Splits `preset/chars/body` (either written form), checking the preset and the count.
+/// Splits `preset/chars/body` (either written form), checking the preset and the count;
+/// gives the character count and the body.
 /// Line breaks and tabs inside the body are dropped: mail clients wrap long lines, and
 /// neither is a symbol (the space is, so spaces stay).
-fn split_header<'a>(text: &'a str, preset: &str) -> Result<(&'a str, usize, String), CodecError> {
+fn split_header(text: &str, preset: &str) -> Result<(usize, String), CodecError> {
     let mut parts = trim_ciphertext(text).splitn(3, '/');
     let (Some(found), Some(count), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(CodecError::BadHeader("no `/` separators found".into()));
@@ -275,7 +301,7 @@ fn split_header<'a>(text: &'a str, preset: &str) -> Result<(&'a str, usize, Stri
         .filter(|&n| n > 0)
         .ok_or_else(|| CodecError::BadHeader(format!("`{count}` is not a character count")))?;
     check_preset(found, preset)?;
-    Ok((found, chars, body.chars().filter(|c| !matches!(c, '\n' | '\r' | '\t')).collect()))
+    Ok((chars, body.chars().filter(|c| !matches!(c, '\n' | '\r' | '\t')).collect()))
 }
 
 fn check_preset(found: &str, expected: &str) -> Result<(), CodecError> {
@@ -285,7 +311,10 @@ fn check_preset(found: &str, expected: &str) -> Result<(), CodecError> {
     if found.is_empty() || !found.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(CodecError::BadHeader(format!("`{found}` is not a preset name")));
     }
-    if found != expected {
+    // A preset's former name is the preset (ciphertexts written before it was renamed).
+    let current =
+        |name: &str| Preset::from_name(name).map_or_else(|_| name.to_string(), |p| p.name().to_string());
+    if current(found) != current(expected) {
         return Err(CodecError::WrongPreset { found: found.into(), expected: expected.into() });
     }
     Ok(())

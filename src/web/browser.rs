@@ -1,8 +1,10 @@
 //! The browser's I/O the page uses, in one place: its clock, its storage (this tab's and
 //! this browser's), what it says of the machine, the site's own files, its crypto RNG,
-//! files in and out ([`files`]) and turns given back to it ([`yields`]).
+//! files in and out ([`files`]), turns given back to it ([`yields`]) and where the reader
+//! looks ([`view`]).
 
 pub mod files;
+pub mod view;
 pub mod yields;
 
 use wasm_bindgen::JsCast;

@@ -122,7 +122,10 @@ pub fn draw_over(
 ) -> Result<(), String> {
     let ratio = fit_to_screen(canvas);
     let px = |v: f64| (v * ratio).round() as u32;
-    let font = |size: f64| ("sans-serif", size * ratio).into_font();
+    // Type and the room it takes grow with the chart (a projector, full screen).
+    let type_ratio = ratio * type_scale(canvas);
+    let type_px = |v: f64| (v * type_ratio).round() as u32;
+    let font = |size: f64| ("sans-serif", size * type_ratio).into_font();
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context on the canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
@@ -134,8 +137,8 @@ pub fn draw_over(
     let x_end = axes.x_end.max(10.0);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(12.0))
-        .x_label_area_size(px(44.0))
-        .y_label_area_size(px(52.0))
+        .x_label_area_size(type_px(44.0))
+        .y_label_area_size(type_px(52.0))
         .build_cartesian_2d(0.0..x_end, 0.0..y_end)
         .map_err(|e| e.to_string())?;
     chart
@@ -154,7 +157,8 @@ pub fn draw_over(
     let chance = axes.bits as f64 / 2.0;
     chart.draw_series(chance_line(chance, x_end, 60, px(1.5))).map_err(|e| e.to_string())?;
     let chance_name = format!("chance ({} bits)", axes.bits / 2);
-    let has_legend = !series.is_empty() || !earlier.is_empty();
+    // A series without a name has no entry in the key (the page names it outside the chart).
+    let has_legend = series.iter().any(|s| !s.name.is_empty()) || !earlier.is_empty();
     if !has_legend {
         // An empty chart has no key: the line says what it is at its right end. (With a key,
         // the key names it: the key's box sits over the line's right end.)
@@ -179,11 +183,14 @@ pub fn draw_over(
     }
     for s in series {
         let color = s.color;
-        chart
+        let drawn = chart
             .draw_series(LineSeries::new(thin(&s.points), color.stroke_width(px(2.0))))
-            .map_err(|e| e.to_string())?
-            .label(s.name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+            .map_err(|e| e.to_string())?;
+        if !s.name.is_empty() {
+            drawn
+                .label(s.name)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+        }
     }
     if has_legend {
         // The chance line's entry, last: drawn under the curves, named after them.
@@ -197,9 +204,16 @@ pub fn draw_over(
                     + PathElement::new(vec![(0, 0), (7, 0)], dashes)
                     + PathElement::new(vec![(11, 0), (18, 0)], dashes)
             });
-        draw_legend(&mut chart, SeriesLabelPosition::UpperRight, ratio)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight, type_ratio)?;
     }
     root.present().map_err(|e| e.to_string())
+}
+
+/// How much larger than usual a chart's type is drawn: 1 up to a chart 340 CSS pixels
+/// tall (the loss chart on a laptop), then growing with its height, up to 1.8 (the chart
+/// on a projector, or full screen).
+fn type_scale(canvas: &HtmlCanvasElement) -> f64 {
+    (canvas.client_height() as f64 / 340.0).clamp(1.0, 1.8)
 }
 
 /// A small chart of `series` (one of many side by side): the chance line, light axes, no

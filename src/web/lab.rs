@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::app::form::{Field, Form};
-use crate::nn::attack::{AttackRow, AttackerKind, SuiteResult};
+use crate::nn::attack::{AttackRow, SuiteMember, SuiteResult};
 use crate::nn::config::TrainingConfig;
 use crate::nn::evaluation::Evaluation;
 use crate::nn::metrics::{AuditLoss, IterationLosses};
@@ -91,8 +91,11 @@ pub struct SuiteState {
     pub steps: RwSignal<String>,
     /// Every attacker's held-out checks, in the order they came.
     pub history: RwSignal<Vec<AttackRow>>,
-    /// The attackers training now (two side by side where the browser has the cores).
-    pub current: RwSignal<Vec<AttackerKind>>,
+    /// The members of the suite training now (two side by side where the browser has the
+    /// cores).
+    pub current: RwSignal<Vec<SuiteMember>>,
+    /// Seconds left, from each worker's pace and the cost of what it has left.
+    pub eta: RwSignal<Option<f64>>,
     /// The model attacked (none before a run).
     pub target: RwSignal<Option<SuiteTarget>>,
     pub result: RwSignal<Option<SuiteResult>>,
@@ -105,6 +108,7 @@ impl SuiteState {
             steps: RwSignal::new(PAGE_SUITE_STEPS.to_string()),
             history: RwSignal::new(Vec::new()),
             current: RwSignal::new(Vec::new()),
+            eta: RwSignal::new(None),
             target: RwSignal::new(None),
             result: RwSignal::new(None),
         }

@@ -16,28 +16,36 @@ use crate::nn::model_file::{self, SavedModel};
 use crate::text::codec::Packing;
 use crate::text::key::Key;
 use crate::web::browser::{crypto_bits, fetch_bytes, local_storage, store, stored};
+use crate::web::tab_storage;
 
 /// Where a model came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModelSlot {
     ShippedPoc8,
     ShippedSeed16,
-    ShippedStrong16,
+    ShippedOwnEve16,
     Trained,
 }
 
 impl ModelSlot {
     pub const ALL: [ModelSlot; 4] =
-        [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedStrong16, ModelSlot::Trained];
+        [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedOwnEve16, ModelSlot::Trained];
 
     /// The slot's name in the picker: a shipped model's preset name, or "trained".
     pub fn key(self) -> &'static str {
         match self {
             ModelSlot::ShippedPoc8 => Preset::Poc8.name(),
             ModelSlot::ShippedSeed16 => Preset::Seed16.name(),
-            ModelSlot::ShippedStrong16 => Preset::Strong16.name(),
+            ModelSlot::ShippedOwnEve16 => Preset::OwnEve16.name(),
             ModelSlot::Trained => "trained",
         }
+    }
+
+    /// The slot named `key` ([`ModelSlot::key`], or a shipped preset's former name: links
+    /// made before a rename still open its model).
+    pub fn from_key(key: &str) -> Option<Self> {
+        let key = Preset::from_name(key).map_or(key, |p| p.name());
+        Self::ALL.into_iter().find(|s| s.key() == key)
     }
 
     fn shipped_source(self) -> &'static str {
@@ -207,6 +215,11 @@ impl MessageForm {
         }
     }
 
+    /// Whether `slot` holds a model (or one is loading into it).
+    fn has(&self, slot: ModelSlot) -> bool {
+        self.slots[slot.index()].info.get_untracked().is_some()
+    }
+
     /// The chosen model's description, if it is loaded.
     pub fn info(&self) -> Option<ModelInfo> {
         self.slots[self.slot.get().index()].info.get().and_then(Result::ok)
@@ -230,7 +243,13 @@ impl MessageForm {
     /// kept from an earlier visit.
     pub fn load_shipped(self) {
         self.restore_kept();
-        let shipped = [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedStrong16];
+        // The model the form used before a reload (the trained one only if it was kept).
+        let before = tab_storage::form_model().and_then(|k| ModelSlot::from_key(&k));
+        if let Some(slot) = before.filter(|s| *s != ModelSlot::Trained || self.has(ModelSlot::Trained)) {
+            self.slot.set(slot);
+        }
+        Effect::new(move |_| tab_storage::keep_form_model(self.slot.get().key()));
+        let shipped = [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedOwnEve16];
         for (slot, file) in shipped.map(|s| (s, format!("models/{}.bin", s.key()))) {
             leptos::task::spawn_local(async move {
                 match fetch_bytes(&file)

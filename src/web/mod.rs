@@ -23,6 +23,7 @@ pub mod suite_run;
 pub mod tab_storage;
 pub mod trained_run;
 pub mod training_run;
+pub mod view_mode;
 
 /// Every wasm module's allocator (the page's, its CPU engine workers', the WebGPU
 /// engine's): talc instead of Rust's default dlmalloc. The engine allocates a few hundred

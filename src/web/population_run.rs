@@ -185,6 +185,12 @@ impl PopulationState {
         }
     }
 
+    /// What a member without an outcome is doing: training, or nothing any more (the run
+    /// was stopped or failed before it finished).
+    pub fn unfinished(self) -> &'static str {
+        if self.job.status.get().is_active() { "training…" } else { "stopped before it finished training" }
+    }
+
     /// Hands member `k` to the message form, with its screening recorded as its strength.
     pub fn use_member(self, k: usize, text: MessageForm) -> Result<(), String> {
         let member = self.trained.with_untracked(|t| t.get(k).cloned().flatten()).ok_or("not trained yet")?;

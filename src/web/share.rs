@@ -78,7 +78,7 @@ pub fn apply_fragment(lab: Lab, text: MessageForm) {
         lab.bits.set(preset.config().cipher.bits);
         lab.form.set(form);
     }
-    if let Some(slot) = params.get("model").and_then(|m| ModelSlot::ALL.into_iter().find(|s| s.key() == m)) {
+    if let Some(slot) = params.get("model").and_then(|m| ModelSlot::from_key(&m)) {
         text.slot.set(slot);
     }
     // The sender's own model, if the link carries it: `None` when it does not, else whether
@@ -125,18 +125,5 @@ pub fn apply_fragment(lab: Lab, text: MessageForm) {
         )),
         (None, _) if own.is_some() => Some(format!("This link brought {model}: the form uses it now.{replaced}")),
         (None, _) => None,
-    });
-}
-
-/// Brings the message form into view (the form calls it once a shared message's model has
-/// loaded, so nothing above it still moves).
-pub fn scroll_to_messages() {
-    leptos::task::spawn_local(async {
-        crate::web::browser::yields::yield_now().await;
-        let section =
-            web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("messages-title"));
-        if let Some(section) = section {
-            section.scroll_into_view();
-        }
     });
 }

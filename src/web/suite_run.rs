@@ -11,7 +11,10 @@ use leptos::prelude::*;
 
 use crate::app::backend::BackendKind;
 use crate::app::engine_protocol::{Command, Event};
-use crate::nn::attack::{AttackResult, AttackerKind, SuiteConfig, SuiteResult, deal_with_distinguisher};
+use crate::app::report::lanes_eta;
+use crate::nn::attack::{
+    AttackResult, AttackerKind, SuiteConfig, SuiteMember, SuiteResult, deal_with_distinguisher,
+};
 use crate::nn::evaluation::EVALUATION_SAMPLES;
 use crate::nn::model_file;
 use crate::web::browser::side_by_side_workers;
@@ -26,7 +29,9 @@ use crate::web::pad_run::PadState;
 struct Lane {
     done: usize,
     seconds: f64,
-    current: Option<AttackerKind>,
+    /// Its work done and in all, weighted by each member's cost per step.
+    work: (usize, usize),
+    current: Option<SuiteMember>,
     result: Option<SuiteResult>,
 }
 
@@ -37,6 +42,7 @@ pub fn reset_suite(lab: Lab) -> u64 {
     suite.history.set(Vec::new());
     suite.result.set(None);
     suite.current.set(Vec::new());
+    suite.eta.set(None);
     suite.target.set(None);
     suite.job.reset()
 }
@@ -142,21 +148,25 @@ fn handler(
             return;
         }
         match event {
-            Event::AttackRows { rows, current, done, seconds } => {
-                let (done, seconds, now) = {
+            Event::AttackRows { rows, current, done, seconds, work } => {
+                let (done, seconds, now, eta) = {
                     let mut shares = shares.borrow_mut();
                     let share = &mut shares[index];
                     share.done = done;
                     share.seconds += seconds;
+                    share.work = work;
                     share.current = current;
                     // Side by side: the suite's time is the longest worker's.
                     let seconds = shares.iter().map(|s| s.seconds).fold(0.0, f64::max);
+                    let lanes: Vec<_> = shares.iter().map(|s| (s.work.0, s.work.1, s.seconds)).collect();
                     (
                         shares.iter().map(|s| s.done).sum(),
                         seconds,
                         shares.iter().filter_map(|s| s.current).collect(),
+                        lanes_eta(&lanes),
                     )
                 };
+                suite.eta.set(eta);
                 suite.history.update(|h| h.extend(rows));
                 suite.job.progress.update(|p| {
                     p.done = done;
@@ -168,15 +178,22 @@ fn handler(
             Event::Attacked { result } => {
                 let merged = {
                     let mut shares = shares.borrow_mut();
-                    shares[index].result = Some(result);
-                    shares[index].current = None;
+                    let share = &mut shares[index];
+                    share.result = Some(result);
+                    share.current = None;
+                    share.work.0 = share.work.1;
                     let all: Option<Vec<SuiteResult>> = shares.iter().map(|s| s.result.clone()).collect();
                     all
                 };
-                suite.current.set(shares.borrow().iter().filter_map(|s| s.current).collect());
+                let now: Vec<SuiteMember> = shares.borrow().iter().filter_map(|s| s.current).collect();
                 let Some(lanes) = merged else {
-                    return suite.job.status.set(Status::Evaluating);
+                    // The others train on (said by name), or score what they trained.
+                    if now.is_empty() {
+                        suite.job.status.set(Status::Evaluating);
+                    }
+                    return suite.current.set(now);
                 };
+                suite.current.set(now);
                 let distinguisher = lanes.iter().find_map(|r| r.distinguisher.clone());
                 let mut attackers: Vec<AttackResult> = lanes.into_iter().flat_map(|r| r.attackers).collect();
                 attackers.sort_by_key(|a| AttackerKind::ALL.iter().position(|k| *k == a.attacker));

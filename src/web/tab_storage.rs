@@ -1,6 +1,7 @@
 //! What the page keeps in this tab, so a reload loses nothing: the losses of the current
 //! run (with their message bits, for the chart's scale), a finished run whole (model,
-//! settings, results, audits) and an ended population of ciphers whole.
+//! settings, results, audits), an ended population of ciphers whole, and which model the
+//! message form uses.
 
 use crate::app::kept_population::KeptPopulation;
 use crate::app::kept_run::KeptRun;
@@ -16,6 +17,8 @@ const SAVED_BITS_KEY: &str = "anc.losses.bits";
 const KEPT_RUN_KEY: &str = "anc.run.json";
 /// Where an ended population ("train 8 ciphers at once") is kept.
 const KEPT_POPULATION_KEY: &str = "anc.population.json";
+/// Which model the message form uses (its picker's key).
+const FORM_MODEL_KEY: &str = "anc.form.model";
 
 /// The losses saved by an earlier load of the page, and their message bits.
 pub fn saved_losses() -> (Vec<IterationLosses>, Option<usize>) {
@@ -60,4 +63,14 @@ pub fn kept_population() -> Option<KeptPopulation> {
 /// Keeps `population` (or forgets the kept one).
 pub fn keep_population(population: Option<&KeptPopulation>) {
     store(session_storage(), KEPT_POPULATION_KEY, population.map(KeptPopulation::to_json).as_deref());
+}
+
+/// The key of the model the message form used before the reload, if any.
+pub fn form_model() -> Option<String> {
+    stored(session_storage(), FORM_MODEL_KEY)
+}
+
+/// Keeps the key of the model the message form uses.
+pub fn keep_form_model(key: &str) {
+    store(session_storage(), FORM_MODEL_KEY, Some(key));
 }

@@ -85,3 +85,56 @@ test('the first screen is painted first: what lies below the fold comes after, i
     await browser.close();
   }
 });
+
+test('a first visit gets the class view: the three steps, the rest folded; the full lab is one switch away and kept', { timeout: 300_000 }, async () => {
+  const browser = await launch({ webgpu: false, view: 'first-visit' });
+  try {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`, page);
+    const open = (id) => lab.by(id).evaluate((d) => d.open);
+    assert.equal(await lab.by('view-class').getAttribute('aria-pressed'), 'true');
+    for (const id of ['fold-settings', 'fold-backend', 'fold-population', 'fold-continued', 'fold-model-files', 'fold-avalanche']) {
+      assert.equal(await open(id), false, `${id} is open in the class view`);
+    }
+    // One button per step, in plain sight; the settings and the engine folded.
+    for (const id of ['start', 'audit-start-fresh', 'encrypt']) assert.ok(await lab.by(id).isVisible(), `${id} is hidden`);
+    assert.equal(await lab.by('input-epochs').isVisible(), false);
+    assert.equal(await lab.by('backend-badge').isVisible(), false);
+    assert.ok(await lab.by('preset').isVisible(), 'the preset stays in view');
+    // Nothing removed: a fold opens on its own.
+    await lab.by('fold-settings').locator(':scope > summary').click();
+    assert.ok(await lab.by('input-epochs').isVisible());
+    // Class mode trains as the lab does (a short run), its results folded but there.
+    await lab.choosePreset('poc8');
+    await lab.setField('epochs', 1);
+    await lab.setField('iterations_per_epoch', 20);
+    await lab.start();
+    await lab.waitForDone(120_000);
+    assert.equal(await open('fold-results'), false);
+    await lab.screenshot('class-view-1280x800');
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }, { width: 390, height: 844 }]) {
+      await lab.page.setViewportSize(viewport);
+      const found = await lab.axeViolations();
+      assert.deepEqual(found, [], `${viewport.width}×${viewport.height}: ${found.join('\n')}`);
+      assert.equal(await lab.sideways(), 0, `the class view scrolls sideways at ${viewport.width}`);
+    }
+    await lab.page.setViewportSize({ width: 390, height: 844 });
+    await lab.screenshot('class-view-390x844');
+    // The full lab: everything open, and the choice kept across a reload.
+    await lab.by('view-lab').click();
+    assert.equal(await lab.by('view-lab').getAttribute('aria-pressed'), 'true');
+    assert.equal(await open('fold-backend'), true);
+    assert.equal(await open('fold-results'), true);
+    await lab.page.reload();
+    await lab.by('start').waitFor();
+    assert.equal(await open('fold-settings'), true, 'the full lab was not kept');
+    await lab.by('view-class').click();
+    await lab.page.reload();
+    await lab.by('start').waitFor();
+    assert.equal(await open('fold-settings'), false, 'the class view was not kept');
+    assert.deepEqual(lab.problems, []);
+  } finally {
+    await browser.close();
+  }
+});

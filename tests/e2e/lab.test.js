@@ -132,7 +132,7 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     await lab.by('audit-steps-fresh').fill('60');
     await lab.by('audit-start-fresh').click();
     await lab.page.getByTestId('audit-result-fresh').waitFor({ timeout: 120_000 });
-    assert.match(await lab.by('audit-result-fresh').textContent(), /Cipher strength: \d+\.\d\d bits wrong of 8 by the best of 7 attackers/);
+    assert.match(await lab.by('audit-result-fresh').textContent(), /Cipher strength: an attacker reads \d+\.\d\d of 8 bits — the best of 7 attackers \(.+\) gets \d+\.\d\d bits wrong of 8/);
     assert.equal(await lab.page.locator('[data-testid=suite-table] tbody tr').count(), 7);
     assert.ok(await lab.inkedPixels('audit-chart-fresh') > 300, 'the audit chart looks blank');
     // So does the continued-Eve audit.
@@ -155,6 +155,7 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
 
     // Nothing lost: a reload brings the run back whole — its losses, settings, trained
     // model, results and both audits.
+    assert.match(await lab.by('progress-text').textContent(), / it\/s · took \d+:\d\d$/);
     const settings = { preset: await lab.by('preset').inputValue(), epochs: await lab.by('input-epochs').inputValue() };
     const bobFigure = await lab.by('bob-correct').textContent();
     const strength = await lab.by('audit-result-fresh').textContent();
@@ -167,6 +168,11 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     assert.equal(await lab.by('input-epochs').inputValue(), settings.epochs);
     assert.equal(await lab.by('bob-correct').textContent(), bobFigure);
     assert.equal(await lab.by('audit-result-fresh').textContent(), strength);
+    // No speed of this page's to tell for a run it did not time, and the form keeps the model.
+    assert.match(await lab.by('progress-text').textContent(), /^epoch \d+\/\d+ · iteration (\d+)\/\1$/);
+    assert.match(await lab.by('audit-status-fresh').textContent(), /^Done: 8 attackers \(their results kept across a reload\)\.$/);
+    assert.equal(await lab.by('model-choice').inputValue(), 'trained', 'the form went back to a shipped model');
+    await lab.page.waitForFunction(() => /Using poc8 \(8 bits\)/.test(document.querySelector('[data-testid=model-info]').textContent));
     assert.match(await lab.by('audit-result-continue').textContent(), /This Eve now/);
     assert.equal(await lab.by('audit-start-continue').isDisabled(), false, 'the restored model can be audited');
     assert.equal(await lab.by('use-trained').isDisabled(), false, 'the restored model can go to the form');
@@ -175,6 +181,89 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     await lab.page.reload();
     await lab.by('start').waitFor();
     assert.match(await lab.status(), /^Ready/);
+  } finally {
+    await browser.close();
+  }
+});
+
+for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+  test(`Start brings the chart into view and keyboard focus goes on (${viewport.width}×${viewport.height})`, { timeout: 300_000 }, async () => {
+    const browser = await launch({ webgpu: false });
+    try {
+      const page = await browser.context.newPage();
+      await page.setViewportSize(viewport);
+      const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`, page);
+      await lab.choosePreset('poc8');
+      await lab.setField('epochs', 200);
+      const chartShows = () => lab.page.evaluate(() => {
+        const r = document.querySelector('[data-testid=loss-chart]').getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight + 1;
+      });
+      const focused = () => lab.page.evaluate(() => document.activeElement?.dataset?.testid || document.activeElement?.tagName);
+      assert.equal(await chartShows(), false, 'the chart is below the fold before Start (else this test proves nothing)');
+      // From the keyboard: Start, then Pause and Resume, each with Space on the focused button.
+      await lab.by('start').focus();
+      await lab.page.keyboard.press('Enter');
+      await lab.page.waitForFunction(() => /Training/.test(document.querySelector('[data-testid=status]').textContent));
+      await lab.page.waitForFunction(() => {
+        const r = document.querySelector('[data-testid=loss-chart]').getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight + 1;
+      }, null, { timeout: 10_000 });
+      assert.ok(await lab.page.evaluate(() => {
+        const r = document.querySelector('[data-testid=progress-text]').getBoundingClientRect();
+        return r.top >= 0;
+      }), 'the progress line shows with the chart');
+      await lab.page.waitForFunction(() => document.activeElement?.dataset?.testid === 'pause', null, { timeout: 10_000 }).catch(() => {});
+      assert.equal(await focused(), 'pause', 'focus after Start');
+      await lab.page.keyboard.press('Space');
+      await lab.page.waitForFunction(() => document.activeElement?.dataset?.testid === 'resume', null, { timeout: 10_000 }).catch(() => {});
+      assert.equal(await lab.status(), 'Paused.');
+      assert.equal(await focused(), 'resume', 'focus after Pause');
+      await lab.page.keyboard.press('Space');
+      await lab.page.waitForFunction(() => document.activeElement?.dataset?.testid === 'pause', null, { timeout: 10_000 }).catch(() => {});
+      assert.equal(await focused(), 'pause', 'focus after Resume');
+      await lab.screenshot(`started-${viewport.width}x${viewport.height}`);
+      await lab.by('reset').click();
+      assert.deepEqual(lab.problems, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('a projector (1920×1080): a wide page, the chart beside the settings, larger type, full screen', { timeout: 120_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`, page);
+    const main = await lab.page.locator('main').boundingBox();
+    assert.ok(main.width >= 1600, `the page is ${main.width} px wide on a 1920 px projector`);
+    assert.equal(await lab.page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '20px');
+    const [chart, start] = [await lab.by('loss-chart').boundingBox(), await lab.by('start').boundingBox()];
+    assert.ok(chart.x > start.x + start.width, 'the chart is not beside the settings');
+    assert.ok(chart.width >= 900 && chart.height >= 450, `the chart is ${chart.width}×${chart.height}`);
+    assert.ok(chart.y < start.y + start.height, 'the chart starts below the Start button');
+    // Saved at its shown size times the device's pixel ratio.
+    await lab.choosePreset('poc8');
+    await lab.setField('epochs', 2);
+    await lab.start();
+    await lab.waitForDone(120_000);
+    const [png] = await Promise.all([lab.page.waitForEvent('download'), lab.by('save-png').click()]);
+    const bytes = fs.readFileSync(await png.path());
+    const shown = await lab.page.evaluate(() => {
+      const c = document.querySelector('[data-testid=loss-chart]');
+      return [Math.round(c.clientWidth * devicePixelRatio), Math.round(c.clientHeight * devicePixelRatio)];
+    });
+    assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], shown);
+    await lab.screenshot('projector-1920x1080');
+    // Full screen: the chart fills the screen and is drawn again at that size.
+    await lab.by('full-screen').click();
+    await lab.page.waitForFunction(() => document.fullscreenElement?.classList.contains('chart'), null, { timeout: 10_000 });
+    await lab.page.waitForFunction(() => document.querySelector('[data-testid=loss-chart]').clientHeight >= 700, null, { timeout: 10_000 });
+    await lab.screenshot('projector-full-screen');
+    await lab.page.evaluate(() => document.exitFullscreen());
+    assert.deepEqual(lab.problems, []);
   } finally {
     await browser.close();
   }

@@ -10,16 +10,24 @@ const BASE_FLAGS = ['--no-sandbox', '--disable-background-networking', '--disabl
   '--disable-sync', '--no-first-run', '--disable-quic'];
 const SHOTS = path.join(__dirname, '..', '..', 'target', 'e2e');
 
-/** Opens Chromium with (`webgpu: true`) or without WebGPU. */
-async function launch({ webgpu }) {
+/** Opens Chromium with (`webgpu: true`) or without WebGPU, at `scale` device pixels per CSS
+ * pixel, the page in the full lab unless `view` is 'first-visit' (the class view a first
+ * visit gets). */
+async function launch({ webgpu, view = 'lab', scale = 2 }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anc-e2e-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1200, height: 900 },
-    deviceScaleFactor: 2,
+    deviceScaleFactor: scale,
     args: webgpu ? [...BASE_FLAGS, '--enable-unsafe-webgpu'] : BASE_FLAGS,
   });
+  if (view === 'lab') {
+    // As a visitor who chose the full lab before; a choice made in the page still stands.
+    await context.addInitScript(() => {
+      if (!localStorage.getItem('anc.view')) localStorage.setItem('anc.view', 'lab');
+    });
+  }
   return { context, close: async () => { await context.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 

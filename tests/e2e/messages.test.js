@@ -135,6 +135,9 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     await lab.setField('epochs', 7);
     await lab.by('encrypt').click();
     const sharedCiphertext = await lab.by('ciphertext').inputValue();
+    // Why a short message makes a long ciphertext: said, with the count the field holds.
+    const symbols = sharedCiphertext.split('/')[2].length;
+    assert.match(await lab.by('ciphertext-length').textContent(), new RegExp(`^Why so long\\? ${message.length} characters → \\d+ blocks? of 8 bits .* ${symbols} symbols\\.$`));
     // What the sender's Bob reads: the friend, with the same model, ciphertext and key, must
     // read exactly that (Bob's own errors, which vary with the random key, included).
     await lab.by('decrypt').click();
@@ -163,6 +166,9 @@ test('messages: encrypt, decrypt, attack and bad input with the shipped models',
     // The friend lands on the message, told what came in the link; no example text is left.
     assert.match(await friend.by('link-notice').textContent(), /a ciphertext for the poc8 model and its key/);
     assert.equal(await friend.by('plaintext').inputValue(), '');
+    assert.equal((await friend.by('messages-error').textContent()).trim(), '', 'the link lands with an error');
+    assert.equal((await friend.by('plaintext-error').textContent()).trim(), '', 'the empty message is called an error');
+    assert.match(await friend.by('plaintext-hint').textContent(), /Type a message for Alice to encrypt/);
     assert.ok(await friend.page.evaluate(() => {
       const r = document.getElementById('messages-title').getBoundingClientRect();
       return r.top > -2 && r.top < window.innerHeight;
@@ -197,6 +203,13 @@ test('no stale reading: the picker, readings and compact form follow every chang
     await lab.by('plaintext').fill('hello world');
     await lab.by('encrypt').click();
     const sent = await lab.by('ciphertext').inputValue();
+    // Editing the message says the ciphertext is of the message as it was, until Alice
+    // encrypts again.
+    assert.equal(await count('ciphertext-stale'), 0);
+    await lab.by('plaintext').fill('hello world!');
+    assert.equal(await count('ciphertext-stale'), 1, 'an edited message leaves the old ciphertext unexplained');
+    await lab.by('plaintext').fill('hello world');
+    assert.equal(await count('ciphertext-stale'), 0, 'the message is back as it was encrypted');
     assert.match(await lab.by('too-short-to-rank').textContent(), /11 characters: under 24, the true key often does not rank first/);
     await lab.by('decrypt').click();
     // poc8's Bob reads 98 % of blocks right, not all: now and then a character of a
@@ -235,15 +248,30 @@ test('no stale reading: the picker, readings and compact form follow every chang
     const upload = () => lab.by('upload-model').setInputFiles({ name: 'seed16.bin', mimeType: 'application/octet-stream', buffer: file });
     await upload();
     await lab.page.waitForFunction(() => /loaded from the file seed16\.bin/.test(document.querySelector('[data-testid=model-info]').textContent));
-    for (const pick of ['seed16', 'trained', 'strong16']) await lab.by('model-choice').selectOption(pick);
-    await lab.page.waitForFunction(() => /Using strong16/.test(document.querySelector('[data-testid=model-info]').textContent));
+    for (const pick of ['seed16', 'trained', 'owneve16']) await lab.by('model-choice').selectOption(pick);
+    await lab.page.waitForFunction(() => /Using owneve16/.test(document.querySelector('[data-testid=model-info]').textContent));
     await lab.by('upload-model').setInputFiles([]);
     await upload();
     await lab.page.waitForFunction(() => /Using seed16 .*loaded from the file/.test(document.querySelector('[data-testid=model-info]').textContent));
     assert.equal(await lab.by('model-choice').inputValue(), 'trained', 'the picker shows another model than the form uses');
-    await lab.by('model-choice').selectOption('strong16');
-    await lab.page.waitForFunction(() => /Using strong16/.test(document.querySelector('[data-testid=model-info]').textContent));
-    assert.equal(await lab.by('model-choice').inputValue(), 'strong16');
+    await lab.by('model-choice').selectOption('owneve16');
+    await lab.page.waitForFunction(() => /Using owneve16/.test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.equal(await lab.by('model-choice').inputValue(), 'owneve16');
+    // A link made before owneve16 was renamed (it was strong16) still opens and decrypts.
+    await lab.by('plaintext').fill('renamed model');
+    await lab.by('encrypt').click();
+    await lab.by('decrypt').click();
+    const before = await lab.by('bob-text').textContent();
+    const old = new URLSearchParams({
+      model: 'strong16',
+      ciphertext: (await lab.by('ciphertext').inputValue()).replace(/^owneve16\//, 'strong16/'),
+      key: await lab.by('key').inputValue(),
+    });
+    const friend = await LabPage.open(browser.context, `${server.url}#${old}`);
+    await friend.page.waitForFunction(() => /Using owneve16/.test(document.querySelector('[data-testid=model-info]').textContent));
+    await friend.by('decrypt').click();
+    assert.equal(await friend.by('bob-text').textContent(), before);
+    assert.deepEqual(friend.problems, []);
     assert.deepEqual(lab.problems, []);
   } finally {
     await browser.close();
@@ -265,7 +293,7 @@ test('a model trained in the page travels in its share link: a phone decrypts wi
     await lab.by('audit-steps-fresh').fill('40');
     await lab.by('audit-start-fresh').click();
     await lab.by('audit-result-fresh').waitFor({ timeout: 300_000 });
-    const best = /Cipher strength: (\d+\.\d\d) bits wrong/.exec(await lab.by('audit-result-fresh').textContent())[1];
+    const best = /Cipher strength: .* gets (\d+\.\d\d) bits wrong/.exec(await lab.by('audit-result-fresh').textContent())[1];
     await lab.page.waitForFunction((b) => document.querySelector('[data-testid=model-info]').textContent.includes(`gets ${b} bits wrong of 8`), best);
     const message = 'meet me at the library at noon.';
     await lab.by('plaintext').fill(message);

@@ -122,6 +122,11 @@ test('eight ciphers train at once, side by side, and the strongest goes to the m
     await lab.by('population-stop').click();
     assert.match(await waitForEnd(lab, 10_000), /^Stopped: you stopped it/);
     assert.ok(await lab.inkedPixels('population-chart-0') > 50, 'the stopped curves are kept');
+    // No card still says it trains.
+    const cards = await lab.page.locator('[data-testid^=population-member-] .verdict').allTextContents();
+    assert.equal(cards.length, 8);
+    assert.deepEqual(cards.filter((c) => /training…|at work/.test(c)), [], 'a stopped card still says it trains');
+    assert.ok(cards.every((c) => /stopped before it finished training/.test(c)), JSON.stringify(cards));
     assert.ok(!(await start.isDisabled()) && !(await lab.startDisabled()));
     await lab.page.reload();
     await lab.by('population-chart-0').waitFor();

@@ -1,6 +1,6 @@
 // "Inside the cipher": the per-bit, avalanche and value pictures are drawn for the form's
-// model, follow it to strong16, label the fresh-Eve figures with their audit steps, and
-// the brute-force search runs on a strong16 ciphertext too.
+// model, follow it to owneve16, label the fresh-Eve figures with their audit steps, and
+// the brute-force search runs on a owneve16 ciphertext too.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -18,7 +18,7 @@ async function waitForViewsOf(lab, preset) {
   await lab.page.waitForFunction((p) => (document.querySelector('[data-testid=views-model]')?.textContent || '').includes(`model: ${p} (`), preset, { timeout: 60_000 });
 }
 
-test('cipher views follow the form model, strong16 included', { timeout: 300_000 }, async () => {
+test('cipher views follow the form model, owneve16 included', { timeout: 300_000 }, async () => {
   const browser = await launch({ webgpu: false });
   try {
     const lab = await LabPage.open(browser.context, server.url);
@@ -30,25 +30,25 @@ test('cipher views follow the form model, strong16 included', { timeout: 300_000
     assert.match(await lab.by('leak-worst').textContent(), /Most exposed: message bit \d, read right \d+\.\d %/);
     assert.match(await lab.by('per-bit-audit').textContent(), /the best of 7 fresh attackers \(.+, \d+ steps\)/);
 
-    await lab.by('model-choice').selectOption('strong16');
-    await waitForViewsOf(lab, 'strong16');
+    await lab.by('model-choice').selectOption('owneve16');
+    await waitForViewsOf(lab, 'owneve16');
     const info = await lab.by('model-info').textContent();
-    assert.match(info, /Using strong16 \(16 bits\).*the best of 7 fresh attackers \(.+, \d+ steps\) gets \d+\.\d\d bits wrong of 16 \(guessing: 8\)/);
+    assert.match(info, /Using owneve16 \(16 bits\).*the best of 7 fresh attackers \(.+, \d+ steps\) gets \d+\.\d\d bits wrong of 16 \(guessing: 8\)/);
     assert.match(await lab.by('per-bit-audit').textContent(), /the best of 7 fresh attackers/);
     for (const id of CANVASES) {
-      // strong16's per-bit bars are all near zero (its best attacker reads every bit): only
+      // owneve16's per-bit bars are all near zero (its best attacker reads every bit): only
       // the legend's colors show there.
       const least = id === 'view-per-bit' ? 100 : 500;
-      assert.ok(await lab.inkedPixels(id) > least, `${id} is drawn for strong16`);
+      assert.ok(await lab.inkedPixels(id) > least, `${id} is drawn for owneve16`);
     }
     const body = await lab.page.textContent('body');
     const secure = body.match(/\bsecure\b/gi) || [];
     assert.equal(secure.length, (body.match(/\bnot secure\b/gi) || []).length, 'a cipher is only ever called "not secure"');
 
-    // The brute-force view on strong16: every 16-bit key through Bob's network.
+    // The brute-force view on owneve16: every 16-bit key through Bob's network.
     await lab.by('plaintext').fill('attack at dawn');
     await lab.by('encrypt').click();
-    assert.match(await lab.by('ciphertext').inputValue(), /^strong16\/14\//, 'Alice encrypted the 14 characters');
+    assert.match(await lab.by('ciphertext').inputValue(), /^owneve16\/14\//, 'Alice encrypted the 14 characters');
     await lab.by('brute-force').click();
     // Ends with the true key's rank, or with an error message beside the button.
     const ended = () => lab.page.waitForFunction(() => {
@@ -59,7 +59,7 @@ test('cipher views follow the form model, strong16 included', { timeout: 300_000
     const seen = `progress "${await lab.by('brute-force-progress').textContent()}", error "${await lab.by('key-search-error').textContent()}"`;
     assert.match(await lab.by('true-key-rank').textContent(), /ranks #\d+/, seen);
     assert.match(await lab.by('brute-force-progress').textContent(), /^65536 of 65536 keys tried/);
-    await lab.screenshot('cipher-views-strong16');
+    await lab.screenshot('cipher-views-owneve16');
     assert.deepEqual(lab.problems, []);
   } finally {
     await browser.close();

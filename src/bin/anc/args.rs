@@ -72,7 +72,7 @@ fn ciphertext() -> impl clap::builder::TypedValueParser<Value = OutputActivation
 /// A preset and the fields that override it.
 #[derive(Args, Debug, Clone)]
 pub struct ConfigArgs {
-    /// Starting point: seed16 (the write-up), poc8 (8-bit text model), paper16 (Adam, batch 4096), strong16 (tuned against an Eve of Eve's own shape; the attacker suite reads it almost whole).
+    /// Starting point: seed16 (the write-up), poc8 (8-bit text model), paper16 (Adam, batch 4096), owneve16 (tuned to beat an Eve of Eve's own shape; the attacker suite reads it almost whole; once named strong16).
     #[arg(long, default_value = "seed16")]
     pub preset: String,
     /// Seed of the weights and of every random message and key.

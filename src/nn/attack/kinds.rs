@@ -1,5 +1,5 @@
 //! The shapes of attacker the suite trains, each with what it is, how it learns and its
-//! names (spelled once, here).
+//! names (spelled once, here), and the suite's members: those readers and the distinguisher.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,8 +23,8 @@ pub enum AttackerKind {
     /// confident mistakes): 3 hidden layers of 256.
     CrossEntropyMlp,
     /// A modern shape: each ciphertext value read through soft bins (so magnitudes become
-    /// features), residual blocks with layer norm, cross-entropy, Adam with a cosine
-    /// schedule.
+    /// features), residual blocks with layer norm, cross-entropy, Adam at 0.004 along a
+    /// cosine schedule.
     BinnedResidual,
     /// Not a network: a per-bit naive-Bayes read-out from binned ciphertext values, counted
     /// over the known messages it has seen.
@@ -91,5 +91,36 @@ impl AttackerKind {
 impl std::fmt::Display for AttackerKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// What one step of the distinguisher costs ([`SuiteMember::cost`]): as much as the
+/// cross-entropy MLP's (`anc audit --model public/models/seed16.bin --steps 2000`, 2-core
+/// machine: 11.1 s for its 2,000 steps, the cross-entropy MLP's 11.4 s).
+const DISTINGUISHER_COST: usize = 6;
+
+/// One member of the suite: a reader of one shape, or the distinguisher of the two-message
+/// game ([`super::DistinguishRun`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SuiteMember {
+    Reader(AttackerKind),
+    Distinguisher,
+}
+
+impl SuiteMember {
+    /// Its name in sentences and tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            SuiteMember::Reader(kind) => kind.label(),
+            SuiteMember::Distinguisher => "the distinguisher (two messages, which one?)",
+        }
+    }
+
+    /// What one step costs, in [`AttackerKind::cost`]'s unit.
+    pub fn cost(self) -> usize {
+        match self {
+            SuiteMember::Reader(kind) => kind.cost(),
+            SuiteMember::Distinguisher => DISTINGUISHER_COST,
+        }
     }
 }

@@ -13,13 +13,14 @@ use crate::web::components::{
     results::Results, suite_panel::SuitePanel,
 };
 use crate::web::components::{
-    cipher_views::CipherViews, messages_panel::MessagesPanel, pad_panel::PadPanel,
-    population_panel::PopulationPanel, use_trained::UseTrained,
+    cipher_views::CipherViews, fold::Fold, messages_panel::MessagesPanel, pad_panel::PadPanel,
+    population_panel::PopulationPanel, use_trained::UseTrained, view_switch::ViewSwitch,
 };
 use crate::web::lab::Lab;
 use crate::web::message_form::MessageForm;
 use crate::web::pad_run::PadState;
 use crate::web::population_run::PopulationState;
+use crate::web::view_mode::ViewMode;
 use crate::web::{tab_storage, training_run};
 
 /// The backend asked for in the address (`?backend=cpu`, `webgpu` or `auto`).
@@ -31,6 +32,7 @@ fn backend_from_address() -> BackendChoice {
 pub fn App() -> impl IntoView {
     let lab = Lab::new(backend_from_address(), tab_storage::saved_losses());
     provide_context(lab);
+    provide_context(ViewMode::new());
     // Charts size themselves from their boxes: a resize or a rotation redraws them all.
     let _ = window_event_listener(leptos::ev::resize, move |_| lab.resized.update(|n| *n += 1));
     let text = MessageForm::new();
@@ -52,7 +54,9 @@ pub fn App() -> impl IntoView {
             <Results/>
             <EarlierRuns/>
             <UseTrained/>
-            <PopulationPanel/>
+            <Fold summary="Details: train 8 ciphers at once, and find the strongest" test_id="fold-population">
+                <PopulationPanel/>
+            </Fold>
         }
     });
     append_after_first_paint(main, || {
@@ -67,7 +71,9 @@ pub fn App() -> impl IntoView {
                 </p>
                 <div class="audits">
                     <SuitePanel/>
-                    <ContinuedEvePanel/>
+                    <Fold summary="Details: continue the Eve that trained alongside" test_id="fold-continued">
+                        <ContinuedEvePanel/>
+                    </Fold>
                 </div>
             </section>
             <MessagesPanel/>
@@ -85,12 +91,15 @@ pub fn App() -> impl IntoView {
             <a class="next-step" href="#lab-title" data-testid="next-step">
                 "Start with step 1: train them ↓"
             </a>
+            <ViewSwitch/>
         </header>
         <main node_ref=main>
             <Explainer/>
             <section class="lab" aria-labelledby="lab-title" node_ref=lab_section>
                 <h2 id="lab-title">"1 · Train them"</h2>
-                <BackendBadge/>
+                <Fold summary="Details: the engine (CPU or WebGPU) and its speed" test_id="fold-backend">
+                    <BackendBadge/>
+                </Fold>
                 <Controls/>
                 <ProgressBar/>
                 <LossChart/>

@@ -9,7 +9,7 @@ use crate::app::cipher_views::CipherPictures;
 use crate::app::engine_protocol::{Command, Event};
 use crate::nn::model_file;
 use crate::web::components::{
-    ciphertext_values_chart::CiphertextValuesChart, key_avalanche_map::KeyAvalancheMap,
+    ciphertext_values_chart::CiphertextValuesChart, fold::Fold, key_avalanche_map::KeyAvalancheMap,
     per_bit_errors::PerBitErrors,
 };
 use crate::web::engine::client::{EngineWorker, end_later};
@@ -78,7 +78,9 @@ pub fn CipherViews() -> impl IntoView {
             </p>
             <div class="views">
                 <PerBitErrors pictures=pictures/>
-                <KeyAvalancheMap pictures=pictures/>
+                <Fold summary="Details: what one key bit changes (the avalanche maps)" test_id="fold-avalanche">
+                    <KeyAvalancheMap pictures=pictures/>
+                </Fold>
                 <CiphertextValuesChart pictures=pictures/>
             </div>
             <p class="note">

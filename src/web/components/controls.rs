@@ -7,6 +7,8 @@ use crate::web::population_run::PopulationState;
 use crate::app::form::{Field, Form};
 use crate::nn::config::OptimizerKind;
 use crate::nn::config::Preset;
+use crate::web::browser::view::{Align, bring_into_view, refocus_if_lost};
+use crate::web::components::fold::Fold;
 use crate::web::components::form_field::FormField;
 use crate::web::job::Status;
 use crate::web::lab::Lab;
@@ -27,6 +29,23 @@ pub fn Controls() -> impl IntoView {
         .filter(|f| *f != Field::Optimizer)
         .map(|field| view! { <FormField field=field error=error_of(field)/> })
         .collect_view();
+    // Start, Pause and Resume are disabled once pressed, which drops keyboard focus to the
+    // page: it goes to the button that undoes what was pressed. Only on a change the reader
+    // made (not when the page opens, or a run ends while they read elsewhere).
+    Effect::new(move |before: Option<Status>| {
+        let now = lab.training.status.get();
+        let target = match (&before, &now) {
+            (Some(Status::Idle | Status::Starting | Status::Paused), Status::Running) => {
+                Some("[data-testid=pause]")
+            }
+            (Some(Status::Running), Status::Paused) => Some("[data-testid=resume]"),
+            _ => None,
+        };
+        if let Some(target) = target {
+            refocus_if_lost(target);
+        }
+        now
+    });
     let optimizer = move || lab.form.with(|f| f.texts.get(&Field::Optimizer).cloned().unwrap_or_default());
     view! {
         <form
@@ -36,6 +55,8 @@ pub fn Controls() -> impl IntoView {
                 ev.prevent_default();
                 if can_start() {
                     training_run::start(lab);
+                    // The class sees the chart move, even where it lies below the fold.
+                    bring_into_view("[data-testid=loss-chart]", Align::Nearest);
                 }
             }
         >
@@ -44,6 +65,7 @@ pub fn Controls() -> impl IntoView {
                 <select
                     id="preset"
                     data-testid="preset"
+                    aria-describedby="preset-about"
                     prop:disabled=active
                     prop:value=move || lab.form.with(|f| f.preset.name())
                     on:change=move |ev| {
@@ -60,6 +82,9 @@ pub fn Controls() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
+                <small id="preset-about" class="hint" data-testid="preset-about">
+                    {move || preset_about(lab.form.with(|f| f.preset))}
+                </small>
             </div>
             <div class="buttons start-row">
                 <button type="submit" data-testid="start" prop:disabled=move || !can_start()>"Start"</button>
@@ -93,6 +118,8 @@ pub fn Controls() -> impl IntoView {
                 </button>
                 <button type="button" data-testid="reset" on:click=move |_| training_run::reset(lab)>"Reset"</button>
             </div>
+            <Fold summary="Details: the settings (optimiser, epochs, batch, learning rates, seed…)" test_id="fold-settings">
+            <div class="settings">
             <div class="field">
                 <label for="field-optimizer" title=Field::Optimizer.hint()>"Optimiser"</label>
                 <select
@@ -121,15 +148,30 @@ pub fn Controls() -> impl IntoView {
                 <summary>"What do these settings mean?"</summary>
                 <ul>{Field::ALL.into_iter().map(|f| view! { <li>{f.hint()}</li> }).collect_view()}</ul>
             </details>
+            </div>
+            </Fold>
         </form>
     }
 }
 
+/// A preset's name in the menu: short enough to show whole in its box.
 fn preset_label(preset: Preset) -> &'static str {
     match preset {
-        Preset::Seed16 => "seed16 — the write-up's 16-bit setup (default)",
-        Preset::Poc8 => "poc8 — 8 bits, the text-encryption networks",
-        Preset::Paper16 => "paper16 — the paper's Adam, batch 4096",
-        Preset::Strong16 => "strong16 — tuned against Eve's own shape (other attackers read it)",
+        Preset::Seed16 => "seed16 — the write-up",
+        Preset::Poc8 => "poc8 — 8 bits, for text",
+        Preset::Paper16 => "paper16 — the paper's Adam",
+        Preset::OwnEve16 => "owneve16 — vs its own Eve",
+    }
+}
+
+/// What the chosen preset is, under the menu.
+fn preset_about(preset: Preset) -> &'static str {
+    match preset {
+        Preset::Seed16 => "The Keras write-up's 16-bit setup (the default): RMSprop, batch 512, 20 epochs.",
+        Preset::Poc8 => "The write-up's 8-bit networks, the ones that encrypt text in step 3.",
+        Preset::Paper16 => "The paper's optimiser on the 16-bit networks: Adam, batch 4096.",
+        Preset::OwnEve16 => {
+            "Tuned until its own Eve read little; fresh attackers still read it almost whole."
+        }
     }
 }

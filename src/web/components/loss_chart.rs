@@ -1,6 +1,6 @@
 //! The live loss chart of training, with PNG and CSV downloads.
 
-use leptos::html::Canvas;
+use leptos::html::{Canvas, Figure};
 use leptos::prelude::*;
 
 use crate::app::report::losses_csv;
@@ -50,8 +50,9 @@ pub fn LossChart() -> impl IntoView {
         error.set(chart::draw_over(&canvas, &earlier, &series, &axes).err());
     });
     let empty = move || lab.history.with(|h| h.is_empty());
+    let figure = NodeRef::<Figure>::new();
     view! {
-        <figure class="chart">
+        <figure class="chart" node_ref=figure>
             <canvas
                 node_ref=canvas
                 data-testid="loss-chart"
@@ -78,6 +79,19 @@ pub fn LossChart() -> impl IntoView {
                 </dd>
             </dl>
             <div class="buttons">
+                <button
+                    type="button"
+                    data-testid="full-screen"
+                    title="Show the chart on the whole screen (Esc to leave)"
+                    on:click=move |_| {
+                        if let Some(f) = figure.get_untracked() {
+                            // The resize that follows redraws the chart at its new size.
+                            let _ = f.request_fullscreen();
+                        }
+                    }
+                >
+                    "Full screen"
+                </button>
                 <button
                     type="button"
                     data-testid="save-png"

@@ -8,6 +8,8 @@ use crate::text::codec::{Ciphertext, char_of, encode_text};
 use crate::text::key::Key;
 use crate::text::messages::{Agreement, decrypt, eavesdrop, encrypt};
 use crate::web::browser::crypto_bits;
+use crate::web::browser::view::{Align, bring_into_view};
+use crate::web::components::fold::Fold;
 use crate::web::components::key_search_panel::KeySearchPanel;
 use crate::web::components::model_picker::ModelPicker;
 use crate::web::components::share_link::ShareLink;
@@ -18,6 +20,16 @@ use crate::web::message_form::{MessageForm, ModelSlot, new_key};
 struct Reading {
     chars: Vec<(char, bool)>,
     agreement: Option<Agreement>,
+}
+
+/// A ciphertext Alice made in this form: its text and compact forms, why it is as long as
+/// it is, and the message it encrypts.
+#[derive(Clone, Debug, PartialEq)]
+struct Encrypted {
+    text: String,
+    compact: String,
+    why: String,
+    plaintext: String,
 }
 
 /// The inputs as they are now, read without subscribing (in event handlers).
@@ -80,17 +92,23 @@ pub fn MessagesPanel() -> impl IntoView {
     let eve = RwSignal::new(None::<(Inputs, Reading)>);
     // The codes last encrypted here, to mark Bob's and Eve's characters.
     let sent = RwSignal::new(None::<Vec<u8>>);
-    // The compact form of the ciphertext Alice made last, beside that ciphertext's text.
-    let compact = RwSignal::new(None::<(String, String)>);
-    let shown_compact = move || {
+    // The ciphertext Alice made last, while the field still holds it.
+    let encrypted = RwSignal::new(None::<Encrypted>);
+    let shown = move || {
         let now = text.ciphertext.get();
-        compact.get().filter(|(long, _)| *long == now).map(|(_, short)| short)
+        encrypted.get().filter(|e| e.text == now)
     };
+    // The message was edited since Alice encrypted the ciphertext in the field.
+    let edited = move || shown().is_some_and(|e| text.plaintext.with(|p| *p != e.plaintext));
     let key_error = move || {
         let info = text.info()?;
         Key::parse(&text.key_text.get(), info.bits).err().map(|e| e.to_string())
     };
-    let text_error = move || text.plaintext.with(|t| encode_text(t).err().map(|e| e.to_string()));
+    // An empty message is not an error (a link lands on an empty one): a hint says what to do.
+    let empty = move || text.plaintext.with(String::is_empty);
+    let text_error = move || {
+        text.plaintext.with(|t| encode_text(t).err().filter(|_| !t.is_empty()).map(|e| e.to_string()))
+    };
     let shown_error = move || {
         let now = inputs();
         // An error the key's or the message's field already shows is not said twice.
@@ -129,7 +147,8 @@ pub fn MessagesPanel() -> impl IntoView {
         if text.info().is_some() {
             if text.arrival.get_untracked().is_some() && !landed.get_value() {
                 landed.set_value(true);
-                crate::web::share::scroll_to_messages();
+                // Once its model has loaded, so nothing above it still moves.
+                bring_into_view("#messages-title", Align::Top);
             }
             // A key that came with a share link is used once, in place of a fresh one.
             match text.shared_key.get_untracked() {
@@ -181,8 +200,14 @@ pub fn MessagesPanel() -> impl IntoView {
         })();
         match result {
             Ok(c) => {
+                let why = text.info().map(|i| c.length_explained(i.bits)).unwrap_or_default();
                 text.ciphertext.set(c.to_text());
-                compact.set(Some((c.to_text(), c.to_compact())));
+                encrypted.set(Some(Encrypted {
+                    text: c.to_text(),
+                    compact: c.to_compact(),
+                    why,
+                    plaintext: text.plaintext.get_untracked(),
+                }));
             }
             Err(e) => fail(e),
         }
@@ -255,10 +280,15 @@ pub fn MessagesPanel() -> impl IntoView {
                     prop:value=move || text.plaintext.get()
                     on:input=move |ev| text.plaintext.set(event_target_value(&ev).to_lowercase())></textarea>
                 <span class="error" data-testid="plaintext-error">{text_error}</span>
+                <span class="hint" data-testid="plaintext-hint">
+                    {move || empty().then_some("Type a message for Alice to encrypt.")}
+                </span>
             </div>
             <div class="buttons">
                 <button type="button" data-testid="encrypt" on:click=on_encrypt
-                    prop:disabled=move || text_error().is_some() || key_error().is_some() || text.info().is_none()>
+                    prop:disabled=move || {
+                        empty() || text_error().is_some() || key_error().is_some() || text.info().is_none()
+                    }>
                     "Alice encrypts"
                 </button>
             </div>
@@ -267,12 +297,24 @@ pub fn MessagesPanel() -> impl IntoView {
                 <textarea id="ciphertext" data-testid="ciphertext" rows="4" spellcheck="false"
                     prop:value=move || text.ciphertext.get()
                     on:input=move |ev| text.ciphertext.set(event_target_value(&ev))></textarea>
+                <Show when=move || shown().is_some()>
+                    <small class="hint" data-testid="ciphertext-length">
+                        "Why so long? " {move || shown().map(|e| e.why).unwrap_or_default()}
+                    </small>
+                </Show>
+                <Show when=edited>
+                    <p class="notice" data-testid="ciphertext-stale">
+                        "This ciphertext, and any reading below, is of the message as it was: press “Alice encrypts” for the message as it is now."
+                    </p>
+                </Show>
             </div>
-            <Show when=move || shown_compact().is_some()>
+            <Show when=move || shown().is_some()>
+                <Fold summary="Details: the same ciphertext, compact" test_id="fold-compact">
                 <div class="field">
                     <label for="compact">"The same ciphertext, compact (base64url of the floats; also accepted above)"</label>
-                    <input id="compact" data-testid="compact" type="text" readonly prop:value=move || shown_compact().unwrap_or_default()/>
+                    <input id="compact" data-testid="compact" type="text" readonly prop:value=move || shown().map(|e| e.compact).unwrap_or_default()/>
                 </div>
+                </Fold>
             </Show>
             <div class="buttons">
                 <button type="button" data-testid="decrypt" on:click=on_decrypt>"Bob decrypts (with the key)"</button>

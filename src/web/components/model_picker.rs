@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::text::codec::count;
 use crate::web::browser::files;
+use crate::web::components::fold::Fold;
 use crate::web::message_form::{MessageForm, ModelSlot};
 
 /// The choice's words in the picker.
@@ -12,7 +13,7 @@ fn slot_label(slot: ModelSlot) -> &'static str {
     match slot {
         ModelSlot::ShippedPoc8 => "poc8 (shipped)",
         ModelSlot::ShippedSeed16 => "seed16 (shipped)",
-        ModelSlot::ShippedStrong16 => "strong16 (shipped)",
+        ModelSlot::ShippedOwnEve16 => "owneve16 (shipped)",
         ModelSlot::Trained => "your model (trained here or loaded)",
     }
 }
@@ -52,7 +53,7 @@ pub fn ModelPicker() -> impl IntoView {
                 prop:value=move || text.slot.get().key()
                 on:change=move |ev| {
                     let key = event_target_value(&ev);
-                    if let Some(slot) = ModelSlot::ALL.into_iter().find(|s| s.key() == key) {
+                    if let Some(slot) = ModelSlot::from_key(&key) {
                         text.slot.set(slot);
                     }
                 }
@@ -68,6 +69,7 @@ pub fn ModelPicker() -> impl IntoView {
                     .collect_view()}
             </select>
             <p data-testid="model-info" role="status">{model_line}</p>
+            <Fold summary="Details: model files (download this model, load one)" test_id="fold-model-files">
             <div class="buttons">
                 <button type="button" data-testid="download-model" prop:disabled=move || text.info().is_none()
                     on:click=move |_| {
@@ -93,6 +95,7 @@ pub fn ModelPicker() -> impl IntoView {
                         }/>
                 </label>
             </div>
+            </Fold>
             <p class="error" data-testid="model-file-error" role="alert">{move || text.file_error.get()}</p>
             <p class="note">{packing_note}</p>
         </div>

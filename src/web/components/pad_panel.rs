@@ -6,22 +6,13 @@
 use leptos::prelude::*;
 
 use crate::app::report::{Throughput, clock, grouped};
+use crate::web::browser::view::{Align, bring_into_view};
 use crate::web::components::key_reuse_view::KeyReuseView;
 use crate::web::components::pad_weights_map::PadWeightsMap;
 use crate::web::job::Status;
 use crate::web::lab::{Lab, SuiteTarget};
 use crate::web::pad_run::{PAD_CHOICES, PadState};
 use crate::web::suite_run;
-
-/// The suite panel, brought into view once its attack starts.
-fn scroll_to_suite() {
-    let panel = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("[data-testid=audit-fresh]").ok().flatten());
-    if let Some(panel) = panel {
-        panel.scroll_into_view();
-    }
-}
 
 /// `text` with its first letter a capital.
 fn capitalised(text: &str) -> String {
@@ -104,7 +95,7 @@ pub fn PadPanel() -> impl IntoView {
                         prop:disabled=move || lab.suite.job.status.get().is_active()
                         on:click=move |_| {
                             suite_run::start_suite(lab, SuiteTarget::Pad);
-                            scroll_to_suite();
+                            bring_into_view("[data-testid=audit-fresh]", Align::Top);
                         }
                     >
                         "Attack this pad with the attacker suite"

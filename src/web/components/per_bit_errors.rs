@@ -42,7 +42,11 @@ pub fn PerBitErrors(pictures: RwSignal<Option<CipherPictures>>) -> impl IntoView
     });
     let audit_line = move || {
         pictures.with(|p| match p.as_ref().map(|p| &p.strength) {
-            Some(Some(s)) => format!("The attacker's bars: {}, on held-out messages.", s.attacker()),
+            Some(Some(s)) => format!(
+                "The attacker's bars: {}, on held-out messages. {}",
+                s.attacker(),
+                s.leaks().unwrap_or_default()
+            ),
             Some(None) => "This model carries no attacker audit: train one in the lab, run the attackers, then use it in the form.".into(),
             None => String::new(),
         })

@@ -40,7 +40,7 @@ pub fn PopulationMember(k: usize) -> impl IntoView {
                 format!("Bob reads {:.2} %; attackers at work…", outcome.evaluation.bob.correct_pct)
             }
             Some(outcome) => outcome.words(bits),
-            None => "training…".into(),
+            None => population.unfinished().into(),
         }
     };
     view! {

@@ -108,7 +108,7 @@ pub fn PopulationPanel() -> impl IntoView {
             .map(|(k, outcome)| {
                 let seed = population.seeds.with(|s| s[k]);
                 let cells = match &outcome {
-                    None => view! { <td colspan="5">"training…"</td> }.into_any(),
+                    None => view! { <td colspan="5">{population.unfinished()}</td> }.into_any(),
                     Some(o) => {
                         let e = &o.evaluation;
                         let attack = match o.verdict() {
@@ -195,6 +195,9 @@ pub fn PopulationPanel() -> impl IntoView {
                     "The settings above, with {PAGE_POPULATION} seeds in a row from the form's seed, trained together as one population (every weight stacked, one optimiser over the stack) on this computer's CPU. The same recipe gives different ciphers, and some may fail. Each cipher Bob reads (at least {MIN_BOB_PCT:.0} % of messages whole) is then attacked by the {} fresh attackers of step 2, for at most the steps below each: a quick screening, weaker than a full attack. The strongest is the one whose best attacker gets the most bits wrong.",
                     AttackerKind::ALL.len()
                 )}
+            </p>
+            <p class="hint" data-testid="population-seed-note">
+                "Why seed 1 here ends other than seed 1 in the lab: it starts from the same weights and the same messages, but its sums run in another order (the lab splits each batch over two workers; here the ciphers are stacked), and thousands of training steps magnify those last-digit differences. Same recipe, another run."
             </p>
             <div class="audit-controls">
                 <StepsField

@@ -19,11 +19,16 @@ pub fn ProgressBar() -> impl IntoView {
         let epochs = p.total.div_ceil(per_epoch());
         let epoch = (p.done / per_epoch() + 1).min(epochs);
         let speed = Throughput::new(p.done, p.total, p.seconds);
-        let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
-        format!(
-            "epoch {epoch}/{epochs} · iteration {}/{} · {:.1} it/s · {eta} left",
-            p.done, p.total, speed.per_second
-        )
+        let pace = match lab.training.status.get() {
+            // A run restored after a reload has no time of this page's to tell.
+            Status::Done if p.seconds <= 0.0 => String::new(),
+            Status::Done => format!(" · {:.1} it/s · took {}", speed.per_second, clock(p.seconds)),
+            _ => {
+                let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
+                format!(" · {:.1} it/s · {eta} left", speed.per_second)
+            }
+        };
+        format!("epoch {epoch}/{epochs} · iteration {}/{}{pace}", p.done, p.total)
     };
     // Where a run stopped early ended.
     let stopped = move || {

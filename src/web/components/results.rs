@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::web::components::fold::Fold;
 use crate::web::components::scrolling_table::ScrollingTable;
 
 use crate::app::report::REFERENCES;
@@ -33,6 +34,7 @@ pub fn Results() -> impl IntoView {
     };
     view! {
         <Show when=move || lab.run.evaluation.with(|e| e.is_some())>
+            <Fold summary="Details: the evaluation on 10,000 fresh messages, next to published figures" test_id="fold-results">
             <ScrollingTable id="results-title" title="Evaluation on 10,000 fresh (message, key) pairs, next to published figures">
             <table class="results" data-testid="results" aria-labelledby="results-title">
                 <thead>
@@ -63,6 +65,7 @@ pub fn Results() -> impl IntoView {
                 </tbody>
             </table>
             </ScrollingTable>
+            </Fold>
             <p class="note">
                 "% correct counts messages whose every bit Bob (or Eve) gets right. "
                 "The training Eve's figure flatters the cipher: run the attackers below for a more honest strength figure."

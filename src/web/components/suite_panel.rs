@@ -10,7 +10,8 @@ use crate::web::components::scrolling_table::ScrollingTable;
 use crate::web::components::steps_field::StepsField;
 
 use crate::app::pad_view::distinguisher_reading;
-use crate::app::report::{Throughput, clock, grouped};
+use crate::app::report::{clock, grouped};
+use crate::app::strength::bits_read;
 use crate::nn::attack::{AttackRow, AttackerKind};
 use crate::web::chart::{self, Axes, Series};
 use crate::web::job::Status;
@@ -70,7 +71,8 @@ pub fn SuitePanel() -> impl IntoView {
                         .filter(|r: &&AttackRow| r.attacker == kind)
                         .map(|r| (r.step as f64, r.held_out_bits_wrong))
                         .collect();
-                    (!points.is_empty()).then(|| Series { name: kind.name(), color: color(kind), points })
+                    // Named in the key below the chart, as in the table.
+                    (!points.is_empty()).then(|| Series { name: "", color: color(kind), points })
                 })
                 .collect()
         });
@@ -91,7 +93,6 @@ pub fn SuitePanel() -> impl IntoView {
     };
     let summary = move || {
         let p = suite.job.progress.get();
-        let speed = Throughput::new(p.done, p.total, p.seconds);
         match suite.job.status.get() {
             Status::Idle if lab.run.config.with(|t| t.is_none()) => {
                 "Train Alice and Bob first, or attack the message form's model.".to_string()
@@ -104,7 +105,11 @@ pub fn SuitePanel() -> impl IntoView {
                 let played = suite.result.with(|r| {
                     r.as_ref().map_or(0, |r| r.attackers.len() + usize::from(r.distinguisher.is_some()))
                 });
-                format!("Done: {played} attackers in {}.", clock(p.seconds))
+                if p.seconds <= 0.0 {
+                    format!("Done: {played} attackers (their results kept across a reload).")
+                } else {
+                    format!("Done: {played} attackers in {}.", clock(p.seconds))
+                }
             }
             Status::Running | Status::Paused => {
                 let now = suite.current.with(|now| match &now[..] {
@@ -114,7 +119,8 @@ pub fn SuitePanel() -> impl IntoView {
                         format!("training now, side by side: {} and {} · ", one.label(), two.label())
                     }
                 });
-                let eta = speed.eta_seconds.map(clock).unwrap_or_else(|| "—".into());
+                // Early stops only shorten it.
+                let eta = suite.eta.get().map(clock).unwrap_or_else(|| "—".into());
                 let paused = if suite.job.status.get() == Status::Paused { "paused · " } else { "" };
                 format!("{paused}{now}{} of at most {} steps in all · at most {eta} left", p.done, p.total)
             }
@@ -141,11 +147,11 @@ pub fn SuitePanel() -> impl IntoView {
                 .collect_view();
             view! {
                 <p class="audit-result headline" data-testid="audit-result-fresh">
-                    "Cipher strength: "
-                    <strong>{format!("{:.2} bits wrong", best.score.bit_errors)}</strong>
+                    "Cipher strength: an attacker reads "
+                    <strong>{bits_read(best.score.bit_errors, bits)}</strong>
                     {format!(
-                        " of {bits} by the best of {} attackers ({}, {} steps): {:.2} % of messages read whole; guessing gets {} wrong.",
-                        r.attackers.len(), best.attacker.label(), best.steps, best.score.correct_pct, bits / 2
+                        " — the best of {} attackers ({}, {} steps) gets {:.2} bits wrong of {bits} (guessing gets {} wrong) and reads {:.2} % of messages whole.",
+                        r.attackers.len(), best.attacker.label(), best.steps, best.score.bit_errors, bits / 2, best.score.correct_pct
                     )}
                 </p>
                 {r.distinguisher.as_ref().map(|d| view! {
@@ -230,6 +236,25 @@ pub fn SuitePanel() -> impl IntoView {
             <p data-testid="audit-target">{target}</p>
             <p data-testid="audit-status-fresh" role="status">{summary}</p>
             <canvas node_ref=canvas class="audit-chart" data-testid="audit-chart-fresh" role="img" aria-label="Each attacker's bits wrong on held-out messages while it trains"></canvas>
+            <ul class="key" data-testid="audit-key" aria-label="The chart's curves">
+                {move || {
+                    let seen: Vec<AttackerKind> = suite.history.with(|h| {
+                        AttackerKind::ALL.into_iter().filter(|k| h.iter().any(|r| r.attacker == *k)).collect()
+                    });
+                    seen.into_iter()
+                        .map(|kind| {
+                            let RGBColor(r, g, b) = color(kind);
+                            view! {
+                                <li>
+                                    <span class="swatch" style=format!("background: rgb({r}, {g}, {b})")></span>
+                                    {kind.label()}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+                <li><span class="swatch dashed"></span>"chance"</li>
+            </ul>
             {result}
         </article>
     }

@@ -7,7 +7,7 @@ use burn::prelude::*;
 
 use crate::app::engine_protocol::Event;
 use crate::nn::any_model::AnyModel;
-use crate::nn::attack::{AttackerKind, DistinguishRun, Suite, SuiteConfig};
+use crate::nn::attack::{AttackerKind, DistinguishRun, Suite, SuiteConfig, SuiteMember};
 use crate::nn::audit::{Audit, AuditConfig, EveStart};
 use crate::nn::model_file;
 use crate::nn::steps::Steps;
@@ -39,14 +39,24 @@ pub(super) async fn attack(
         Ok(suite) => suite,
         Err(e) => return post(&Event::Failed { message: e.to_string() }),
     };
+    // The distinguisher's work, after the readers'.
+    let game = if distinguisher { SuiteMember::Distinguisher.cost() * config.max_steps } else { 0 };
     let attacked = run_slices(
         &state,
         &mut suite,
         async |suite, n| suite.run(n),
         async |suite, slice| {
             if let Slice::Rows(rows, seconds) = slice {
-                let current = suite.runs().iter().find(|r| !r.is_done()).map(|r| r.kind());
-                post(&Event::AttackRows { rows, current, done: suite.done(), seconds });
+                let current =
+                    suite.runs().iter().find(|r| !r.is_done()).map(|r| SuiteMember::Reader(r.kind()));
+                let (work, readers) = suite.work();
+                post(&Event::AttackRows {
+                    rows,
+                    current,
+                    done: suite.done(),
+                    seconds,
+                    work: (work, readers + game),
+                });
             }
             true
         },
@@ -59,6 +69,7 @@ pub(super) async fn attack(
     if distinguisher {
         let mut run = DistinguishRun::new(saved.frozen(&device), config, &device);
         let readers = suite.done();
+        let (_, reader_work) = suite.work();
         let played = run_slices(
             &state,
             &mut run,
@@ -68,9 +79,13 @@ pub(super) async fn attack(
                     // Its checks are in another unit: only its progress goes to the page.
                     post(&Event::AttackRows {
                         rows: Vec::new(),
-                        current: None,
+                        current: Some(SuiteMember::Distinguisher),
                         done: readers + run.done(),
                         seconds,
+                        work: (
+                            reader_work + SuiteMember::Distinguisher.cost() * run.done(),
+                            reader_work + game,
+                        ),
                     });
                 }
                 true

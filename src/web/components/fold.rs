@@ -1,0 +1,24 @@
+//! A part of the lab the class view folds away: under a "details" line in the class view,
+//! open in the full lab (where its line still says what it holds). Nothing is removed.
+
+use leptos::prelude::*;
+
+use crate::web::view_mode::ViewMode;
+
+#[component]
+pub fn Fold(
+    /// What the folded part holds, in a few words.
+    summary: &'static str,
+    /// The test id of its `<details>`.
+    #[prop(into)]
+    test_id: String,
+    children: Children,
+) -> impl IntoView {
+    let mode = ViewMode::get();
+    view! {
+        <details class="fold" data-testid=test_id prop:open=move || !mode.class.get()>
+            <summary>{summary}</summary>
+            {children()}
+        </details>
+    }
+}
