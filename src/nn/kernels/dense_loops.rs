@@ -5,7 +5,7 @@
 //! Why by hand: in the page's wasm these products went to gemm (through burn-flex), whose
 //! simd128 path spent ~100–140 µs on a `[256, 32]·[32, 32]` product or either of its
 //! backward products, where this loop takes ~20 (a scratch bench in Node's V8, the page's
-//! engine; README, "The dense layers' products in the page"). gemm packs its operands and
+//! engine; docs/architecture.md). gemm packs its operands and
 //! dispatches for every call, which matrices this small never pay back.
 //!
 //! Each block is two rows of `x` by 16 columns of `W` (eight vector accumulators), `W`

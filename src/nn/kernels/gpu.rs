@@ -14,7 +14,7 @@
 //! the host operations do ([`super::fused`]). The weight and bias gradients are sums over
 //! every row (batch·N of them): each thread of the first kernel sums one chunk of ~√R rows
 //! and the second adds the chunks, so no thread walks all R rows (the shape that made burn's
-//! `[4, 4]`-output products slow on a GPU; see the README). burn offers custom kernels
+//! `[4, 4]`-output products slow on a GPU; docs/benchmarks.md, "GPU"). burn offers custom kernels
 //! through its backend-extension macro and cubecl, and leaves the backward pass to the user;
 //! no crate has these, so they are written here.
 
