@@ -26,7 +26,11 @@ need npm "install Node.js and npm (apt-get install nodejs npm)"
 # machine's own toolchain (rustup's default, "stable") is that version, it is named for the
 # pin too, as a link, so rustup downloads nothing; elsewhere rustup fetches the pin itself.
 RUST_VERSION=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
-RUST_DEFAULT=$(rustup default | cut -d' ' -f1)
+RUST_DEFAULT=$(rustup default 2>/dev/null | cut -d' ' -f1 || true)
+if [ -z "$RUST_DEFAULT" ]; then
+    echo "error: rustup has no default toolchain: install one (rustup default stable)" >&2
+    exit 1
+fi
 RUST_HOST=$(rustc +"$RUST_DEFAULT" -vV | sed -n 's/^host: //p')
 RUST_TOOLCHAINS="${RUSTUP_HOME:-$HOME/.rustup}/toolchains"
 if [ ! -e "$RUST_TOOLCHAINS/$RUST_VERSION-$RUST_HOST" ] \

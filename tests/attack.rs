@@ -33,12 +33,16 @@ fn attack(cipher: fn(&MessageBatch) -> Tensor<2>) -> SuiteResult {
     let (none, all) = suite.work();
     assert_eq!((none, all), (0, AttackerKind::ALL.iter().map(|k| k.cost() * 1200).sum()));
     while !suite.is_done() {
-        let before = suite.work().0;
+        let (trained, left) = suite.work();
         suite.run(500).read().unwrap();
-        assert!(suite.work().0 > before, "the work done grows with every slice");
+        let (trained_now, left_now) = suite.work();
+        assert!(trained_now > trained && left_now < left, "each slice trains some and leaves less");
+        assert!(trained_now + left_now <= all, "no more work than the budgets");
     }
-    // Every attacker done (some stopped early): all the work is done.
-    assert_eq!(suite.work(), (all, all));
+    // Every attacker done (some stopped early): nothing left, and only what was trained counted.
+    let (trained, left) = suite.work();
+    assert_eq!(left, 0);
+    assert!(trained > 0 && trained <= all);
     suite.finish()
 }
 

@@ -91,8 +91,10 @@ fn train_eval_audit_export_round_trip() {
     let header = dir.join("h.json");
     assert!(anc(&["export-json", "--model", m, "--out", header.to_str().unwrap()]).status.success());
     let header: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&header).unwrap()).unwrap();
-    assert_eq!(header["header"]["attack_suite"]["attackers"].as_array().unwrap().len(), 2);
-    assert_eq!(header["header"]["fresh_eve_bit_errors"], some["fresh_eve_bit_errors"]);
+    // Recorded with the training's audit (each attacker's stronger result counts): all 7.
+    assert_eq!(header["header"]["attack_suite"]["attackers"].as_array().unwrap().len(), 7);
+    let recorded = header["header"]["fresh_eve_bit_errors"].as_f64().unwrap();
+    assert!(recorded <= some["fresh_eve_bit_errors"].as_f64().unwrap(), "a weaker audit hid a stronger one");
     let refused = one_line_error(&anc(&["audit", "--model", m, "--optimizer", "adam"]));
     assert!(refused.contains("--continue-eve"), "{refused}");
     one_line_error(&anc(&["audit", "--model", m, "--attackers", "oracle"]));
@@ -606,9 +608,10 @@ fn a_saved_pad_is_evaluated_audited_exported_and_sampled_like_any_model() {
     assert_eq!((pad.header.pad.learning_rate, pad.header.pad.eve_steps), (0.002, 3));
     let recorded = pad.header.attack_suite.expect("the audit was recorded");
     assert_eq!(recorded.attackers.len(), 7);
-    assert_eq!(
-        recorded.distinguisher.unwrap().accuracy_pct,
-        audit["distinguisher"]["accuracy_pct"].as_f64().unwrap()
+    // Merged with the audit of its training: the distinguisher that told more apart.
+    assert!(
+        recorded.distinguisher.unwrap().accuracy_pct
+            >= audit["distinguisher"]["accuracy_pct"].as_f64().unwrap()
     );
 
     // `anc export-json`: the one weight matrix, integers, with its layout.

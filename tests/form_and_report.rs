@@ -96,12 +96,14 @@ fn speed_and_time_left() {
 #[test]
 fn side_by_side_lanes_end_with_the_slowest() {
     // One lane a quarter through in 10 s (30 s left), the other half through in 10 s (10 s left).
-    assert_eq!(lanes_eta(&[(25, 100, 10.0), (50, 100, 10.0)]), Some(30.0));
-    // A lane that is done waits for none; a lane yet to report leaves the time unknown.
-    assert_eq!(lanes_eta(&[(100, 100, 40.0), (50, 100, 10.0)]), Some(10.0));
-    assert_eq!(lanes_eta(&[(0, 0, 0.0), (50, 100, 10.0)]), None);
-    assert_eq!(lanes_eta(&[(0, 100, 0.0), (50, 100, 10.0)]), None);
-    assert_eq!(lanes_eta(&[(100, 100, 40.0)]), Some(0.0));
+    assert_eq!(lanes_eta(&[Some((25, 75, 10.0)), Some((50, 50, 10.0))]), Some(30.0));
+    // A lane that is done waits for none; a lane yet to report, or to train, leaves the time unknown.
+    assert_eq!(lanes_eta(&[Some((100, 0, 40.0)), Some((50, 50, 10.0))]), Some(10.0));
+    assert_eq!(lanes_eta(&[None, Some((50, 50, 10.0))]), None);
+    assert_eq!(lanes_eta(&[Some((0, 100, 0.0)), Some((50, 50, 10.0))]), None);
+    assert_eq!(lanes_eta(&[Some((100, 0, 40.0))]), Some(0.0));
+    // An attacker that stopped early leaves less to do, at the pace of what was trained.
+    assert_eq!(lanes_eta(&[Some((20, 40, 5.0))]), Some(10.0));
 }
 
 #[test]

@@ -76,3 +76,58 @@ fn the_bars_are_said_in_words_and_the_figure_the_right_way_round() {
     assert_eq!(bits_read(1.08, 16), "14.92 of 16 bits");
     assert_eq!(bits_read(4.0, 8), "4.00 of 8 bits");
 }
+
+#[test]
+fn a_shorter_audit_never_hides_what_a_longer_one_read() {
+    use anc::nn::attack::DistinguishResult;
+    let game = |accuracy_pct| DistinguishResult {
+        accuracy_pct,
+        rounds: 10_000,
+        steps: 100,
+        steps_at_best: 100,
+        seconds: 1.0,
+    };
+    let mut header = ModelHeader::trained(Preset::Seed16.config(), Some(97.0));
+    // A long audit: the binned net reads 0.21 bits wrong; the distinguisher 99 %.
+    let long = SuiteResult {
+        attackers: vec![
+            attacker(AttackerKind::BinnedResidual, 0.21, 20_000),
+            attacker(AttackerKind::DeepMlp, 2.4, 20_000),
+        ],
+        distinguisher: Some(game(99.0)),
+    };
+    header.record_suite(&long);
+    // A short one reads less with the binned net, more with the deep MLP.
+    let short = SuiteResult {
+        attackers: vec![
+            attacker(AttackerKind::BinnedResidual, 1.08, 3000),
+            attacker(AttackerKind::DeepMlp, 2.2, 3000),
+            attacker(AttackerKind::Bayes, 4.7, 500),
+        ],
+        distinguisher: Some(game(97.0)),
+    };
+    header.record_suite(&short);
+    let strength = Strength::of(&header).unwrap();
+    assert_eq!(strength.bit_errors, 0.21, "the short audit hid the long one's figure");
+    assert_eq!(strength.steps, Some(20_000));
+    let suite = header.attack_suite.as_ref().unwrap();
+    let figures: Vec<(AttackerKind, f64, usize)> =
+        suite.attackers.iter().map(|a| (a.attacker, a.score.bit_errors, a.steps)).collect();
+    assert_eq!(
+        figures,
+        vec![
+            (AttackerKind::DeepMlp, 2.2, 3000),
+            (AttackerKind::BinnedResidual, 0.21, 20_000),
+            (AttackerKind::Bayes, 4.7, 500),
+        ],
+        "each attacker's stronger result, in the suite's order"
+    );
+    assert_eq!(suite.distinguisher.as_ref().unwrap().accuracy_pct, 99.0);
+    // A stronger audit replaces the figure; a distinguisher that told more apart, the other.
+    header.record_suite(&SuiteResult {
+        attackers: vec![attacker(AttackerKind::BinnedResidual, 0.05, 20_000)],
+        distinguisher: Some(game(99.5)),
+    });
+    assert_eq!(Strength::of(&header).unwrap().bit_errors, 0.05);
+    assert_eq!(header.attack_suite.as_ref().unwrap().distinguisher.as_ref().unwrap().accuracy_pct, 99.5);
+}

@@ -103,8 +103,8 @@ pub enum Event {
     PopulationTrained { members: Vec<TrainedMember> },
     /// Attackers' held-out checks: the member of the suite training now, the steps done in
     /// all (the budgets of those that stopped early included), the seconds they took, and the
-    /// worker's work done and in all, weighted by each member's cost per step (what its
-    /// time left is reckoned from).
+    /// worker's work trained and work left at most, weighted by each member's cost per step
+    /// (what its time left is reckoned from).
     AttackRows {
         rows: Vec<AttackRow>,
         current: Option<SuiteMember>,

@@ -53,15 +53,18 @@ impl Throughput {
     }
 }
 
-/// Seconds left of work shared by lanes that run side by side, each given as (work done,
-/// work in all, seconds so far): each lane's work left at its own pace so far, and the
-/// longest of them. `None` until every lane with work left has done some.
-pub fn lanes_eta(lanes: &[(usize, usize, f64)]) -> Option<f64> {
-    lanes
-        .iter()
-        .filter(|(done, total, _)| done < total || *total == 0)
-        .map(|&(done, total, seconds)| Throughput::new(done, total, seconds).eta_seconds)
-        .try_fold(0.0, |longest: f64, lane| lane.map(|s| longest.max(s)))
+/// Seconds left of work shared by lanes that run side by side, each given as (work
+/// trained, work left, seconds so far): each lane's work left at its own pace so far, and
+/// the longest of them. `None` until every lane has reported and every lane with work left
+/// has trained some.
+pub fn lanes_eta(lanes: &[Option<(usize, usize, f64)>]) -> Option<f64> {
+    lanes.iter().try_fold(0.0, |longest: f64, lane| {
+        let (trained, left, seconds) = (*lane)?;
+        if left == 0 {
+            return Some(longest);
+        }
+        (trained > 0 && seconds > 0.0).then(|| longest.max(seconds * left as f64 / trained as f64))
+    })
 }
 
 /// `seconds` as `m:ss` (or `h:mm:ss`), for an ETA.

@@ -75,11 +75,11 @@ impl AnyModel {
         }
     }
 
-    /// Records an attacker-suite audit in the header.
+    /// Records an attacker-suite audit in the header, merged with the one recorded before.
     pub fn record_suite(&mut self, suite: &SuiteResult) {
         match self {
             Self::Networks(m) => m.header.record_suite(suite),
-            Self::Pad(p) => p.header.attack_suite = Some(suite.clone()),
+            Self::Pad(p) => p.header.attack_suite = Some(suite.merged_with(p.header.attack_suite.as_ref())),
         }
     }
 }

@@ -143,6 +143,34 @@ pub struct SuiteResult {
 }
 
 impl SuiteResult {
+    /// This audit together with an `earlier` one of the same cipher: for each attacker the
+    /// result that read more (fewer bits wrong; this one's among equals), and the
+    /// distinguisher that told more rounds right. A cipher is only as strong as the best attack
+    /// made on it, so a shorter audit never hides what a longer one found.
+    pub fn merged_with(&self, earlier: Option<&SuiteResult>) -> SuiteResult {
+        let Some(earlier) = earlier else { return self.clone() };
+        let mut attackers: Vec<AttackResult> = AttackerKind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let now = self.attackers.iter().find(|a| a.attacker == kind);
+                let then = earlier.attackers.iter().find(|a| a.attacker == kind);
+                match (now, then) {
+                    (Some(now), Some(then)) if then.score.bit_errors < now.score.bit_errors => Some(then),
+                    (Some(now), _) => Some(now),
+                    (None, then) => then,
+                }
+                .cloned()
+            })
+            .collect();
+        attackers.sort_by_key(|a| a.attacker);
+        let distinguisher = match (&self.distinguisher, &earlier.distinguisher) {
+            (Some(now), Some(then)) if then.accuracy_pct > now.accuracy_pct => Some(then.clone()),
+            (Some(now), _) => Some(now.clone()),
+            (None, then) => then.clone(),
+        };
+        SuiteResult { attackers, distinguisher }
+    }
+
     /// The attacker with the fewest bits wrong (the first of equals).
     ///
     /// # Panics
@@ -197,16 +225,15 @@ impl Suite {
         &self.runs
     }
 
-    /// The work done and the work in all, in [`AttackerKind::cost`]'s unit: each
-    /// attacker's steps (its whole budget once it stopped) times its cost per step. What a
-    /// time left is reckoned from, as the attackers' steps cost from 1 to 15.
+    /// The work trained so far and the work left at most, in [`AttackerKind::cost`]'s
+    /// unit: each attacker's steps times its cost per step (from 1 to 15), and for each one
+    /// still training the rest of its budget. What a time left is reckoned from: the pace of
+    /// the work trained, over the work left (an early stop only shortens it).
     pub fn work(&self) -> (usize, usize) {
-        let done = |r: &AttackRun| if r.is_done() { r.total() } else { r.done() };
         let cost = |r: &AttackRun| r.kind().cost();
-        (
-            self.runs.iter().map(|r| cost(r) * done(r)).sum(),
-            self.runs.iter().map(|r| cost(r) * r.total()).sum(),
-        )
+        let trained = self.runs.iter().map(|r| cost(r) * r.done()).sum();
+        let left = self.runs.iter().filter(|r| !r.is_done()).map(|r| cost(r) * (r.total() - r.done())).sum();
+        (trained, left)
     }
 
     /// Scores every attacker (call once all are done), in the suite's order

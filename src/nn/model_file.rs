@@ -71,14 +71,17 @@ impl ModelHeader {
         }
     }
 
-    /// Records an attacker-suite audit: every attacker, and the best one's figures as the
-    /// model's fresh-attacker figures (with the steps that attacker trained).
+    /// Records an attacker-suite audit, merged with the one recorded before
+    /// ([`SuiteResult::merged_with`]: what an earlier audit read stays read): every attacker,
+    /// and the best one's figures as the model's fresh-attacker figures (with the steps that
+    /// attacker trained).
     pub fn record_suite(&mut self, suite: &SuiteResult) {
+        let suite = suite.merged_with(self.attack_suite.as_ref());
         let best = suite.best();
         self.fresh_eve_bit_errors = Some(best.score.bit_errors);
         self.audit_steps = Some(best.steps);
         self.fresh_eve_bit_error_rates = Some(best.score.bit_error_rates.clone());
-        self.attack_suite = Some(suite.clone());
+        self.attack_suite = Some(suite);
     }
 
     /// The attacker whose figures the header records, if the suite recorded them.

@@ -113,7 +113,11 @@ pub fn apply_fragment(lab: Lab, text: MessageForm) {
                 "This link should have brought the sender's own model, but {why}. Ask the sender for the model file (Download model) and load it here; the ciphertext and key that came are in the form."
             )));
         }
-        (None, Some(preset)) => format!("the {preset} model"),
+        // Named as the form names it now (a link may carry a former name).
+        (None, Some(preset)) => {
+            let name = ModelSlot::from_key(&preset).map_or(preset.clone(), |s| s.key().to_string());
+            format!("the {name} model")
+        }
         (None, None) => "a model that is not in the link".to_string(),
     };
     text.arrival.set(match (&ciphertext, &key) {

@@ -29,8 +29,9 @@ use crate::web::pad_run::PadState;
 struct Lane {
     done: usize,
     seconds: f64,
-    /// Its work done and in all, weighted by each member's cost per step.
-    work: (usize, usize),
+    /// Its work trained and work left, weighted by each member's cost per step (none before
+    /// its first report).
+    work: Option<(usize, usize)>,
     current: Option<SuiteMember>,
     result: Option<SuiteResult>,
 }
@@ -154,11 +155,12 @@ fn handler(
                     let share = &mut shares[index];
                     share.done = done;
                     share.seconds += seconds;
-                    share.work = work;
+                    share.work = Some(work);
                     share.current = current;
                     // Side by side: the suite's time is the longest worker's.
                     let seconds = shares.iter().map(|s| s.seconds).fold(0.0, f64::max);
-                    let lanes: Vec<_> = shares.iter().map(|s| (s.work.0, s.work.1, s.seconds)).collect();
+                    let lanes: Vec<_> =
+                        shares.iter().map(|s| s.work.map(|(t, l)| (t, l, s.seconds))).collect();
                     (
                         shares.iter().map(|s| s.done).sum(),
                         seconds,
@@ -181,7 +183,7 @@ fn handler(
                     let share = &mut shares[index];
                     share.result = Some(result);
                     share.current = None;
-                    share.work.0 = share.work.1;
+                    share.work = share.work.map(|(trained, _)| (trained, 0));
                     let all: Option<Vec<SuiteResult>> = shares.iter().map(|s| s.result.clone()).collect();
                     all
                 };

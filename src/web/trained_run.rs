@@ -121,10 +121,12 @@ impl TrainedRun {
         Some(run)
     }
 
-    /// Records the attacker suite's result on this run.
+    /// Records the attacker suite's result on this run, merged with what an earlier suite on
+    /// it read ([`SuiteResult::merged_with`]).
     pub fn record_suite(&self, result: SuiteResult) {
-        update_kept_run(|run| run.suite = Some(result.clone()));
-        self.suite.set(Some(result));
+        let merged = self.suite.with_untracked(|before| result.merged_with(before.as_ref()));
+        update_kept_run(|run| run.suite = Some(merged.clone()));
+        self.suite.set(Some(merged));
     }
 
     /// Records the continued Eve's result on this run.

@@ -133,6 +133,12 @@ test('a first visit gets the class view: the three steps, the rest folded; the f
     await lab.page.reload();
     await lab.by('start').waitFor();
     assert.equal(await open('fold-settings'), false, 'the class view was not kept');
+    // A link with a setting to fix opens the settings, so Start is not disabled for no reason seen.
+    const linked = await LabPage.open(browser.context, `${server.url}?backend=cpu#preset=poc8&epochs=0`);
+    assert.ok(await linked.startDisabled());
+    assert.equal(await linked.by('fold-settings').evaluate((d) => d.open), true, 'the field to fix is folded away');
+    assert.ok(await linked.by('error-epochs').isVisible());
+    assert.deepEqual(linked.problems, []);
     assert.deepEqual(lab.problems, []);
   } finally {
     await browser.close();

@@ -110,6 +110,10 @@ test('CPU fallback: loads cleanly, validates, trains, pauses, evaluates and audi
     console.log(`while training: ${longTasks.length} long tasks, longest ${longest.toFixed(0)} ms`);
     assert.ok(longest < 120, `a ${longest} ms task blocked the page while training`);
     await lab.waitForDone(300_000);
+    // The caption says where the curves stand, in the chart's own figures.
+    const now = await lab.by('losses-now').textContent();
+    const [, at] = /^ At iteration (\d+): Bob \d+\.\d\d bits wrong, Eve \d+\.\d\d \(guessing: 4\)\.$/.exec(now) || [];
+    assert.equal(Number(at), await lab.iteration(), now);
     assert.equal(await lab.iteration(), 120);
     assert.ok(await lab.inkedPixels() > 2000, 'the loss chart looks blank');
     await lab.by('results').waitFor();

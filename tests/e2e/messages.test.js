@@ -269,6 +269,7 @@ test('no stale reading: the picker, readings and compact form follow every chang
     });
     const friend = await LabPage.open(browser.context, `${server.url}#${old}`);
     await friend.page.waitForFunction(() => /Using owneve16/.test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.match(await friend.by('link-notice').textContent(), /for the owneve16 model/);
     await friend.by('decrypt').click();
     assert.equal(await friend.by('bob-text').textContent(), before);
     assert.deepEqual(friend.problems, []);

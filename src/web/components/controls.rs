@@ -118,7 +118,11 @@ pub fn Controls() -> impl IntoView {
                 </button>
                 <button type="button" data-testid="reset" on:click=move |_| training_run::reset(lab)>"Reset"</button>
             </div>
-            <Fold summary="Details: the settings (optimiser, epochs, batch, learning rates, seed…)" test_id="fold-settings">
+            <Fold
+                summary="Details: the settings (optimiser, epochs, batch, learning rates, seed…)"
+                test_id="fold-settings"
+                open_when=Signal::derive(move || errors.with(|e| !e.is_empty()))
+            >
             <div class="settings">
             <div class="field">
                 <label for="field-optimizer" title=Field::Optimizer.hint()>"Optimiser"</label>

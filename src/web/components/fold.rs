@@ -12,11 +12,15 @@ pub fn Fold(
     /// The test id of its `<details>`.
     #[prop(into)]
     test_id: String,
+    /// Open in the class view too while this holds (say, a field inside needs fixing).
+    #[prop(optional, into)]
+    open_when: Option<Signal<bool>>,
     children: Children,
 ) -> impl IntoView {
     let mode = ViewMode::get();
+    let open = move || !mode.class.get() || open_when.is_some_and(|o| o.get());
     view! {
-        <details class="fold" data-testid=test_id prop:open=move || !mode.class.get()>
+        <details class="fold" data-testid=test_id prop:open=open>
             <summary>{summary}</summary>
             {children()}
         </details>

@@ -61,9 +61,18 @@ pub fn LossChart() -> impl IntoView {
             ></canvas>
             <figcaption>
                 {move || format!(
-                    "Bits wrong per {}-bit message (lower is better for Bob; Eve should end near the dashed chance line).",
+                    "Bits wrong per {}-bit message (lower is better for Bob). Guessing gets half wrong (the dashed line); Eve usually ends below it, reading part of each message, which is why step 2 attacks the cipher.",
                     lab.bits.get()
                 )}
+                <span data-testid="losses-now">
+                    {move || {
+                        lab.training.redraw.track();
+                        lab.history.with_untracked(|h| h.last().map(|l| format!(
+                            " At iteration {}: Bob {:.2} bits wrong, Eve {:.2} (guessing: {}).",
+                            l.iteration, l.bob, l.eve, lab.bits.get_untracked() / 2
+                        )))
+                    }}
+                </span>
                 {move || error.get().map(|e| view! { <span class="error">" Chart error: " {e}</span> })}
             </figcaption>
             <dl class="curves" data-testid="curves-key">
@@ -79,6 +88,8 @@ pub fn LossChart() -> impl IntoView {
                 </dd>
             </dl>
             <div class="buttons">
+                // Where the browser shows no element full screen (a phone's Safari), no button.
+                <Show when=|| web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.fullscreen_enabled())>
                 <button
                     type="button"
                     data-testid="full-screen"
@@ -92,6 +103,7 @@ pub fn LossChart() -> impl IntoView {
                 >
                     "Full screen"
                 </button>
+                </Show>
                 <button
                     type="button"
                     data-testid="save-png"

@@ -122,7 +122,7 @@ pub fn SuitePanel() -> impl IntoView {
                 // Early stops only shorten it.
                 let eta = suite.eta.get().map(clock).unwrap_or_else(|| "—".into());
                 let paused = if suite.job.status.get() == Status::Paused { "paused · " } else { "" };
-                format!("{paused}{now}{} of at most {} steps in all · at most {eta} left", p.done, p.total)
+                format!("{paused}{now}{} of at most {} steps in all · about {eta} left", p.done, p.total)
             }
         }
     };

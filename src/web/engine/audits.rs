@@ -49,13 +49,13 @@ pub(super) async fn attack(
             if let Slice::Rows(rows, seconds) = slice {
                 let current =
                     suite.runs().iter().find(|r| !r.is_done()).map(|r| SuiteMember::Reader(r.kind()));
-                let (work, readers) = suite.work();
+                let (trained, left) = suite.work();
                 post(&Event::AttackRows {
                     rows,
                     current,
                     done: suite.done(),
                     seconds,
-                    work: (work, readers + game),
+                    work: (trained, left + game),
                 });
             }
             true
@@ -69,7 +69,7 @@ pub(super) async fn attack(
     if distinguisher {
         let mut run = DistinguishRun::new(saved.frozen(&device), config, &device);
         let readers = suite.done();
-        let (_, reader_work) = suite.work();
+        let (reader_work, _) = suite.work();
         let played = run_slices(
             &state,
             &mut run,
@@ -84,7 +84,7 @@ pub(super) async fn attack(
                         seconds,
                         work: (
                             reader_work + SuiteMember::Distinguisher.cost() * run.done(),
-                            reader_work + game,
+                            SuiteMember::Distinguisher.cost() * (run.total() - run.done()),
                         ),
                     });
                 }
