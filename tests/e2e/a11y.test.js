@@ -16,9 +16,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   test(`axe-core finds no violation after a run (${name}, ${viewport.width}×${viewport.height})`, { timeout: 300_000 }, async () => {
     const browser = await launch({ webgpu: false });
     try {
-      const page = await browser.context.newPage();
-      await page.setViewportSize(viewport);
-      const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`, page);
+      const lab = await LabPage.openSized(browser.context, `${server.url}?backend=cpu`, viewport);
       await lab.screenshot(`first-screen-${name}`);
       // The first step is on the first screen: Start itself on a desktop, and at every size
       // a link to it that brings Start into view.
@@ -89,9 +87,7 @@ test('the first screen is painted first: what lies below the fold comes after, i
 test('a first visit gets the class view: the three steps, the rest folded; the full lab is one switch away and kept', { timeout: 300_000 }, async () => {
   const browser = await launch({ webgpu: false, view: 'first-visit' });
   try {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 800 });
-    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`, page);
+    const lab = await LabPage.openSized(browser.context, `${server.url}?backend=cpu`, { width: 1280, height: 800 });
     const open = (id) => lab.by(id).evaluate((d) => d.open);
     assert.equal(await lab.by('view-class').getAttribute('aria-pressed'), 'true');
     for (const id of ['fold-settings', 'fold-backend', 'fold-population', 'fold-continued', 'fold-model-files', 'fold-avalanche']) {

@@ -194,9 +194,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 
   test(`Start brings the chart into view and keyboard focus goes on (${viewport.width}×${viewport.height})`, { timeout: 300_000 }, async () => {
     const browser = await launch({ webgpu: false });
     try {
-      const page = await browser.context.newPage();
-      await page.setViewportSize(viewport);
-      const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`, page);
+      const lab = await LabPage.openSized(browser.context, `${server.url}?backend=cpu`, viewport);
       await lab.choosePreset('poc8');
       await lab.setField('epochs', 200);
       const chartShows = () => lab.page.evaluate(() => {
@@ -238,9 +236,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 
 test('a projector (1920×1080): a wide page, the chart beside the settings, larger type, full screen', { timeout: 120_000 }, async () => {
   const browser = await launch({ webgpu: false });
   try {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1920, height: 1080 });
-    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`, page);
+    const lab = await LabPage.openSized(browser.context, `${server.url}?backend=cpu`, { width: 1920, height: 1080 });
     const main = await lab.page.locator('main').boundingBox();
     assert.ok(main.width >= 1600, `the page is ${main.width} px wide on a 1920 px projector`);
     assert.equal(await lab.page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '20px');

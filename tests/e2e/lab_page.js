@@ -64,6 +64,13 @@ class LabPage {
     return lab;
   }
 
+  /** {@link LabPage.open} in a new page of `viewport` CSS pixels ({ width, height }). */
+  static async openSized(context, url, viewport) {
+    const page = await context.newPage();
+    await page.setViewportSize(viewport);
+    return LabPage.open(context, url, page);
+  }
+
   by(id) { return this.page.getByTestId(id); }
   async setField(key, value) { await this.by(`input-${key}`).fill(String(value)); }
   async choosePreset(name) { await this.by('preset').selectOption(name); }

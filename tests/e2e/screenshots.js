@@ -9,13 +9,6 @@ const { launch, LabPage } = require('./lab_page');
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** Opens the page in a window of `width`×`height` CSS pixels. */
-async function open(browser, url, width, height) {
-  const page = await browser.context.newPage();
-  await page.setViewportSize({ width, height });
-  return LabPage.open(browser.context, url, page);
-}
-
 async function main(folder) {
   fs.mkdirSync(folder, { recursive: true });
   const server = await serve(path.join(ROOT, 'dist'));
@@ -29,7 +22,7 @@ async function main(folder) {
   };
   try {
     // A teacher's laptop, mid-training: the chart moving, the ETA beside it.
-    const lab = await open(browser, `${server.url}?backend=cpu`, 1280, 800);
+    const lab = await LabPage.openSized(browser.context, `${server.url}?backend=cpu`, { width: 1280, height: 800 });
     await lab.start();
     await lab.page.waitForFunction(() => Number(document.querySelector('[data-testid=iteration]').textContent) >= 1000, null, { timeout: 300_000 });
     await lab.pause();
@@ -57,7 +50,7 @@ async function main(folder) {
     await lab.by('share-key').check();
     await lab.by('make-share-link').click();
     const link = await lab.by('share-link').inputValue();
-    const phone = await open(browser, link, 390, 844);
+    const phone = await LabPage.openSized(browser.context, link, { width: 390, height: 844 });
     await phone.page.waitForFunction(() => /Using/.test(document.querySelector('[data-testid=model-info]').textContent));
     await phone.by('decrypt').click();
     await phone.page.waitForTimeout(500);
