@@ -547,6 +547,43 @@ fn pad_trains_rounds_and_says_what_it_found() {
 }
 
 #[test]
+fn pad_sweeps_seeds_with_a_row_each_and_a_summary() {
+    // 8 bits at the page's γ: seed 2 is a perfect pad before 3,000 iterations, so it stops
+    // at a check; --check-every 0 trains every iteration.
+    let args = ["pad", "--bits", "8", "--iterations", "3000", "--gamma", "14", "--check-every", "250"];
+    let out = anc(&[&args[..], &["--seed", "2", "--seeds", "2"]].concat());
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("| 2 |") || l.starts_with("| 3 |")).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    let perfect = text.lines().find_map(|l| l.strip_prefix("a perfect one-time pad (the exact check): "));
+    let perfect_rows = rows.iter().filter(|r| r.contains("| a perfect one-time pad")).count();
+    assert_eq!(perfect, Some(format!("{perfect_rows} of 2").as_str()), "{text}");
+    assert!(perfect_rows >= 1, "{text}");
+
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(anc(&[&args[..], &["--seeds", "2", "--json"]].concat()).stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+    assert_eq!(lines.iter().map(|l| l["seed"].as_u64().unwrap()).collect::<Vec<_>>(), vec![1, 2]);
+    for line in &lines {
+        let trained = line["iterations_trained"].as_u64().unwrap();
+        match line["perfect_at"].as_u64() {
+            Some(at) => {
+                assert!(at == trained && at < 3000 && at % 250 == 0 && line["perfect_pad"] == true, "{line}")
+            }
+            None => assert_eq!(trained, 3000, "{line}"),
+        }
+    }
+    let never =
+        json_line(&anc(&["pad", "--bits", "8", "--iterations", "300", "--check-every", "0", "--json"]));
+    assert_eq!((never["iterations_trained"].as_u64(), never["perfect_at"].as_u64()), (Some(300), None));
+    assert!(one_line_error(&anc(&["pad", "--seeds", "2", "--out", "x.bin"])).contains("--out"));
+}
+
+#[test]
 fn a_saved_pad_is_evaluated_audited_exported_and_sampled_like_any_model() {
     let dir = tempdir();
     let model = dir.join("pad8.bin");

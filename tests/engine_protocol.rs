@@ -86,7 +86,7 @@ fn every_command_and_event_survives_the_trip() {
 fn sample_pad() -> anc::nn::pad::trained::TrainedPad {
     let device = burn::prelude::Device::flex();
     let config = PadConfig::new().with_bits(4);
-    anc::nn::pad::trained::TrainedPad::of(&anc::nn::pad::PadNet::init(4, 2, &device), &config, 0)
+    anc::nn::pad::trained::TrainedPad::of(&anc::nn::pad::PadNet::init(4, 2, &device), &config, 0, 0)
         .read()
         .unwrap()
 }

@@ -79,6 +79,65 @@ fn training_against_the_distinguisher_lowers_bobs_error() {
 }
 
 #[test]
+fn training_stops_at_the_first_check_that_finds_a_perfect_pad() {
+    let device = Device::flex().autodiff();
+    // The page's 8-bit settings (γ 14): seed 1 is a perfect pad within 3,000 iterations.
+    let config =
+        PadConfig::new().with_bits(8).with_iterations(3000).with_gamma(14.0).with_check_every(Some(250));
+    let mut trainer = PadTrainer::new(config, &device);
+    while !trainer.is_done() {
+        let _ = trainer.run(100).read().unwrap();
+    }
+    let at = trainer.perfect_at().expect("a check found a perfect pad");
+    assert!(at < 3000 && at.is_multiple_of(250), "stopped at {at}");
+    assert_eq!(trainer.done(), at);
+    let pad = trainer.trained().read().unwrap();
+    assert!(pad.perfect && pad.bob_pct == 100.0 && pad.key_rank == 8, "{}", pad.verdict);
+    // No more iterations once it stopped.
+    assert!(trainer.run(10).read().unwrap().is_empty());
+
+    // With no checks, every iteration trains.
+    let config = PadConfig::new().with_bits(8).with_iterations(300).with_check_every(Some(0));
+    let mut trainer = PadTrainer::new(config, &device);
+    assert_eq!(trainer.run(1000).read().unwrap().len(), 300);
+    assert_eq!((trainer.done(), trainer.perfect_at()), (300, None));
+}
+
+#[test]
+fn an_attempt_without_a_perfect_pad_starts_again_from_fresh_weights() {
+    let device = Device::flex().autodiff();
+    // 40 iterations find no pad: each attempt runs out, and the next starts afresh.
+    let config =
+        PadConfig::new().with_bits(8).with_iterations(40).with_check_every(Some(20)).with_attempts(Some(3));
+    let mut trainer = PadTrainer::new(config.clone(), &device);
+    let first = trainer.net().weight.val();
+    assert_eq!(trainer.total(), 120);
+    let rows = trainer.run(1000).read().unwrap();
+    assert_eq!((rows.len(), trainer.done(), trainer.attempt(), trainer.perfect_at()), (120, 120, 2, None));
+    let pad = trainer.trained().read().unwrap();
+    assert_eq!((pad.attempt, pad.iterations, pad.perfect), (2, 40, false));
+    // The third attempt did not start from the first one's weights.
+    let fresh = PadTrainer::new(config.clone().with_attempts(None), &device);
+    assert_eq!(values(fresh.net().weight.val()), values(first));
+    let mut again = PadTrainer::new(config.with_attempts(Some(2)), &device);
+    let _ = again.run(40).read().unwrap();
+    assert_eq!(again.attempt(), 1);
+    let (now, start) = (values(again.net().weight.val()), values(fresh.net().weight.val()));
+    let moved = now.iter().zip(&start).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    assert!(moved > 0.1, "a fresh start, not the first attempt's weights: {moved}");
+    assert!(PadConfig::new().with_attempts(Some(0)).validate().unwrap_err().contains("attempts"));
+}
+
+#[test]
+fn a_pad_config_written_before_the_checks_reads_with_the_default() {
+    let mut json: serde_json::Value =
+        serde_json::to_value(PadConfig::new().with_check_every(Some(7))).unwrap();
+    json.as_object_mut().unwrap().remove("check_every");
+    let config: PadConfig = serde_json::from_value(json).unwrap();
+    assert_eq!(config, PadConfig::new());
+}
+
+#[test]
 fn a_pads_file_round_trips_and_each_loader_refuses_the_other_kind_by_name() {
     let device = Device::flex();
     let net = hand_pad(&device);

@@ -4,7 +4,10 @@
 //! `cos(π·Σ wⱼbⱼ)` is `(−1)` to the number of selected bits set. Alice and Bob are the same
 //! network: Alice reads `(P, K)`, Bob `(C, K)`. They train against the distinguishing Eve
 //! (two messages, which one was sent?) with L2 weight decay, and the weights are rounded
-//! to integers at the end ([`PadNet::rounded`]); [`analysis`] reads the formulas off them.
+//! to integers ([`PadNet::rounded`]); [`analysis`] reads the formulas off them. As in the
+//! paper's method, the rounded network is tested every so often during training, which
+//! stops as soon as it is a perfect one-time pad; an attempt that finds none in its
+//! iterations can start again from fresh weights.
 
 use burn::module::{Module, Param};
 use burn::optim::GradientsParams;
@@ -133,7 +136,19 @@ pub struct PadConfig {
     pub learning_rate: f64,
     #[config(default = 1)]
     pub seed: u64,
+    /// Iterations between two exact checks of the rounded network; training stops at the
+    /// first check that finds a perfect one-time pad (0: never checks, trains every
+    /// iteration; none, as in files written before the checks: every
+    /// [`DEFAULT_CHECK_EVERY`]).
+    pub check_every: Option<usize>,
+    /// Fresh starts: an attempt whose `iterations` end without a check finding a perfect
+    /// pad starts again from new weights, distinguisher and data, up to this many attempts
+    /// in all (none, as in files written before: 1). The last attempt's pad is kept.
+    pub attempts: Option<usize>,
 }
+
+/// Iterations between two checks when a config names none.
+pub const DEFAULT_CHECK_EVERY: usize = 1000;
 
 impl PadConfig {
     /// Checks every field; the message names the first bad one.
@@ -146,6 +161,9 @@ impl PadConfig {
         }
         if !(1..=10_000_000).contains(&self.iterations) {
             return bad("iterations", self.iterations.to_string(), "an integer from 1 to 10000000");
+        }
+        if !(1..=100).contains(&self.attempts()) {
+            return bad("attempts", self.attempts().to_string(), "an integer from 1 to 100");
         }
         if !(1..=65_536).contains(&self.batch_size) {
             return bad("batch_size", self.batch_size.to_string(), "an integer from 1 to 65536");
@@ -163,6 +181,11 @@ impl PadConfig {
         }
         Ok(())
     }
+
+    /// Attempts in all (at least 1).
+    pub fn attempts(&self) -> usize {
+        self.attempts.unwrap_or(1)
+    }
 }
 
 /// Trains a pad against the distinguishing Eve, step by step. Rows: `ab` is Alice+Bob's
@@ -176,23 +199,74 @@ pub struct PadTrainer {
     ab_optim: FlatOptimizer,
     eve_optim: FlatOptimizer,
     source: BitSource,
+    /// Iterations trained in all attempts.
     iteration: usize,
+    /// The attempt training now (0: the first), and the iterations it has trained.
+    attempt: usize,
+    attempt_iteration: usize,
+    /// The iteration at which a check found a perfect pad (training ends there).
+    perfect_at: Option<usize>,
 }
 
 impl PadTrainer {
     /// A fresh pad and distinguisher from `config.seed` on `device` (with autodiff).
     pub fn new(config: PadConfig, device: &Device) -> Self {
         let bits = config.bits;
-        let mut rng = SmallRng::seed_from_u64(seeds::distinguisher(config.seed));
+        let (net, eve, source) = Self::start(&config, 0, device);
         Self {
-            net: PadNet::init(bits, config.seed, device),
-            eve: Mlp::new(3 * bits, &[128, 128], 1, &mut rng, device),
+            net,
+            eve,
             kernels: Kernels::for_device(bits, device),
             ab_optim: optimizer(OptimizerKind::Adam),
             eve_optim: optimizer(OptimizerKind::Adam),
-            source: BitSource::new(seeds::training_data(config.seed)),
+            source,
             iteration: 0,
+            attempt: 0,
+            attempt_iteration: 0,
+            perfect_at: None,
             config,
+        }
+    }
+
+    /// Attempt `attempt`'s fresh weights, distinguisher and data.
+    fn start(config: &PadConfig, attempt: usize, device: &Device) -> (PadNet, Mlp, BitSource) {
+        let seed = seeds::pad_attempt(config.seed, attempt);
+        let mut rng = SmallRng::seed_from_u64(seeds::distinguisher(seed));
+        let bits = config.bits;
+        (
+            PadNet::init(bits, seed, device),
+            Mlp::new(3 * bits, &[128, 128], 1, &mut rng, device),
+            BitSource::new(seeds::training_data(seed)),
+        )
+    }
+
+    /// Starts the next attempt from fresh weights, a fresh distinguisher and fresh data.
+    fn restart(&mut self) {
+        self.attempt += 1;
+        self.attempt_iteration = 0;
+        let device = self.net.weight.device();
+        (self.net, self.eve, self.source) = Self::start(&self.config, self.attempt, &device);
+        self.ab_optim = optimizer(OptimizerKind::Adam);
+        self.eve_optim = optimizer(OptimizerKind::Adam);
+    }
+
+    /// The attempt training now, or that trained the pad (0: the first).
+    pub fn attempt(&self) -> usize {
+        self.attempt
+    }
+
+    /// The iteration at which the rounded network was found to be a perfect one-time pad,
+    /// if a check found it.
+    pub fn perfect_at(&self) -> Option<usize> {
+        self.perfect_at
+    }
+
+    /// Rounds the network and checks it exactly; records the iteration if it is a perfect
+    /// pad. The pad trains on a CPU device, so the read-back does not wait.
+    fn check(&mut self) {
+        let trained = self.trained().read().expect("the pad trains on a CPU device");
+        if trained.perfect {
+            self.perfect_at = Some(self.iteration);
         }
     }
 
@@ -208,7 +282,7 @@ impl PadTrainer {
 
     /// The pad as it is now, rounded and read ([`trained::TrainedPad`]).
     pub fn trained(&self) -> Pending<trained::TrainedPad> {
-        trained::TrainedPad::of(&self.net, &self.config, self.iteration)
+        trained::TrainedPad::of(&self.net, &self.config, self.attempt_iteration, self.attempt)
     }
 
     /// One iteration: an Alice+Bob step, then the Eve steps. `[1, 3]` losses.
@@ -252,10 +326,21 @@ impl Steps for PadTrainer {
     type Row = IterationLosses;
 
     fn run(&mut self, iterations: usize) -> Pending<Vec<IterationLosses>> {
-        let todo = iterations.min(self.config.iterations - self.iteration);
         let first = self.iteration + 1;
-        let rows = (0..todo).map(|_| self.iterate()).collect();
-        self.iteration += todo;
+        let mut rows = Vec::new();
+        while rows.len() < iterations && !self.is_done() {
+            rows.push(self.iterate());
+            self.iteration += 1;
+            self.attempt_iteration += 1;
+            let every = self.config.check_every.unwrap_or(DEFAULT_CHECK_EVERY);
+            if every > 0 && self.attempt_iteration.is_multiple_of(every) {
+                self.check();
+            }
+            let attempt_over = self.attempt_iteration == self.config.iterations;
+            if attempt_over && self.perfect_at.is_none() && self.attempt + 1 < self.config.attempts() {
+                self.restart();
+            }
+        }
         pending_rows(first, rows)
     }
 
@@ -263,7 +348,13 @@ impl Steps for PadTrainer {
         self.iteration
     }
 
+    /// Every attempt's iterations.
     fn total(&self) -> usize {
-        self.config.iterations
+        self.config.iterations * self.config.attempts()
+    }
+
+    /// Every attempt trained, or a check found a perfect pad.
+    fn is_done(&self) -> bool {
+        self.perfect_at.is_some() || self.iteration >= self.total()
     }
 }

@@ -8,6 +8,12 @@ pub fn training_data(seed: u64) -> u64 {
     seed ^ 0x5eed_da7a
 }
 
+/// The seed of fresh start number `attempt` of a pad of `seed` (the first start is `seed`
+/// itself; each start draws its weights, distinguisher and data from it as a run would).
+pub fn pad_attempt(seed: u64, attempt: usize) -> u64 {
+    if attempt == 0 { seed } else { seed ^ (attempt as u64).wrapping_mul(0xa7e3_9d41_5eed_0001) }
+}
+
 /// The distinguishing Eve's weights in a run of `seed`.
 pub fn distinguisher(seed: u64) -> u64 {
     seed ^ 0xd157_1a90

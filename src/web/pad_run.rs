@@ -21,6 +21,15 @@ pub const PAD_CHOICES: [(usize, usize); 2] = [(8, 3_000), (16, 5_000)];
 /// pads of 10 seeds into 7 (`docs/research.md`).
 pub const PAGE_GAMMA: f64 = 14.0;
 
+/// Iterations between two exact checks of the page's pads: a run stops at the first check
+/// that finds a perfect one-time pad (a check reads 10,000 messages through one linear
+/// layer, a small cost beside 250 iterations).
+pub const PAGE_CHECK_EVERY: usize = 250;
+
+/// Attempts of the page's pads: a run that finds no perfect pad in its iterations starts
+/// again from fresh weights, up to this many times in all.
+pub const PAGE_ATTEMPTS: usize = 3;
+
 /// The pad being trained or trained in this page.
 #[derive(Clone, Copy)]
 pub struct PadState {
@@ -73,7 +82,9 @@ impl PadState {
             .with_bits(self.bits.get())
             .with_iterations(usize::try_from(iterations).map_err(|_| "too many iterations".to_string())?)
             .with_seed(seed)
-            .with_gamma(PAGE_GAMMA);
+            .with_gamma(PAGE_GAMMA)
+            .with_check_every(Some(PAGE_CHECK_EVERY))
+            .with_attempts(Some(PAGE_ATTEMPTS));
         config.validate().map(|()| config)
     }
 
@@ -91,7 +102,11 @@ impl PadState {
             }
             Err(e) => return self.job.fail(format!("the engine could not start ({e})")),
         }
-        self.job.progress.set(Progress { done: 0, total: config.iterations, seconds: 0.0 });
+        self.job.progress.set(Progress {
+            done: 0,
+            total: config.iterations * config.attempts(),
+            seconds: 0.0,
+        });
         self.job.status.set(Status::Running);
     }
 

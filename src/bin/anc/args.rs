@@ -216,11 +216,24 @@ pub struct PadArgs {
     /// Bits in a message, a key and a ciphertext.
     #[arg(long, default_value_t = 16)]
     pub bits: usize,
-    #[arg(long, default_value_t = 20_000)]
+    /// The most iterations an attempt trains (it stops sooner at a check that finds a
+    /// perfect pad).
+    #[arg(long, default_value_t = 15_000)]
     pub iterations: usize,
-    /// Seed of the weights and of every message, key and coin.
+    /// Iterations between two exact checks of the rounded network: training stops at the
+    /// first that finds a perfect one-time pad (0: never checks).
+    #[arg(long, default_value_t = anc::nn::pad::DEFAULT_CHECK_EVERY)]
+    pub check_every: usize,
+    /// Seed of the weights and of every message, key and coin (the first, with --seeds).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Fresh starts: when an attempt's --iterations end with no check finding a perfect
+    /// pad, start again from new weights, up to this many attempts in all.
+    #[arg(long, default_value_t = 4)]
+    pub attempts: usize,
+    /// Seeds to sweep, from --seed on: a table row each and a summary.
+    #[arg(long, default_value_t = 1)]
+    pub seeds: u64,
     /// γ in Alice+Bob's loss L_B − γ·min(Err, ½).
     #[arg(long, default_value_t = 7.0)]
     pub gamma: f64,

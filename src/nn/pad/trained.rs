@@ -31,12 +31,18 @@ pub struct TrainedPad {
     pub verdict: String,
     /// The rounded weights `[2N, N]`, row-major.
     pub weights: Vec<f32>,
+    /// The attempt that trained it (0: the first; [`PadConfig::attempts`]), and its
+    /// iterations.
+    #[serde(default)]
+    pub attempt: usize,
+    #[serde(default)]
+    pub iterations: usize,
 }
 
 impl TrainedPad {
-    /// `net`, trained with `config` for `iterations`, rounded and read: Bob on 10,000 fresh
-    /// messages held out from its training.
-    pub fn of(net: &PadNet, config: &PadConfig, iterations: usize) -> Pending<Self> {
+    /// `net`, trained with `config` for `iterations` in attempt `attempt`, rounded and read:
+    /// Bob on 10,000 fresh messages held out from its training.
+    pub fn of(net: &PadNet, config: &PadConfig, iterations: usize, attempt: usize) -> Pending<Self> {
         let device = net.weight.device();
         let (bits, rounded) = (net.bits(), net.rounded());
         let batch = BitSource::new(seeds::held_out(config.seed)).batch(EVALUATION_SAMPLES, bits, &device);
@@ -67,6 +73,8 @@ impl TrainedPad {
                 perfect: analysis.is_perfect_pad(),
                 verdict: analysis.verdict(),
                 weights,
+                attempt,
+                iterations,
             }
         })
     }
