@@ -550,7 +550,19 @@ fn pad_trains_rounds_and_says_what_it_found() {
 fn pad_sweeps_seeds_with_a_row_each_and_a_summary() {
     // 8 bits at the page's γ: seed 2 is a perfect pad before 3,000 iterations, so it stops
     // at a check; --check-every 0 trains every iteration.
-    let args = ["pad", "--bits", "8", "--iterations", "3000", "--gamma", "14", "--check-every", "250"];
+    let args = [
+        "pad",
+        "--bits",
+        "8",
+        "--iterations",
+        "3000",
+        "--gamma",
+        "14",
+        "--check-every",
+        "250",
+        "--attempts",
+        "1",
+    ];
     let out = anc(&[&args[..], &["--seed", "2", "--seeds", "2"]].concat());
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
@@ -572,14 +584,21 @@ fn pad_sweeps_seeds_with_a_row_each_and_a_summary() {
         let trained = line["iterations_trained"].as_u64().unwrap();
         match line["perfect_at"].as_u64() {
             Some(at) => {
-                assert!(at == trained && at < 3000 && at % 250 == 0 && line["perfect_pad"] == true, "{line}")
+                let checked = at.is_multiple_of(250) && line["attempt_iterations"].as_u64() == Some(at);
+                assert!(at == trained && at <= 3000 && checked && line["perfect_pad"] == true, "{line}")
             }
             None => assert_eq!(trained, 3000, "{line}"),
         }
     }
-    let never =
-        json_line(&anc(&["pad", "--bits", "8", "--iterations", "300", "--check-every", "0", "--json"]));
-    assert_eq!((never["iterations_trained"].as_u64(), never["perfect_at"].as_u64()), (Some(300), None));
+    // --check-every 0 checks only at the end of the attempt.
+    let args =
+        ["pad", "--bits", "8", "--iterations", "300", "--check-every", "0", "--attempts", "1", "--json"];
+    let once = json_line(&anc(&args));
+    assert_eq!(once["iterations_trained"].as_u64(), Some(300));
+    assert_eq!(once["perfect_at"].as_u64(), once["perfect_pad"].as_bool().unwrap().then_some(300), "{once}");
+    assert!(
+        one_line_error(&anc(&["pad", "--seed", "18446744073709551615", "--seeds", "2"])).contains("--seeds")
+    );
     assert!(one_line_error(&anc(&["pad", "--seeds", "2", "--out", "x.bin"])).contains("--out"));
 }
 

@@ -96,11 +96,31 @@ fn training_stops_at_the_first_check_that_finds_a_perfect_pad() {
     // No more iterations once it stopped.
     assert!(trainer.run(10).read().unwrap().is_empty());
 
-    // With no checks, every iteration trains.
+    // With no periodic checks, every iteration trains, and the end is checked.
     let config = PadConfig::new().with_bits(8).with_iterations(300).with_check_every(Some(0));
     let mut trainer = PadTrainer::new(config, &device);
     assert_eq!(trainer.run(1000).read().unwrap().len(), 300);
-    assert_eq!((trainer.done(), trainer.perfect_at()), (300, None));
+    let perfect = trainer.trained().read().unwrap().perfect;
+    assert_eq!((trainer.done(), trainer.perfect_at()), (300, perfect.then_some(300)));
+
+    // Seed 9 at the page's settings finds no pad in its first attempt, and one in its
+    // second: the pad kept is the second attempt's, found at a check.
+    let config = PadConfig::new()
+        .with_bits(8)
+        .with_iterations(3000)
+        .with_gamma(14.0)
+        .with_check_every(Some(250))
+        .with_attempts(Some(3))
+        .with_seed(9);
+    let mut trainer = PadTrainer::new(config, &device);
+    while !trainer.is_done() {
+        let _ = trainer.run(500).read().unwrap();
+    }
+    let pad = trainer.trained().read().unwrap();
+    assert!(pad.perfect, "{}", pad.verdict);
+    assert_eq!((trainer.attempt(), pad.attempt), (1, 1));
+    assert_eq!(trainer.perfect_at(), Some(3000 + pad.iterations));
+    assert!(pad.iterations.is_multiple_of(250) && pad.iterations < 3000);
 }
 
 #[test]
@@ -130,9 +150,11 @@ fn an_attempt_without_a_perfect_pad_starts_again_from_fresh_weights() {
 
 #[test]
 fn a_pad_config_written_before_the_checks_reads_with_the_default() {
-    let mut json: serde_json::Value =
-        serde_json::to_value(PadConfig::new().with_check_every(Some(7))).unwrap();
-    json.as_object_mut().unwrap().remove("check_every");
+    let written = PadConfig::new().with_check_every(Some(7)).with_attempts(Some(2));
+    let mut json: serde_json::Value = serde_json::to_value(written).unwrap();
+    let fields = json.as_object_mut().unwrap();
+    fields.remove("check_every");
+    fields.remove("attempts");
     let config: PadConfig = serde_json::from_value(json).unwrap();
     assert_eq!(config, PadConfig::new());
 }

@@ -137,9 +137,8 @@ pub struct PadConfig {
     #[config(default = 1)]
     pub seed: u64,
     /// Iterations between two exact checks of the rounded network; training stops at the
-    /// first check that finds a perfect one-time pad (0: never checks, trains every
-    /// iteration; none, as in files written before the checks: every
-    /// [`DEFAULT_CHECK_EVERY`]).
+    /// first check that finds a perfect one-time pad. The end of every attempt is checked
+    /// too (0 or none, as in files written before the checks: only then).
     pub check_every: Option<usize>,
     /// Fresh starts: an attempt whose `iterations` end without a check finding a perfect
     /// pad starts again from new weights, distinguisher and data, up to this many attempts
@@ -147,7 +146,7 @@ pub struct PadConfig {
     pub attempts: Option<usize>,
 }
 
-/// Iterations between two checks when a config names none.
+/// Iterations between two checks on the command line.
 pub const DEFAULT_CHECK_EVERY: usize = 1000;
 
 impl PadConfig {
@@ -332,11 +331,11 @@ impl Steps for PadTrainer {
             rows.push(self.iterate());
             self.iteration += 1;
             self.attempt_iteration += 1;
-            let every = self.config.check_every.unwrap_or(DEFAULT_CHECK_EVERY);
-            if every > 0 && self.attempt_iteration.is_multiple_of(every) {
+            let every = self.config.check_every.unwrap_or(0);
+            let attempt_over = self.attempt_iteration == self.config.iterations;
+            if attempt_over || (every > 0 && self.attempt_iteration.is_multiple_of(every)) {
                 self.check();
             }
-            let attempt_over = self.attempt_iteration == self.config.iterations;
             if attempt_over && self.perfect_at.is_none() && self.attempt + 1 < self.config.attempts() {
                 self.restart();
             }

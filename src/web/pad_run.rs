@@ -12,9 +12,9 @@ use crate::nn::pad::trained::TrainedPad;
 use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Redraws, Status, WorkerJob};
 
-/// The pads the page offers: bits, and iterations that trained in 32 s (8 bits) and 58 s
-/// (16 bits) in headless Chromium on a 2-core machine (`node tests/e2e/pad_bench.js`;
-/// `docs/research.md`).
+/// The pads the page offers: bits, and the iterations of an attempt, which trained in 32 s
+/// (8 bits) and 58 s (16 bits) in headless Chromium on a 2-core machine before the checks
+/// could end a run sooner (`node tests/e2e/pad_bench.js`; `docs/research.md`).
 pub const PAD_CHOICES: [(usize, usize); 2] = [(8, 3_000), (16, 5_000)];
 
 /// γ of the page's pads: twice the paper's 7, which on a short schedule turns 3 perfect 8-bit
@@ -49,7 +49,7 @@ pub struct PadState {
 }
 
 impl PadState {
-    /// No pad yet: 8 bits, the iterations that fit a minute, seed 1.
+    /// No pad yet: 8 bits, the iterations of an attempt that fit a minute, seed 1.
     pub fn new() -> Self {
         let (bits, iterations) = PAD_CHOICES[0];
         Self {

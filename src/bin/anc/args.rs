@@ -221,7 +221,8 @@ pub struct PadArgs {
     #[arg(long, default_value_t = 15_000)]
     pub iterations: usize,
     /// Iterations between two exact checks of the rounded network: training stops at the
-    /// first that finds a perfect one-time pad (0: never checks).
+    /// first that finds a perfect one-time pad (the end of every attempt is checked too; 0:
+    /// only then).
     #[arg(long, default_value_t = anc::nn::pad::DEFAULT_CHECK_EVERY)]
     pub check_every: usize,
     /// Seed of the weights and of every message, key and coin (the first, with --seeds).

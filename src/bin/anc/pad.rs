@@ -20,7 +20,7 @@ use crate::common::{SLICE, progress, run_to_end, write};
 use crate::suite::{SuitePlan, cores, distinguisher_json, print_suite, run_suite, suite_json};
 
 /// A pad's bar in a sweep: the suite's best reader leaves at least this share of the bits
-/// wrong (7.85 of 16: within 0.15 bits of a coin flip's 8).
+/// wrong (7.85 of 16, within 0.15 bits of a coin flip's 8; the same share at other sizes).
 const CHANCE_BAR: f64 = 7.85 / 16.0;
 
 /// One seed's pad, trained, rounded and (if asked) audited.
@@ -51,13 +51,16 @@ pub fn run(args: PadArgs) -> Result<()> {
     if args.seeds > 1 && args.out.is_some() {
         bail!("--out writes one pad: leave out --seeds, or sweep without --out");
     }
+    let Some(last_seed) = args.seed.checked_add(args.seeds - 1) else {
+        bail!("--seed {} with --seeds {} runs past the largest seed", args.seed, args.seeds);
+    };
     let sweep = args.seeds > 1;
     if sweep && !args.json {
         println!(
             "{}-bit pads, seeds {} to {}, at most {} iterations {}{}",
             args.bits,
             args.seed,
-            args.seed + args.seeds - 1,
+            last_seed,
             args.iterations,
             match args.attempts {
                 1 => "each".to_string(),
@@ -74,7 +77,7 @@ pub fn run(args: PadArgs) -> Result<()> {
         println!("|---:|---:|---:|---:|---:|---:|---|---:|");
     }
     let mut outcomes = Vec::new();
-    for seed in args.seed..args.seed + args.seeds {
+    for seed in args.seed..=last_seed {
         let outcome = train(&args, seed)?;
         if args.json {
             print_json(&args, &outcome);
@@ -147,7 +150,7 @@ fn print_json(args: &PadArgs, o: &Outcome) {
     let line = json!({
         "seed": o.seed, "bits": args.bits, "iterations": args.iterations,
         "iterations_trained": o.iterations_trained, "perfect_at": o.perfect_at,
-        "attempt": o.pad.attempt + 1, "attempts": args.attempts,
+        "attempt": o.pad.attempt + 1, "attempts": args.attempts, "attempt_iterations": o.pad.iterations,
         "train_seconds": o.train_seconds,
         "last_eve_error": o.last.map(|l| l.eve),
         "bob_correct_pct_before_rounding": pad.bob_before_pct, "bob_correct_pct": pad.bob_pct,
@@ -162,13 +165,19 @@ fn print_json(args: &PadArgs, o: &Outcome) {
 
 fn print_one(args: &PadArgs, o: &Outcome) {
     let pad = &o.pad;
-    let stopped = match o.perfect_at {
-        Some(at) => format!("stopped at iteration {at}: a check found a perfect pad"),
-        None => format!("{} iterations", o.iterations_trained),
-    };
-    let stopped = match args.attempts {
-        1 => stopped,
-        all => format!("{stopped}; attempt {} of {all}", pad.attempt + 1),
+    let stopped = match (o.perfect_at, args.attempts) {
+        (Some(_), 1) => format!("a check found a perfect pad at iteration {}", pad.iterations),
+        (Some(_), all) => format!(
+            "a check found a perfect pad at iteration {} of attempt {} of {all}, {} iterations in all",
+            pad.iterations,
+            pad.attempt + 1,
+            o.iterations_trained
+        ),
+        (None, 1) => format!("{} iterations", o.iterations_trained),
+        (None, all) => format!(
+            "no check found a perfect pad in {all} attempts, {} iterations in all; the last attempt's pad",
+            o.iterations_trained
+        ),
     };
     println!(
         "trained a {}-bit pad (seed {}, {stopped}) in {:.1} s; the distinguisher's last error {:.3} (0.5: a coin flip)",
@@ -228,7 +237,7 @@ fn print_summary(args: &PadArgs, outcomes: &[Outcome]) {
     if args.audit_steps > 0 {
         let at_chance = outcomes.iter().filter(|o| o.at_chance() == Some(true)).count();
         println!(
-            "Bob reads every message and the best reader leaves ≥ {:.2} bits wrong of {}: {at_chance} of {n}",
+            "Bob reads every message and the best reader leaves ≥ {:.3} bits wrong of {}: {at_chance} of {n}",
             CHANCE_BAR * args.bits as f64,
             args.bits
         );

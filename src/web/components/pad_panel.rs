@@ -192,7 +192,7 @@ pub fn PadPanel() -> impl IntoView {
                 {move || if pad.bits.get() == 8 {
                     "8 bits: from about 15 seconds to two minutes here. With these settings on the command line, seeds 1 to 10 gave a perfect one-time pad in 8 runs (most at the first attempt, within 3,000 iterations); the others leave a leak the verdict names."
                 } else {
-                    "16 bits: one to three minutes here, which is short for 16 bits: with these settings on the command line, seeds 1 to 10 gave a perfect pad in 4 runs, and Bob read every message in all 10 (the command line's longer attempts find one in at least 8)."
+                    "16 bits: one to three minutes here, which is short for 16 bits: with these settings on the command line, seeds 1 to 10 gave a perfect pad in 4 runs, and Bob read every message in all 10 (the command line's longer attempts found one in all 10)."
                 }}
             </p>
             {move || config().err().map(|e| view! { <p class="error" data-testid="pad-error">{e}</p> })}
