@@ -28,6 +28,8 @@ fn flags(text: &str) -> BTreeSet<String> {
     text.lines()
         .map(str::trim_start)
         .filter(|l| l.starts_with('-'))
+        // The option's own names come before its description, two spaces on.
+        .map(|l| l.split("  ").next().unwrap_or(l))
         .flat_map(|l| l.split([' ', ',', '=', '<', '[']).filter(|w| w.starts_with("--")).map(str::to_string))
         .filter(|f| f != "--help" && f != "--version")
         .collect()
