@@ -198,9 +198,8 @@ pub struct PadTrainer {
     ab_optim: FlatOptimizer,
     eve_optim: FlatOptimizer,
     source: BitSource,
-    /// Iterations trained in all attempts.
-    iteration: usize,
-    /// The attempt training now (0: the first), and the iterations it has trained.
+    /// The attempt training now (0: the first), and the iterations it has trained (every
+    /// attempt before it trained `config.iterations`).
     attempt: usize,
     attempt_iteration: usize,
     /// The iteration at which a check found a perfect pad (training ends there).
@@ -219,7 +218,6 @@ impl PadTrainer {
             ab_optim: optimizer(OptimizerKind::Adam),
             eve_optim: optimizer(OptimizerKind::Adam),
             source,
-            iteration: 0,
             attempt: 0,
             attempt_iteration: 0,
             perfect_at: None,
@@ -265,7 +263,7 @@ impl PadTrainer {
     fn check(&mut self) {
         let trained = self.trained().read().expect("the pad trains on a CPU device");
         if trained.perfect {
-            self.perfect_at = Some(self.iteration);
+            self.perfect_at = Some(self.done());
         }
     }
 
@@ -325,11 +323,10 @@ impl Steps for PadTrainer {
     type Row = IterationLosses;
 
     fn run(&mut self, iterations: usize) -> Pending<Vec<IterationLosses>> {
-        let first = self.iteration + 1;
+        let first = self.done() + 1;
         let mut rows = Vec::new();
         while rows.len() < iterations && !self.is_done() {
             rows.push(self.iterate());
-            self.iteration += 1;
             self.attempt_iteration += 1;
             let every = self.config.check_every.unwrap_or(0);
             let attempt_over = self.attempt_iteration == self.config.iterations;
@@ -343,8 +340,9 @@ impl Steps for PadTrainer {
         pending_rows(first, rows)
     }
 
+    /// Iterations trained in all attempts.
     fn done(&self) -> usize {
-        self.iteration
+        self.attempt * self.config.iterations + self.attempt_iteration
     }
 
     /// Every attempt's iterations.
@@ -354,6 +352,6 @@ impl Steps for PadTrainer {
 
     /// Every attempt trained, or a check found a perfect pad.
     fn is_done(&self) -> bool {
-        self.perfect_at.is_some() || self.iteration >= self.total()
+        self.perfect_at.is_some() || self.done() >= self.total()
     }
 }
