@@ -1,6 +1,7 @@
 //! The key search on the shipped poc8 model: with Bob's network and every one of the 256
 //! keys, the true key's reading is among the most English-like.
 
+use anc::nn::any_model::AnyCipher;
 use anc::nn::inference::Cipher;
 use anc::nn::model_file;
 use anc::nn::steps::Steps;
@@ -34,7 +35,7 @@ fn the_true_key_ranks_near_the_top_of_all_256() {
     let mut rng = SmallRng::seed_from_u64(3);
     let text = "meet me at the old bridge at noon, bring the map.";
     let codes = encode_text(text).unwrap();
-    let cipher = Cipher::new(&model.ciphers, &device);
+    let cipher = AnyCipher::from(Cipher::new(&model.ciphers, &device));
     let pack = packing(&cipher);
     for _ in 0..3 {
         let key = Key::random(8, || rng.random());
@@ -85,7 +86,7 @@ fn first_ranks(preset: &str, lengths: &[usize], sentences: &[&str]) -> Vec<(usiz
     let bytes = std::fs::read(format!("{}/public/models/{preset}.bin", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let device = Device::flex();
     let model = model_file::load(&bytes, &device).unwrap();
-    let cipher = Cipher::new(&model.ciphers, &device);
+    let cipher = AnyCipher::from(Cipher::new(&model.ciphers, &device));
     let pack = packing(&cipher);
     let mut rng = SmallRng::seed_from_u64(11);
     let mut firsts = Vec::new();

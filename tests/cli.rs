@@ -603,6 +603,29 @@ fn pad_sweeps_seeds_with_a_row_each_and_a_summary() {
 }
 
 #[test]
+fn sweep_takes_a_pad_preset_as_anc_pad_does() {
+    // `anc sweep --preset pad8` is `anc pad --bits 8` with the sweep's seeds and audit.
+    let swept = json_line(&anc(&[
+        "sweep",
+        "--preset",
+        "pad8",
+        "--seed",
+        "2",
+        "--seeds",
+        "1",
+        "--audit-steps",
+        "0",
+        "--json",
+    ]));
+    let padded = json_line(&anc(&["pad", "--bits", "8", "--seed", "2", "--json"]));
+    for field in ["formulas", "key_rank", "verdict", "iterations_trained", "bob_correct_pct"] {
+        assert_eq!(swept[field], padded[field], "{field}");
+    }
+    let refused = one_line_error(&anc(&["sweep", "--preset", "pad16", "--grid", "eve-weight=1,2"]));
+    assert!(refused.contains("--grid: not for a pad"), "{refused}");
+}
+
+#[test]
 fn a_saved_pad_is_evaluated_audited_exported_and_sampled_like_any_model() {
     let dir = tempdir();
     let model = dir.join("pad8.bin");

@@ -1,6 +1,7 @@
 //! Text through the shipped models (public/models/): Bob reads what Alice wrote, a wrong
 //! key gives garbage, encrypting twice differs, Eve's reading is scored.
 
+use anc::nn::any_model::AnyCipher;
 use anc::nn::inference::Cipher;
 use anc::nn::model_file;
 use anc::text::codec::{Ciphertext, char_of, encode_text};
@@ -19,7 +20,7 @@ fn shipped(preset: &str) -> model_file::SavedModel {
 fn round_trip(preset: &str) {
     let model = shipped(preset);
     let device = Device::flex();
-    let cipher = &Cipher::new(&model.ciphers, &device);
+    let cipher = &AnyCipher::from(Cipher::new(&model.ciphers, &device));
     let pack = packing(cipher);
     let mut rng = SmallRng::seed_from_u64(7);
     let key = Key::random(pack.bits, || rng.random());
@@ -41,8 +42,10 @@ fn round_trip(preset: &str) {
     assert!(garbage.chars_right * 2 < garbage.chars, "{preset}: a wrong key still read {garbage:?}");
     let again = encrypt(cipher, &pack.pack(&codes, || rng.random()), &key).read().unwrap();
     assert_ne!(again, pasted.values, "encrypting twice gave the same ciphertext");
-    let eve =
-        Agreement::of(&codes, &pack.unpack(&eavesdrop(cipher, &pasted.values).read().unwrap(), codes.len()));
+    let eve = Agreement::of(
+        &codes,
+        &pack.unpack(&eavesdrop(cipher, &pasted.values).unwrap().read().unwrap(), codes.len()),
+    );
     assert!(eve.bits_right <= eve.bits && eve.chars == codes.len());
     let text: String = read(&key).into_iter().map(char_of).collect();
     println!("{preset}: Bob read “{text}” ({bob:?}); Eve {eve:?}; wrong key {garbage:?}");

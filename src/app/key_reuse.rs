@@ -1,14 +1,16 @@
 //! Why a one-time pad is one-time: two messages encrypted under the same key, the two
 //! ciphertexts XORed — the key cancels and the XOR of the two messages is left — and,
 //! knowing one message, the other read off. The page shows it with the pad trained there;
-//! the message form encrypts every block of a text under one key in the same way.
+//! the message form encrypts every block of a text under one key in the same way, so the
+//! same XOR reads a whole text off its own ciphertext and a guess of its first characters.
 
 use burn::prelude::*;
 
 use crate::nn::attack::Encrypt;
 use crate::nn::data::MessageBatch;
 use crate::nn::pending::Pending;
-use crate::text::codec::{CodecError, Packing, char_of, encode_text};
+use crate::text::codec::{CODE_BITS, Ciphertext, CodecError, Packing, char_of, encode_text};
+use crate::text::english;
 
 /// Two messages under one key, and what their ciphertexts give away.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,4 +65,55 @@ pub fn key_reuse(
             read: packing.unpack(&read, chars).into_iter().map(char_of).collect(),
         }
     }))
+}
+
+/// Each character of a text XORed with the character in the same slot of the first block,
+/// read off a ciphertext whose blocks were all encrypted under one key: `c_j ⊕ c_1`, which
+/// is `m_j ⊕ m_1` wherever the cipher is a position-keeping XOR pad, since the key cancels.
+fn xor_with_first(ciphertext: &Ciphertext, packing: Packing) -> Vec<u8> {
+    let blocks: Vec<&[f32]> = ciphertext.values.chunks(packing.bits).collect();
+    let xored: Vec<f32> = blocks
+        .iter()
+        .flat_map(|block| block.iter().zip(blocks[0]).map(|(&c, &c1)| f32::from(u8::from(bit(c) ^ bit(c1)))))
+        .collect();
+    packing.unpack(&xored, ciphertext.chars)
+}
+
+/// Characters a guess of the first block holds: a block's worth, or the whole text if shorter.
+pub fn first_block_chars(ciphertext: &Ciphertext, packing: Packing) -> usize {
+    packing.chars_per_block().min(ciphertext.chars)
+}
+
+/// What an eavesdropper reads of a text from its ciphertext alone and a guess of the first
+/// block's characters (`first`, codes, [`first_block_chars`] of them), where every block was
+/// encrypted under one key: each character is [`xor_with_first`]'s, XORed with the guess
+/// in its slot. Returns the text's codes (the first block is the guess itself).
+///
+/// # Panics
+/// If `first` does not hold [`first_block_chars`] codes.
+pub fn read_reused_key(ciphertext: &Ciphertext, packing: Packing, first: &[u8]) -> Vec<u8> {
+    let per = first_block_chars(ciphertext, packing);
+    assert_eq!(first.len(), per, "a guess of the first block's {per} characters");
+    xor_with_first(ciphertext, packing).iter().enumerate().map(|(i, x)| x ^ first[i % per]).collect()
+}
+
+/// The reading an eavesdropper with no guess at all keeps: every first block tried (32 at
+/// 8 bits, 32³ at 16), the most English-like reading ([`english::score`]) kept. Returns the
+/// text's codes.
+pub fn guess_reused_key(ciphertext: &Ciphertext, packing: Packing) -> Vec<u8> {
+    let per = first_block_chars(ciphertext, packing) as u32;
+    let xored = xor_with_first(ciphertext, packing);
+    let alphabet = 1u32 << CODE_BITS;
+    let reading = |guess: u32| -> Vec<u8> {
+        // Slot s of the guess is its s-th 5-bit digit.
+        xored
+            .iter()
+            .enumerate()
+            .map(|(i, x)| x ^ (guess >> (CODE_BITS * (i % per as usize)) & 31) as u8)
+            .collect()
+    };
+    let best = (0..alphabet.pow(per))
+        .map(|guess| (english::score(&reading(guess)), guess))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    reading(best.map_or(0, |(_, guess)| guess))
 }

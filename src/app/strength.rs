@@ -2,6 +2,7 @@
 //! attacker reached it. A file audited by the attacker suite names the best attacker;
 //! an older file only has one Eve of Eve's own shape, and the page says that is weaker.
 
+use crate::nn::attack::SuiteResult;
 use crate::nn::model_file::ModelHeader;
 
 /// A model's recorded strength figure.
@@ -29,6 +30,17 @@ impl Strength {
             steps: header.audit_steps,
             suite,
         })
+    }
+
+    /// The strength an attacker-suite audit found: its best attacker's.
+    pub fn of_suite(suite: &SuiteResult) -> Self {
+        let best = suite.best();
+        Self {
+            bit_errors: best.score.bit_errors,
+            bit_error_rates: Some(best.score.bit_error_rates.clone()),
+            steps: Some(best.steps),
+            suite: Some((best.attacker.label(), suite.attackers.len())),
+        }
     }
 
     /// Who reached the figure, in words: "the best of 7 fresh attackers (binned residual

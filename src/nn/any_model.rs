@@ -1,14 +1,16 @@
 //! Any model file the app writes — the write-up's networks or a CryptoNet pad — told apart
 //! by its header, with what every command needs of either: its bits, its name, a frozen
-//! copy to attack or sample, and its suite's record.
+//! copy to attack or sample, its suite's record, and a cipher ready to use on text.
 
 use burn::prelude::*;
 
 use crate::nn::attack::{Encrypt, FrozenAlice, SuiteResult};
+use crate::nn::data::MessageBatch;
+use crate::nn::inference::{Cipher, Runner};
 use crate::nn::model::CipherConfig;
 use crate::nn::model_file::{self, ModelFileError, PAD_KEY, SavedModel, unpack};
-use crate::nn::pad::FrozenPad;
 use crate::nn::pad::file::{self as pad_file, SavedPad};
+use crate::nn::pad::{FrozenPad, PadNet};
 use crate::nn::replicas::replicate;
 
 /// A loaded model of either kind (one per command: the size of the networks' variant does
@@ -81,5 +83,81 @@ impl AnyModel {
             Self::Networks(m) => m.header.record_suite(suite),
             Self::Pad(p) => p.header.attack_suite = Some(suite.merged_with(p.header.attack_suite.as_ref())),
         }
+    }
+}
+
+/// A model of either kind ready to use on text (values only, no autodiff): Alice encrypts,
+/// Bob decrypts with the key, and Eve reads without it where the model has an Eve (a pad
+/// trained against a distinguisher, which tells two messages apart but reads none).
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // one per form model: the size does not matter
+pub enum AnyCipher {
+    Networks(Cipher),
+    /// The one network that is both Alice and Bob, and a runner for its rows.
+    Pad {
+        net: PadNet,
+        runner: Runner,
+    },
+}
+
+impl AnyCipher {
+    /// `model` ready to run on `device`.
+    pub fn of(model: &AnyModel, device: &Device) -> Self {
+        match model {
+            AnyModel::Networks(m) => Self::Networks(Cipher::new(&m.ciphers, device)),
+            AnyModel::Pad(p) => Self::pad(&p.net, device),
+        }
+    }
+
+    /// `net` (copied, without autodiff) ready to run on `device`.
+    pub fn pad(net: &PadNet, device: &Device) -> Self {
+        let device = device.clone().inner();
+        Self::Pad { runner: Runner::new(net.bits(), &device), net: net.valid() }
+    }
+
+    /// Bits in a message, a key and a ciphertext (N).
+    pub fn bits(&self) -> usize {
+        match self {
+            Self::Networks(c) => c.bits(),
+            Self::Pad { net, .. } => net.bits(),
+        }
+    }
+
+    /// The runner whose rows the networks take.
+    pub fn runner(&self) -> &Runner {
+        match self {
+            Self::Networks(c) => c.runner(),
+            Self::Pad { runner, .. } => runner,
+        }
+    }
+
+    /// Alice's ciphertext of a batch: `[batch, N]`.
+    pub fn encrypt(&self, batch: &MessageBatch) -> Tensor<2> {
+        match self {
+            Self::Networks(c) => c.encrypt(batch),
+            Self::Pad { net, .. } => net.forward(batch.messages.clone(), batch.keys.clone()),
+        }
+    }
+
+    /// Bob's reading of `ciphertext` `[batch, N]` with `keys` `[batch, N]`: `[batch, N]`.
+    pub fn decrypt(&self, ciphertext: Tensor<2>, keys: Tensor<2>) -> Tensor<2> {
+        match self {
+            Self::Networks(c) => c.decrypt(ciphertext, keys),
+            Self::Pad { net, .. } => net.forward(ciphertext, keys),
+        }
+    }
+
+    /// Eve's reading without the key, `[batch, N]`: none for a pad, which has no Eve.
+    pub fn eavesdrop(&self, ciphertext: Tensor<2>) -> Option<Tensor<2>> {
+        match self {
+            Self::Networks(c) => Some(c.eavesdrop(ciphertext)),
+            Self::Pad { .. } => None,
+        }
+    }
+}
+
+impl From<Cipher> for AnyCipher {
+    fn from(cipher: Cipher) -> Self {
+        Self::Networks(cipher)
     }
 }

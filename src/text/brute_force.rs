@@ -2,7 +2,7 @@
 //! ciphertext under every key, a batch of keys at a time, and ranks the readings by how
 //! English-like they are — to show why a short key is no protection.
 
-use crate::nn::inference::Cipher;
+use crate::nn::any_model::AnyCipher;
 use crate::nn::pending::Pending;
 use crate::nn::steps::Steps;
 use crate::text::codec::{Ciphertext, Packing};
@@ -31,7 +31,7 @@ pub struct KeyScore {
 
 /// A search through every key of a model, step by step (one key a step).
 pub struct KeySearch {
-    cipher: Cipher,
+    cipher: AnyCipher,
     packing: Packing,
     ciphertext: Ciphertext,
     /// Scores of keys `0..tried`, by key number.
@@ -54,7 +54,7 @@ impl KeySearch {
     ///
     /// # Panics
     /// If the model has more than [`MAX_KEY_BITS`] bits.
-    pub fn new(cipher: &Cipher, ciphertext: Ciphertext) -> Self {
+    pub fn new(cipher: &AnyCipher, ciphertext: Ciphertext) -> Self {
         let bits = cipher.bits();
         assert!(bits <= MAX_KEY_BITS, "a key search is offered up to {MAX_KEY_BITS} bits");
         Self { cipher: cipher.clone(), packing: Packing { bits }, ciphertext, scores: Vec::new() }

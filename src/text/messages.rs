@@ -4,8 +4,9 @@
 
 use burn::prelude::*;
 
+use crate::nn::any_model::AnyCipher;
 use crate::nn::data::MessageBatch;
-use crate::nn::inference::{Cipher, Runner};
+use crate::nn::inference::Runner;
 use crate::nn::pending::Pending;
 use crate::text::codec::Packing;
 use crate::text::key::Key;
@@ -20,7 +21,7 @@ fn keys(runner: &Runner, key: &Key, rows: usize) -> Tensor<2> {
 ///
 /// # Panics
 /// If the key or the blocks do not have the model's number of bits.
-pub fn encrypt(cipher: &Cipher, message_blocks: &[f32], key: &Key) -> Pending<Vec<f32>> {
+pub fn encrypt(cipher: &AnyCipher, message_blocks: &[f32], key: &Key) -> Pending<Vec<f32>> {
     let bits = cipher.bits();
     assert!(
         key.bits.len() == bits && message_blocks.len().is_multiple_of(bits),
@@ -33,7 +34,7 @@ pub fn encrypt(cipher: &Cipher, message_blocks: &[f32], key: &Key) -> Pending<Ve
 }
 
 /// Bob's guess of the message blocks from a ciphertext and `key`.
-pub fn decrypt(cipher: &Cipher, ciphertext: &[f32], key: &Key) -> Pending<Vec<f32>> {
+pub fn decrypt(cipher: &AnyCipher, ciphertext: &[f32], key: &Key) -> Pending<Vec<f32>> {
     let bits = cipher.bits();
     assert!(
         key.bits.len() == bits && ciphertext.len().is_multiple_of(bits),
@@ -44,11 +45,12 @@ pub fn decrypt(cipher: &Cipher, ciphertext: &[f32], key: &Key) -> Pending<Vec<f3
     Pending::floats(cipher.decrypt(c, k))
 }
 
-/// Eve's guess of the message blocks from the ciphertext alone.
-pub fn eavesdrop(cipher: &Cipher, ciphertext: &[f32]) -> Pending<Vec<f32>> {
+/// Eve's guess of the message blocks from the ciphertext alone: none for a model without
+/// an Eve (a pad).
+pub fn eavesdrop(cipher: &AnyCipher, ciphertext: &[f32]) -> Option<Pending<Vec<f32>>> {
     let bits = cipher.bits();
     assert!(ciphertext.len().is_multiple_of(bits), "ciphertext of {bits}-bit blocks");
-    Pending::floats(cipher.eavesdrop(cipher.runner().rows(ciphertext.to_vec(), bits)))
+    cipher.eavesdrop(cipher.runner().rows(ciphertext.to_vec(), bits)).map(Pending::floats)
 }
 
 /// How many of `guess`'s characters and bits match `truth` (same length).
@@ -74,6 +76,6 @@ impl Agreement {
 }
 
 /// The packing of text for `cipher`'s blocks.
-pub fn packing(cipher: &Cipher) -> Packing {
+pub fn packing(cipher: &AnyCipher) -> Packing {
     Packing { bits: cipher.bits() }
 }

@@ -1,6 +1,7 @@
-//! The message form's state: the models it can use (the two shipped with the site, and one
-//! trained in this page), the key, and what Alice, Bob and Eve made of the text. The text
-//! networks are tiny, so they always run on the CPU device, synchronously.
+//! The message form's state: the models it can use (the three shipped with the site, and
+//! one of either kind trained in this page or loaded: the write-up's networks or a pad),
+//! the key, and what Alice, Bob and Eve made of the text. The text networks are tiny, so
+//! they always run on the CPU device, synchronously.
 
 use burn::prelude::*;
 use leptos::prelude::*;
@@ -9,10 +10,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::app::strength::Strength;
+use crate::nn::any_model::{AnyCipher, AnyModel};
 use crate::nn::attack::SuiteResult;
 use crate::nn::config::Preset;
-use crate::nn::inference::Cipher;
-use crate::nn::model_file::{self, SavedModel};
 use crate::text::codec::Packing;
 use crate::text::key::Key;
 use crate::web::browser::{crypto_bits, fetch_bytes, local_storage, store, stored};
@@ -66,17 +66,19 @@ pub struct ModelInfo {
     pub bob_correct_pct: Option<f64>,
     /// The strength figure the file records, and who reached it.
     pub strength: Option<Strength>,
+    /// Whether it is a pad (no Eve of its own; one key for every block of a text).
+    pub pad: bool,
 }
 
 impl ModelInfo {
-    fn of(model: &SavedModel) -> Self {
-        let h = &model.header;
-        Self {
-            preset: h.config.preset.name().to_string(),
-            bits: h.config.cipher.bits,
-            bob_correct_pct: h.bob_correct_pct,
-            strength: Strength::of(h),
-        }
+    fn of(model: &AnyModel) -> Self {
+        let (bob_correct_pct, strength, pad) = match model {
+            AnyModel::Networks(m) => (m.header.bob_correct_pct, Strength::of(&m.header), false),
+            AnyModel::Pad(p) => {
+                (p.header.bob_correct_pct, p.header.attack_suite.as_ref().map(Strength::of_suite), true)
+            }
+        };
+        Self { preset: model.name(), bits: model.bits(), bob_correct_pct, strength, pad }
     }
 
     pub fn packing(&self) -> Packing {
@@ -86,8 +88,18 @@ impl ModelInfo {
 
 /// A model the form can use: its file's contents, and its networks ready to run.
 pub struct FormModel {
-    pub saved: SavedModel,
-    pub cipher: Cipher,
+    pub saved: AnyModel,
+    pub cipher: AnyCipher,
+}
+
+/// Where the model in the form's `Trained` slot was handed over from, when it is one the
+/// page holds elsewhere too: an audit of either copy is then recorded on both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnFrom {
+    /// The lab's finished run ("Use this model for messages").
+    Run,
+    /// The pad of section 4 ("Use this pad for messages").
+    Pad,
 }
 
 /// One of the form's models: its description (or why it is not there) and the model.
@@ -108,9 +120,9 @@ pub struct MessageForm {
     pub revision: RwSignal<u64>,
     /// Where the model in the `Trained` slot came from (trained here, a file, kept).
     pub own_source: RwSignal<String>,
-    /// Whether the model in the `Trained` slot is the lab's finished run (handed over by
-    /// "Use this model"): an audit of either is then recorded on both.
-    pub own_is_run: RwSignal<bool>,
+    /// Where the model in the `Trained` slot was handed over from, if the page holds it
+    /// elsewhere too.
+    pub own_from: RwSignal<Option<OwnFrom>>,
     /// Why the last model file was refused (the current model is kept).
     pub file_error: RwSignal<Option<String>>,
     pub key_text: RwSignal<String>,
@@ -132,7 +144,7 @@ impl MessageForm {
             }),
             revision: RwSignal::new(0),
             own_source: RwSignal::new(String::new()),
-            own_is_run: RwSignal::new(false),
+            own_from: RwSignal::new(None),
             file_error: RwSignal::new(None),
             key_text: RwSignal::new(String::new()),
             shared_key: RwSignal::new(None),
@@ -161,9 +173,9 @@ impl MessageForm {
 
     /// Makes `model` the form's own model (from `source`), keeps it in the browser for the
     /// next visit, and selects it.
-    pub fn adopt(&self, model: SavedModel, source: &str) {
+    pub fn adopt(&self, model: AnyModel, source: &str) {
         keep(&model);
-        self.own_is_run.set(false);
+        self.own_from.set(None);
         self.own_source.set(source.to_string());
         self.put(ModelSlot::Trained, model);
         self.slot.set(ModelSlot::Trained);
@@ -175,7 +187,7 @@ impl MessageForm {
         let state = self.slots[slot.index()];
         let info = state.model.try_update_value(|m| {
             let m = m.as_mut()?;
-            m.saved.header.record_suite(suite);
+            m.saved.record_suite(suite);
             if slot == ModelSlot::Trained {
                 keep(&m.saved);
             }
@@ -188,13 +200,13 @@ impl MessageForm {
 
     /// The chosen model as a model file.
     pub fn model_file(&self) -> Option<Vec<u8>> {
-        self.with_model(|m| model_file::save(&m.saved.header, &m.saved.ciphers))
+        self.with_model(|m| m.saved.save())
     }
 
     /// Reads a model file the user picked; refuses a bad one with a message, keeping the
     /// current model.
     pub fn load_file(&self, name: &str, bytes: &[u8]) {
-        match model_file::load(bytes, &Device::flex()) {
+        match AnyModel::load(bytes, &Device::flex()) {
             Ok(model) => {
                 self.file_error.set(None);
                 self.adopt(model, &format!("loaded from the file {name}"));
@@ -209,7 +221,7 @@ impl MessageForm {
     fn restore_kept(&self) {
         let kept = stored(local_storage(), KEPT_MODEL_KEY);
         let Some(bytes) = kept.and_then(|k| URL_SAFE_NO_PAD.decode(k).ok()) else { return };
-        if let Ok(model) = model_file::load(&bytes, &Device::flex()) {
+        if let Ok(model) = AnyModel::load(&bytes, &Device::flex()) {
             self.own_source.set("kept in this browser from an earlier visit".into());
             self.put(ModelSlot::Trained, model);
         }
@@ -231,10 +243,10 @@ impl MessageForm {
     }
 
     /// Keeps `model` in `slot` (on the CPU device) and describes it.
-    pub fn put(&self, slot: ModelSlot, model: SavedModel) {
+    pub fn put(&self, slot: ModelSlot, model: AnyModel) {
         let state = self.slots[slot.index()];
         state.info.set(Some(Ok(ModelInfo::of(&model))));
-        let cipher = Cipher::new(&model.ciphers, &Device::flex());
+        let cipher = AnyCipher::of(&model, &Device::flex());
         state.model.set_value(Some(FormModel { saved: model, cipher }));
         self.revision.update(|r| *r += 1);
     }
@@ -254,7 +266,7 @@ impl MessageForm {
             leptos::task::spawn_local(async move {
                 match fetch_bytes(&file)
                     .await
-                    .and_then(|b| model_file::load(&b, &Device::flex()).map_err(|e| e.to_string()))
+                    .and_then(|b| AnyModel::load(&b, &Device::flex()).map_err(|e| e.to_string()))
                 {
                     Ok(model) => self.put(slot, model),
                     Err(e) => {
@@ -276,8 +288,8 @@ impl Default for MessageForm {
 const KEPT_MODEL_KEY: &str = "anc.model";
 
 /// Keeps `model` as the form's own for the next visit.
-fn keep(model: &SavedModel) {
-    let bytes = model_file::save(&model.header, &model.ciphers);
+fn keep(model: &AnyModel) {
+    let bytes = model.save();
     store(local_storage(), KEPT_MODEL_KEY, Some(&URL_SAFE_NO_PAD.encode(bytes)));
 }
 

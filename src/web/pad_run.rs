@@ -2,10 +2,13 @@
 //! against the distinguishing Eve, its losses and weights streamed, then rounded and read.
 //! A small store in context ([`PadState::get`]); the suite attacks the pad it holds.
 
+use burn::prelude::Device;
 use leptos::prelude::*;
 
 use crate::app::backend::BackendKind;
 use crate::app::engine_protocol::{Command, Event};
+use crate::nn::any_model::AnyModel;
+use crate::nn::attack::SuiteResult;
 use crate::nn::metrics::IterationLosses;
 use crate::nn::pad::PadConfig;
 use crate::nn::pad::trained::TrainedPad;
@@ -46,6 +49,8 @@ pub struct PadState {
     pub weights: RwSignal<Option<Vec<f32>>>,
     /// The pad rounded and read, once trained.
     pub trained: RwSignal<Option<TrainedPad>>,
+    /// The attacker suite's record on it (of the attacks on it here and in the message form).
+    pub suite: RwSignal<Option<SuiteResult>>,
 }
 
 impl PadState {
@@ -60,6 +65,7 @@ impl PadState {
             history: RwSignal::new(Vec::new()),
             weights: RwSignal::new(None),
             trained: RwSignal::new(None),
+            suite: RwSignal::new(None),
         }
     }
 
@@ -95,6 +101,7 @@ impl PadState {
         self.history.set(Vec::new());
         self.weights.set(None);
         self.trained.set(None);
+        self.suite.set(None);
         match EngineWorker::spawn(BackendKind::Cpu, self.handler(mine)) {
             Ok(worker) => {
                 worker.send(&Command::TrainPad { config: config.clone() }, None);
@@ -108,6 +115,21 @@ impl PadState {
             seconds: 0.0,
         });
         self.job.status.set(Status::Running);
+    }
+
+    /// Records an attacker-suite audit of the trained pad, merged with those before.
+    pub fn record_suite(&self, result: &SuiteResult) {
+        self.suite.update(|s| *s = Some(result.merged_with(s.as_ref())));
+    }
+
+    /// The trained pad as a model file with its audits, if one is trained.
+    pub fn model(&self) -> Option<AnyModel> {
+        let bytes = self.trained.with_untracked(|t| t.as_ref().map(|t| t.model.clone()))?;
+        let mut model = AnyModel::load(&bytes, &Device::flex()).ok()?;
+        if let Some(suite) = self.suite.get_untracked() {
+            model.record_suite(&suite);
+        }
+        Some(model)
     }
 
     /// The handler of run `mine`'s worker.

@@ -15,6 +15,7 @@ use crate::app::kept_population::{KeptMember, KeptPopulation, thinned};
 use crate::app::population_results::{
     Outcome, PAGE_POPULATION, SCREEN_STEPS, TrainedMember, lanes, seeds_from, strongest,
 };
+use crate::nn::any_model::AnyModel;
 use crate::nn::attack::SuiteResult;
 use crate::nn::config::TrainingConfig;
 use crate::nn::metrics::IterationLosses;
@@ -200,7 +201,7 @@ impl PopulationState {
         }
         let count = self.seeds.with_untracked(Vec::len);
         text.adopt(
-            saved,
+            AnyModel::Networks(saved),
             &format!("seed {}, one of {count} ciphers trained at once in this page", member.seed),
         );
         Ok(())

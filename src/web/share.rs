@@ -9,8 +9,8 @@ use burn::prelude::Device;
 
 use crate::app::form::{Field, Form};
 use crate::app::link_model::{from_link_text, to_link_text};
+use crate::nn::any_model::AnyModel;
 use crate::nn::config::Preset;
-use crate::nn::model_file;
 use crate::text::codec::{Ciphertext, trim_ciphertext};
 use crate::web::lab::Lab;
 use crate::web::message_form::{MessageForm, ModelSlot};
@@ -87,7 +87,7 @@ pub fn apply_fragment(lab: Lab, text: MessageForm) {
     let had_own = text.slots[ModelSlot::Trained.index()].info.get_untracked().is_some();
     let own = params.get(OWN_MODEL).map(|t| {
         let model = from_link_text(&t)
-            .and_then(|bytes| model_file::load(&bytes, &Device::flex()).map_err(|e| e.to_string()))?;
+            .and_then(|bytes| AnyModel::load(&bytes, &Device::flex()).map_err(|e| e.to_string()))?;
         text.adopt(model, "sent in the link you opened (the sender's own model)");
         Ok::<(), String>(())
     });

@@ -16,12 +16,11 @@ use crate::nn::attack::{
     AttackResult, AttackerKind, SuiteConfig, SuiteMember, SuiteResult, deal_with_distinguisher,
 };
 use crate::nn::evaluation::EVALUATION_SAMPLES;
-use crate::nn::model_file;
 use crate::web::browser::side_by_side_workers;
 use crate::web::engine::client::EngineWorker;
 use crate::web::job::{Progress, Redraws, Status};
 use crate::web::lab::{Lab, SuiteTarget};
-use crate::web::message_form::{MessageForm, ModelSlot};
+use crate::web::message_form::{MessageForm, ModelSlot, OwnFrom};
 use crate::web::pad_run::PadState;
 
 /// Where one worker's share of the suite stands.
@@ -49,11 +48,11 @@ pub fn reset_suite(lab: Lab) -> u64 {
 }
 
 /// The model `target` names, as a model file (the workers load it on their CPU).
-fn model_of(lab: Lab, text: MessageForm, target: &SuiteTarget) -> Option<Vec<u8>> {
+fn model_of(lab: Lab, (text, pad): (MessageForm, PadState), target: &SuiteTarget) -> Option<Vec<u8>> {
     match target {
         SuiteTarget::Trained => lab.run.model_file(),
-        SuiteTarget::Form(_) => text.with_model(|m| model_file::save(&m.saved.header, &m.saved.ciphers)),
-        SuiteTarget::Pad => PadState::get().trained.with_untracked(|p| p.as_ref().map(|p| p.model.clone())),
+        SuiteTarget::Form(_) => text.model_file(),
+        SuiteTarget::Pad => pad.trained.with_untracked(|p| p.as_ref().map(|p| p.model.clone())),
     }
 }
 
@@ -63,11 +62,12 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
     let suite = lab.suite;
     // Taken here, where the page's context is: the workers' handlers run outside it.
     let text = MessageForm::get();
+    let pad = PadState::get();
     // The form's model as it is now: the one a form audit is recorded on, if it is still there.
     let form = (text.slot.get_untracked(), text.revision.get_untracked());
     let Ok(steps) = suite.steps.get_untracked().trim().parse::<usize>() else { return };
     let mine = reset_suite(lab);
-    let Some(model) = model_of(lab, text, &target) else {
+    let Some(model) = model_of(lab, (text, pad), &target) else {
         return suite.job.fail("there is no model to attack yet".into());
     };
     suite.target.set(Some(target));
@@ -79,7 +79,10 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
     let shares: Rc<RefCell<Vec<Lane>>> = Rc::new(RefCell::new((0..count).map(|_| Lane::default()).collect()));
     let mut workers = Vec::new();
     for (index, (kinds, distinguisher)) in groups.into_iter().enumerate() {
-        match EngineWorker::spawn(BackendKind::Cpu, handler(lab, text, form, mine, index, shares.clone())) {
+        match EngineWorker::spawn(
+            BackendKind::Cpu,
+            handler(lab, (text, pad), form, mine, index, shares.clone()),
+        ) {
             Ok(worker) => {
                 let command = Command::Attack {
                     model: model.clone(),
@@ -101,19 +104,20 @@ pub fn start_suite(lab: Lab, target: SuiteTarget) {
 }
 
 /// Records `result` on the model attacked, and on every other place that model is: the
-/// lab's run and the message form's own model are one model once it was handed over.
+/// lab's run (or the pad of section 4) and the message form's own model are one model once
+/// it was handed over.
 fn record(
     lab: Lab,
-    text: MessageForm,
+    (text, pad): (MessageForm, PadState),
     form: (ModelSlot, u64),
     target: Option<SuiteTarget>,
     result: &SuiteResult,
 ) {
-    let run_is_form = text.own_is_run.get_untracked();
+    let own_from = text.own_from.get_untracked();
     match target {
         Some(SuiteTarget::Trained) => {
             lab.run.record_suite(result.clone());
-            if run_is_form {
+            if own_from == Some(OwnFrom::Run) {
                 text.record_suite(ModelSlot::Trained, result);
             }
         }
@@ -125,18 +129,26 @@ fn record(
                 return;
             }
             text.record_suite(slot, result);
-            if slot == ModelSlot::Trained && run_is_form {
-                lab.run.record_suite(result.clone());
+            match own_from.filter(|_| slot == ModelSlot::Trained) {
+                Some(OwnFrom::Run) => lab.run.record_suite(result.clone()),
+                Some(OwnFrom::Pad) => pad.record_suite(result),
+                None => {}
             }
         }
-        Some(SuiteTarget::Pad) | None => {}
+        Some(SuiteTarget::Pad) => {
+            pad.record_suite(result);
+            if own_from == Some(OwnFrom::Pad) {
+                text.record_suite(ModelSlot::Trained, result);
+            }
+        }
+        None => {}
     }
 }
 
 /// The handler of worker `index`'s events.
 fn handler(
     lab: Lab,
-    text: MessageForm,
+    (text, pad): (MessageForm, PadState),
     form: (ModelSlot, u64),
     mine: u64,
     index: usize,
@@ -200,7 +212,7 @@ fn handler(
                 let mut attackers: Vec<AttackResult> = lanes.into_iter().flat_map(|r| r.attackers).collect();
                 attackers.sort_by_key(|a| AttackerKind::ALL.iter().position(|k| *k == a.attacker));
                 let result = SuiteResult { attackers, distinguisher };
-                record(lab, text, form, suite.target.get_untracked(), &result);
+                record(lab, (text, pad), form, suite.target.get_untracked(), &result);
                 suite.job.end_workers();
                 suite.job.redraw_now();
                 suite.result.set(Some(result));

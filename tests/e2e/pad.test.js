@@ -6,9 +6,12 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
 const { serve } = require('./server');
 const { launch, LabPage } = require('./lab_page');
+
+const SHOTS = path.join(__dirname, '..', '..', 'target', 'e2e');
 
 let server;
 before(async () => { server = await serve(path.join(__dirname, '..', '..', 'dist')); });
@@ -102,6 +105,97 @@ test('a pad trains, shows its formulas and verdict, and the suite attacks it', {
     await lab.by('pad-panel').scrollIntoViewIfNeeded();
     await lab.screenshotOf('pad-panel', 'pad-phone');
     assert.deepEqual(lab.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+// The pad in the message form, as a class would use it: train the 8-bit pad of seed 1 (a
+// check finds a perfect pad at iteration 1,500 of its first attempt, natively and in the
+// page alike), attack it, hand it to the form with its audit, encrypt and decrypt, see what
+// the key reused for every block gives away, share a link that carries the pad, open it on
+// a phone, and reload.
+test('a pad trained here encrypts text in the form, travels in a link, and its reused key is shown', { timeout: 1_800_000 }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const lab = await LabPage.open(browser.context, `${server.url}?backend=cpu`);
+    await lab.page.setViewportSize({ width: 1280, height: 800 });
+    await lab.by('pad-seed').fill('1');
+    await lab.by('pad-start').click();
+    await lab.by('pad-verdict').waitFor({ timeout: 1_500_000 });
+    assert.match(await lab.by('pad-verdict').textContent(), /^A perfect one-time pad/);
+    const formulas = await lab.page.locator('[data-testid=pad-formulas] li').allTextContents();
+    await lab.by('audit-steps-fresh').fill(process.env.AUDIT_STEPS || '60');
+    await lab.by('pad-attack').click();
+    await lab.page.waitForFunction(() => /the best of 7 readers left \d+\.\d\d bits wrong of 8/
+      .test(document.querySelector('[data-testid=pad-attack-result]').textContent), null, { timeout: 1_500_000 });
+    const best = /left (\d+\.\d\d) bits wrong/.exec(await lab.by('pad-attack-result').textContent())[1];
+
+    // Handed to the form, with its audit: the form says which model, Bob's figure and the
+    // strength found, and that a pad has no Eve.
+    assert.equal(await lab.by('use-pad').textContent(), 'Use this pad for messages');
+    await lab.by('use-pad').click();
+    await lab.page.waitForFunction(() => /Using pad8 \(8 bits\), the pad trained in this page \(section 4\): Bob reads 100\.00 % of messages/
+      .test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.ok((await lab.by('model-info').textContent()).includes(`gets ${best} bits wrong of 8`), 'the pad audit did not reach the form');
+    assert.equal(await lab.by('use-pad').textContent(), 'The message form uses this pad');
+    assert.ok(await lab.by('use-pad').isDisabled());
+    assert.ok(await lab.by('attack').isDisabled(), 'Eve attacks a pad that has no Eve');
+    assert.match(await lab.by('no-eve').textContent(), /No Eve for this model: a pad trains against a distinguisher/);
+    // "Inside the cipher" follows: the pad's formulas, not pictures of networks it lacks.
+    await lab.page.waitForFunction(() => /the form's model: pad8 \(8 bits\)/.test(document.querySelector('[data-testid=views-model]').textContent));
+    assert.deepEqual(await lab.page.locator('[data-testid=views-pad-formulas] li').allTextContents(), formulas);
+    assert.match(await lab.by('views-pad').textContent(), /Verdict: a perfect one-time pad/);
+
+    // Encrypt and decrypt a text.
+    const message = 'hello, bob! eve cannot read this.';
+    await lab.by('plaintext').fill(message);
+    await lab.by('encrypt').click();
+    const ciphertext = await lab.by('ciphertext').inputValue();
+    assert.match(ciphertext, /^pad8\/33\//);
+    await lab.by('decrypt').click();
+    assert.equal(await lab.by('bob-text').textContent(), message);
+    // The key reused for every block: Eve reads the text off the ciphertext alone.
+    await lab.by('reused-key-run').click();
+    assert.equal(await lab.by('reused-key-text').textContent(), message);
+    assert.match(await lab.by('reused-key-reading').textContent(), /100 % of the characters right, without the key \(32 first letters tried/);
+    // A new ciphertext hides the reading made from the old one.
+    await lab.by('encrypt').click();
+    await lab.by('reused-key-reading').waitFor({ state: 'detached' });
+    // The key search finds the key (or one that reads the same text) among 256.
+    await lab.by('brute-force').click();
+    await lab.page.waitForFunction(() => /ranks #/.test(document.querySelector('[data-testid=true-key-rank]').textContent), null, { timeout: 120_000 });
+    assert.match(await lab.by('brute-force-progress').textContent(), /^256 of 256 keys tried/);
+    // Keys that differ only in the bits that select filler read the same text: the true
+    // key ties with them at the top.
+    assert.ok(Number(/#(\d+)/.exec(await lab.by('true-key-rank').textContent())[1]) <= 8);
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await lab.page.locator('section.messages').screenshot({ path: path.join(SHOTS, 'pad-form-desktop.png') });
+
+    // Shared with the key: the pad travels in the link, short.
+    await lab.by('share-key').check();
+    await lab.by('make-share-link').click();
+    const link = await lab.by('share-link').inputValue();
+    assert.match(link, /[#&]own=[A-Za-z0-9_-]+/);
+    assert.ok(link.length < 8000, `${link.length} characters`);
+    console.log(`share link with the pad: ${link.length} characters`);
+    const key = await lab.by('key').inputValue();
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    const student = await LabPage.open(browser.context, link, phone);
+    await student.page.waitForFunction(() => /Using pad8 \(8 bits\), sent in the link you opened/.test(document.querySelector('[data-testid=model-info]').textContent));
+    assert.ok((await student.by('model-info').textContent()).includes(`gets ${best} bits wrong of 8`), 'the audit did not travel with the pad');
+    await student.page.waitForFunction((k) => document.querySelector('[data-testid=key]').value === k, key);
+    await student.by('decrypt').click();
+    assert.equal(await student.by('bob-text').textContent(), message);
+    await student.by('reused-key-run').click();
+    assert.equal(await student.by('reused-key-text').textContent(), message, 'Eve reads the shared text too');
+    assert.equal(await student.sideways(), 0);
+    await student.page.locator('section.messages').screenshot({ path: path.join(SHOTS, 'pad-shared-phone.png') });
+    // Reloaded: the pad is kept, and still reads.
+    await student.page.reload();
+    await student.page.waitForFunction(() => /Using pad8 \(8 bits\)/.test(document.querySelector('[data-testid=model-info]').textContent));
+    for (const page of [lab, student]) assert.deepEqual(page.problems, []);
   } finally {
     await browser.close();
   }

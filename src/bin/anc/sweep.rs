@@ -1,9 +1,11 @@
 //! `anc sweep`: one preset trained over many seeds (and over a grid of option values, or
 //! one shard of those jobs); each cipher audited by the attacker suite (its attackers side
-//! by side on the cores), the best attacker counting.
+//! by side on the cores), the best attacker counting. A pad preset (`pad16`) sweeps the
+//! CryptoNet pad instead (`pads.rs`).
 
 mod grid;
 pub mod lines;
+mod pads;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -33,6 +35,9 @@ use crate::suite::{SuitePlan, cores, frozen_alice, run_suite};
 pub fn run(args: SweepArgs) -> Result<()> {
     if let Some(SweepCommand::Merge(merge_args)) = args.command {
         return crate::merge::run(merge_args);
+    }
+    if let Some(bits) = pads::pad_bits(&args.config.preset) {
+        return pads::run(&args, bits);
     }
     SuiteConfig::new().with_max_steps(args.audit_steps).with_batch_size(args.audit_batch_size).validate()?;
     if args.attackers.is_empty() {

@@ -1,13 +1,15 @@
 //! "Inside the cipher": pictures of the form's current model — per-bit errors of Bob and of
-//! a fresh Eve, the key avalanche, and Alice's output values with the leak they carry.
-//! Measured in an engine worker on the CPU whenever the form's model changes.
+//! a fresh Eve, the key avalanche, and Alice's output values with the leak they carry,
+//! measured in an engine worker on the CPU whenever the form's model changes; for a pad,
+//! exactly what it computes, read off its rounded weights.
 
 use leptos::prelude::*;
 
 use crate::app::backend::BackendKind;
 use crate::app::cipher_views::CipherPictures;
 use crate::app::engine_protocol::{Command, Event};
-use crate::nn::model_file;
+use crate::nn::any_model::AnyModel;
+use crate::nn::pad::analysis::Analysis;
 use crate::web::components::{
     ciphertext_values_chart::CiphertextValuesChart, fold::Fold, key_avalanche_map::KeyAvalancheMap,
     per_bit_errors::PerBitErrors,
@@ -19,6 +21,8 @@ use crate::web::message_form::MessageForm;
 pub fn CipherViews() -> impl IntoView {
     let text = MessageForm::get();
     let pictures = RwSignal::new(None::<CipherPictures>);
+    // The form's model when it is a pad: its name and what it computes.
+    let pad = RwSignal::new(None::<(String, Analysis)>);
     let failed = RwSignal::new(None::<String>);
     let generation = StoredValue::new(0u64);
     // The engine worker measuring the current model (a new model ends the old one's).
@@ -33,8 +37,28 @@ pub fn CipherViews() -> impl IntoView {
         let mine = generation.get_value();
         failed.set(None);
         end_later(worker.try_update_value(Option::take));
+        // A pad is one linear layer: read on the CPU here, at once.
+        let read_pad = text.with_model(|m| match &m.saved {
+            AnyModel::Pad(p) => {
+                let weights = p.net.integers().read().map_err(|e| e.to_string());
+                Some(
+                    weights
+                        .map(|w| (m.saved.name(), Analysis::of(&w, p.header.bob_correct_pct.unwrap_or(0.0)))),
+                )
+            }
+            AnyModel::Networks(_) => None,
+        });
+        match read_pad.flatten() {
+            Some(Ok(read)) => return pad.set(Some(read)),
+            Some(Err(why)) => return failed.set(Some(why)),
+            None => pad.set(None),
+        }
         let Some((header, model)) = text
-            .with_model(|m| (m.saved.header.clone(), model_file::save(&m.saved.header, &m.saved.ciphers)))
+            .with_model(|m| match &m.saved {
+                AnyModel::Networks(n) => Some((n.header.clone(), m.saved.save())),
+                AnyModel::Pad(_) => None,
+            })
+            .flatten()
         else {
             return;
         };
@@ -58,6 +82,9 @@ pub fn CipherViews() -> impl IntoView {
         }
     });
     let title = move || {
+        if let Some((name, a)) = pad.get() {
+            return format!("the form's model: {name} ({} bits)", a.formulas.len());
+        }
         pictures.with(|p| {
             p.as_ref().map_or_else(
                 || match failed.get() {
@@ -76,13 +103,26 @@ pub fn CipherViews() -> impl IntoView {
                 ". Pick another model in the message form above and they follow it. An ideal cipher would show "
                 "Eve at the chance line, half of all bits flipping, and nothing readable from any single value."
             </p>
-            <div class="views">
-                <PerBitErrors pictures=pictures/>
-                <Fold summary="Details: what one key bit changes (the avalanche maps)" test_id="fold-avalanche">
-                    <KeyAvalancheMap pictures=pictures/>
-                </Fold>
-                <CiphertextValuesChart pictures=pictures/>
-            </div>
+            {move || match pad.get() {
+                Some((_, a)) => view! {
+                    <p data-testid="views-pad">
+                        "A CryptoNet pad has no Eve of its own and nothing to picture value by value: read off its rounded weights, each ciphertext bit is exactly this (⊕ is XOR). "
+                        {format!("Verdict: {}.", a.verdict())}
+                    </p>
+                    <ul class="pad-formulas" data-testid="views-pad-formulas">
+                        {a.formulas.iter().map(|f| view! { <li><code>{f.to_string()}</code></li> }).collect_view()}
+                    </ul>
+                }.into_any(),
+                None => view! {
+                    <div class="views">
+                        <PerBitErrors pictures=pictures/>
+                        <Fold summary="Details: what one key bit changes (the avalanche maps)" test_id="fold-avalanche">
+                            <KeyAvalancheMap pictures=pictures/>
+                        </Fold>
+                        <CiphertextValuesChart pictures=pictures/>
+                    </div>
+                }.into_any(),
+            }}
             <p class="note">
                 "The brute-force attack in the message form is the fourth view: with Bob's network stolen, "
                 "every key of a 16-bit cipher is tried in seconds, however strong the cipher looks above."

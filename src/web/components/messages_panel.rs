@@ -12,6 +12,7 @@ use crate::web::browser::view::{Align, bring_into_view};
 use crate::web::components::fold::Fold;
 use crate::web::components::key_search_panel::KeySearchPanel;
 use crate::web::components::model_picker::ModelPicker;
+use crate::web::components::reused_key_view::ReusedKeyView;
 use crate::web::components::share_link::ShareLink;
 use crate::web::message_form::{MessageForm, ModelSlot, new_key};
 
@@ -76,6 +77,9 @@ fn eve_which(text: MessageForm) -> String {
         None => ". This is the Eve that trained alongside Alice and Bob, not the strongest attacker: step 2 trains stronger ones against this model.".to_string(),
     }
 }
+
+/// Why a pad's ciphertext has no Eve to read it.
+const NO_EVE: &str = "a pad trains against a distinguisher, which tells two messages apart but reads none: there is no Eve to ask. The attacks that work on a pad are below: the key reused for every block, and the key search";
 
 #[component]
 pub fn MessagesPanel() -> impl IntoView {
@@ -167,9 +171,12 @@ pub fn MessagesPanel() -> impl IntoView {
         let key = Key::parse(&text.key_text.get_untracked(), info.bits).map_err(|e| e.to_string())?;
         let guesses = text
             .with_model(|m| {
-                if as_bob { decrypt(&m.cipher, &c.values, &key) } else { eavesdrop(&m.cipher, &c.values) }
-                    .read()
-                    .map_err(|e| e.to_string())
+                let read = if as_bob {
+                    Some(decrypt(&m.cipher, &c.values, &key))
+                } else {
+                    eavesdrop(&m.cipher, &c.values)
+                };
+                read.ok_or_else(|| NO_EVE.to_string())?.read().map_err(|e| e.to_string())
             })
             .ok_or("the model is still loading")??;
         let codes = info.packing().unpack(&guesses, c.chars);
@@ -318,12 +325,19 @@ pub fn MessagesPanel() -> impl IntoView {
             </Show>
             <div class="buttons">
                 <button type="button" data-testid="decrypt" on:click=on_decrypt>"Bob decrypts (with the key)"</button>
-                <button type="button" data-testid="attack" on:click=on_attack>"Eve attacks (the trained Eve, no key)"</button>
+                <button type="button" data-testid="attack" on:click=on_attack
+                    prop:disabled=move || text.info().is_some_and(|i| i.pad)>"Eve attacks (the trained Eve, no key)"</button>
             </div>
+            <Show when=move || text.info().is_some_and(|i| i.pad)>
+                <p class="note" data-testid="no-eve">{format!("No Eve for this model: {NO_EVE}.")}</p>
+            </Show>
             <p class="error" data-testid="messages-error" role="alert">{shown_error}</p>
             <ShareLink/>
             {show(bob, "Bob")}
             {show(eve, "Eve")}
+            <Show when=move || text.info().is_some_and(|i| i.pad)>
+                <ReusedKeyView sent=sent/>
+            </Show>
             <KeySearchPanel/>
         </section>
     }

@@ -9,6 +9,7 @@ use crate::app::report::{Throughput, clock, grouped};
 use crate::web::browser::view::{Align, bring_into_view};
 use crate::web::components::key_reuse_view::KeyReuseView;
 use crate::web::components::pad_weights_map::PadWeightsMap;
+use crate::web::components::use_pad::UsePad;
 use crate::web::job::Status;
 use crate::web::lab::{Lab, SuiteTarget};
 use crate::web::pad_run::{PAD_CHOICES, PAGE_ATTEMPTS, PAGE_CHECK_EVERY, PadState};
@@ -73,10 +74,7 @@ pub fn PadPanel() -> impl IntoView {
         }
     };
     let attack_line = move || {
-        if lab.suite.target.get() != Some(SuiteTarget::Pad) {
-            return None;
-        }
-        lab.suite.result.get().map(|r| {
+        pad.suite.get().map(|r| {
             let best = r.best().clone();
             let bits = best.score.bit_error_rates.len();
             let told = r.distinguisher.as_ref().map_or(String::new(), |d| {
@@ -119,6 +117,7 @@ pub fn PadPanel() -> impl IntoView {
                     </button>
                 </div>
                 <p data-testid="pad-attack-result" role="status">{attack_line}</p>
+                <UsePad/>
                 <KeyReuseView/>
             }
         })

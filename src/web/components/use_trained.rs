@@ -5,10 +5,11 @@ use burn::prelude::*;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::nn::any_model::AnyModel;
 use crate::nn::model_file::SavedModel;
 use crate::nn::transfer::networks_to;
 use crate::web::lab::Lab;
-use crate::web::message_form::{MessageForm, ModelSlot};
+use crate::web::message_form::{MessageForm, ModelSlot, OwnFrom};
 
 #[component]
 pub fn UseTrained() -> impl IntoView {
@@ -19,7 +20,9 @@ pub fn UseTrained() -> impl IntoView {
     Effect::new(move |_| {
         lab.run.config.track();
         handed.set(false);
-        text.own_is_run.set(false);
+        if text.own_from.get_untracked() == Some(OwnFrom::Run) {
+            text.own_from.set(None);
+        }
     });
     let in_use = move || handed.get() && text.slot.get() == ModelSlot::Trained;
     let moving = RwSignal::new(false);
@@ -34,8 +37,8 @@ pub fn UseTrained() -> impl IntoView {
             match networks_to(&ciphers, &Device::flex()).read_async().await {
                 Ok(ciphers) => {
                     error.set(None);
-                    text.adopt(SavedModel { header, ciphers }, "trained in this page");
-                    text.own_is_run.set(true);
+                    text.adopt(AnyModel::Networks(SavedModel { header, ciphers }), "trained in this page");
+                    text.own_from.set(Some(OwnFrom::Run));
                     handed.set(true);
                 }
                 Err(e) => error.set(Some(format!("The model could not be read back from the device: {e}"))),
