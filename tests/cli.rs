@@ -605,24 +605,24 @@ fn pad_sweeps_seeds_with_a_row_each_and_a_summary() {
 #[test]
 fn sweep_takes_a_pad_preset_as_anc_pad_does() {
     // `anc sweep --preset pad8` is `anc pad --bits 8` with the sweep's seeds and audit.
-    let swept = json_line(&anc(&[
-        "sweep",
-        "--preset",
-        "pad8",
-        "--seed",
-        "2",
-        "--seeds",
-        "1",
-        "--audit-steps",
-        "0",
-        "--json",
-    ]));
-    let padded = json_line(&anc(&["pad", "--bits", "8", "--seed", "2", "--json"]));
+    let run = |args: &[&str]| json_line(&anc(args));
+    let swept =
+        run(&["sweep", "--preset", "pad8", "--seed", "2", "--audit-steps", "30", "--seeds", "1", "--json"]);
+    let padded = run(&["pad", "--bits", "8", "--seed", "2", "--audit-steps", "30", "--json"]);
     for field in ["formulas", "key_rank", "verdict", "iterations_trained", "bob_correct_pct"] {
         assert_eq!(swept[field], padded[field], "{field}");
     }
-    let refused = one_line_error(&anc(&["sweep", "--preset", "pad16", "--grid", "eve-weight=1,2"]));
-    assert!(refused.contains("--grid: not for a pad"), "{refused}");
+    assert!(swept["attackers"].as_array().is_some_and(|a| a.len() == 7), "{swept}");
+    // Two seeds: a row each and the summary, from the sweep's seed on
+    // (Seeds 1 and 2 find a perfect 8-bit pad within 3,000 iterations of their first attempt.)
+    let out = anc(&["sweep", "--preset", "pad8", "--seed", "1", "--seeds", "2", "--audit-steps", "0"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("8-bit pads, seeds 1 to 2"), "{table}");
+    assert!(table.contains("a perfect one-time pad (the exact check): "), "{table}");
+    for (flag, value) in [("--grid", "eve-weight=1,2"), ("--bob-bar", "50"), ("--attackers", "bayes")] {
+        let refused = one_line_error(&anc(&["sweep", "--preset", "pad16", flag, value]));
+        assert!(refused.contains(&format!("{flag}: not for a pad")), "{refused}");
+    }
 }
 
 #[test]

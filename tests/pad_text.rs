@@ -46,6 +46,7 @@ fn encrypted(cipher: &AnyCipher, key: &Key, name: &str) -> Ciphertext {
     let pack = packing(cipher);
     let codes = encode_text(TEXT).unwrap();
     let values = encrypt(cipher, &pack.pack(&codes, || rng.random()), key).read().unwrap();
+    assert!(values.iter().all(|&v| v == 0.0 || v == 1.0), "a pad's ciphertext is bits, exactly: {values:?}");
     let c = Ciphertext { preset: name.into(), chars: codes.len(), values };
     let pasted = Ciphertext::parse(&c.to_compact(), name, pack.bits).unwrap();
     assert_eq!(pasted, c, "the compact form round-trips with the {name} header");
@@ -104,8 +105,15 @@ fn a_reused_key_reads_the_whole_text_from_a_guess_of_its_first_block() {
     let c16 = encrypted(&cipher16, &key16, "pad16");
     assert_eq!(text(&read_reused_key(&c16, packing(&cipher16), &codes[..3])), TEXT);
     // With no guess at all: every first block tried, the most English-like reading kept.
-    assert_eq!(text(&guess_reused_key(&c, pack)), TEXT, "8 bits: 32 first letters tried");
-    assert_eq!(text(&guess_reused_key(&c16, packing(&cipher16))), TEXT, "16 bits: 32³ first blocks tried");
+    assert_eq!(text(&guess_reused_key(&c, pack).unwrap()), TEXT, "8 bits: 32 first letters tried");
+    assert_eq!(
+        text(&guess_reused_key(&c16, packing(&cipher16)).unwrap()),
+        TEXT,
+        "16 bits: 32³ first blocks tried"
+    );
+    // A block of four characters or more: too many first blocks to try.
+    let c20 = encrypted(&AnyCipher::pad(&xor_pad(20), &Device::flex()), &Key { bits: vec![1; 20] }, "pad20");
+    assert!(guess_reused_key(&c20, anc::text::codec::Packing { bits: 20 }).is_none());
     // A perfect pad that mixes positions (c_0 = m_0 ⊕ m_1 ⊕ k_0 ...): the key still
     // cancels, but the XOR comes scrambled and the text does not read off position by position.
     let mut entries: Vec<_> = (0..8).flat_map(|i| [(i, i, 1.0), (8 + i, i, 1.0)]).collect();
@@ -126,6 +134,10 @@ fn a_pad_file_loads_as_a_cipher_of_either_kind() {
     };
     let model = AnyModel::load(&pad_file::save(&header, &net), &Device::flex()).unwrap();
     assert_eq!((model.name(), model.bits()), ("pad8".to_string(), 8));
+    // What the attackers and `anc sample` see is bits too, exactly.
+    let batch = anc::nn::data::BitSource::new(3).batch(200, 8, &Device::flex());
+    let seen = model.frozen(&Device::flex()).encrypt(&batch).into_data().try_into_vec::<f32>().unwrap();
+    assert!(seen.iter().all(|&v| v == 0.0 || v == 1.0));
     let cipher = AnyCipher::of(&model, &Device::flex());
     let key = Key { bits: vec![0, 1, 1, 0, 1, 0, 0, 1] };
     let c = encrypted(&cipher, &key, "pad8");

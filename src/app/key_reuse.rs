@@ -97,23 +97,31 @@ pub fn read_reused_key(ciphertext: &Ciphertext, packing: Packing, first: &[u8]) 
     xor_with_first(ciphertext, packing).iter().enumerate().map(|(i, x)| x ^ first[i % per]).collect()
 }
 
+/// The most characters a block may hold for [`guess_reused_key`] to try every first block
+/// (32³ = 32,768 guesses, a 16-bit block).
+pub const MAX_GUESSED_CHARS: usize = 3;
+
+/// Characters of a reading scored to choose between guesses: enough English to tell them
+/// apart, few enough that 32³ guesses take a moment.
+const SCORED_CHARS: usize = 60;
+
 /// The reading an eavesdropper with no guess at all keeps: every first block tried (32 at
-/// 8 bits, 32³ at 16), the most English-like reading ([`english::score`]) kept. Returns the
-/// text's codes.
-pub fn guess_reused_key(ciphertext: &Ciphertext, packing: Packing) -> Vec<u8> {
-    let per = first_block_chars(ciphertext, packing) as u32;
+/// 8 bits, 32³ at 16), the most English-like reading ([`english::score`] of its first
+/// [`SCORED_CHARS`] characters) kept. Returns the text's codes, or none where a block holds
+/// more than [`MAX_GUESSED_CHARS`] characters (too many guesses to try).
+pub fn guess_reused_key(ciphertext: &Ciphertext, packing: Packing) -> Option<Vec<u8>> {
+    let per = first_block_chars(ciphertext, packing);
+    if per > MAX_GUESSED_CHARS {
+        return None;
+    }
     let xored = xor_with_first(ciphertext, packing);
-    let alphabet = 1u32 << CODE_BITS;
-    let reading = |guess: u32| -> Vec<u8> {
+    let reading = |guess: u32, chars: usize| -> Vec<u8> {
         // Slot s of the guess is its s-th 5-bit digit.
-        xored
-            .iter()
-            .enumerate()
-            .map(|(i, x)| x ^ (guess >> (CODE_BITS * (i % per as usize)) & 31) as u8)
-            .collect()
+        let digit = |i: usize| (guess >> (CODE_BITS * (i % per)) & 31) as u8;
+        xored.iter().take(chars).enumerate().map(|(i, x)| x ^ digit(i)).collect()
     };
-    let best = (0..alphabet.pow(per))
-        .map(|guess| (english::score(&reading(guess)), guess))
+    let best = (0..1u32 << (CODE_BITS * per))
+        .map(|guess| (english::score(&reading(guess, SCORED_CHARS)), guess))
         .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-    reading(best.map_or(0, |(_, guess)| guess))
+    Some(reading(best.map_or(0, |(_, guess)| guess), xored.len()))
 }

@@ -87,8 +87,8 @@ impl AnyModel {
 }
 
 /// A model of either kind ready to use on text (values only, no autodiff): Alice encrypts,
-/// Bob decrypts with the key, and Eve reads without it where the model has an Eve (a pad
-/// trained against a distinguisher, which tells two messages apart but reads none).
+/// Bob decrypts with the key, and the write-up's Eve reads without it. A pad has no Eve:
+/// it trained against a distinguisher, which tells two messages apart but reads none.
 #[derive(Clone, Debug)]
 #[allow(clippy::large_enum_variant)] // one per form model: the size does not matter
 pub enum AnyCipher {
@@ -135,7 +135,7 @@ impl AnyCipher {
     pub fn encrypt(&self, batch: &MessageBatch) -> Tensor<2> {
         match self {
             Self::Networks(c) => c.encrypt(batch),
-            Self::Pad { net, .. } => net.forward(batch.messages.clone(), batch.keys.clone()),
+            Self::Pad { net, .. } => net.encrypt_bits(batch.messages.clone(), batch.keys.clone()),
         }
     }
 

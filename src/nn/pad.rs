@@ -67,6 +67,14 @@ impl PadNet {
         h.cos().neg().add_scalar(1.0).div_scalar(2.0)
     }
 
+    /// A rounded pad's ciphertext as bits, exactly 0 or 1: [`PadNet::forward`] rounded.
+    /// Its floats lie within about 1e-5 of a bit, but how far off depends on which inputs
+    /// were set (the angles are kept off ±1), so the raw values would leak message bits.
+    /// `[rows, N]`, `[rows, N]` -> `[rows, N]`.
+    pub fn encrypt_bits(&self, messages: Tensor<2>, key: Tensor<2>) -> Tensor<2> {
+        self.forward(messages, key).round()
+    }
+
     /// The weights rounded to the nearest integers.
     pub fn rounded(&self) -> Self {
         Self { weight: Param::from_tensor(self.weight.val().round().detach()) }
@@ -109,7 +117,7 @@ impl Encrypt for FrozenPad {
     }
 
     fn encrypt(&self, batch: &MessageBatch) -> Tensor<2> {
-        self.net.forward(batch.messages.clone(), batch.keys.clone())
+        self.net.encrypt_bits(batch.messages.clone(), batch.keys.clone())
     }
 }
 

@@ -13,7 +13,7 @@ use crate::app::strength::Strength;
 use crate::nn::any_model::{AnyCipher, AnyModel};
 use crate::nn::attack::SuiteResult;
 use crate::nn::config::Preset;
-use crate::text::codec::Packing;
+use crate::text::codec::{CODE_BITS, Packing};
 use crate::text::key::Key;
 use crate::web::browser::{crypto_bits, fetch_bytes, local_storage, store, stored};
 use crate::web::tab_storage;
@@ -206,7 +206,7 @@ impl MessageForm {
     /// Reads a model file the user picked; refuses a bad one with a message, keeping the
     /// current model.
     pub fn load_file(&self, name: &str, bytes: &[u8]) {
-        match AnyModel::load(bytes, &Device::flex()) {
+        match AnyModel::load(bytes, &Device::flex()).map_err(|e| e.to_string()).and_then(holds_text) {
             Ok(model) => {
                 self.file_error.set(None);
                 self.adopt(model, &format!("loaded from the file {name}"));
@@ -291,6 +291,17 @@ const KEPT_MODEL_KEY: &str = "anc.model";
 fn keep(model: &AnyModel) {
     let bytes = model.save();
     store(local_storage(), KEPT_MODEL_KEY, Some(&URL_SAFE_NO_PAD.encode(bytes)));
+}
+
+/// `model` if its blocks hold a character, else why the form cannot use it.
+pub fn holds_text(model: AnyModel) -> Result<AnyModel, String> {
+    if model.bits() < CODE_BITS {
+        return Err(format!(
+            "a model of {} bits cannot hold a character of {CODE_BITS} bits: the form takes models of {CODE_BITS} bits or more",
+            model.bits()
+        ));
+    }
+    Ok(model)
 }
 
 /// A new random key of `bits` bits.

@@ -13,7 +13,7 @@ use crate::nn::any_model::AnyModel;
 use crate::nn::config::Preset;
 use crate::text::codec::{Ciphertext, trim_ciphertext};
 use crate::web::lab::Lab;
-use crate::web::message_form::{MessageForm, ModelSlot};
+use crate::web::message_form::{MessageForm, ModelSlot, holds_text};
 
 /// The fragment's key for the sender's own model ([`to_link_text`]).
 const OWN_MODEL: &str = "own";
@@ -87,7 +87,8 @@ pub fn apply_fragment(lab: Lab, text: MessageForm) {
     let had_own = text.slots[ModelSlot::Trained.index()].info.get_untracked().is_some();
     let own = params.get(OWN_MODEL).map(|t| {
         let model = from_link_text(&t)
-            .and_then(|bytes| AnyModel::load(&bytes, &Device::flex()).map_err(|e| e.to_string()))?;
+            .and_then(|bytes| AnyModel::load(&bytes, &Device::flex()).map_err(|e| e.to_string()))
+            .and_then(holds_text)?;
         text.adopt(model, "sent in the link you opened (the sender's own model)");
         Ok::<(), String>(())
     });

@@ -100,8 +100,12 @@ pub fn CipherViews() -> impl IntoView {
             <h2 id="inside-title">"Inside the cipher"</h2>
             <p>
                 "Pictures of " <strong data-testid="views-model">{title}</strong>
-                ". Pick another model in the message form above and they follow it. An ideal cipher would show "
-                "Eve at the chance line, half of all bits flipping, and nothing readable from any single value."
+                ". Pick another model in the message form above and they follow it. "
+                {move || if pad.with(Option::is_some) {
+                    "A pad is read exactly instead: one formula per ciphertext bit."
+                } else {
+                    "An ideal cipher would show Eve at the chance line, half of all bits flipping, and nothing readable from any single value."
+                }}
             </p>
             {move || match pad.get() {
                 Some((_, a)) => view! {

@@ -146,22 +146,24 @@ pub fn MessagesPanel() -> impl IntoView {
     // A model's key length differs: draw a key whenever the chosen model changes. A shared
     // message is brought into view once its model is there.
     let landed = StoredValue::new(false);
+    // The chosen model by slot, name and bits: a new audit recorded on it changes its
+    // description, not the model, and keeps the key.
+    let chosen = Memo::new(move |_| (text.slot.get(), text.info().map(|i| (i.preset, i.bits))));
     Effect::new(move |_| {
-        text.slot.track();
-        if text.info().is_some() {
-            if text.arrival.get_untracked().is_some() && !landed.get_value() {
-                landed.set_value(true);
-                // Once its model has loaded, so nothing above it still moves.
-                bring_into_view("#messages-title", Align::Top);
+        // Only the memo is tracked here (not the model's description, which an audit changes).
+        let Some(bits) = chosen.with(|(_, info)| info.as_ref().map(|(_, bits)| *bits)) else { return };
+        if text.arrival.get_untracked().is_some() && !landed.get_value() {
+            landed.set_value(true);
+            // Once its model has loaded, so nothing above it still moves.
+            bring_into_view("#messages-title", Align::Top);
+        }
+        // A key that came with a share link is used once, in place of a fresh one.
+        match text.shared_key.get_untracked() {
+            Some(key) => {
+                text.key_text.set(key);
+                text.shared_key.set(None);
             }
-            // A key that came with a share link is used once, in place of a fresh one.
-            match text.shared_key.get_untracked() {
-                Some(key) => {
-                    text.key_text.set(key);
-                    text.shared_key.set(None);
-                }
-                None => fresh_key(),
-            }
+            None => text.key_text.set(new_key(bits).to_hex()),
         }
     });
     let read = move |as_bob: bool| -> Result<Reading, String> {

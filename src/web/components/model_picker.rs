@@ -25,23 +25,36 @@ pub fn ModelPicker() -> impl IntoView {
         None => "Loading the model…".to_string(),
         Some(Err(e)) => e,
         Some(Ok(info)) => format!(
-            "Using {} ({} bits), {}: Bob reads {} of messages; {}.",
+            "Using {} ({} bits), {}: Bob reads {} of messages; {}.{}",
             info.preset,
             info.bits,
             text.source(text.slot.get()),
             info.bob_correct_pct.map_or("an unknown share".into(), |p| format!("{p:.2} %")),
             info.strength.map_or("no attacker audit recorded".to_string(), |s| s.sentence(info.bits)),
+            if info.pad {
+                " A pad's audit is of one message under one fresh key: this form uses one key for every block of a text (“One key for every block” below shows what that gives away)."
+            } else {
+                ""
+            },
         ),
     };
     let packing_note = move || {
         text.info().map(|i| {
             let p = i.packing();
-            format!(
-                "Each {}-bit block holds {} of 5 bits and {}, so the same text encrypts differently each time.",
-                i.bits,
-                count(p.chars_per_block(), "character code", "character codes"),
-                count(p.random_bits(), "fresh random bit", "fresh random bits")
-            )
+            let fill = count(p.random_bits(), "fresh random bit", "fresh random bits");
+            let codes = count(p.chars_per_block(), "character code", "character codes");
+            if i.pad {
+                // A pad is a fixed XOR under one key: equal blocks, equal ciphertexts.
+                format!(
+                    "Each {}-bit block holds {codes} of 5 bits and {fill}. Under a pad with one key, only those random bits make two blocks of the same characters encrypt differently.",
+                    i.bits
+                )
+            } else {
+                format!(
+                    "Each {}-bit block holds {codes} of 5 bits and {fill}, so the same text encrypts differently each time.",
+                    i.bits
+                )
+            }
         })
     };
     view! {

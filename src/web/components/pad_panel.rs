@@ -12,6 +12,7 @@ use crate::web::components::pad_weights_map::PadWeightsMap;
 use crate::web::components::use_pad::UsePad;
 use crate::web::job::Status;
 use crate::web::lab::{Lab, SuiteTarget};
+use crate::web::message_form::{MessageForm, OwnFrom};
 use crate::web::pad_run::{PAD_CHOICES, PAGE_ATTEMPTS, PAGE_CHECK_EVERY, PadState};
 use crate::web::suite_run;
 
@@ -25,6 +26,7 @@ fn capitalised(text: &str) -> String {
 pub fn PadPanel() -> impl IntoView {
     let lab = Lab::get();
     let pad = PadState::get();
+    let text = MessageForm::get();
     let config = move || pad.config();
     let running = move || pad.job.status.get().is_active();
     let status = move || {
@@ -176,6 +178,11 @@ pub fn PadPanel() -> impl IntoView {
                         // The attack on the last pad is not this pad's.
                         if lab.suite.target.get_untracked() == Some(SuiteTarget::Pad) {
                             suite_run::reset_suite(lab);
+                        }
+                        // A new pad is another model: the form keeps the old one, no longer
+                        // tied to this panel (its audits stay its own).
+                        if text.own_from.get_untracked() == Some(OwnFrom::Pad) {
+                            text.own_from.set(None);
                         }
                         pad.start()
                     }>

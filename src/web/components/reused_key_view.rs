@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::key_reuse::{first_block_chars, guess_reused_key};
+use crate::app::key_reuse::{MAX_GUESSED_CHARS, first_block_chars, guess_reused_key};
 use crate::app::report::grouped;
 use crate::text::codec::{Ciphertext, char_of};
 use crate::text::messages::Agreement;
@@ -38,7 +38,9 @@ pub fn ReusedKeyView(
                 return Err("this ciphertext is one block: a key used once is the one case a pad protects. Encrypt a longer message.".to_string());
             }
             let per = first_block_chars(&c, packing);
-            let codes = guess_reused_key(&c, packing);
+            let codes = guess_reused_key(&c, packing).ok_or_else(|| {
+                format!("this pad's blocks hold {per} characters: 32^{per} first blocks are too many to try here (up to {MAX_GUESSED_CHARS}, a 16-bit pad).")
+            })?;
             let truth = sent.get_untracked().filter(|s| s.len() == codes.len());
             let chars = codes
                 .iter()

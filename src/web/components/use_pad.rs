@@ -12,13 +12,6 @@ use crate::web::pad_run::PadState;
 pub fn UsePad() -> impl IntoView {
     let pad = PadState::get();
     let text = MessageForm::get();
-    // A new pad is another model: the form keeps the old one, no longer tied to this panel.
-    Effect::new(move |_| {
-        pad.trained.track();
-        if text.own_from.get_untracked() == Some(OwnFrom::Pad) {
-            text.own_from.set(None);
-        }
-    });
     let in_use = move || text.own_from.get() == Some(OwnFrom::Pad) && text.slot.get() == ModelSlot::Trained;
     let error = RwSignal::new(None::<String>);
     let hand_over = move |_| match pad.model() {

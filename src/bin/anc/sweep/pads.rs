@@ -16,6 +16,15 @@ pub fn pad_bits(preset: &str) -> Option<usize> {
 /// refuses the sweep options that only the write-up's networks take.
 pub fn run(args: &SweepArgs, bits: usize) -> Result<()> {
     let c = &args.config;
+    // Options with a default are told apart from their defaults by being on the command line.
+    let argv: Vec<String> = std::env::args().collect();
+    let given = |flag: &str| argv.iter().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+    let suite_only = ["--attackers", "--audit-batch-size", "--bob-bar", "--eve-bar", "--threads"];
+    if let Some(flag) = suite_only.into_iter().find(|f| given(f)) {
+        bail!(
+            "{flag}: not for a pad; a pad sweep takes --seed, --seeds, --audit-steps and --json (the pad's suite is the whole suite, and its bar is the pad's own)"
+        );
+    }
     let networks_only = [
         (!args.grid.is_empty(), "--grid"),
         (args.shard.is_some(), "--shard"),
