@@ -107,7 +107,7 @@ const SCORED_CHARS: usize = 60;
 
 /// The reading an eavesdropper with no guess at all keeps: every first block tried (32 at
 /// 8 bits, 32³ at 16), the most English-like reading ([`english::score`] of its first
-/// [`SCORED_CHARS`] characters) kept. Returns the text's codes, or none where a block holds
+/// `SCORED_CHARS` characters) kept. Returns the text's codes, or none where a block holds
 /// more than [`MAX_GUESSED_CHARS`] characters (too many guesses to try).
 pub fn guess_reused_key(ciphertext: &Ciphertext, packing: Packing) -> Option<Vec<u8>> {
     let per = first_block_chars(ciphertext, packing);

@@ -107,6 +107,8 @@ pub enum OwnFrom {
 pub struct SlotState {
     pub info: RwSignal<Option<Result<ModelInfo, String>>>,
     pub model: StoredValue<Option<FormModel>, LocalStorage>,
+    /// Bumped whenever a model is put in this slot (not when an audit is recorded on it).
+    pub generation: RwSignal<u64>,
 }
 
 /// The message form's shared state.
@@ -141,6 +143,7 @@ impl MessageForm {
             slots: std::array::from_fn(|_| SlotState {
                 info: RwSignal::new(None),
                 model: StoredValue::new_local(None),
+                generation: RwSignal::new(0),
             }),
             revision: RwSignal::new(0),
             own_source: RwSignal::new(String::new()),
@@ -221,7 +224,9 @@ impl MessageForm {
     fn restore_kept(&self) {
         let kept = stored(local_storage(), KEPT_MODEL_KEY);
         let Some(bytes) = kept.and_then(|k| URL_SAFE_NO_PAD.decode(k).ok()) else { return };
-        if let Ok(model) = AnyModel::load(&bytes, &Device::flex()) {
+        if let Ok(model) =
+            AnyModel::load(&bytes, &Device::flex()).map_err(|e| e.to_string()).and_then(holds_text)
+        {
             self.own_source.set("kept in this browser from an earlier visit".into());
             self.put(ModelSlot::Trained, model);
         }
@@ -248,6 +253,7 @@ impl MessageForm {
         state.info.set(Some(Ok(ModelInfo::of(&model))));
         let cipher = AnyCipher::of(&model, &Device::flex());
         state.model.set_value(Some(FormModel { saved: model, cipher }));
+        state.generation.update(|g| *g += 1);
         self.revision.update(|r| *r += 1);
     }
 

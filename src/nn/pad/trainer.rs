@@ -111,7 +111,7 @@ impl PadTrainer {
         &self.config
     }
 
-    /// The pad as it is now, rounded and read ([`trained::TrainedPad`]).
+    /// The pad as it is now, rounded and read ([`TrainedPad`]).
     pub fn trained(&self) -> Pending<TrainedPad> {
         TrainedPad::of(&self.net, &self.config, self.attempt_iteration, self.attempt)
     }

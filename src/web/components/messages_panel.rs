@@ -146,12 +146,16 @@ pub fn MessagesPanel() -> impl IntoView {
     // A model's key length differs: draw a key whenever the chosen model changes. A shared
     // message is brought into view once its model is there.
     let landed = StoredValue::new(false);
-    // The chosen model by slot, name and bits: a new audit recorded on it changes its
-    // description, not the model, and keeps the key.
-    let chosen = Memo::new(move |_| (text.slot.get(), text.info().map(|i| (i.preset, i.bits))));
+    // The chosen model: its slot, the model put there (by the slot's generation) and its
+    // bits. A new audit recorded on it changes its description, not the model, and keeps
+    // the key.
+    let chosen = Memo::new(move |_| {
+        let slot = text.slot.get();
+        (slot, text.slots[slot.index()].generation.get(), text.info().map(|i| i.bits))
+    });
     Effect::new(move |_| {
         // Only the memo is tracked here (not the model's description, which an audit changes).
-        let Some(bits) = chosen.with(|(_, info)| info.as_ref().map(|(_, bits)| *bits)) else { return };
+        let Some(bits) = chosen.with(|(_, _, bits)| *bits) else { return };
         if text.arrival.get_untracked().is_some() && !landed.get_value() {
             landed.set_value(true);
             // Once its model has loaded, so nothing above it still moves.

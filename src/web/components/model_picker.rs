@@ -43,7 +43,12 @@ pub fn ModelPicker() -> impl IntoView {
             let p = i.packing();
             let fill = count(p.random_bits(), "fresh random bit", "fresh random bits");
             let codes = count(p.chars_per_block(), "character code", "character codes");
-            if i.pad {
+            if p.random_bits() == 0 {
+                format!(
+                    "Each {}-bit block holds {codes} of 5 bits and no random bit: the same text under the same key encrypts the same way each time.",
+                    i.bits
+                )
+            } else if i.pad {
                 // A pad is a fixed XOR under one key: equal blocks, equal ciphertexts.
                 format!(
                     "Each {}-bit block holds {codes} of 5 bits and {fill}. Under a pad with one key, only those random bits make two blocks of the same characters encrypt differently.",
