@@ -60,3 +60,20 @@ fn the_shipped_poc8_model_encrypts_and_decrypts_text() {
 fn the_shipped_seed16_model_encrypts_and_decrypts_text() {
     round_trip("seed16");
 }
+
+#[test]
+fn a_reading_is_marked_against_what_was_sent_when_it_is_known() {
+    use anc::text::messages::MarkedReading;
+    let sent = encode_text("hello").unwrap();
+    let read = MarkedReading::of(&encode_text("hallo").unwrap(), Some(&sent));
+    assert_eq!(read.chars.iter().map(|(c, _)| *c).collect::<String>(), "hallo");
+    assert_eq!(read.chars.iter().map(|(_, ok)| *ok).collect::<Vec<_>>(), [true, false, true, true, true]);
+    let a = read.agreement.unwrap();
+    assert_eq!((a.chars_right, a.chars), (4, 5));
+    assert_eq!(a.chars_pct(), 80.0);
+    // Unknown, or of another length: every character unmarked, no agreement.
+    for sent in [None, Some(&sent[..3])] {
+        let read = MarkedReading::of(&encode_text("hallo").unwrap(), sent);
+        assert!(read.chars.iter().all(|(_, ok)| *ok) && read.agreement.is_none());
+    }
+}

@@ -8,7 +8,7 @@ use crate::nn::any_model::AnyCipher;
 use crate::nn::data::MessageBatch;
 use crate::nn::inference::Runner;
 use crate::nn::pending::Pending;
-use crate::text::codec::Packing;
+use crate::text::codec::{Packing, char_of};
 use crate::text::key::Key;
 
 /// `rows` copies of the key: `[rows, bits]`.
@@ -72,6 +72,38 @@ impl Agreement {
             bits_right: pairs.map(|(a, b)| 5 - (a ^ b).count_ones() as usize).sum(),
             bits: truth.len() * 5,
         }
+    }
+
+    /// Percent of the characters right.
+    pub fn chars_pct(&self) -> f64 {
+        100.0 * self.chars_right as f64 / self.chars.max(1) as f64
+    }
+
+    /// Percent of the bits right.
+    pub fn bits_pct(&self) -> f64 {
+        100.0 * self.bits_right as f64 / self.bits.max(1) as f64
+    }
+}
+
+/// A reading of a text (Bob's, Eve's): each character, marked right or wrong against the
+/// codes that were sent where they are known here (all marked right where not), and how
+/// far it agrees with them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkedReading {
+    pub chars: Vec<(char, bool)>,
+    pub agreement: Option<Agreement>,
+}
+
+impl MarkedReading {
+    /// `codes` marked against `sent` (ignored unless it is as long).
+    pub fn of(codes: &[u8], sent: Option<&[u8]>) -> Self {
+        let truth = sent.filter(|s| s.len() == codes.len());
+        let chars = codes
+            .iter()
+            .enumerate()
+            .map(|(i, &code)| (char_of(code), truth.is_none_or(|t| t[i] == code)))
+            .collect();
+        Self { chars, agreement: truth.map(|t| Agreement::of(t, codes)) }
     }
 }
 

@@ -209,7 +209,7 @@ impl MessageForm {
     /// Reads a model file the user picked; refuses a bad one with a message, keeping the
     /// current model.
     pub fn load_file(&self, name: &str, bytes: &[u8]) {
-        match AnyModel::load(bytes, &Device::flex()).map_err(|e| e.to_string()).and_then(holds_text) {
+        match load_for_text(bytes) {
             Ok(model) => {
                 self.file_error.set(None);
                 self.adopt(model, &format!("loaded from the file {name}"));
@@ -224,9 +224,7 @@ impl MessageForm {
     fn restore_kept(&self) {
         let kept = stored(local_storage(), KEPT_MODEL_KEY);
         let Some(bytes) = kept.and_then(|k| URL_SAFE_NO_PAD.decode(k).ok()) else { return };
-        if let Ok(model) =
-            AnyModel::load(&bytes, &Device::flex()).map_err(|e| e.to_string()).and_then(holds_text)
-        {
+        if let Ok(model) = load_for_text(&bytes) {
             self.own_source.set("kept in this browser from an earlier visit".into());
             self.put(ModelSlot::Trained, model);
         }
@@ -270,10 +268,7 @@ impl MessageForm {
         let shipped = [ModelSlot::ShippedPoc8, ModelSlot::ShippedSeed16, ModelSlot::ShippedOwnEve16];
         for (slot, file) in shipped.map(|s| (s, format!("models/{}.bin", s.key()))) {
             leptos::task::spawn_local(async move {
-                match fetch_bytes(&file)
-                    .await
-                    .and_then(|b| AnyModel::load(&b, &Device::flex()).map_err(|e| e.to_string()))
-                {
+                match fetch_bytes(&file).await.and_then(|b| load_for_text(&b)) {
                     Ok(model) => self.put(slot, model),
                     Err(e) => {
                         self.slots[slot.index()].info.set(Some(Err(format!("could not load {file}: {e}"))))
@@ -299,8 +294,10 @@ fn keep(model: &AnyModel) {
     store(local_storage(), KEPT_MODEL_KEY, Some(&URL_SAFE_NO_PAD.encode(bytes)));
 }
 
-/// `model` if its blocks hold a character, else why the form cannot use it.
-pub fn holds_text(model: AnyModel) -> Result<AnyModel, String> {
+/// A model file the form can use, read on the CPU device: either kind, whose blocks hold a
+/// character; else why not.
+pub fn load_for_text(bytes: &[u8]) -> Result<AnyModel, String> {
+    let model = AnyModel::load(bytes, &Device::flex()).map_err(|e| e.to_string())?;
     if model.bits() < CODE_BITS {
         return Err(format!(
             "a model of {} bits cannot hold a character of {CODE_BITS} bits: the form takes models of {CODE_BITS} bits or more",

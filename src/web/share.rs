@@ -5,15 +5,12 @@
 
 use leptos::prelude::*;
 
-use burn::prelude::Device;
-
 use crate::app::form::{Field, Form};
 use crate::app::link_model::{from_link_text, to_link_text};
-use crate::nn::any_model::AnyModel;
 use crate::nn::config::Preset;
 use crate::text::codec::{Ciphertext, trim_ciphertext};
 use crate::web::lab::Lab;
-use crate::web::message_form::{MessageForm, ModelSlot, holds_text};
+use crate::web::message_form::{MessageForm, ModelSlot, load_for_text};
 
 /// The fragment's key for the sender's own model ([`to_link_text`]).
 const OWN_MODEL: &str = "own";
@@ -86,9 +83,7 @@ pub fn apply_fragment(lab: Lab, text: MessageForm) {
     // The model this browser kept, if any, gives way to the link's: said in the notice.
     let had_own = text.slots[ModelSlot::Trained.index()].info.get_untracked().is_some();
     let own = params.get(OWN_MODEL).map(|t| {
-        let model = from_link_text(&t)
-            .and_then(|bytes| AnyModel::load(&bytes, &Device::flex()).map_err(|e| e.to_string()))
-            .and_then(holds_text)?;
+        let model = from_link_text(&t).and_then(|bytes| load_for_text(&bytes))?;
         text.adopt(model, "sent in the link you opened (the sender's own model)");
         Ok::<(), String>(())
     });

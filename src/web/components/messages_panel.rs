@@ -4,24 +4,18 @@
 
 use leptos::prelude::*;
 
-use crate::text::codec::{Ciphertext, char_of, encode_text};
+use crate::text::codec::{Ciphertext, encode_text};
 use crate::text::key::Key;
-use crate::text::messages::{Agreement, decrypt, eavesdrop, encrypt};
+use crate::text::messages::{MarkedReading, decrypt, eavesdrop, encrypt};
 use crate::web::browser::crypto_bits;
 use crate::web::browser::view::{Align, bring_into_view};
 use crate::web::components::fold::Fold;
 use crate::web::components::key_search_panel::KeySearchPanel;
 use crate::web::components::model_picker::ModelPicker;
+use crate::web::components::reading_chars::ReadingChars;
 use crate::web::components::reused_key_view::ReusedKeyView;
 use crate::web::components::share_link::ShareLink;
 use crate::web::message_form::{MessageForm, ModelSlot, new_key};
-
-/// Bob's or Eve's reading: each character and whether it was right.
-#[derive(Clone, Debug, PartialEq)]
-struct Reading {
-    chars: Vec<(char, bool)>,
-    agreement: Option<Agreement>,
-}
 
 /// A ciphertext Alice made in this form: its text and compact forms, why it is as long as
 /// it is, and the message it encrypts.
@@ -92,8 +86,8 @@ pub fn MessagesPanel() -> impl IntoView {
     };
     let without_key = move || Inputs { key: String::new(), ..inputs() };
     let error = RwSignal::new(None::<(Inputs, String)>);
-    let bob = RwSignal::new(None::<(Inputs, Reading)>);
-    let eve = RwSignal::new(None::<(Inputs, Reading)>);
+    let bob = RwSignal::new(None::<(Inputs, MarkedReading)>);
+    let eve = RwSignal::new(None::<(Inputs, MarkedReading)>);
     // The codes last encrypted here, to mark Bob's and Eve's characters.
     let sent = RwSignal::new(None::<Vec<u8>>);
     // The ciphertext Alice made last, while the field still holds it.
@@ -170,7 +164,7 @@ pub fn MessagesPanel() -> impl IntoView {
             None => text.key_text.set(new_key(bits).to_hex()),
         }
     });
-    let read = move |as_bob: bool| -> Result<Reading, String> {
+    let read = move |as_bob: bool| -> Result<MarkedReading, String> {
         let info = text.info().ok_or("the model is still loading")?;
         let c = Ciphertext::parse(&text.ciphertext.get_untracked(), &info.preset, info.bits)
             .map_err(|e| e.to_string())?;
@@ -186,13 +180,7 @@ pub fn MessagesPanel() -> impl IntoView {
             })
             .ok_or("the model is still loading")??;
         let codes = info.packing().unpack(&guesses, c.chars);
-        let truth = sent.get_untracked().filter(|s| s.len() == codes.len());
-        let chars = codes
-            .iter()
-            .enumerate()
-            .map(|(i, &code)| (char_of(code), truth.as_ref().is_none_or(|t| t[i] == code)))
-            .collect();
-        Ok(Reading { chars, agreement: truth.map(|t| Agreement::of(&t, &codes)) })
+        Ok(sent.with_untracked(|s| MarkedReading::of(&codes, s.as_deref())))
     };
     let on_encrypt = move |_| {
         error.set(None);
@@ -245,24 +233,18 @@ pub fn MessagesPanel() -> impl IntoView {
             Err(e) => fail(e),
         }
     };
-    let show = move |reading: RwSignal<Option<(Inputs, Reading)>>, who: &'static str| {
+    let show = move |reading: RwSignal<Option<(Inputs, MarkedReading)>>, who: &'static str| {
         move || {
             let now = if who == "Eve" { without_key() } else { inputs() };
             let current = reading.get().filter(|(made, _)| made.same_reading(&now)).map(|(_, r)| r);
             current.map(|r| {
                 let summary = r.agreement.map(|a| {
-                    format!(
-                        " — {:.0} % of characters and {:.0} % of bits right",
-                        100.0 * a.chars_right as f64 / a.chars.max(1) as f64,
-                        100.0 * a.bits_right as f64 / a.bits.max(1) as f64
-                    )
+                    format!(" — {:.0} % of characters and {:.0} % of bits right", a.chars_pct(), a.bits_pct())
                 });
                 view! {
                     <p class="reading" data-testid=format!("{}-reading", who.to_lowercase())>
                         <span class="who">{who} ": "</span>
-                        <span class="chars" data-testid=format!("{}-text", who.to_lowercase())>
-                            {r.chars.into_iter().map(|(c, ok)| view! { <span class:wrong=!ok>{c.to_string()}</span> }).collect_view()}
-                        </span>
+                        <ReadingChars chars=r.chars test_id=format!("{}-text", who.to_lowercase())/>
                         {summary}
                         {(who == "Eve").then(|| view! { <span class="note" data-testid="eve-which">{eve_which(text)}</span> })}
                     </p>

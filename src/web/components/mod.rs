@@ -24,6 +24,7 @@ pub mod per_bit_errors;
 pub mod population_member;
 pub mod population_panel;
 pub mod progress_bar;
+pub mod reading_chars;
 pub mod results;
 pub mod reused_key_view;
 pub mod scrolling_table;

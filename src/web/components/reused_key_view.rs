@@ -6,18 +6,17 @@ use leptos::prelude::*;
 
 use crate::app::key_reuse::{MAX_GUESSED_CHARS, first_block_chars, guess_reused_key};
 use crate::app::report::grouped;
-use crate::text::codec::{Ciphertext, char_of};
-use crate::text::messages::Agreement;
+use crate::text::codec::Ciphertext;
+use crate::text::messages::MarkedReading;
+use crate::web::components::reading_chars::ReadingChars;
 use crate::web::message_form::MessageForm;
 
-/// Eve's reading: each character and whether it was right (all right when the message is
-/// not known here), and the share right if it is.
+/// Eve's reading, marked against the message where it is known here.
 #[derive(Clone, Debug, PartialEq)]
 struct Reading {
     /// The ciphertext and model it was made from: shown only while they stay.
     made_from: (String, u64),
-    chars: Vec<(char, bool)>,
-    agreement: Option<Agreement>,
+    marked: MarkedReading,
     tried: String,
 }
 
@@ -41,17 +40,12 @@ pub fn ReusedKeyView(
             let codes = guess_reused_key(&c, packing).ok_or_else(|| {
                 format!("this pad's blocks hold {per} characters: 32^{per} first blocks are too many to try here (up to {MAX_GUESSED_CHARS}, a 16-bit pad).")
             })?;
-            let truth = sent.get_untracked().filter(|s| s.len() == codes.len());
-            let chars = codes
-                .iter()
-                .enumerate()
-                .map(|(i, &code)| (char_of(code), truth.as_ref().is_none_or(|t| t[i] == code)))
-                .collect();
+            let marked = sent.with_untracked(|s| MarkedReading::of(&codes, s.as_deref()));
             let tried = match per {
                 1 => "32 first letters tried".to_string(),
                 _ => format!("{} first blocks of {per} letters tried", grouped(32usize.pow(per as u32))),
             };
-            Ok(Reading { made_from: made_from.clone(), chars, agreement: truth.map(|t| Agreement::of(&t, &codes)), tried })
+            Ok(Reading { made_from: made_from.clone(), marked, tried })
         });
         outcome.set(Some(result));
     };
@@ -60,15 +54,12 @@ pub fn ReusedKeyView(
         outcome.get().map(|o| match o {
             Err(why) => view! { <p class="error" data-testid="reused-key-error">{why}</p> }.into_any(),
             Ok(r) if r.made_from == now => {
-                let summary = r.agreement.map(|a| {
-                    format!(" — {:.0} % of the characters right, without the key", 100.0 * a.chars_right as f64 / a.chars.max(1) as f64)
-                });
+                let summary =
+                    r.marked.agreement.map(|a| format!(" — {:.0} % of the characters right, without the key", a.chars_pct()));
                 view! {
                     <p class="reading" data-testid="reused-key-reading">
                         <span class="who">"Eve: "</span>
-                        <span class="chars" data-testid="reused-key-text">
-                            {r.chars.into_iter().map(|(c, ok)| view! { <span class:wrong=!ok>{c.to_string()}</span> }).collect_view()}
-                        </span>
+                        <ReadingChars chars=r.marked.chars test_id="reused-key-text".to_string()/>
                         {summary}
                         <span class="note">{format!(" ({}, the most English-like reading kept).", r.tried)}</span>
                     </p>
