@@ -200,7 +200,8 @@ test('a pad trained here encrypts text in the form, travels in a link, and its r
     await student.page.locator('section.messages').screenshot({ path: path.join(SHOTS, 'pad-shared-phone.png') });
     // Reloaded: the pad is kept, and still reads.
     await student.page.reload();
-    await student.page.waitForFunction(() => /Using pad8 \(8 bits\)/.test(document.querySelector('[data-testid=model-info]').textContent));
+    // (Until the page has drawn the form, there is no model line to read.)
+    await student.page.waitForFunction(() => /Using pad8 \(8 bits\)/.test(document.querySelector('[data-testid=model-info]')?.textContent || ''));
     for (const page of [lab, student]) assert.deepEqual(page.problems, []);
   } finally {
     await browser.close();
